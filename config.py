@@ -1,0 +1,87 @@
+"""Settings for the volunteer service-hours system.
+
+Values here are defaults. `create_app` layers `instance/config.py`, then the
+environment (`SECRET_KEY`, `DATABASE_URL`), then a test config on top.
+Rules that DOMAIN.md calls "configurable" live here under a name that says
+what they are, so a reader searching for "daily cap" lands on one line.
+"""
+
+import os
+
+DEFAULT_SECRET_KEY = "dev-only-insecure-secret-change-me"
+
+
+class Config:
+    """Development defaults: SQLite in instance/, debug-friendly."""
+
+    SECRET_KEY = DEFAULT_SECRET_KEY
+    # None means "instance/volunteer.sqlite3", resolved by create_app.
+    SQLALCHEMY_DATABASE_URI: str | None = None
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    WTF_CSRF_TIME_LIMIT = None  # a form left open at a kiosk all day still submits
+    MAX_CONTENT_LENGTH = 12 * 1024 * 1024  # the largest upload (roster, seal image) we accept
+
+    BABEL_DEFAULT_LOCALE = "zh_CN"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
+    LANGUAGES = {"zh_CN": "中文", "en": "English"}
+    BOOTSTRAP_SERVE_LOCAL = True  # government intranets have no internet: no CDN
+    BOOTSTRAP_BOOTSWATCH_THEME = None
+
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_RATE_LIMIT = "10 per minute"
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+
+    # Identity (DOMAIN.md "Identity rules")
+    GUARDIAN_CONSENT_UNDER_AGE = 14
+    MINOR_UNDER_AGE = 18
+    VOLUNTEER_NUMBER_PREFIX = "WS"
+
+    # Check-in, check-out and hours (DOMAIN.md); integer minutes and seconds throughout.
+    CHECKIN_TOKEN_STEP_SECONDS = 30
+    CHECKIN_OPENS_BEFORE_START_MINUTES = 30
+    CHECKIN_CLOSES_AFTER_END_MINUTES = 0
+    REPEAT_SCAN_WINDOW_SECONDS = 60
+    CREDIT_GRACE_MINUTES = 0
+    CREDIT_ROUNDING_STEP_MINUTES = 1
+    DAILY_CAP_MINUTES = 12 * 60
+    MISSING_CHECKOUT_GRACE_MINUTES = 120
+
+    # Certificates (DOMAIN.md "Certificates")
+    STAR_LEVEL_THRESHOLD_HOURS = (100, 300, 600, 1000, 1500)
+    CERTIFICATE_FONT_PATH: str | None = None  # a TTF to embed instead of the built-in CID font
+    PUBLIC_BASE_URL: str | None = (
+        None  # printed into certificate QR codes; defaults to the request host
+    )
+
+    # Rosters
+    ROSTER_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+    ROSTER_MAX_ROWS = 50_000
+
+
+class ProductionConfig(Config):
+    """Production: PostgreSQL from DATABASE_URL, secure cookies, a real secret required."""
+
+    SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "1") == "1"
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+
+
+class TestingConfig(Config):
+    """Tests: CSRF off unless a test turns it on, fast password hashing."""
+
+    TESTING = True
+    WTF_CSRF_ENABLED = False
+    RATELIMIT_ENABLED = False
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
+    SERVER_NAME = None
+
+
+CONFIGS = {
+    "development": Config,
+    "production": ProductionConfig,
+    "testing": TestingConfig,
+}

@@ -1,0 +1,132 @@
+"""The access layer every view declares: who may open an endpoint.
+
+Each view is wrapped in `@access(rule)`. Object rules load the object named
+in the URL (404 when missing), check the user's scope over it (403 when
+outside), and pass the loaded object to the view in place of its id. A view
+without a rule is refused by `enforce_declared_access`, so forgetting one
+fails closed.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+from typing import Any
+
+from flask import abort, request
+from flask_login import current_user
+
+from volunteer.extensions import db, login_manager
+from volunteer.services import access as rules
+
+# Endpoints served by Flask or extensions themselves (static files).
+EXEMPT_ENDPOINTS = {"static", "bootstrap.static"}
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Who may use an endpoint; `check` returns the view's keyword arguments."""
+
+    name: str
+    needs_login: bool = True
+    allowed: Callable[[Any], bool] | None = None
+    model: type | None = None
+    id_arg: str | None = None
+    as_arg: str | None = None
+    scope_check: Callable[[Any, Any], bool] | None = None
+
+    def check(self, kwargs: dict[str, Any]) -> dict[str, Any]:
+        if not self.needs_login:
+            return kwargs
+        if not current_user.is_authenticated:
+            abort(login_manager.unauthorized())
+        if self.allowed is not None and not self.allowed(current_user):
+            abort(403)
+        if self.model is None:
+            return kwargs
+        kwargs = dict(kwargs)
+        obj = db.session.get(self.model, kwargs.pop(self.id_arg))
+        if obj is None:
+            abort(404)
+        if not self.scope_check(current_user, obj):
+            abort(403)
+        kwargs[self.as_arg] = obj
+        return kwargs
+
+
+PUBLIC = Rule("public", needs_login=False)
+SIGNED_IN = Rule("signed in")
+VOLUNTEER = Rule("volunteer", allowed=lambda user: user.volunteer is not None)
+ADMIN = Rule("admin", allowed=rules.is_admin)
+ANY_ORGANIZER = Rule("any organizer", allowed=rules.is_organizer)
+ANY_COORDINATOR = Rule("any coordinator", allowed=rules.is_coordinator)
+
+
+def organizer_of(
+    model: type,
+    id_arg: str,
+    as_arg: str,
+    organization_of: Callable[[Any], Any] = lambda obj: obj.organization_id,
+) -> Rule:
+    """Organizers of the object's organization (and admins) may pass."""
+    return Rule(
+        f"organizer of {model.__name__}",
+        model=model,
+        id_arg=id_arg,
+        as_arg=as_arg,
+        scope_check=lambda user, obj: rules.can_organize(user, organization_of(obj)),
+    )
+
+
+def coordinator_of(
+    model: type,
+    id_arg: str,
+    as_arg: str,
+    unit_of: Callable[[Any], Any] = lambda obj: obj,
+) -> Rule:
+    """Coordinators of the object's unit or an ancestor (and admins) may pass."""
+    return Rule(
+        f"coordinator of {model.__name__}",
+        model=model,
+        id_arg=id_arg,
+        as_arg=as_arg,
+        scope_check=lambda user, obj: rules.can_coordinate(user, unit_of(obj)),
+    )
+
+
+def admin_of(model: type, id_arg: str, as_arg: str) -> Rule:
+    """Admins only, with the object loaded from the URL."""
+    return Rule(
+        f"admin of {model.__name__}",
+        allowed=rules.is_admin,
+        model=model,
+        id_arg=id_arg,
+        as_arg=as_arg,
+        scope_check=lambda user, obj: True,
+    )
+
+
+def access(rule: Rule) -> Callable:
+    """Declare and enforce who may use the decorated view."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(**kwargs: Any):
+            return view(**rule.check(kwargs))
+
+        wrapped.access_rule = rule
+        return wrapped
+
+    return decorator
+
+
+def enforce_declared_access() -> None:
+    """before_request hook: refuse any endpoint that declared no rule."""
+    from flask import current_app
+
+    endpoint = request.endpoint
+    if endpoint is None or endpoint in EXEMPT_ENDPOINTS:
+        return
+    view = current_app.view_functions.get(endpoint)
+    if view is not None and not hasattr(view, "access_rule"):
+        current_app.logger.error("endpoint %s declares no access rule", endpoint)
+        abort(403)

@@ -1,0 +1,101 @@
+"""Registration, sign-in and sign-out."""
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_user, logout_user
+
+from volunteer.access import PUBLIC, SIGNED_IN, access
+from volunteer.auth.forms import LoginForm, RegistrationForm
+from volunteer.extensions import db, limiter
+from volunteer.forms import is_safe_next, unit_choices
+from volunteer.i18n import gettext as _
+from volunteer.models import IdType, PoliticalStatus, Unit
+from volunteer.services import accounts
+from volunteer.services.errors import ServiceError
+
+bp = Blueprint("auth", __name__, url_prefix="/auth")
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@access(PUBLIC)
+def register():
+    """Self-registration with privacy consent (and a guardian's, under 14)."""
+    form = RegistrationForm()
+    form.unit_id.choices = unit_choices()
+    if form.validate_on_submit():
+        data = accounts.Registration(
+            name=form.name.data,
+            id_type=IdType(form.id_type.data),
+            id_number=form.id_number.data,
+            phone=form.phone.data,
+            password=form.password.data,
+            political_status=PoliticalStatus(form.political_status.data),
+            unit=db.session.get(Unit, int(form.unit_id.data)) if form.unit_id.data else None,
+            work_unit_name=form.work_unit_name.data,
+            skills=form.skills.data,
+            service_areas=form.service_areas.data,
+            guardian_name=form.guardian_name.data or None,
+            guardian_phone=form.guardian_phone.data or None,
+            guardian_consent=form.guardian_consent.data,
+            privacy_consent=form.privacy_consent.data,
+        )
+        try:
+            volunteer = accounts.register_volunteer(data)
+        except ServiceError as error:
+            db.session.rollback()
+            getattr(form, error.field or "name").errors.append(error.message)
+        else:
+            db.session.commit()
+            login_user(volunteer.user)
+            flash(
+                _(
+                    "Welcome! Your volunteer number is %(number)s.",
+                    number=volunteer.volunteer_number,
+                ),
+                "success",
+            )
+            return redirect(url_for("profile.show"))
+    return render_template("auth/register.html", form=form)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@access(PUBLIC)
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
+def login():
+    """Sign in by phone or ID number; returns to `next` (a scan, say) afterwards."""
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = accounts.authenticate(form.login.data, form.password.data)
+        if user is None:
+            flash(_("The phone/ID number or password is wrong."), "danger")
+        else:
+            db.session.commit()
+            login_user(user, remember=form.remember.data)
+            target = request.args.get("next")
+            return redirect(target if is_safe_next(target) else url_for("main.index"))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+@access(SIGNED_IN)
+def logout():
+    """Sign out (POST, so a link cannot sign someone out)."""
+    logout_user()
+    flash(_("You have signed out."), "info")
+    return redirect(url_for("main.index"))
+
+
+@bp.route("/privacy")
+@access(PUBLIC)
+def privacy():
+    """The privacy notice shown at registration."""
+    return render_template("auth/privacy.html")

@@ -1,0 +1,11 @@
+"""Flask commands; each area keeps its commands in a module of its own."""
+
+from flask import Flask
+
+
+def register_commands(app: Flask) -> None:
+    """Attach every command group to the app's CLI."""
+    from volunteer.cli import accounts, demo
+
+    for module in (accounts, demo):
+        module.register(app)

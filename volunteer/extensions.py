@@ -1,0 +1,55 @@
+"""Flask extensions, created unbound here and bound to the app in create_app."""
+
+from flask_babel import Babel
+from flask_bootstrap import Bootstrap5
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager
+from flask_migrate import Migrate
+from flask_sqlalchemy import SQLAlchemy
+from flask_wtf import CSRFProtect
+
+from volunteer.models.base import Base
+
+db = SQLAlchemy(model_class=Base)
+# render_as_batch lets later migrations alter SQLite tables (it cannot ALTER in place).
+migrate = Migrate(render_as_batch=True, compare_type=True)
+login_manager = LoginManager()
+csrf = CSRFProtect()
+babel = Babel()
+bootstrap = Bootstrap5()
+limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+
+def init_app(app) -> None:
+    """Bind every extension to the app and wire the few hooks they need."""
+    from sqlalchemy import event
+
+    from volunteer import i18n
+
+    db.init_app(app)
+    migrate.init_app(app, db)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
+    bootstrap.init_app(app)
+    limiter.init_app(app)
+
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = i18n.lazy_gettext("Please sign in to continue.")
+    login_manager.login_message_category = "warning"
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        from volunteer.models import User
+
+        return db.session.get(User, int(user_id))
+
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            # SQLite ignores foreign keys unless asked on every connection.
+            @event.listens_for(db.engine, "connect")
+            def _enable_sqlite_foreign_keys(dbapi_connection, _record):
+                cursor = dbapi_connection.cursor()
+                cursor.execute("PRAGMA foreign_keys=ON")
+                cursor.close()

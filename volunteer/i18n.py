@@ -1,0 +1,37 @@
+"""Language and time-zone choice, and display helpers used by templates."""
+
+from flask import current_app, request, session
+from flask_babel import format_datetime, gettext, lazy_gettext, ngettext
+from flask_login import current_user
+
+__all__ = ["gettext", "lazy_gettext", "ngettext", "select_locale", "select_timezone"]
+
+
+def select_locale() -> str:
+    """The visitor's chosen language, else the account's, else Chinese."""
+    languages = current_app.config["LANGUAGES"]
+    chosen = session.get("lang")
+    if chosen in languages:
+        return chosen
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    if request and request.args.get("lang") in languages:
+        return request.args["lang"]
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def select_timezone() -> str:
+    """Every page shows Beijing time; the banner is in one zone."""
+    return current_app.config["BABEL_DEFAULT_TIMEZONE"]
+
+
+def local_datetime(value, fmt: str = "yyyy-MM-dd HH:mm") -> str:
+    """Format an aware UTC datetime in Asia/Shanghai for display."""
+    if value is None:
+        return ""
+    return format_datetime(value, fmt)
+
+
+def hours(minutes: int | None) -> str:
+    """Integer minutes shown as hours with one decimal, as DOMAIN.md asks."""
+    return f"{(minutes or 0) / 60:.1f}"

@@ -1,0 +1,60 @@
+"""All tables, importable from one place so metadata is complete for migrations."""
+
+from volunteer.models.activities import (
+    Activity,
+    ActivityStatus,
+    ServiceCategory,
+    Signup,
+    SignupStatus,
+)
+from volunteer.models.audit import AuditEntry
+from volunteer.models.base import Base, UTCDateTime, utcnow
+from volunteer.models.certificates import Certificate
+from volunteer.models.organizations import Organization
+from volunteer.models.people import (
+    Gender,
+    IdType,
+    PoliticalStatus,
+    Role,
+    RoleGrant,
+    User,
+    Volunteer,
+)
+from volunteer.models.records import Adjustment, RecordSource, RecordStatus, ServiceRecord
+from volunteer.models.rosters import ComplianceSettings, RosterEntry, RosterUpload
+from volunteer.models.settings import BackgroundJob, JobStatus, Setting, StoredFile
+from volunteer.models.units import Unit, UnitKind
+
+__all__ = [
+    "Activity",
+    "ActivityStatus",
+    "Adjustment",
+    "AuditEntry",
+    "BackgroundJob",
+    "Base",
+    "Certificate",
+    "ComplianceSettings",
+    "Gender",
+    "IdType",
+    "JobStatus",
+    "Organization",
+    "PoliticalStatus",
+    "RecordSource",
+    "RecordStatus",
+    "Role",
+    "RoleGrant",
+    "RosterEntry",
+    "RosterUpload",
+    "ServiceCategory",
+    "ServiceRecord",
+    "Setting",
+    "Signup",
+    "SignupStatus",
+    "StoredFile",
+    "UTCDateTime",
+    "Unit",
+    "UnitKind",
+    "User",
+    "Volunteer",
+    "utcnow",
+]

@@ -1,0 +1,83 @@
+"""A volunteer's own profile and password."""
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from volunteer.access import SIGNED_IN, VOLUNTEER, access
+from volunteer.extensions import db
+from volunteer.forms import unit_choices
+from volunteer.i18n import gettext as _
+from volunteer.models import PoliticalStatus, Unit
+from volunteer.profile.forms import PasswordForm, ProfileForm
+from volunteer.services import accounts, identity
+from volunteer.services.errors import ServiceError
+
+bp = Blueprint("profile", __name__, url_prefix="/me")
+
+
+@bp.route("/")
+@access(SIGNED_IN)
+def show():
+    """The signed-in person's profile, personal data masked."""
+    return render_template(
+        "profile/show.html",
+        user=current_user,
+        volunteer=current_user.volunteer,
+        id_type_labels=identity.ID_TYPE_LABELS,
+        political_labels=identity.POLITICAL_STATUS_LABELS,
+    )
+
+
+@bp.route("/edit", methods=["GET", "POST"])
+@access(VOLUNTEER)
+def edit():
+    """Edit name, phone, work unit, skills and service areas."""
+    volunteer = current_user.volunteer
+    form = ProfileForm(
+        obj=volunteer,
+        name=current_user.name,
+        phone=current_user.phone,
+        political_status=volunteer.political_status.value,
+        unit_id=str(volunteer.unit_id or ""),
+    )
+    form.unit_id.choices = unit_choices()
+    if form.validate_on_submit():
+        try:
+            accounts.update_profile(
+                volunteer,
+                name=form.name.data,
+                phone=form.phone.data,
+                political_status=PoliticalStatus(form.political_status.data),
+                unit=db.session.get(Unit, int(form.unit_id.data)) if form.unit_id.data else None,
+                work_unit_name=form.work_unit_name.data,
+                skills=form.skills.data,
+                service_areas=form.service_areas.data,
+            )
+        except ServiceError as error:
+            db.session.rollback()
+            getattr(form, error.field or "name").errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("Your profile has been saved."), "success")
+            return redirect(url_for("profile.show"))
+    return render_template("profile/edit.html", form=form)
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@access(SIGNED_IN)
+def password():
+    """Change one's own password."""
+    form = PasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.change_password(
+                current_user, form.current_password.data, form.new_password.data
+            )
+        except ServiceError as error:
+            db.session.rollback()
+            form.current_password.errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("Your password has been changed."), "success")
+            return redirect(url_for("profile.show"))
+    return render_template("profile/password.html", form=form)

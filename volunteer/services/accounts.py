@@ -1,0 +1,191 @@
+"""Accounts and real-name volunteer profiles."""
+
+import secrets
+from dataclasses import dataclass
+from datetime import date
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from volunteer.extensions import db
+from volunteer.i18n import lazy_gettext as _l
+from volunteer.models import IdType, PoliticalStatus, Unit, User, Volunteer, utcnow
+from volunteer.services import identity
+from volunteer.services.audit import record_audit
+from volunteer.services.errors import DuplicateError, ServiceError
+
+
+@dataclass
+class Registration:
+    """What a person gives to register as a volunteer."""
+
+    name: str
+    id_type: IdType
+    id_number: str
+    phone: str
+    password: str
+    political_status: PoliticalStatus = PoliticalStatus.MASSES
+    unit: Unit | None = None
+    work_unit_name: str | None = None
+    skills: str | None = None
+    service_areas: str | None = None
+    gender: str | None = None
+    birth_date: date | None = None
+    guardian_name: str | None = None
+    guardian_phone: str | None = None
+    guardian_consent: bool = False
+    privacy_consent: bool = False
+
+
+def hash_password(password: str) -> str:
+    """Hash a password with the configured method (scrypt unless overridden)."""
+    method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+    return generate_password_hash(password, method=method)
+
+
+def register_volunteer(data: Registration, today: date | None = None) -> Volunteer:
+    """Create the account and profile, or raise a ServiceError naming the field."""
+    if not data.privacy_consent:
+        raise ServiceError(_l("You must agree to the privacy notice to register."), "privacy")
+    id_number = identity.normalize_id_number(data.id_number)
+    phone = identity.normalize_phone(data.phone)
+    if error := identity.id_number_error(data.id_type, id_number):
+        raise ServiceError(error, "id_number")
+    if error := identity.phone_error(phone):
+        raise ServiceError(error, "phone")
+    gender, birth_date = data.gender, data.birth_date
+    if data.id_type == IdType.RESIDENT_ID:
+        facts = identity.resident_id_facts(id_number)
+        gender, birth_date = facts.gender, facts.birth_date
+    today = today or utcnow().date()
+    guardian_needed = birth_date is not None and identity.age_on(
+        birth_date, today
+    ) < current_app.config.get("GUARDIAN_CONSENT_UNDER_AGE", 14)
+    if guardian_needed and not (
+        data.guardian_consent and data.guardian_name and data.guardian_phone
+    ):
+        raise ServiceError(
+            _l("Volunteers under 14 need a guardian's name, phone and consent."), "guardian_name"
+        )
+    _refuse_duplicates(phone, id_number)
+
+    user = User(phone=phone, name=data.name.strip(), password_hash=hash_password(data.password))
+    volunteer = Volunteer(
+        user=user,
+        id_type=data.id_type,
+        id_number=id_number,
+        gender=gender,
+        birth_date=birth_date,
+        political_status=data.political_status,
+        unit=data.unit,
+        work_unit_name=(data.work_unit_name or "").strip() or None,
+        skills=data.skills,
+        service_areas=data.service_areas,
+        personal_code=secrets.token_urlsafe(24),
+        privacy_consent_at=utcnow(),
+        guardian_name=data.guardian_name if guardian_needed else None,
+        guardian_phone=data.guardian_phone if guardian_needed else None,
+        guardian_consent_at=utcnow() if guardian_needed else None,
+    )
+    db.session.add(volunteer)
+    try:
+        # A savepoint, so a racing duplicate surfaces as a message, not a 500.
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError:
+        _refuse_duplicates(phone, id_number)
+        raise
+    volunteer.volunteer_number = volunteer_number_for(volunteer)
+    db.session.flush()
+    return volunteer
+
+
+def volunteer_number_for(volunteer: Volunteer) -> str:
+    """The public volunteer number (志愿者编号): prefix, year of registration, id."""
+    prefix = current_app.config.get("VOLUNTEER_NUMBER_PREFIX", "WS")
+    return f"{prefix}{volunteer.registered_at.year}{volunteer.id:07d}"
+
+
+def _refuse_duplicates(phone: str, id_number: str) -> None:
+    if db.session.scalar(select(User.id).where(User.phone == phone)) is not None:
+        raise DuplicateError(_l("This phone number is already registered."), "phone")
+    if db.session.scalar(select(Volunteer.id).where(Volunteer.id_number == id_number)):
+        raise DuplicateError(_l("This ID number is already registered."), "id_number")
+
+
+def find_user_by_login(login: str) -> User | None:
+    """The account for a phone number or an ID number."""
+    login = (login or "").strip()
+    phone = identity.normalize_phone(login)
+    if identity.MOBILE_PATTERN.match(phone):
+        return db.session.scalar(select(User).where(User.phone == phone))
+    id_number = identity.normalize_id_number(login)
+    return db.session.scalar(
+        select(User)
+        .join(Volunteer, Volunteer.user_id == User.id)
+        .where(Volunteer.id_number == id_number)
+    )
+
+
+def authenticate(login: str, password: str) -> User | None:
+    """The active account matching these credentials, or None."""
+    user = find_user_by_login(login)
+    if user is None or not user.active or not check_password_hash(user.password_hash, password):
+        return None
+    user.last_login_at = utcnow()
+    return user
+
+
+def change_password(user: User, current_password: str, new_password: str) -> None:
+    """Replace the password after checking the current one."""
+    if not check_password_hash(user.password_hash, current_password):
+        raise ServiceError(_l("The current password is wrong."), "current_password")
+    user.password_hash = hash_password(new_password)
+    record_audit(user, "account.password_change", user)
+    db.session.flush()
+
+
+def update_profile(
+    volunteer: Volunteer,
+    *,
+    name: str,
+    phone: str,
+    political_status: PoliticalStatus,
+    unit: Unit | None,
+    work_unit_name: str | None,
+    skills: str | None,
+    service_areas: str | None,
+) -> Volunteer:
+    """Edit the editable part of a profile; the ID number is fixed once registered."""
+    phone = identity.normalize_phone(phone)
+    if error := identity.phone_error(phone):
+        raise ServiceError(error, "phone")
+    taken = db.session.scalar(
+        select(User.id).where(User.phone == phone, User.id != volunteer.user_id)
+    )
+    if taken is not None:
+        raise DuplicateError(_l("This phone number is already registered."), "phone")
+    volunteer.user.name = name.strip()
+    volunteer.user.phone = phone
+    volunteer.political_status = political_status
+    volunteer.unit = unit
+    volunteer.work_unit_name = (work_unit_name or "").strip() or None
+    volunteer.skills = skills
+    volunteer.service_areas = service_areas
+    db.session.flush()
+    return volunteer
+
+
+def create_staff_account(name: str, phone: str, password: str) -> User:
+    """An account without a volunteer profile (the first admin, from the CLI)."""
+    phone = identity.normalize_phone(phone)
+    if error := identity.phone_error(phone):
+        raise ServiceError(error, "phone")
+    if db.session.scalar(select(User.id).where(User.phone == phone)) is not None:
+        raise DuplicateError(_l("This phone number is already registered."), "phone")
+    user = User(phone=phone, name=name.strip(), password_hash=hash_password(password))
+    db.session.add(user)
+    db.session.flush()
+    return user

@@ -1,0 +1,357 @@
+"""Demo data: the banner's unit tree, teams, activities, ~300 volunteers,
+rosters and service records, so that every screen has something to show.
+
+Deterministic (a fixed random seed) and idempotent: a second run finds the
+demo admin and changes nothing.
+"""
+
+import csv
+import random
+import secrets
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from importlib import resources
+
+from sqlalchemy import select
+from stdnum.cn import ric
+
+from volunteer.extensions import db
+from volunteer.models import (
+    Activity,
+    ActivityStatus,
+    ComplianceSettings,
+    IdType,
+    Organization,
+    PoliticalStatus,
+    RecordSource,
+    RecordStatus,
+    Role,
+    RosterEntry,
+    ServiceCategory,
+    ServiceRecord,
+    Unit,
+    UnitKind,
+    User,
+    Volunteer,
+)
+from volunteer.services import accounts, grants, units
+
+DEMO_PASSWORD = "demo12345"
+REGION_CODE = "150626"  # 乌审旗 in GB/T 2260
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐"
+    "许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
+)
+GIVEN = (
+    "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华"
+    "玉兰萍红鹏飞宇浩然子轩梓涵欣怡巴特尔乌云其其格额尔敦苏和"
+)
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    """One demo account printed for people trying the system."""
+
+    role: str
+    phone: str
+    name: str
+
+
+DEMO_LOGINS = (
+    DemoLogin("admin", "13800000000", "演示管理员"),
+    DemoLogin("coordinator", "13800000001", "演示协调员"),
+    DemoLogin("organizer", "13800000002", "演示组织者"),
+    DemoLogin("volunteer", "13800000003", "演示志愿者"),
+)
+
+
+@dataclass
+class DemoSummary:
+    """What a demo run did."""
+
+    created: bool
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def load_demo_data(today: date | None = None) -> DemoSummary:
+    """Load the demo data set unless it is already there."""
+    if db.session.scalar(select(User.id).where(User.phone == DEMO_LOGINS[0].phone)):
+        return DemoSummary(created=False)
+    rng = random.Random(20181)
+    today = today or datetime.now(UTC).date()
+    password_hash = accounts.hash_password(DEMO_PASSWORD)
+    units_by_code = _load_units()
+    organizations = _load_organizations(units_by_code)
+    staff = _load_staff_accounts(units_by_code, organizations, password_hash, rng)
+    volunteers = _load_volunteers(units_by_code, password_hash, rng, today)
+    volunteers.append(staff["volunteer"].volunteer)
+    activities = _load_activities(organizations, staff["organizer"], rng, today)
+    records = _load_records(volunteers, activities, rng, today)
+    roster_count = _load_rosters(units_by_code, volunteers, rng)
+    if db.session.get(ComplianceSettings, today.year) is None:
+        db.session.add(ComplianceSettings(year=today.year, milestone=0.8))
+    db.session.flush()
+    return DemoSummary(
+        created=True,
+        counts={
+            "units": len(units_by_code),
+            "organizations": len(organizations),
+            "volunteers": len(volunteers),
+            "activities": len(activities),
+            "service_records": records,
+            "roster_entries": roster_count,
+        },
+    )
+
+
+def _load_units() -> dict[str, Unit]:
+    existing = {u.code: u for u in db.session.scalars(select(Unit))}
+    text = resources.files("volunteer.data").joinpath("units.csv").read_text(encoding="utf-8")
+    for row in csv.DictReader(text.splitlines()):
+        if row["code"] in existing:
+            continue
+        parent = existing.get(row["parent_code"]) if row["parent_code"] else None
+        existing[row["code"]] = units.create_unit(
+            row["code"], row["name"], UnitKind(row["kind"]), parent
+        )
+    return existing
+
+
+def _load_organizations(units_by_code: dict[str, Unit]) -> list[Organization]:
+    teams = [
+        ("旗文明办志愿服务队", "WS-WMB", "演示组织者", "13800000002"),
+        ("旗教育局志愿服务队", "WS-JYJ", "教育局联络员", "13800000012"),
+        ("嘎鲁图镇新时代文明实践所志愿服务队", "WS-GLT", "实践所联络员", "13800000013"),
+        ("团旗委青年志愿者协会", "WS-TQW", "团旗委联络员", "13800000014"),
+        ("旗卫计局医疗志愿服务队", "WS-WJJ", "卫计局联络员", "13800000015"),
+    ]
+    found = []
+    for name, code, contact, phone in teams:
+        organization = db.session.scalar(select(Organization).where(Organization.name == name))
+        if organization is None:
+            organization = Organization(
+                name=name,
+                unit=units_by_code[code],
+                contact_name=contact,
+                contact_phone=phone,
+                description="演示数据",
+            )
+            db.session.add(organization)
+        found.append(organization)
+    db.session.flush()
+    return found
+
+
+def _resident_id(rng: random.Random, birth: date, male: bool) -> str:
+    sequence = rng.randrange(0, 50) * 2 + (1 if male else 0)
+    body = f"{REGION_CODE}{birth:%Y%m%d}{rng.randrange(0, 10)}{sequence:02d}"
+    return body + ric.calc_check_digit(body)
+
+
+def _person_name(rng: random.Random) -> str:
+    return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
+
+
+def _new_volunteer(
+    *,
+    name: str,
+    phone: str,
+    id_number: str,
+    unit: Unit | None,
+    status: PoliticalStatus,
+    password_hash: str,
+    registered_at: datetime,
+) -> Volunteer:
+    facts = accounts.identity.resident_id_facts(id_number)
+    user = User(phone=phone, name=name, password_hash=password_hash)
+    volunteer = Volunteer(
+        user=user,
+        id_type=IdType.RESIDENT_ID,
+        id_number=id_number,
+        gender=facts.gender,
+        birth_date=facts.birth_date,
+        political_status=status,
+        unit=unit,
+        personal_code=secrets.token_urlsafe(24),
+        registered_at=registered_at,
+        privacy_consent_at=registered_at,
+    )
+    db.session.add(volunteer)
+    db.session.flush()
+    volunteer.volunteer_number = accounts.volunteer_number_for(volunteer)
+    return volunteer
+
+
+def _load_staff_accounts(units_by_code, organizations, password_hash, rng) -> dict[str, User]:
+    """The four demo logins; the organizer and coordinator are volunteers too."""
+    now = datetime.now(UTC) - timedelta(days=200)
+    people: dict[str, User] = {}
+    admin = User(phone=DEMO_LOGINS[0].phone, name=DEMO_LOGINS[0].name, password_hash=password_hash)
+    db.session.add(admin)
+    db.session.flush()
+    grants.grant_role(admin, Role.ADMIN, actor=None)
+    people["admin"] = admin
+    for login in DEMO_LOGINS[1:]:
+        birth = date(1980 + rng.randrange(0, 15), rng.randrange(1, 13), rng.randrange(1, 28))
+        volunteer = _new_volunteer(
+            name=login.name,
+            phone=login.phone,
+            id_number=_resident_id(rng, birth, rng.random() < 0.5),
+            unit=units_by_code["WS-WMB"],
+            status=PoliticalStatus.CPC_MEMBER,
+            password_hash=password_hash,
+            registered_at=now,
+        )
+        people[login.role] = volunteer.user
+    grants.grant_role(people["coordinator"], Role.COORDINATOR, None, unit=units_by_code["WS-WMB"])
+    grants.grant_role(people["organizer"], Role.ORGANIZER, None, organization=organizations[0])
+    return people
+
+
+def _load_volunteers(units_by_code, password_hash, rng, today) -> list[Volunteer]:
+    """About 300 volunteers spread over departments, towns and villages."""
+    homes = [u for u in units_by_code.values() if u.kind != UnitKind.BANNER]
+    statuses = (
+        [PoliticalStatus.CPC_MEMBER] * 4
+        + [PoliticalStatus.CPC_PROBATIONARY]
+        + [PoliticalStatus.MASSES] * 4
+        + [PoliticalStatus.CYL_MEMBER]
+    )
+    volunteers = []
+    start_of_year = datetime(today.year, 1, 1, tzinfo=UTC)
+    for number in range(296):
+        birth = date(1965 + rng.randrange(0, 40), rng.randrange(1, 13), rng.randrange(1, 28))
+        registered = start_of_year - timedelta(days=rng.randrange(-300, 500))
+        registered = min(registered, datetime.now(UTC) - timedelta(days=1))
+        volunteers.append(
+            _new_volunteer(
+                name=_person_name(rng),
+                phone=f"139{number:08d}",
+                id_number=_resident_id(rng, birth, rng.random() < 0.5),
+                unit=rng.choice(homes),
+                status=rng.choice(statuses),
+                password_hash=password_hash,
+                registered_at=registered,
+            )
+        )
+    return volunteers
+
+
+def _load_activities(organizations, organizer, rng, today) -> list[Activity]:
+    titles = [
+        ("文明交通劝导", ServiceCategory.TRAFFIC, "嘎鲁图镇萨拉乌苏大街与团结路口"),
+        ("社区环境清洁日", ServiceCategory.ENVIRONMENT, "团结社区广场"),
+        ("敬老院探访", ServiceCategory.ELDERLY, "乌审旗敬老院"),
+        ("义务植树", ServiceCategory.ENVIRONMENT, "无定河生态公园"),
+        ("政策宣讲进嘎查", ServiceCategory.CULTURE, "萨如拉嘎查党群服务中心"),
+        ("义诊服务", ServiceCategory.HEALTH, "图克镇卫生院"),
+        ("文明城市创建宣传", ServiceCategory.CIVILIZATION, "乌审旗政务服务中心"),
+        ("课后托管辅导", ServiceCategory.EDUCATION, "乌审旗第一小学"),
+    ]
+    activities = []
+    base = datetime(today.year, today.month, today.day, 1, 0, tzinfo=UTC)  # 09:00 Beijing
+    for index in range(24):
+        title, category, place = titles[index % len(titles)]
+        day_offset = -150 + index * 8 if index < 20 else (index - 19) * 3  # past, then upcoming
+        starts = base + timedelta(days=day_offset)
+        activities.append(
+            Activity(
+                organization=organizations[index % len(organizations)],
+                title=title,
+                description="演示活动：" + title,
+                category=category,
+                place=place,
+                starts_at=starts,
+                ends_at=starts + timedelta(hours=rng.choice((2, 3, 4))),
+                capacity=rng.choice((None, 30, 50)),
+                signup_required=index % 3 == 0,
+                status=ActivityStatus.PUBLISHED,
+                checkin_secret=secrets.token_hex(16),
+                created_by=organizer,
+            )
+        )
+    db.session.add_all(activities)
+    db.session.flush()
+    return activities
+
+
+def _load_records(volunteers, activities, rng, today) -> int:
+    """Approved QR records for past activities; about a third of volunteers have none."""
+    now = datetime.now(UTC)
+    past = [a for a in activities if a.ends_at < now]
+    count = 0
+    for volunteer in volunteers:
+        if rng.random() < 0.35:
+            continue
+        for activity in rng.sample(past, k=min(len(past), rng.randrange(1, 5))):
+            check_in = activity.starts_at + timedelta(minutes=rng.randrange(-10, 20))
+            check_out = activity.ends_at + timedelta(minutes=rng.randrange(-30, 15))
+            start = max(check_in, activity.starts_at)
+            end = min(check_out, activity.ends_at)
+            db.session.add(
+                ServiceRecord(
+                    volunteer=volunteer,
+                    activity=activity,
+                    check_in_at=check_in,
+                    check_out_at=check_out,
+                    credited_minutes=max(0, int((end - start).total_seconds() // 60)),
+                    source=RecordSource.QR,
+                    check_out_source=RecordSource.QR,
+                    status=RecordStatus.APPROVED,
+                )
+            )
+            count += 1
+    db.session.flush()
+    return count
+
+
+def _load_rosters(units_by_code, volunteers, rng) -> int:
+    """Rosters for several units: registered volunteers plus staff not yet registered."""
+    by_unit: dict[int, list[Volunteer]] = {}
+    for volunteer in volunteers:
+        if volunteer.unit_id is not None:
+            by_unit.setdefault(volunteer.unit_id, []).append(volunteer)
+    count = 0
+    for code in (
+        "WS-WMB",
+        "WS-JYJ",
+        "WS-GLT",
+        "WS-GLT-SRL",
+        "WS-GLT-TJSQ",
+        "WS-TQW",
+        "WS-WJJ",
+        "WS-TK",
+    ):
+        unit = units_by_code[code]
+        members = by_unit.get(unit.id, [])
+        for volunteer in members:
+            db.session.add(
+                RosterEntry(
+                    unit=unit,
+                    name=volunteer.user.name,
+                    id_type=IdType.RESIDENT_ID,
+                    id_number=volunteer.id_number,
+                    phone=volunteer.user.phone,
+                    political_status=volunteer.political_status,
+                    position="干部",
+                )
+            )
+            count += 1
+        for _ in range(rng.randrange(3, 12)):  # staff who have not registered yet
+            birth = date(1970 + rng.randrange(0, 30), rng.randrange(1, 13), rng.randrange(1, 28))
+            db.session.add(
+                RosterEntry(
+                    unit=unit,
+                    name=_person_name(rng),
+                    id_type=IdType.RESIDENT_ID,
+                    id_number=_resident_id(rng, birth, rng.random() < 0.5),
+                    phone=f"137{rng.randrange(0, 10**8):08d}",
+                    political_status=rng.choice(
+                        (PoliticalStatus.CPC_MEMBER, PoliticalStatus.MASSES)
+                    ),
+                    position="职工",
+                )
+            )
+            count += 1
+    db.session.flush()
+    return count

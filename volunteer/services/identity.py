@@ -1,0 +1,136 @@
+"""Identity rules: ID numbers, phones, and what a resident ID tells us."""
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from stdnum import exceptions as stdnum_errors
+from stdnum.cn import ric
+
+from volunteer.i18n import lazy_gettext as _l
+from volunteer.models import Gender, IdType, PoliticalStatus
+
+MOBILE_PATTERN = re.compile(r"^1\d{10}$")
+# Other document types get format checks only (DOMAIN.md "Identity rules").
+ID_FORMATS: dict[IdType, re.Pattern[str]] = {
+    IdType.PASSPORT: re.compile(r"^[A-Z0-9]{5,17}$"),
+    IdType.HK_MACAU_PERMIT: re.compile(r"^[HM]\d{8,10}$"),
+    IdType.TAIWAN_PERMIT: re.compile(r"^\d{8}$|^[A-Z]\d{9}$"),
+    IdType.FOREIGNER_RESIDENCE: re.compile(r"^[A-Z]{3}\d{12}$|^9\d{17}$"),
+}
+
+ID_TYPE_LABELS = {
+    IdType.RESIDENT_ID: _l("Resident ID card"),
+    IdType.PASSPORT: _l("Passport"),
+    IdType.HK_MACAU_PERMIT: _l("Hong Kong/Macau travel permit"),
+    IdType.TAIWAN_PERMIT: _l("Taiwan travel permit"),
+    IdType.FOREIGNER_RESIDENCE: _l("Foreigner permanent residence ID"),
+}
+
+POLITICAL_STATUS_LABELS = {
+    PoliticalStatus.CPC_MEMBER: _l("CPC member"),
+    PoliticalStatus.CPC_PROBATIONARY: _l("CPC probationary member"),
+    PoliticalStatus.CYL_MEMBER: _l("Communist Youth League member"),
+    PoliticalStatus.RCCK: _l("RCCK member"),
+    PoliticalStatus.CDL: _l("China Democratic League member"),
+    PoliticalStatus.CNDCA: _l("CNDCA member"),
+    PoliticalStatus.CAPD: _l("CAPD member"),
+    PoliticalStatus.CPWDP: _l("Chinese Peasants' and Workers' Democratic Party member"),
+    PoliticalStatus.CZGP: _l("China Zhi Gong Party member"),
+    PoliticalStatus.JIUSAN: _l("Jiusan Society member"),
+    PoliticalStatus.TDSL: _l("Taiwan Democratic Self-Government League member"),
+    PoliticalStatus.NON_PARTISAN: _l("Non-partisan"),
+    PoliticalStatus.MASSES: _l("The masses (no affiliation)"),
+}
+
+# The Chinese names as printed on rosters, for reading uploaded spreadsheets.
+POLITICAL_STATUS_BY_CHINESE_NAME = {
+    "中共党员": PoliticalStatus.CPC_MEMBER,
+    "中国共产党党员": PoliticalStatus.CPC_MEMBER,
+    "党员": PoliticalStatus.CPC_MEMBER,
+    "中共预备党员": PoliticalStatus.CPC_PROBATIONARY,
+    "预备党员": PoliticalStatus.CPC_PROBATIONARY,
+    "共青团员": PoliticalStatus.CYL_MEMBER,
+    "团员": PoliticalStatus.CYL_MEMBER,
+    "民革会员": PoliticalStatus.RCCK,
+    "民盟盟员": PoliticalStatus.CDL,
+    "民建会员": PoliticalStatus.CNDCA,
+    "民进会员": PoliticalStatus.CAPD,
+    "农工党党员": PoliticalStatus.CPWDP,
+    "致公党党员": PoliticalStatus.CZGP,
+    "九三学社社员": PoliticalStatus.JIUSAN,
+    "台盟盟员": PoliticalStatus.TDSL,
+    "无党派人士": PoliticalStatus.NON_PARTISAN,
+    "无党派": PoliticalStatus.NON_PARTISAN,
+    "群众": PoliticalStatus.MASSES,
+}
+
+PARTY_STATUSES = (PoliticalStatus.CPC_MEMBER, PoliticalStatus.CPC_PROBATIONARY)
+
+
+@dataclass(frozen=True)
+class ResidentIdFacts:
+    """What a valid resident ID number says about its holder."""
+
+    birth_date: date
+    gender: Gender
+
+
+def normalize_id_number(raw: str | None) -> str:
+    """Trim, drop inner spaces and upper-case (a trailing x becomes X)."""
+    return re.sub(r"\s+", "", raw or "").upper()
+
+
+def normalize_phone(raw: str | None) -> str:
+    """Drop spaces, dashes and a +86 prefix from a phone number."""
+    digits = re.sub(r"[\s-]", "", raw or "")
+    if digits.startswith("+86"):
+        digits = digits[3:]
+    return digits
+
+
+def id_number_error(id_type: IdType, id_number: str) -> str | None:
+    """Why this normalized ID number is invalid for its type, or None if it is valid."""
+    if not id_number:
+        return str(_l("Enter the ID number."))
+    if id_type == IdType.RESIDENT_ID:
+        try:
+            ric.validate(id_number)
+        except stdnum_errors.InvalidChecksum:
+            return str(_l("The ID number's check digit is wrong; please check it."))
+        except stdnum_errors.InvalidLength:
+            return str(_l("A resident ID number has 18 characters."))
+        except stdnum_errors.InvalidComponent:
+            return str(_l("The ID number holds an impossible birth date or region."))
+        except stdnum_errors.ValidationError:
+            return str(_l("The ID number is not in the resident ID format."))
+        return None
+    if not ID_FORMATS[id_type].match(id_number):
+        return str(_l("The document number is not in the expected format."))
+    return None
+
+
+def resident_id_facts(id_number: str) -> ResidentIdFacts:
+    """Birth date and gender from a valid resident ID (17th digit odd means male)."""
+    gender = Gender.MALE if int(id_number[16]) % 2 == 1 else Gender.FEMALE
+    return ResidentIdFacts(birth_date=ric.get_birth_date(id_number), gender=gender)
+
+
+def phone_error(phone: str) -> str | None:
+    """Why this normalized phone is not a mainland mobile number, or None."""
+    if not MOBILE_PATTERN.match(phone):
+        return str(_l("Enter an 11-digit mainland mobile number starting with 1."))
+    return None
+
+
+def age_on(birth_date: date, day: date) -> int:
+    """Whole years of age on `day`."""
+    before_birthday = (day.month, day.day) < (birth_date.month, birth_date.day)
+    return day.year - birth_date.year - int(before_birthday)
+
+
+def is_party_member(status: PoliticalStatus, count_probationary: bool = True) -> bool:
+    """Whether a political status counts as a party member for compliance."""
+    if status == PoliticalStatus.CPC_MEMBER:
+        return True
+    return count_probationary and status == PoliticalStatus.CPC_PROBATIONARY

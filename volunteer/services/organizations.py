@@ -1,0 +1,40 @@
+"""Volunteer organizations."""
+
+from sqlalchemy import select
+
+from volunteer.extensions import db
+from volunteer.i18n import lazy_gettext as _l
+from volunteer.models import Organization, Unit, User
+from volunteer.services.audit import record_audit
+from volunteer.services.errors import DuplicateError
+
+
+def save_organization(
+    organization: Organization | None,
+    *,
+    name: str,
+    unit: Unit | None,
+    description: str | None,
+    contact_name: str | None,
+    contact_phone: str | None,
+    active: bool = True,
+    actor: User | None = None,
+) -> Organization:
+    """Create (organization None) or update an organization."""
+    name = name.strip()
+    clash = db.session.scalar(select(Organization).where(Organization.name == name))
+    if clash is not None and clash is not organization:
+        raise DuplicateError(_l("An organization with this name already exists."), "name")
+    created = organization is None
+    if created:
+        organization = Organization(name=name)
+        db.session.add(organization)
+    organization.name = name
+    organization.unit = unit
+    organization.description = description
+    organization.contact_name = contact_name
+    organization.contact_phone = contact_phone
+    organization.active = active
+    db.session.flush()
+    record_audit(actor, "organization.create" if created else "organization.update", organization)
+    return organization

@@ -1,0 +1,93 @@
+"""The unit tree: create, rename, move, deactivate (never delete)."""
+
+from sqlalchemy import func, select, update
+
+from volunteer.extensions import db
+from volunteer.i18n import lazy_gettext as _l
+from volunteer.models import Unit, UnitKind, User
+from volunteer.services.audit import record_audit
+from volunteer.services.errors import DuplicateError, ServiceError
+
+
+def create_unit(
+    code: str, name: str, kind: UnitKind, parent: Unit | None, actor: User | None = None
+) -> Unit:
+    """Add a unit under `parent` (None only for the root)."""
+    code = code.strip().upper()
+    if db.session.scalar(select(Unit.id).where(Unit.code == code)) is not None:
+        raise DuplicateError(_l("Unit code %(code)s is already used.", code=code), "code")
+    if parent is None and db.session.scalar(select(func.count(Unit.id))) > 0:
+        raise ServiceError(_l("Choose the parent unit; only the banner is a root."), "parent")
+    unit = Unit(code=code, name=name.strip(), kind=kind, parent=parent)
+    db.session.add(unit)
+    db.session.flush()
+    _place(unit, parent)
+    record_audit(actor, "unit.create", unit, code=code, name=unit.name)
+    return unit
+
+
+def rename_unit(unit: Unit, name: str, kind: UnitKind, actor: User | None = None) -> Unit:
+    """Change a unit's name and kind; its code and history stay."""
+    before = (unit.name, unit.kind)
+    unit.name = name.strip()
+    unit.kind = kind
+    record_audit(actor, "unit.rename", unit, before=before, after=(unit.name, unit.kind))
+    db.session.flush()
+    return unit
+
+
+def move_unit(unit: Unit, new_parent: Unit, actor: User | None = None) -> Unit:
+    """Move a unit (with its subtree) under another parent, keeping paths right."""
+    if new_parent.path.startswith(unit.path):
+        raise ServiceError(_l("A unit cannot move under itself or its own sub-units."), "parent")
+    old_path, old_depth = unit.path, unit.depth
+    old_parent_id = unit.parent_id
+    unit.parent = new_parent
+    _place(unit, new_parent)
+    # Re-root the descendants in one statement rather than one per unit.
+    db.session.execute(
+        update(Unit)
+        .where(Unit.path.startswith(old_path), Unit.id != unit.id)
+        .values(
+            path=unit.path + func.substr(Unit.path, len(old_path) + 1),
+            depth=Unit.depth + (unit.depth - old_depth),
+        )
+        .execution_options(synchronize_session="fetch")
+    )
+    record_audit(actor, "unit.move", unit, from_parent=old_parent_id, to_parent=new_parent.id)
+    db.session.flush()
+    return unit
+
+
+def set_unit_active(unit: Unit, active: bool, actor: User | None = None) -> Unit:
+    """Deactivate or reactivate a unit; deactivating needs its sub-units inactive first."""
+    if not active:
+        active_children = db.session.scalar(
+            select(func.count(Unit.id)).where(Unit.parent_id == unit.id, Unit.active.is_(True))
+        )
+        if active_children:
+            raise ServiceError(_l("Deactivate the sub-units first."))
+    elif unit.parent is not None and not unit.parent.active:
+        raise ServiceError(_l("Reactivate the parent unit first."))
+    unit.active = active
+    record_audit(actor, "unit.activate" if active else "unit.deactivate", unit)
+    db.session.flush()
+    return unit
+
+
+def subtree(root: Unit, include_inactive: bool = False) -> list[Unit]:
+    """The unit and everything below it, in tree order."""
+    query = select(Unit).where(Unit.path.startswith(root.path)).order_by(Unit.path)
+    if not include_inactive:
+        query = query.where(Unit.active.is_(True))
+    return list(db.session.scalars(query))
+
+
+def get_unit_by_code(code: str) -> Unit | None:
+    """The unit with this code, or None."""
+    return db.session.scalar(select(Unit).where(Unit.code == code.strip().upper()))
+
+
+def _place(unit: Unit, parent: Unit | None) -> None:
+    unit.path = (parent.path if parent else "/") + f"{unit.id}/"
+    unit.depth = (parent.depth + 1) if parent else 0

@@ -1,0 +1,53 @@
+"""Web wiring: blueprints, error pages, template helpers."""
+
+from flask import Flask, render_template
+from flask_login import current_user
+
+from volunteer import i18n
+from volunteer.access import enforce_declared_access
+from volunteer.services import access as rules
+from volunteer.services import privacy
+
+
+def init_app(app: Flask) -> None:
+    """Register blueprints, error handlers and template helpers."""
+    from volunteer.admin.routes import bp as admin_bp
+    from volunteer.auth.routes import bp as auth_bp
+    from volunteer.main.routes import bp as main_bp
+    from volunteer.profile.routes import bp as profile_bp
+    from volunteer.units.routes import bp as units_bp
+
+    for blueprint in (main_bp, auth_bp, profile_bp, units_bp, admin_bp):
+        app.register_blueprint(blueprint)
+
+    app.before_request(enforce_declared_access)
+
+    for code in (400, 403, 404, 405, 413, 429, 500):
+        app.register_error_handler(code, _error_page)
+
+    app.jinja_env.filters.update(
+        local_dt=i18n.local_datetime,
+        hours=i18n.hours,
+        mask_id=privacy.mask_id_number,
+        mask_phone=privacy.mask_phone,
+        mask_name=privacy.mask_name,
+    )
+
+    @app.context_processor
+    def navigation_roles() -> dict:
+        user = current_user if current_user.is_authenticated else None
+        return {
+            "nav": {
+                "is_admin": rules.is_admin(user),
+                "is_organizer": rules.is_organizer(user),
+                "is_coordinator": rules.is_coordinator(user),
+                "is_volunteer": bool(user and user.volunteer),
+            },
+            "languages": app.config["LANGUAGES"],
+            "current_locale": i18n.select_locale(),
+        }
+
+
+def _error_page(error):
+    code = getattr(error, "code", 500) or 500
+    return render_template("errors/error.html", code=code, error=error), code
