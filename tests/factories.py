@@ -24,18 +24,19 @@ from volunteer.models import (
     Volunteer,
 )
 from volunteer.services import accounts, grants, units
+from volunteer.services.demo import wushen_region_code
 
 PASSWORD = "correct-horse-9"
 _sequence = itertools.count(1)
 
 
-def resident_id(birth: date = date(1990, 1, 1), male: bool = True, region: str = "150626") -> str:
+def resident_id(birth: date = date(1990, 1, 1), male: bool = True) -> str:
     """A resident ID number with a valid check digit, unique within the test run."""
     serial = next(_sequence)
     order = (serial % 50) * 2 + (1 if male else 0)
     birth = birth + timedelta(days=serial // 50)
-    body = f"{region}{birth:%Y%m%d}{serial % 10}{order:02d}"
-    return body + ric.calc_check_digit(body)
+    body = f"{wushen_region_code(birth)}{birth:%Y%m%d}{serial % 10}{order:02d}"
+    return body + ric.calc_check_digit(body + "0")  # the function ignores the last character
 
 
 def phone() -> str:

@@ -105,6 +105,11 @@ def admin_of(model: type, id_arg: str, as_arg: str) -> Rule:
     )
 
 
+def acting_user():
+    """The signed-in user as a model instance (services take models, not proxies)."""
+    return current_user._get_current_object()
+
+
 def access(rule: Rule) -> Callable:
     """Declare and enforce who may use the decorated view."""
 

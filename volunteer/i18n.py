@@ -1,6 +1,6 @@
 """Language and time-zone choice, and display helpers used by templates."""
 
-from flask import current_app, request, session
+from flask import current_app, has_request_context, request, session
 from flask_babel import format_datetime, gettext, lazy_gettext, ngettext
 from flask_login import current_user
 
@@ -10,12 +10,14 @@ __all__ = ["gettext", "lazy_gettext", "ngettext", "select_locale", "select_timez
 def select_locale() -> str:
     """The visitor's chosen language, else the account's, else Chinese."""
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # the CLI and services called from tests
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     chosen = session.get("lang")
     if chosen in languages:
         return chosen
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
-    if request and request.args.get("lang") in languages:
+    if request.args.get("lang") in languages:
         return request.args["lang"]
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 

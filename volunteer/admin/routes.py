@@ -1,11 +1,10 @@
 """Admin pages: the unit tree, organizations, role grants and the audit log."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user
 from sqlalchemy import select
 from wtforms import SelectChoice
 
-from volunteer.access import ADMIN, access, admin_of
+from volunteer.access import ADMIN, access, acting_user, admin_of
 from volunteer.admin.forms import (
     ROLE_LABELS,
     UNIT_KIND_LABELS,
@@ -52,7 +51,7 @@ def unit_tree():
                 form.name.data,
                 UnitKind(form.kind.data),
                 _unit_or_none(form.parent_id.data),
-                actor=current_user,
+                actor=acting_user(),
             )
         except ServiceError as error:
             db.session.rollback()
@@ -75,7 +74,7 @@ def unit_edit(unit: Unit):
     move_form = UnitMoveForm(prefix="move")
     move_form.parent_id.choices = unit_choices(clause=~Unit.path.startswith(unit.path))
     if form.validate_on_submit():
-        units.rename_unit(unit, form.name.data, UnitKind(form.kind.data), actor=current_user)
+        units.rename_unit(unit, form.name.data, UnitKind(form.kind.data), actor=acting_user())
         db.session.commit()
         flash(_("Unit saved."), "success")
         return redirect(url_for("admin.unit_edit", unit_id=unit.id))
@@ -97,7 +96,7 @@ def unit_move(unit: Unit):
     form.parent_id.choices = unit_choices()
     if form.validate_on_submit() and (parent := _unit_or_none(form.parent_id.data)):
         try:
-            units.move_unit(unit, parent, actor=current_user)
+            units.move_unit(unit, parent, actor=acting_user())
         except ServiceError as error:
             db.session.rollback()
             flash(error.message, "danger")
@@ -115,7 +114,7 @@ def unit_toggle_active(unit: Unit):
     """Deactivate or reactivate a unit; units are never deleted."""
     if ConfirmForm(prefix="toggle").validate_on_submit():
         try:
-            units.set_unit_active(unit, not unit.active, actor=current_user)
+            units.set_unit_active(unit, not unit.active, actor=acting_user())
         except ServiceError as error:
             db.session.rollback()
             flash(error.message, "danger")
@@ -155,7 +154,7 @@ def organization_edit(organization_id: int | None):
                 contact_name=form.contact_name.data,
                 contact_phone=form.contact_phone.data,
                 active=form.active.data,
-                actor=current_user,
+                actor=acting_user(),
             )
         except ServiceError as error:
             db.session.rollback()
@@ -181,7 +180,7 @@ def grant_list():
             grants.grant_role(
                 person,
                 Role(form.role.data),
-                actor=current_user,
+                actor=acting_user(),
                 organization=db.session.get(Organization, int(organization_id))
                 if organization_id
                 else None,
@@ -217,7 +216,7 @@ def grant_revoke(grant: RoleGrant):
     """Revoke a role; the grant stays in the history."""
     if ConfirmForm(prefix="revoke").validate_on_submit():
         try:
-            grants.revoke_role(grant, actor=current_user)
+            grants.revoke_role(grant, actor=acting_user())
         except ServiceError as error:
             db.session.rollback()
             flash(error.message, "danger")

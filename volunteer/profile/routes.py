@@ -3,7 +3,7 @@
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from volunteer.access import SIGNED_IN, VOLUNTEER, access
+from volunteer.access import SIGNED_IN, VOLUNTEER, access, acting_user
 from volunteer.extensions import db
 from volunteer.forms import unit_choices
 from volunteer.i18n import gettext as _
@@ -71,7 +71,7 @@ def password():
     if form.validate_on_submit():
         try:
             accounts.change_password(
-                current_user, form.current_password.data, form.new_password.data
+                acting_user(), form.current_password.data, form.new_password.data
             )
         except ServiceError as error:
             db.session.rollback()

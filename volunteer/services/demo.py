@@ -37,7 +37,6 @@ from volunteer.models import (
 from volunteer.services import accounts, grants, units
 
 DEMO_PASSWORD = "demo12345"
-REGION_CODE = "150626"  # 乌审旗 in GB/T 2260
 SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐"
     "许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
@@ -142,10 +141,15 @@ def _load_organizations(units_by_code: dict[str, Unit]) -> list[Organization]:
     return found
 
 
+def wushen_region_code(birth: date) -> str:
+    """乌审旗's GB/T 2260 code as issued at birth: 152727 under 伊克昭盟, 150626 since 2001."""
+    return "150626" if birth.year >= 2001 else "152727"
+
+
 def _resident_id(rng: random.Random, birth: date, male: bool) -> str:
     sequence = rng.randrange(0, 50) * 2 + (1 if male else 0)
-    body = f"{REGION_CODE}{birth:%Y%m%d}{rng.randrange(0, 10)}{sequence:02d}"
-    return body + ric.calc_check_digit(body)
+    body = f"{wushen_region_code(birth)}{birth:%Y%m%d}{rng.randrange(0, 10)}{sequence:02d}"
+    return body + ric.calc_check_digit(body + "0")  # the function ignores the last character
 
 
 def _person_name(rng: random.Random) -> str:
