@@ -3,22 +3,37 @@
 from urllib.parse import urlsplit
 
 from sqlalchemy import select
-from wtforms import SelectChoice, ValidationError
+from wtforms import (
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+    ValidationError,
+)
+from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from volunteer.extensions import db
 from volunteer.i18n import lazy_gettext as _l
 from volunteer.models import Unit
 from volunteer.services import identity
 
+PASSWORD_MIN_LENGTH = 8
+
 
 def unit_choices(include_blank: bool = True, clause=None) -> list[SelectChoice]:
-    """(id, indented name) pairs for a unit select, in tree order."""
+    """(id, indented name) choices for a unit select, in tree order."""
     query = select(Unit.id, Unit.name, Unit.depth).where(Unit.active.is_(True))
     if clause is not None:
         query = query.where(clause)
     rows = db.session.execute(query.order_by(Unit.path)).all()
     choices = [SelectChoice("", str(_l("— none —")))] if include_blank else []
     return choices + [SelectChoice(str(row.id), "\u3000" * row.depth + row.name) for row in rows]
+
+
+def unit_from_choice(raw: str | None) -> Unit | None:
+    """The unit picked in a select built by `unit_choices`, or None (also for tampered input)."""
+    return db.session.get(Unit, int(raw)) if raw and raw.isdigit() else None
 
 
 def mobile_phone(form, field) -> None:
@@ -38,4 +53,75 @@ def is_safe_next(target: str | None) -> bool:
         and not parts.netloc
         and target.startswith("/")
         and not target.startswith("//")
+    )
+
+
+# Field factories: each call makes a new field, so forms share definitions and keep their order.
+
+
+def real_name_field() -> StringField:
+    """The person's real name (实名)."""
+    return StringField(
+        _l("Real name"), validators=[DataRequired(_l("Enter your real name.")), Length(max=50)]
+    )
+
+
+def mobile_field() -> StringField:
+    """A required mainland mobile number."""
+    return StringField(
+        _l("Mobile phone"), validators=[DataRequired(_l("Enter your mobile number.")), mobile_phone]
+    )
+
+
+def political_status_field() -> SelectField:
+    """GB/T 4762 political status."""
+    return SelectField(
+        _l("Political status"),
+        choices=[
+            SelectChoice(s.value, label) for s, label in identity.POLITICAL_STATUS_LABELS.items()
+        ],
+    )
+
+
+def work_unit_field() -> SelectField:
+    """The unit from the tree (choices filled by the view)."""
+    return SelectField(_l("Work unit"), choices=[], validate_choice=False)
+
+
+def work_unit_name_field() -> StringField:
+    """A work unit typed by hand when it is not in the tree."""
+    return StringField(_l("Work unit (if not listed)"), validators=[Length(max=100)])
+
+
+def skills_field() -> TextAreaField:
+    """Free-text skills."""
+    return TextAreaField(_l("Skills"), validators=[Optional(), Length(max=500)])
+
+
+def service_areas_field() -> TextAreaField:
+    """Free-text service areas and available time."""
+    return TextAreaField(
+        _l("Service areas and available time"), validators=[Optional(), Length(max=500)]
+    )
+
+
+def new_password_field(label) -> PasswordField:
+    """A new password of at least PASSWORD_MIN_LENGTH characters."""
+    return PasswordField(
+        label,
+        validators=[
+            DataRequired(_l("Choose a password.")),
+            Length(
+                min=PASSWORD_MIN_LENGTH,
+                max=128,
+                message=_l("The password needs at least 8 characters."),
+            ),
+        ],
+    )
+
+
+def password_repeat_field(label, other: str) -> PasswordField:
+    """The same password typed again."""
+    return PasswordField(
+        label, validators=[EqualTo(other, message=_l("The two passwords differ."))]
     )

@@ -16,17 +16,13 @@ from volunteer.admin.forms import (
     UnitMoveForm,
 )
 from volunteer.extensions import db
-from volunteer.forms import unit_choices
+from volunteer.forms import unit_choices, unit_from_choice
 from volunteer.i18n import gettext as _
 from volunteer.models import AuditEntry, Organization, Role, RoleGrant, Unit, UnitKind, User
 from volunteer.services import grants, organizations, units
 from volunteer.services.errors import ServiceError
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-
-
-def _unit_or_none(raw: str | None) -> Unit | None:
-    return db.session.get(Unit, int(raw)) if raw else None
 
 
 def _organization_choices() -> list[SelectChoice]:
@@ -50,7 +46,7 @@ def unit_tree():
                 form.code.data,
                 form.name.data,
                 UnitKind(form.kind.data),
-                _unit_or_none(form.parent_id.data),
+                unit_from_choice(form.parent_id.data),
                 actor=acting_user(),
             )
         except ServiceError as error:
@@ -94,7 +90,7 @@ def unit_move(unit: Unit):
     """Move a unit and its subtree under another parent."""
     form = UnitMoveForm(prefix="move")
     form.parent_id.choices = unit_choices()
-    if form.validate_on_submit() and (parent := _unit_or_none(form.parent_id.data)):
+    if form.validate_on_submit() and (parent := unit_from_choice(form.parent_id.data)):
         try:
             units.move_unit(unit, parent, actor=acting_user())
         except ServiceError as error:
@@ -149,7 +145,7 @@ def organization_edit(organization_id: int | None):
             organization = organizations.save_organization(
                 organization,
                 name=form.name.data,
-                unit=_unit_or_none(form.unit_id.data),
+                unit=unit_from_choice(form.unit_id.data),
                 description=form.description.data,
                 contact_name=form.contact_name.data,
                 contact_phone=form.contact_phone.data,
@@ -184,7 +180,7 @@ def grant_list():
                 organization=db.session.get(Organization, int(organization_id))
                 if organization_id
                 else None,
-                unit=_unit_or_none(form.unit_id.data),
+                unit=unit_from_choice(form.unit_id.data),
             )
         except ServiceError as error:
             db.session.rollback()

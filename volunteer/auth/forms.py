@@ -1,74 +1,33 @@
 """Registration and login forms."""
 
 from flask_wtf import FlaskForm
-from wtforms import (
-    BooleanField,
-    PasswordField,
-    SelectChoice,
-    SelectField,
-    StringField,
-    SubmitField,
-    TextAreaField,
-)
-from wtforms.validators import DataRequired, EqualTo, Length, Optional, ValidationError
+from wtforms import BooleanField, PasswordField, SelectChoice, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, Length, ValidationError
 
-from volunteer.forms import mobile_phone
+from volunteer import forms as shared
 from volunteer.i18n import lazy_gettext as _l
 from volunteer.models import IdType, PoliticalStatus
-from volunteer.services import identity
-
-
-class PasswordRules:
-    """Shared password length rule."""
-
-    MIN = 8
-    MAX = 128
+from volunteer.services import accounts, identity
 
 
 class RegistrationForm(FlaskForm):
     """Real-name volunteer registration (实名注册)."""
 
-    name = StringField(
-        _l("Real name"),
-        validators=[DataRequired(_l("Enter your real name.")), Length(max=50)],
-    )
+    name = shared.real_name_field()
     id_type = SelectField(
         _l("ID type"),
         choices=[SelectChoice(t.value, label) for t, label in identity.ID_TYPE_LABELS.items()],
         default=IdType.RESIDENT_ID.value,
     )
     id_number = StringField(_l("ID number"), validators=[DataRequired(_l("Enter the ID number."))])
-    phone = StringField(
-        _l("Mobile phone"), validators=[DataRequired(_l("Enter your mobile number.")), mobile_phone]
-    )
-    password = PasswordField(
-        _l("Password"),
-        validators=[
-            DataRequired(_l("Choose a password.")),
-            Length(
-                min=PasswordRules.MIN,
-                max=PasswordRules.MAX,
-                message=_l("The password needs at least 8 characters."),
-            ),
-        ],
-    )
-    password_confirm = PasswordField(
-        _l("Repeat password"),
-        validators=[EqualTo("password", message=_l("The two passwords differ."))],
-    )
-    political_status = SelectField(
-        _l("Political status"),
-        choices=[
-            SelectChoice(s.value, label) for s, label in identity.POLITICAL_STATUS_LABELS.items()
-        ],
-        default=PoliticalStatus.MASSES.value,
-    )
-    unit_id = SelectField(_l("Work unit"), choices=[], validate_choice=False)
-    work_unit_name = StringField(_l("Work unit (if not listed)"), validators=[Length(max=100)])
-    skills = TextAreaField(_l("Skills"), validators=[Optional(), Length(max=500)])
-    service_areas = TextAreaField(
-        _l("Service areas and available time"), validators=[Optional(), Length(max=500)]
-    )
+    phone = shared.mobile_field()
+    password = shared.new_password_field(_l("Password"))
+    password_confirm = shared.password_repeat_field(_l("Repeat password"), "password")
+    political_status = shared.political_status_field()
+    unit_id = shared.work_unit_field()
+    work_unit_name = shared.work_unit_name_field()
+    skills = shared.skills_field()
+    service_areas = shared.service_areas_field()
     guardian_name = StringField(_l("Guardian's name (under 14)"), validators=[Length(max=50)])
     guardian_phone = StringField(_l("Guardian's phone (under 14)"), validators=[Length(max=20)])
     guardian_consent = BooleanField(_l("My guardian agrees to my registration"))
@@ -85,7 +44,26 @@ class RegistrationForm(FlaskForm):
 
     def validate_guardian_phone(self, field) -> None:
         if field.data:
-            mobile_phone(self, field)
+            shared.mobile_phone(self, field)
+
+    def to_registration(self) -> accounts.Registration:
+        """The validated fields as the service's input."""
+        return accounts.Registration(
+            name=self.name.data,
+            id_type=IdType(self.id_type.data),
+            id_number=self.id_number.data,
+            phone=self.phone.data,
+            password=self.password.data,
+            political_status=PoliticalStatus(self.political_status.data),
+            unit=shared.unit_from_choice(self.unit_id.data),
+            work_unit_name=self.work_unit_name.data,
+            skills=self.skills.data,
+            service_areas=self.service_areas.data,
+            guardian_name=self.guardian_name.data or None,
+            guardian_phone=self.guardian_phone.data or None,
+            guardian_consent=self.guardian_consent.data,
+            privacy_consent=self.privacy_consent.data,
+        )
 
 
 class LoginForm(FlaskForm):

@@ -16,7 +16,6 @@ from volunteer.auth.forms import LoginForm, RegistrationForm
 from volunteer.extensions import db, limiter
 from volunteer.forms import is_safe_next, unit_choices
 from volunteer.i18n import gettext as _
-from volunteer.models import IdType, PoliticalStatus, Unit
 from volunteer.services import accounts
 from volunteer.services.errors import ServiceError
 
@@ -30,24 +29,8 @@ def register():
     form = RegistrationForm()
     form.unit_id.choices = unit_choices()
     if form.validate_on_submit():
-        data = accounts.Registration(
-            name=form.name.data,
-            id_type=IdType(form.id_type.data),
-            id_number=form.id_number.data,
-            phone=form.phone.data,
-            password=form.password.data,
-            political_status=PoliticalStatus(form.political_status.data),
-            unit=db.session.get(Unit, int(form.unit_id.data)) if form.unit_id.data else None,
-            work_unit_name=form.work_unit_name.data,
-            skills=form.skills.data,
-            service_areas=form.service_areas.data,
-            guardian_name=form.guardian_name.data or None,
-            guardian_phone=form.guardian_phone.data or None,
-            guardian_consent=form.guardian_consent.data,
-            privacy_consent=form.privacy_consent.data,
-        )
         try:
-            volunteer = accounts.register_volunteer(data)
+            volunteer = accounts.register_volunteer(form.to_registration())
         except ServiceError as error:
             db.session.rollback()
             getattr(form, error.field or "name").errors.append(error.message)

@@ -5,9 +5,9 @@ from flask_login import current_user
 
 from volunteer.access import SIGNED_IN, VOLUNTEER, access, acting_user
 from volunteer.extensions import db
-from volunteer.forms import unit_choices
+from volunteer.forms import unit_choices, unit_from_choice
 from volunteer.i18n import gettext as _
-from volunteer.models import PoliticalStatus, Unit
+from volunteer.models import PoliticalStatus
 from volunteer.profile.forms import PasswordForm, ProfileForm
 from volunteer.services import accounts, identity
 from volunteer.services.errors import ServiceError
@@ -48,7 +48,7 @@ def edit():
                 name=form.name.data,
                 phone=form.phone.data,
                 political_status=PoliticalStatus(form.political_status.data),
-                unit=db.session.get(Unit, int(form.unit_id.data)) if form.unit_id.data else None,
+                unit=unit_from_choice(form.unit_id.data),
                 work_unit_name=form.work_unit_name.data,
                 skills=form.skills.data,
                 service_areas=form.service_areas.data,
