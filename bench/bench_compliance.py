@@ -6,8 +6,8 @@ breakdown, no ORM. The report is `compliance_report` for the whole tree (every
 unit's row plus the distinct-people totals), through the ORM as the pages run it.
 
     python bench/bench_compliance.py                       # SQLite, small scale, built if missing
-    python bench/bench_compliance.py --database-url postgresql://postgres@127.0.0.1:5432/bench_compliance \
-        --scale county --generate                            # PostgreSQL at county scale
+    BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/bench_compliance \
+        python bench/bench_compliance.py --scale county --generate   # PostgreSQL, county scale
 
 Environment: BENCH_DATABASE_URL may name the database instead of --database-url.
 Prints timings (best of --repeat warm runs) and ratios; asserts nothing.
@@ -146,23 +146,20 @@ def main(argv=None) -> None:
             max(1, args.repeat // 2), lambda: compliance.compliance_history(root, period, targets)
         )
 
-        print(
-            f"floor (one hand-written SQL aggregate, root totals): best {floor_best * 1000:8.1f} ms"
-            f"  median {floor_median * 1000:8.1f} ms"
+        def line(label: str, best: float, median: float) -> None:
+            print(
+                f"{label:<58} best {best * 1000:8.1f} ms  median {median * 1000:8.1f} ms"
+                f"  ratio {best / floor_best:5.2f}x floor"
+            )
+
+        line("floor: one hand-written SQL aggregate (root totals)", floor_best, floor_median)
+        line(f"full-tree report ({len(full.rows)} unit rows + totals)", report_best, report_median)
+        line(
+            f"drill-down of {biggest.code} ({biggest.figures.staff} listed, {len(missing)} left)",
+            drill_best,
+            drill_median,
         )
-        print(
-            f"full-tree report ({len(full.rows)} unit rows + totals):      best {report_best * 1000:8.1f} ms"
-            f"  median {report_median * 1000:8.1f} ms  ratio {report_best / floor_best:5.2f}x floor"
-        )
-        print(
-            f"drill-down of {biggest.code} ({biggest.figures.staff} on roster, {len(missing)} missing):"
-            f" best {drill_best * 1000:8.1f} ms  median {drill_median * 1000:8.1f} ms"
-            f"  ratio {drill_best / floor_best:5.2f}x floor"
-        )
-        print(
-            f"rates-over-time history (month ends):           best {history_best * 1000:8.1f} ms"
-            f"  median {history_median * 1000:8.1f} ms  ratio {history_best / floor_best:5.2f}x floor"
-        )
+        line("rates over time for the whole tree (month ends)", history_best, history_median)
         print(
             f"report totals equal the floor's: {'yes' if same else 'NO'}"
             f" (staff {total.staff:,}, completed {total.staff_completed:,},"

@@ -599,7 +599,7 @@ def compliance_history(
         ServiceRecord.credited_minutes > 0,
     )
     if targets.min_minutes <= 1:
-        # Minutes are whole and non-negative: the total first reaches 1 at the first credited record.
+        # Minutes are whole and non-negative: the sum first reaches 1 at the first credited record.
         reached = (
             select(ServiceRecord.volunteer_id, func.min(record_time).label("reached_at"))
             .where(approved)
