@@ -24,7 +24,13 @@ def tree(app):
     village = f.make_unit("V1", "萨如拉嘎查", parent=town)
     sibling = f.make_unit("D1", "旗教育局", parent=root)
     activity = f.make_activity(f.make_organization(), starts_at=IN_PERIOD, hours=4)
-    return {"root": root, "town": town, "village": village, "sibling": sibling, "activity": activity}
+    return {
+        "root": root,
+        "town": town,
+        "village": village,
+        "sibling": sibling,
+        "activity": activity,
+    }
 
 
 def served(tree, unit, minutes=60, status=RecordStatus.APPROVED, when=None, **kw):
@@ -155,7 +161,9 @@ def test_inactive_roster_entries_do_not_count(tree):
 def test_someone_who_registers_after_the_roster_upload_counts_at_once(tree):
     number = f.resident_id()
     f.make_roster_entry(tree["town"], id_number=number)
-    assert row(c.compliance_report(tree["root"], PERIOD), tree["town"]).figures.staff_registered == 0
+    assert (
+        row(c.compliance_report(tree["root"], PERIOD), tree["town"]).figures.staff_registered == 0
+    )
     volunteer = f.make_volunteer(id_number=number.lower())
     f.make_record(volunteer, tree["activity"])
     figures = row(c.compliance_report(tree["root"], PERIOD), tree["town"]).figures
