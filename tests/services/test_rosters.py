@@ -138,7 +138,7 @@ def test_a_file_over_the_size_limit_is_refused(unit, app):
     app.config["ROSTER_MAX_UPLOAD_BYTES"] = 1024 * 1024
     with pytest.raises(RosterFileError) as raised:
         check(b"x" * (1024 * 1024 + 1), unit)
-    assert "1 MB" in raised.value.message
+    assert "文件超过 1 MB" in raised.value.message
 
 
 def test_reupload_replaces_the_roster_keeping_leavers_as_inactive_history(unit):

@@ -235,7 +235,10 @@ def _upload_page(unit: Unit | None):
         form.file.errors = [_too_large()]
     if submitted:
         upload = form.file.data
-        data = upload.read(int(_limit()) + 1)
+        try:
+            data = upload.read(int(_limit()) + 1)
+        finally:
+            upload.close()
         try:
             checked = rosters.check_roster(
                 data,
@@ -270,7 +273,7 @@ def _limit() -> int:
 def _too_large() -> str:
     return _(
         "The file is larger than %(limit)s MB. Split the roster or remove other sheets.",
-        limit=_limit() // (1024 * 1024),
+        limit=f"{_limit() / (1024 * 1024):g}",
     )
 
 

@@ -151,7 +151,7 @@ def read_table(data: bytes, filename: str) -> list[tuple[int, list]]:
         raise RosterFileError(
             _l(
                 "The file is larger than %(limit)s MB. Split the roster or remove other sheets.",
-                limit=max_bytes // (1024 * 1024),
+                limit=f"{max_bytes / (1024 * 1024):g}",
             )
         )
     if not data.strip():
