@@ -287,3 +287,40 @@ def test_cli_report_writes_xlsx_and_table(runner, world, tmp_path):
     assert "TOTAL" in table.output and "嘎鲁图镇" in table.output
     bad = runner.invoke(args=["compliance", "report", "--unit", "NOPE"])
     assert bad.exit_code != 0
+
+
+def test_a_coordinator_uploads_one_workbook_for_units_of_their_subtree(client, login_as, world):
+    from tests.roster_files import HEADER, xlsx_bytes
+
+    login_as(world["coordinator"])
+    rows = [
+        ["WS-GLT-SRL", *person("村干部", f.resident_id(), f.phone())],
+        ["WS-GLT", *person("镇干部", f.resident_id(), f.phone())],
+    ]
+    response = client.post(
+        "/compliance/rosters/batch",
+        data={"file": (io.BytesIO(xlsx_bytes(rows, ["单位代码", *HEADER])), "多单位.xlsx")},
+        content_type="multipart/form-data",
+    )
+    page = response.get_data(as_text=True)
+    assert "萨如拉嘎查" in page and "嘎鲁图镇" in page and "预览" in page
+    token = page.split('name="token" type="hidden" value="')[1].split('"')[0]
+    response = client.post("/compliance/rosters/confirm", data={"token": token})
+    assert response.headers["Location"].endswith(f"/compliance/units/{world['town'].id}")
+    names = set(db.session.scalars(select(RosterEntry.name).where(RosterEntry.active)))
+    assert {"村干部", "镇干部", "图克职工"} <= names
+    assert "无时长" not in names  # the town's roster was replaced
+
+
+def test_a_workbook_naming_a_unit_outside_the_subtree_imports_nothing(client, login_as, world):
+    from tests.roster_files import HEADER, xlsx_bytes
+
+    login_as(world["coordinator"])
+    rows = [["WS-TK", *person("外人", f.resident_id(), f.phone())]]
+    response = client.post(
+        "/compliance/rosters/batch",
+        data={"file": (io.BytesIO(xlsx_bytes(rows, ["单位代码", *HEADER])), "多单位.xlsx")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 422
+    assert "不在您管理的范围内" in response.get_data(as_text=True)

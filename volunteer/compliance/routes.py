@@ -118,6 +118,7 @@ def report(unit: Unit):
         rate_chart=charts.units_by_rate_svg(rows, full.targets),
         history_chart=charts.history_svg(history, full.targets),
         ancestors=_breadcrumb(unit),
+        has_children={row.path[: row.path.rstrip("/").rfind("/") + 1] for row in full.rows},
         years=range(compliance.local_today().year + 1, 2017, -1),
     )
 
