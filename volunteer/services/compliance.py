@@ -464,10 +464,11 @@ def compliance_report(root: Unit, period: Period, targets: Targets | None = None
     """Every active unit of the subtree with its own roster figures, and the subtree totals."""
     targets = targets or targets_for(period.year)
     units = db.session.execute(
-        select(Unit.id, Unit.code, Unit.name, Unit.kind, Unit.depth, Unit.path)
-        .where(_subtree_clause(root))
-        .order_by(Unit.path)
+        select(Unit.id, Unit.code, Unit.name, Unit.kind, Unit.depth, Unit.path).where(
+            _subtree_clause(root)
+        )
     ).all()
+    units = sorted(units, key=lambda unit: tree_key(unit.path))
     per_unit: dict[int | None, dict[int, tuple[int, int, int]]] = {}
     for row in db.session.execute(_rollup_statement(root, period, targets)):
         per_unit.setdefault(row.unit_id, {})[int(row.party)] = (
@@ -505,8 +506,13 @@ def compliance_report(root: Unit, period: Period, targets: Targets | None = None
     )
 
 
+def tree_key(path: str) -> tuple[int, ...]:
+    """Sort key putting each unit after its parent and siblings in creation order."""
+    return tuple(int(part) for part in path.strip("/").split("/") if part)
+
+
 SORT_KEYS = {
-    "tree": lambda row: row.path,
+    "tree": lambda row: tree_key(row.path),
     "name": lambda row: row.name,
     "staff": lambda row: row.figures.staff,
     "staff_rate": lambda row: (row.figures.staff_rate is None, row.figures.staff_rate or 0),
