@@ -213,3 +213,16 @@ def test_pending_rows_are_only_returned_to_their_owner_with_the_right_hash(unit)
     with pytest.raises(ServiceError):
         rosters.load_pending(token, digest, owner)
     assert db.session.scalar(select(func.count(RosterUpload.id))) == 0
+
+
+def test_a_csv_in_another_encoding_is_explained(unit):
+    data = csv_bytes(people(1)).decode("utf-8-sig").encode("big5", errors="replace")
+    with pytest.raises(RosterFileError) as raised:
+        check(data, unit)
+    assert "UTF-8" in raised.value.message
+
+
+def test_an_inactive_unit_cannot_get_a_roster(unit):
+    unit.active = False
+    with pytest.raises(RosterFileError):
+        check(csv_bytes(people(1)), unit)

@@ -253,8 +253,10 @@ def _upload_page(unit: Unit | None):
             if not checked.ok:
                 return _render_upload(unit, form, checked=checked), 422
             token, digest = rosters.save_pending(checked, current_user)
-            session.setdefault(PENDING_KEY, {})[token] = digest
-            session.modified = True
+            # Only the latest few previews stay confirmable; the cookie stays small.
+            pending = dict(list(session.get(PENDING_KEY, {}).items())[-4:])
+            pending[token] = digest
+            session[PENDING_KEY] = pending
             return _render_upload(
                 unit,
                 form,

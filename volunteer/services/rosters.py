@@ -251,6 +251,8 @@ def check_roster(
 ) -> CheckedRoster:
     """Read and check a roster file for one unit, or (unit None) a workbook naming units
     in a 单位代码 column. Returns every row error; raises RosterFileError for the file."""
+    if unit is not None and not unit.active:
+        raise RosterFileError(_l("This unit is inactive; its roster cannot be replaced."))
     table = read_table(data, filename)
     header_at = next(
         (
@@ -263,7 +265,8 @@ def check_roster(
     if header_at is None:
         raise RosterFileError(
             _l(
-                "No header row found: the first row must name the columns %(columns)s.",
+                "No header row found: the first row must name the columns %(columns)s."
+                " If the file is a CSV whose text looks garbled, save it as UTF-8 or GBK.",
                 columns="、".join(REQUIRED_COLUMNS),
             )
         )
