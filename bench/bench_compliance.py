@@ -108,6 +108,8 @@ def main(argv=None) -> None:
             table: db.session.scalar(text(f"SELECT count(*) FROM {table}"))
             for table in ("units", "roster_entries", "volunteers", "service_records")
         }
+        load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+        print(f"machine: {os.cpu_count()} cores, load average {load} (other work skews timings)")
         print(
             f"database: {engine.dialect.name}; "
             + ", ".join(f"{k}={v:,}" for k, v in counts.items())
