@@ -61,6 +61,7 @@ def test_a_coordinator_of_a_sibling_unit_gets_403_everywhere(client, login_as, w
         f"/compliance/units/{town}/export.xlsx",
         f"/compliance/units/{town}/roster",
         f"/compliance/units/{town}/roster/template.xlsx",
+        f"/compliance/units/{town}/history.svg",
         f"/compliance/units/{world['banner'].id}",
     ]:
         assert client.get(url).status_code == 403, url
@@ -88,7 +89,9 @@ def test_coordinator_sees_their_subtree_in_chinese_with_totals_and_charts(client
     assert "图克镇" not in page
     assert "33.3%" in page  # 1 of 3 completed
     assert "无名册" in page  # the village
-    assert page.count("<svg") == 2
+    assert page.count("<svg") == 1  # units by rate, inline
+    chart = client.get(f"/compliance/units/{world['town'].id}/history.svg?year={YEAR}")
+    assert chart.mimetype == "image/svg+xml" and b"<polyline" in chart.data
 
 
 def test_filter_by_status_and_kind(client, login_as, world):

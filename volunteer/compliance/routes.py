@@ -102,7 +102,6 @@ def report(unit: Unit):
     sort = request.args.get("sort", "tree")
     descending = request.args.get("desc") == "1"
     rows = compliance.filter_and_sort(full.rows, kind, status, sort, descending)
-    history = compliance.compliance_history(unit, period, full.targets)
     return render_template(
         "compliance/report.html",
         unit=unit,
@@ -116,11 +115,25 @@ def report(unit: Unit):
         group_labels=compliance.KIND_GROUP_LABELS,
         status_labels=compliance.STATUS_LABELS,
         rate_chart=charts.units_by_rate_svg(rows, full.targets),
-        history_chart=charts.history_svg(history, full.targets),
         ancestors=_breadcrumb(unit),
         has_children={row.path[: row.path.rstrip("/").rfind("/") + 1] for row in full.rows},
         years=range(compliance.local_today().year + 1, 2017, -1),
     )
+
+
+@bp.route("/units/<int:unit_id>/history.svg")
+@access(coordinator_of(Unit, "unit_id", "unit"))
+def history_chart(unit: Unit):
+    """The rates-over-time chart, loaded as an image so the table shows without waiting."""
+    period = _period()
+    targets = compliance.targets_for(period.year)
+    svg = charts.history_svg(compliance.compliance_history(unit, period, targets), targets)
+    response = Response(str(svg) or _EMPTY_SVG, mimetype="image/svg+xml")
+    response.headers["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+_EMPTY_SVG = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"/>'
 
 
 def _breadcrumb(unit: Unit) -> list[Unit]:
