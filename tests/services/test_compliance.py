@@ -8,7 +8,7 @@ from sqlalchemy import event
 
 from tests import factories as f
 from volunteer.extensions import db
-from volunteer.models import ComplianceSettings, PoliticalStatus, RecordStatus
+from volunteer.models import ComplianceSettings, PoliticalStatus, RecordStatus, UnitKind
 from volunteer.services import compliance as c
 from volunteer.services.errors import ServiceError
 
@@ -20,8 +20,8 @@ IN_PERIOD = datetime(YEAR, 6, 1, 2, 0, tzinfo=UTC)
 @pytest.fixture
 def tree(app):
     root = f.make_unit("WS", "乌审旗")
-    town = f.make_unit("T1", "嘎鲁图镇", parent=root)
-    village = f.make_unit("V1", "萨如拉嘎查", parent=town)
+    town = f.make_unit("T1", "嘎鲁图镇", parent=root, kind=UnitKind.TOWN)
+    village = f.make_unit("V1", "萨如拉嘎查", parent=town, kind=UnitKind.VILLAGE)
     sibling = f.make_unit("D1", "旗教育局", parent=root)
     activity = f.make_activity(f.make_organization(), starts_at=IN_PERIOD, hours=4)
     return {
@@ -249,3 +249,16 @@ def test_settings_refuse_targets_outside_zero_to_one(app):
             milestone=None,
             actor=None,
         )
+
+
+def test_rows_filter_by_kind_group_and_status_and_sort_by_rate_with_no_roster_last(tree):
+    served(tree, tree["town"])
+    f.make_roster_entry(tree["town"])
+    served(tree, tree["sibling"])
+    report = c.compliance_report(tree["root"], PERIOD)
+    by_rate = c.filter_and_sort(report.rows, sort="staff_rate", descending=True)
+    assert [r.code for r in by_rate] == ["D1", "T1", "WS", "V1"]
+    below = c.filter_and_sort(report.rows, status=c.Status.BELOW)
+    assert [r.code for r in below] == ["T1"]
+    assert [r.code for r in c.filter_and_sort(report.rows, kind="departments")] == ["D1"]
+    assert [r.code for r in c.filter_and_sort(report.rows, kind="villages")] == ["V1"]
