@@ -144,6 +144,15 @@ def main(argv=None) -> None:
         drill_best, drill_median, missing = best_of(
             args.repeat, lambda: compliance.missing_people(unit, period, targets)
         )
+        # A coordinator's page: the largest subtree one level below the banner.
+        town_row = max(
+            (row for row in full.rows if row.depth == root.depth + 1),
+            key=lambda row: sum(other.path.startswith(row.path) for other in full.rows),
+        )
+        town = db.session.get(Unit, town_row.unit_id)
+        town_best, town_median, town_report = best_of(
+            args.repeat, lambda: compliance.compliance_report(town, period, targets)
+        )
         history_best, history_median, _ = best_of(
             max(1, args.repeat // 2), lambda: compliance.compliance_history(root, period, targets)
         )
@@ -161,6 +170,7 @@ def main(argv=None) -> None:
             drill_best,
             drill_median,
         )
+        line(f"subtree report {town.code} ({len(town_report.rows)} units)", town_best, town_median)
         line("rates over time for the whole tree (month ends)", history_best, history_median)
         print(
             f"report totals equal the floor's: {'yes' if same else 'NO'}"

@@ -381,25 +381,39 @@ def _party_flag(targets: Targets):
     )
 
 
-def completed_volunteers(period: Period, targets: Targets):
-    """Volunteers with at least min_minutes of APPROVED time checked in inside the period."""
+def completed_volunteers(period: Period, targets: Targets, among=None):
+    """Volunteers with at least min_minutes of APPROVED time checked in inside the period
+    (optionally only those whose id is in the subquery `among`)."""
     start, end = period.bounds()
+    query = select(ServiceRecord.volunteer_id.label("volunteer_id")).where(
+        ServiceRecord.status == RecordStatus.APPROVED,
+        ServiceRecord.check_in_at >= start,
+        ServiceRecord.check_in_at < end,
+        ServiceRecord.credited_minutes > 0,
+    )
+    if among is not None:
+        query = query.where(ServiceRecord.volunteer_id.in_(among))
+    return query.group_by(ServiceRecord.volunteer_id).having(
+        func.sum(ServiceRecord.credited_minutes) >= targets.min_minutes
+    )
+
+
+def _roster_volunteers(root: Unit):
+    """Ids of volunteers matching an active roster entry of the subtree."""
     return (
-        select(ServiceRecord.volunteer_id.label("volunteer_id"))
-        .where(
-            ServiceRecord.status == RecordStatus.APPROVED,
-            ServiceRecord.check_in_at >= start,
-            ServiceRecord.check_in_at < end,
-            ServiceRecord.credited_minutes > 0,
-        )
-        .group_by(ServiceRecord.volunteer_id)
-        .having(func.sum(ServiceRecord.credited_minutes) >= targets.min_minutes)
+        select(Volunteer.id)
+        .join(RosterEntry, RosterEntry.id_number == Volunteer.id_number)
+        .join(Unit, Unit.id == RosterEntry.unit_id)
+        .where(RosterEntry.active.is_(True), _subtree_clause(root))
     )
 
 
 def _entries_cte(root: Unit, period: Period, targets: Targets):
     """Active roster entries of the subtree with their volunteer (or NULL) and completion."""
-    done = completed_volunteers(period, targets).cte("done")
+    # Below the banner, only the subtree's own people's records are read (through the
+    # volunteer index) instead of aggregating the whole county's records.
+    among = None if root.parent_id is None else _roster_volunteers(root)
+    done = completed_volunteers(period, targets, among).cte("done")
     return (
         select(
             RosterEntry.unit_id.label("unit_id"),
@@ -604,6 +618,8 @@ def compliance_history(
         record_time < end,
         ServiceRecord.credited_minutes > 0,
     )
+    if root.parent_id is not None:  # read only the subtree's people's records
+        approved = and_(approved, ServiceRecord.volunteer_id.in_(_roster_volunteers(root)))
     if targets.min_minutes <= 1:
         # Minutes are whole and non-negative: the sum first reaches 1 at the first credited record.
         reached = (
