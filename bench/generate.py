@@ -38,8 +38,8 @@ from stdnum.cn import ric
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from volunteer.models import Base
+from volunteer.services.demo import wushen_region_code
 
-REGION = "150626"
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红鹏飞宇浩然巴特尔乌云其格"
 # A fixed hash (of "bench-password") so generating accounts costs no hashing.
@@ -165,8 +165,8 @@ class _Plan:
     @staticmethod
     def id_number(person: int) -> str:
         birth = date(1966, 1, 1) + timedelta(days=(person // 500) * 20)
-        body = f"{REGION}{birth:%Y%m%d}{person % 500 * 2 + person % 2:03d}"
-        return body + ric.calc_check_digit(body)
+        body = f"{wushen_region_code(birth)}{birth:%Y%m%d}{person % 500 * 2 + person % 2:03d}"
+        return body + ric.calc_check_digit(body + "0")  # it ignores the last character
 
     def name(self, person: int) -> str:
         return (
