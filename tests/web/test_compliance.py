@@ -327,3 +327,13 @@ def test_a_workbook_naming_a_unit_outside_the_subtree_imports_nothing(client, lo
     )
     assert response.status_code == 422
     assert "不在您管理的范围内" in response.get_data(as_text=True)
+
+
+def test_the_preview_names_changed_fields_and_people_leaving(client, login_as, world):
+    login_as(world["coordinator"])
+    entry = db.session.scalar(select(RosterEntry).where(RosterEntry.name == "完成者"))
+    rows = [person("完成者", entry.id_number, entry.phone or f.phone(), "群众", "")]
+    page = upload(client, world["town"], csv_bytes(rows)).get_data(as_text=True)
+    assert '<span class="badge bg-info text-dark" data-preview="changed">有变更 1</span>' in page
+    assert "离开 2" in page
+    assert "政治面貌" in page.split('data-preview="changed"')[1]

@@ -26,6 +26,7 @@ from volunteer.documents import compliance as compliance_docs
 from volunteer.documents.rosters import roster_template_xlsx
 from volunteer.extensions import db
 from volunteer.i18n import gettext as _
+from volunteer.i18n import lazy_gettext as _l
 from volunteer.models import Unit
 from volunteer.services import access as rules
 from volunteer.services import compliance, identity, rosters
@@ -35,6 +36,13 @@ from volunteer.services.errors import ServiceError
 bp = Blueprint("compliance", __name__, url_prefix="/compliance")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PENDING_KEY = "roster_pending"
+CHANGED_FIELD_LABELS = {
+    "name": _l("Full name"),
+    "id_type": _l("Document type"),
+    "phone": _l("Mobile"),
+    "political_status": _l("Political status"),
+    "position": _l("Position"),
+}
 
 
 def _roots() -> list[Unit]:
@@ -306,6 +314,7 @@ def _render_upload(unit, form, checked=None, plans=None, confirm=None):
         entries=entries,
         uploads=uploads,
         political_labels=identity.POLITICAL_STATUS_LABELS,
+        field_labels=CHANGED_FIELD_LABELS,
     )
 
 

@@ -85,7 +85,7 @@ def _sheet_title(text: str, used: set[str]) -> str:
 MISSING_HEADER = (
     _l("Unit code"),
     _l("Unit"),
-    _l("Name"),
+    _l("Full name"),
     _l("ID number (masked)"),
     _l("Mobile (masked)"),
     _l("Position"),
