@@ -337,3 +337,15 @@ def test_the_preview_names_changed_fields_and_people_leaving(client, login_as, w
     assert '<span class="badge bg-info text-dark" data-preview="changed">有变更 1</span>' in page
     assert "离开 2" in page
     assert "政治面貌" in page.split('data-preview="changed"')[1]
+
+
+def test_a_5000_row_upload_with_one_bad_row_names_it_and_imports_nothing(client, login_as, world):
+    login_as(world["coordinator"])
+    rows = [person(f"职工{i}", f.resident_id(), f.phone()) for i in range(5000)]
+    rows[4321][4] = "外星人"
+    response = upload(client, world["village"], csv_bytes(rows))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "发现 1 处问题" in page
+    assert "<td>4323</td><td>政治面貌</td>" in page
+    assert db.session.scalar(select(func.count(RosterEntry.id))) == 4  # the world's own entries
