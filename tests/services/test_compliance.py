@@ -4,11 +4,17 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, select
 
 from tests import factories as f
 from volunteer.extensions import db
-from volunteer.models import ComplianceSettings, PoliticalStatus, RecordStatus, UnitKind
+from volunteer.models import (
+    ComplianceSettings,
+    PoliticalStatus,
+    RecordStatus,
+    RosterEntry,
+    UnitKind,
+)
 from volunteer.services import compliance as c
 from volunteer.services.errors import ServiceError
 
@@ -262,3 +268,68 @@ def test_rows_filter_by_kind_group_and_status_and_sort_by_rate_with_no_roster_la
     assert [r.code for r in below] == ["T1"]
     assert [r.code for r in c.filter_and_sort(report.rows, kind="departments")] == ["D1"]
     assert [r.code for r in c.filter_and_sort(report.rows, kind="villages")] == ["V1"]
+
+
+def test_the_sql_rollup_equals_a_plain_python_count_on_random_data(tree):
+    import random
+
+    rng = random.Random(7)
+    units = [tree["root"], tree["town"], tree["village"], tree["sibling"]]
+    units.append(f.make_unit("V2", "第二嘎查", parent=tree["town"], kind=UnitKind.VILLAGE))
+    statuses = [
+        PoliticalStatus.CPC_MEMBER,
+        PoliticalStatus.CPC_PROBATIONARY,
+        PoliticalStatus.MASSES,
+    ]
+    people = []  # (id_number, political status, volunteer or None, approved minutes in period)
+    for index in range(40):
+        status = rng.choice(statuses)
+        volunteer = f.make_volunteer(political_status=status) if rng.random() < 0.7 else None
+        minutes = 0
+        if volunteer is not None:
+            for _ in range(rng.randrange(0, 3)):
+                record_status = rng.choice([RecordStatus.APPROVED, RecordStatus.PENDING])
+                inside = rng.random() < 0.7
+                when = IN_PERIOD if inside else datetime(YEAR + 1, 2, 1, tzinfo=UTC)
+                amount = rng.choice([0, 30, 90])
+                f.make_record(volunteer, tree["activity"], amount, record_status, when)
+                if inside and record_status == RecordStatus.APPROVED:
+                    minutes += amount
+        number = volunteer.id_number if volunteer else f.resident_id()
+        people.append((number, status, volunteer, minutes))
+        homes = rng.sample(units, k=2 if index % 5 == 0 else 1)
+        for unit in homes:
+            f.make_roster_entry(
+                unit, id_number=number, political_status=status, active=rng.random() < 0.9
+            )
+    c.save_targets(
+        YEAR,
+        staff_target=Decimal("0.7"),
+        party_target=Decimal("0.9"),
+        count_probationary=False,
+        min_minutes=60,
+        milestone=None,
+        actor=None,
+    )
+    by_number = {p[0]: p for p in people}
+    entries = db.session.scalars(select(RosterEntry).where(RosterEntry.active)).all()
+
+    def expected(numbers):
+        rows = [by_number[n] for n in numbers]
+        party = [p for p in rows if p[1] == PoliticalStatus.CPC_MEMBER]
+        return c.Figures(
+            staff=len(rows),
+            staff_registered=sum(p[2] is not None for p in rows),
+            staff_completed=sum(p[2] is not None and p[3] >= 60 for p in rows),
+            party=len(party),
+            party_registered=sum(p[2] is not None for p in party),
+            party_completed=sum(p[2] is not None and p[3] >= 60 for p in party),
+        )
+
+    report = c.compliance_report(tree["root"], PERIOD)
+    for unit in units:
+        numbers = {e.id_number for e in entries if e.unit_id == unit.id}
+        assert row(report, unit).figures == expected(numbers), unit.code
+    assert report.total == expected({e.id_number for e in entries})
+    town_numbers = {e.id_number for e in entries if e.unit.path.startswith(tree["town"].path)}
+    assert c.compliance_report(tree["town"], PERIOD).total == expected(town_numbers)
