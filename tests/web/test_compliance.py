@@ -26,6 +26,12 @@ CSV_HEADER = (
 )
 
 
+@pytest.fixture(autouse=True)
+def _pending_uploads_in_tmp(app, tmp_path):
+    """Previewed uploads wait in the test's own directory, not in instance/."""
+    app.config["ROSTER_PENDING_DIR"] = str(tmp_path / "roster_pending")
+
+
 @pytest.fixture
 def world(app):
     banner = f.make_unit("WS", "乌审旗")

@@ -2,11 +2,13 @@
 
 from datetime import date
 from decimal import Decimal
+from urllib.parse import quote
 
 from flask import (
     Blueprint,
     Response,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -75,15 +77,9 @@ def _download(data: bytes | str, filename: str, mimetype: str) -> Response:
     response = Response(data, mimetype=mimetype)
     response.headers["Content-Disposition"] = (
         f'attachment; filename="{filename.encode("ascii", "ignore").decode() or "export"}"; '
-        f"filename*=UTF-8''{_quote(filename)}"
+        f"filename*=UTF-8''{quote(filename)}"
     )
     return response
-
-
-def _quote(text: str) -> str:
-    from urllib.parse import quote
-
-    return quote(text)
 
 
 @bp.route("/")
@@ -289,8 +285,6 @@ def _upload_page(unit: Unit | None):
 
 
 def _limit() -> int:
-    from flask import current_app
-
     return current_app.config["ROSTER_MAX_UPLOAD_BYTES"]
 
 

@@ -525,7 +525,9 @@ def apply_roster(checked: CheckedRoster, actor: User | None) -> RosterUpload:
 
 
 def _pending_dir() -> Path:
-    path = Path(current_app.instance_path) / "roster_pending"
+    # Under instance/ (shared by the workers of one host); tests point it elsewhere.
+    configured = current_app.config.get("ROSTER_PENDING_DIR")
+    path = Path(configured) if configured else Path(current_app.instance_path) / "roster_pending"
     path.mkdir(parents=True, exist_ok=True)
     return path
 
