@@ -1,0 +1,1 @@
+"""Benchmarks and the shared data generator (`bench.generate`)."""

@@ -1,0 +1,188 @@
+"""Compliance benchmark: the full-tree report and one unit's drill-down, beside the floor.
+
+The floor is one hand-written SQL aggregate computing the same root totals
+(distinct roster people, registered, completed; party likewise): no per-unit
+breakdown, no ORM. The report is `compliance_report` for the whole tree (every
+unit's row plus the distinct-people totals), through the ORM as the pages run it.
+
+    python bench/bench_compliance.py                       # SQLite, small scale, built if missing
+    BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/bench_compliance \
+        python bench/bench_compliance.py --scale county --generate   # PostgreSQL, county scale
+
+Environment: BENCH_DATABASE_URL may name the database instead of --database-url.
+Prints timings (best of --repeat warm runs) and ratios; asserts nothing.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from sqlalchemy import create_engine, inspect, text
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.generate import SCALES, build_database, create_postgres_database  # noqa: E402
+from volunteer import create_app  # noqa: E402
+from volunteer.extensions import db  # noqa: E402
+from volunteer.models import Unit  # noqa: E402
+from volunteer.services import compliance  # noqa: E402
+
+FLOOR_SQL = """
+WITH done AS (
+    SELECT volunteer_id FROM service_records
+    WHERE status = 'approved' AND check_in_at >= :start AND check_in_at < :end
+      AND credited_minutes > 0
+    GROUP BY volunteer_id HAVING sum(credited_minutes) >= :min_minutes
+), people AS (
+    SELECT re.id_number,
+           max(CASE WHEN re.political_status IN ('01', '02') THEN 1 ELSE 0 END) AS party
+    FROM roster_entries re JOIN units u ON u.id = re.unit_id
+    WHERE re.active AND u.active AND u.path LIKE :prefix
+    GROUP BY re.id_number
+)
+SELECT count(*) AS staff, count(v.id) AS registered, count(d.volunteer_id) AS completed,
+       sum(p.party) AS party,
+       sum(CASE WHEN p.party = 1 AND v.id IS NOT NULL THEN 1 ELSE 0 END) AS party_registered,
+       sum(CASE WHEN p.party = 1 AND d.volunteer_id IS NOT NULL THEN 1 ELSE 0 END)
+           AS party_completed
+FROM people p
+LEFT JOIN volunteers v ON v.id_number = p.id_number
+LEFT JOIN done d ON d.volunteer_id = v.id
+"""
+
+
+def best_of(repeat: int, work) -> tuple[float, object]:
+    """Best and median wall time of `repeat` warm runs (after one warm-up)."""
+    result = work()
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        result = work()
+        times.append(time.perf_counter() - started)
+    return min(times), statistics.median(times), result
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("BENCH_DATABASE_URL")
+        or "sqlite:///" + str(ROOT / "instance" / "bench_compliance.sqlite3"),
+    )
+    parser.add_argument("--scale", choices=sorted(SCALES), default="small")
+    parser.add_argument(
+        "--generate", action="store_true", help="(re)build the data even if tables exist"
+    )
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args(argv)
+    url = args.database_url.replace("postgresql://", "postgresql+psycopg://", 1)
+
+    engine = create_engine(url)
+    needs_data = args.generate
+    if not needs_data:
+        try:
+            needs_data = not inspect(engine).has_table("roster_entries")
+        except Exception:
+            needs_data = True
+    if needs_data:
+        engine.dispose()
+        if url.startswith("postgresql"):
+            create_postgres_database(url)
+        engine = create_engine(url)
+        summary = build_database(engine, SCALES[args.scale])
+        print(f"generated {args.scale} in {summary.seconds:.1f} s: {summary.counts}")
+    engine.dispose()
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": False, "APP_ENV": "testing"})
+    with app.app_context():
+        root = compliance.root_unit()
+        year = compliance.local_today().year
+        period = compliance.year_period(year)
+        targets = compliance.targets_for(year)
+        start, end = period.bounds()
+        counts = {
+            table: db.session.scalar(text(f"SELECT count(*) FROM {table}"))
+            for table in ("units", "roster_entries", "volunteers", "service_records")
+        }
+        load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+        print(f"machine: {os.cpu_count()} cores, load average {load} (other work skews timings)")
+        print(
+            f"database: {engine.dialect.name}; "
+            + ", ".join(f"{k}={v:,}" for k, v in counts.items())
+        )
+        params = {
+            "start": start.replace(tzinfo=None),
+            "end": end.replace(tzinfo=None),
+            "min_minutes": targets.min_minutes,
+            "prefix": root.path + "%",
+        }
+
+        def floor():
+            return db.session.execute(text(FLOOR_SQL), params).one()
+
+        def report():
+            return compliance.compliance_report(root, period, targets)
+
+        floor_best, floor_median, floor_row = best_of(args.repeat, floor)
+        report_best, report_median, full = best_of(args.repeat, report)
+        total = full.total
+        same = (
+            total.staff,
+            total.staff_registered,
+            total.staff_completed,
+            total.party,
+            total.party_registered,
+            total.party_completed,
+        ) == tuple(int(value or 0) for value in floor_row)
+        # The drill-down of the unit with the largest roster.
+        biggest = max(full.rows, key=lambda row: row.figures.staff)
+        unit = db.session.get(Unit, biggest.unit_id)
+        drill_best, drill_median, missing = best_of(
+            args.repeat, lambda: compliance.missing_people(unit, period, targets)
+        )
+        # A coordinator's page: the largest subtree one level below the banner.
+        town_row = max(
+            (row for row in full.rows if row.depth == root.depth + 1),
+            key=lambda row: sum(other.path.startswith(row.path) for other in full.rows),
+        )
+        town = db.session.get(Unit, town_row.unit_id)
+        town_best, town_median, town_report = best_of(
+            args.repeat, lambda: compliance.compliance_report(town, period, targets)
+        )
+        history_best, history_median, _ = best_of(
+            max(1, args.repeat // 2), lambda: compliance.compliance_history(root, period, targets)
+        )
+
+        def line(label: str, best: float, median: float) -> None:
+            print(
+                f"{label:<58} best {best * 1000:8.1f} ms  median {median * 1000:8.1f} ms"
+                f"  ratio {best / floor_best:5.2f}x floor"
+            )
+
+        line("floor: one hand-written SQL aggregate (root totals)", floor_best, floor_median)
+        line(f"full-tree report ({len(full.rows)} unit rows + totals)", report_best, report_median)
+        line(
+            f"drill-down {biggest.code} ({biggest.figures.staff} people, {len(missing)} missing)",
+            drill_best,
+            drill_median,
+        )
+        line(f"subtree report {town.code} ({len(town_report.rows)} units)", town_best, town_median)
+        line("rates over time for the whole tree (month ends)", history_best, history_median)
+        print(
+            f"report totals equal the floor's: {'yes' if same else 'NO'}"
+            f" (staff {total.staff:,}, completed {total.staff_completed:,},"
+            f" party {total.party:,}, party completed {total.party_completed:,})"
+        )
+        target_ok = report_best <= 3 * floor_best and report_best < 1.0
+        print(
+            "target (report within 3x the floor and under 1 s; set for PostgreSQL at county"
+            f" scale): {'met' if target_ok else 'NOT met'} here"
+        )
+
+
+if __name__ == "__main__":
+    main()

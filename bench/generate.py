@@ -1,0 +1,463 @@
+"""A reusable generator of a county-scale database for the benchmarks.
+
+    python bench/generate.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/bench_x \
+        --scale county --create-database
+
+Builds, on SQLite or PostgreSQL, a unit tree (banner, departments, towns,
+villages), rosters, registered volunteers (most roster people, plus volunteers
+on no roster, a few people on two rosters), organizations, activities and
+service records in every status, spread over the last two years. Inserts are
+bulk: COPY on PostgreSQL, executemany on SQLite; ids are assigned here so no
+round trip is needed per row. Deterministic for a given seed.
+
+Import it from other benchmarks:
+
+    from bench.generate import SCALES, build_database
+    summary = build_database(engine, SCALES["small"], seed=1)
+    summary.root_unit_id, summary.period_year, summary.counts
+
+Every table is dropped and re-created from the models (not from Alembic), so
+point it only at a database made for benchmarking.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
+from stdnum.cn import ric
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from volunteer.models import Base
+from volunteer.services.demo import wushen_region_code
+
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋"
+GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红鹏飞宇浩然巴特尔乌云其格"
+# A fixed hash (of "bench-password") so generating accounts costs no hashing.
+PASSWORD_HASH = "pbkdf2:sha256:1000$bench$" + "0" * 64
+
+
+@dataclass(frozen=True)
+class Scale:
+    """How much data to build."""
+
+    name: str
+    units: int
+    roster_entries: int
+    volunteers: int
+    service_records: int
+    activities: int
+    organizations: int
+
+
+SCALES: dict[str, Scale] = {
+    "county": Scale("county", 1_000, 200_000, 150_000, 2_000_000, 8_000, 200),
+    "small": Scale("small", 120, 12_000, 9_000, 120_000, 800, 30),
+    "tiny": Scale("tiny", 20, 600, 450, 4_000, 60, 5),
+}
+
+
+@dataclass
+class Summary:
+    """What was built: row counts, the root unit and the year with most data."""
+
+    scale: Scale
+    root_unit_id: int = 1
+    period_year: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+
+
+def create_postgres_database(url: str) -> None:
+    """Drop and create the PostgreSQL database named in `url` (autocommit, via psycopg)."""
+    import psycopg
+
+    parsed = make_url(url)
+    name = parsed.database
+    admin = parsed.set(drivername="postgresql", database="postgres")
+    dsn = admin.render_as_string(hide_password=False)
+    with psycopg.connect(dsn, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def build_database(
+    engine: Engine, scale: Scale, seed: int = 1, today: date | None = None
+) -> Summary:
+    """Drop every table, re-create the schema and fill it at `scale`."""
+    started = time.perf_counter()
+    today = today or datetime.now(UTC).date()
+    rng = random.Random(seed)
+    Base.metadata.drop_all(engine)
+    Base.metadata.create_all(engine)
+    now = datetime(today.year, today.month, today.day, tzinfo=UTC)
+    data = _Plan(scale, rng, now)
+    summary = Summary(scale=scale, root_unit_id=1, period_year=today.year)
+    with engine.begin() as connection:
+        writer = _writer(connection)
+        summary.counts["units"] = writer("units", data.units())
+        summary.counts["users"] = writer("users", data.users())
+        summary.counts["volunteers"] = writer("volunteers", data.volunteers())
+        summary.counts["organizations"] = writer("organizations", data.organizations())
+        summary.counts["activities"] = writer("activities", data.activities())
+        summary.counts["roster_entries"] = writer("roster_entries", data.roster_entries())
+        summary.counts["service_records"] = writer("service_records", data.service_records())
+        writer("compliance_settings", data.compliance_settings())
+        if connection.dialect.name == "postgresql":
+            for table in (
+                "units",
+                "users",
+                "volunteers",
+                "organizations",
+                "activities",
+                "roster_entries",
+                "service_records",
+            ):
+                connection.execute(
+                    text(
+                        f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                        f"(SELECT max(id) FROM {table}))"
+                    )
+                )
+    with engine.connect() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execution_options(isolation_level="AUTOCOMMIT").execute(text("ANALYZE"))
+        else:
+            connection.execute(text("ANALYZE"))
+            connection.commit()
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+class _Plan:
+    """Produces the rows of each table as dicts, deterministically."""
+
+    def __init__(self, scale: Scale, rng: random.Random, now: datetime):
+        self.scale, self.rng, self.now = scale, rng, now
+        self.start = now - timedelta(days=730)
+        # People: everyone on a roster (a few on two) plus volunteers on no roster.
+        roster_people = int(scale.roster_entries * 0.975)
+        registered_on_roster = min(int(roster_people * 0.7), scale.volunteers)
+        self.people = roster_people + (scale.volunteers - registered_on_roster)
+        self.roster_people = roster_people
+        people = list(range(roster_people))
+        rng.shuffle(people)
+        # The first volunteers are roster people; the rest are people on no roster.
+        self.volunteer_people = people[:registered_on_roster] + list(
+            range(roster_people, self.people)
+        )
+        self.volunteer_people = self.volunteer_people[: scale.volunteers]
+        self.party = {p for p in range(self.people) if rng.random() < 0.35}
+        self.probationary = {p for p in self.party if rng.random() < 0.05}
+        self.parent: dict[int, int | None] = {}
+        self._paths: dict[int, str] = {}
+
+    # identities -------------------------------------------------------
+    @staticmethod
+    def id_number(person: int) -> str:
+        birth = date(1966, 1, 1) + timedelta(days=(person // 500) * 20)
+        body = f"{wushen_region_code(birth)}{birth:%Y%m%d}{person % 500 * 2 + person % 2:03d}"
+        return body + ric.calc_check_digit(body + "0")  # it ignores the last character
+
+    def name(self, person: int) -> str:
+        return (
+            SURNAMES[person % len(SURNAMES)]
+            + GIVEN[(person // 7) % len(GIVEN)]
+            + (GIVEN[(person // 11) % len(GIVEN)] if person % 3 else "")
+        )
+
+    def status(self, person: int) -> str:
+        if person in self.probationary:
+            return "02"
+        return "01" if person in self.party else "13"
+
+    # tables -------------------------------------------------------------
+    def units(self) -> Iterator[dict]:
+        n = self.scale.units
+        departments = max(1, int(n * 0.08))
+        towns = max(1, int(n * 0.012))
+        kinds = ("party_department", "government_department", "service_center", "financial")
+        yield self._unit(1, None, "WS", "乌审旗", "banner")
+        unit_id = 2
+        top: list[tuple[int, str]] = []
+        for index in range(departments):
+            if unit_id > n:
+                return
+            kind = kinds[index % len(kinds)]
+            yield self._unit(unit_id, 1, f"D{index + 1:03d}", f"旗部门{index + 1}", kind)
+            top.append((unit_id, "department"))
+            unit_id += 1
+        town_ids = []
+        for index in range(towns):
+            if unit_id > n:
+                return
+            yield self._unit(unit_id, 1, f"T{index + 1:02d}", f"苏木镇{index + 1}", "town")
+            town_ids.append(unit_id)
+            unit_id += 1
+        department_ids = [u for u, _ in top]
+        index = 0
+        while unit_id <= n:
+            # Four in five remaining units are villages under towns, the rest sit under departments.
+            if index % 5 and town_ids:
+                parent = town_ids[index % len(town_ids)]
+                kind, label = ("village", "嘎查村") if index % 7 else ("community", "社区")
+            else:
+                parent = department_ids[index % len(department_ids)]
+                kind, label = ("school", "所属单位")
+            yield self._unit(unit_id, parent, f"S{index + 1:04d}", f"{label}{index + 1}", kind)
+            unit_id += 1
+            index += 1
+
+    def _unit(self, unit_id: int, parent: int | None, code: str, name: str, kind: str) -> dict:
+        self.parent[unit_id] = parent
+        path = (self._paths[parent] if parent else "/") + f"{unit_id}/"
+        self._paths[unit_id] = path
+        return {
+            "id": unit_id,
+            "code": code,
+            "name": name,
+            "kind": kind,
+            "parent_id": parent,
+            "path": path,
+            "depth": path.count("/") - 2,
+            "active": True,
+            "created_at": self.start,
+        }
+
+    def users(self) -> Iterator[dict]:
+        for index, person in enumerate(self.volunteer_people):
+            yield {
+                "id": index + 1,
+                "phone": f"13{index:09d}",
+                "name": self.name(person),
+                "password_hash": PASSWORD_HASH,
+                "active": True,
+                "created_at": self._registered(index),
+            }
+
+    def _registered(self, index: int) -> datetime:
+        # Registrations spread over two years, a little more in the recent months.
+        fraction = ((index * 7919) % 10007) / 10007
+        return self.start + timedelta(days=730 * fraction**0.8, seconds=index % 86400)
+
+    def volunteers(self) -> Iterator[dict]:
+        n_units = self.scale.units
+        for index, person in enumerate(self.volunteer_people):
+            number = self.id_number(person)
+            registered = self._registered(index)
+            yield {
+                "id": index + 1,
+                "user_id": index + 1,
+                "id_type": "resident_id",
+                "id_number": number,
+                "gender": "male" if int(number[16]) % 2 else "female",
+                "birth_date": ric.get_birth_date(number),
+                "political_status": self.status(person),
+                "unit_id": 1 + person % n_units,
+                "volunteer_number": f"WS{index + 1:08d}",
+                "registered_at": registered,
+                "privacy_consent_at": registered,
+                "personal_code": f"bench-{self.rng.getrandbits(96):024x}",
+            }
+
+    def organizations(self) -> Iterator[dict]:
+        for index in range(self.scale.organizations):
+            yield {
+                "id": index + 1,
+                "name": f"志愿服务队{index + 1}",
+                "unit_id": 1 + index % self.scale.units,
+                "active": True,
+                "created_at": self.start,
+            }
+
+    def activities(self) -> Iterator[dict]:
+        self.activity_starts = []
+        for index in range(self.scale.activities):
+            starts = self.start + timedelta(
+                days=730 * index / self.scale.activities, hours=self.rng.choice((1, 2, 6))
+            )
+            self.activity_starts.append(starts)
+            yield {
+                "id": index + 1,
+                "organization_id": 1 + index % self.scale.organizations,
+                "title": f"志愿活动{index + 1}",
+                "category": "civilization",
+                "place": "嘎鲁图镇",
+                "starts_at": starts,
+                "ends_at": starts + timedelta(hours=4),
+                "signup_required": False,
+                "static_qr_allowed": False,
+                "status": "published",
+                "checkin_secret": f"{index:032x}",
+                "created_at": starts - timedelta(days=3),
+                "updated_at": starts - timedelta(days=3),
+            }
+
+    def roster_entries(self) -> Iterator[dict]:
+        n_units, rng = self.scale.units, self.rng
+        # About one unit in twenty has no roster yet.
+        with_roster = [u for u in range(1, n_units + 1) if u == 1 or rng.random() > 0.05]
+        entry_id = 0
+        extra = self.scale.roster_entries - self.roster_people
+        for person in range(self.roster_people):
+            unit = with_roster[(person * 2654435761) % len(with_roster)]
+            entry_id += 1
+            yield self._entry(entry_id, unit, person)
+            if person < extra:  # this person is on a second roster too (often a sibling unit)
+                entry_id += 1
+                other = with_roster[(person * 40503 + 17) % len(with_roster)]
+                if other == unit:
+                    other = with_roster[(with_roster.index(unit) + 1) % len(with_roster)]
+                yield self._entry(entry_id, other, person)
+
+    def _entry(self, entry_id: int, unit: int, person: int) -> dict:
+        return {
+            "id": entry_id,
+            "unit_id": unit,
+            "name": self.name(person),
+            "id_type": "resident_id",
+            "id_number": self.id_number(person),
+            "phone": f"15{person:09d}",
+            "political_status": self.status(person),
+            "position": "职工",
+            # A few people left their unit: kept as history, inactive.
+            "active": entry_id % 50 != 0,
+            "created_at": self.start,
+            "updated_at": self.start,
+            "deactivated_at": None if entry_id % 50 else self.start,
+        }
+
+    def service_records(self) -> Iterator[dict]:
+        rng = self.rng
+        n_volunteers = len(self.volunteer_people)
+        n_activities = len(self.activity_starts)
+        # Some volunteers never served: only the first 80% (after a shuffle) get records.
+        active = list(range(1, n_volunteers + 1))
+        rng.shuffle(active)
+        active = active[: max(1, int(n_volunteers * 0.8))]
+        statuses = ["approved"] * 90 + ["pending"] * 5 + ["rejected"] * 3 + ["missing_checkout"] * 2
+        for record_id in range(1, self.scale.service_records + 1):
+            volunteer = active[int(len(active) * rng.random() ** 1.3)]
+            starts = self.activity_starts[rng.randrange(n_activities)]
+            minutes = rng.choice((30, 60, 90, 120, 180, 240))
+            status = statuses[record_id % 100]
+            check_in = starts + timedelta(minutes=rng.randrange(-10, 20))
+            yield {
+                "id": record_id,
+                "volunteer_id": volunteer,
+                "activity_id": 1 + rng.randrange(n_activities),
+                "check_in_at": check_in,
+                "check_out_at": check_in + timedelta(minutes=minutes),
+                "credited_minutes": 0 if status == "missing_checkout" else minutes,
+                "source": "qr",
+                "check_out_source": "qr",
+                "status": status,
+                "created_at": check_in,
+            }
+
+    def compliance_settings(self) -> Iterator[dict]:
+        for year in (self.now.year - 1, self.now.year):
+            yield {
+                "year": year,
+                "staff_target": 0.7,
+                "party_target": 0.9,
+                "count_probationary": True,
+                "min_minutes": 1,
+                "milestone": 0.8,
+                "updated_at": self.start,
+            }
+
+
+def _writer(connection):
+    """A function (table name, rows) -> count that bulk-inserts in chunks."""
+    tables = Base.metadata.tables
+    if connection.dialect.name == "postgresql":
+        raw = connection.connection.driver_connection
+
+        def write_pg(name: str, rows: Iterable[dict]) -> int:
+            iterator = iter(rows)
+            first = next(iterator, None)
+            if first is None:
+                return 0
+            columns = list(first)
+            count = 0
+            with (
+                raw.cursor() as cursor,
+                cursor.copy(f"COPY {name} ({', '.join(columns)}) FROM STDIN") as copy,
+            ):
+                for row in _chain(first, iterator):
+                    copy.write_row([_pg_value(row[c]) for c in columns])
+                    count += 1
+            return count
+
+        return write_pg
+
+    def write_core(name: str, rows: Iterable[dict]) -> int:
+        table = tables[name]
+        count = 0
+        for chunk in _chunks(rows, 20_000):
+            connection.execute(table.insert(), chunk)
+            count += len(chunk)
+        return count
+
+    return write_core
+
+
+def _pg_value(value):
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).replace(tzinfo=None)
+    return value
+
+
+def _chain(first: dict, rest: Iterator[dict]) -> Iterator[dict]:
+    yield first
+    yield from rest
+
+
+def _chunks(rows: Iterable[dict], size: int) -> Iterator[Sequence[dict]]:
+    chunk: list[dict] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--database-url",
+        default="sqlite:///instance/bench.sqlite3",
+        help="SQLAlchemy URL of a database made for benchmarking (it is wiped).",
+    )
+    parser.add_argument("--scale", choices=sorted(SCALES), default="small")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--create-database",
+        action="store_true",
+        help="PostgreSQL: drop and create the database first (autocommit via psycopg).",
+    )
+    args = parser.parse_args(argv)
+    url = args.database_url.replace("postgresql://", "postgresql+psycopg://", 1)
+    if args.create_database and url.startswith("postgresql"):
+        create_postgres_database(url)
+    engine = create_engine(url)
+    summary = build_database(engine, SCALES[args.scale], seed=args.seed)
+    engine.dispose()
+    counts = ", ".join(f"{k}={v:,}" for k, v in summary.counts.items())
+    print(f"built {args.scale} in {summary.seconds:.1f} s: {counts}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,72 @@
+"""A coordinator on a phone uploads a roster, checks the preview, confirms, sees compliance."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from tests import factories
+from tests.roster_files import csv_bytes, person
+from volunteer.extensions import db
+from volunteer.models import UnitKind
+from volunteer.services.compliance import local_today
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(autouse=True)
+def _pending_uploads_in_tmp(app, tmp_path):
+    """Previewed uploads wait in the test's own directory, not in instance/."""
+    app.config["ROSTER_PENDING_DIR"] = str(tmp_path / "roster_pending")
+
+
+def test_coordinator_uploads_a_roster_and_sees_compliance_on_a_phone(phone_page, app, tmp_path):
+    banner = factories.make_unit("WS", "乌审旗")
+    town = factories.make_unit("WS-GLT", "嘎鲁图镇", banner, UnitKind.TOWN)
+    coordinator = factories.make_coordinator(town, "钱协调")
+    served = factories.make_volunteer("乌云")
+    start = datetime(local_today().year, 1, 1, 1, tzinfo=UTC)  # 09:00 on 1 January, Beijing
+    activity = factories.make_activity(factories.make_organization(), starts_at=start)
+    factories.make_record(served, activity, 90, check_in_at=start + timedelta(minutes=5))
+    db.session.commit()
+    newcomer_id = factories.resident_id()
+    roster = tmp_path / "名册.csv"
+    roster.write_bytes(
+        csv_bytes(
+            [
+                person("乌云", served.id_number, factories.phone(), "中共党员", "站长"),
+                person("巴特尔", newcomer_id, factories.phone()),
+            ],
+            encoding="gbk",
+        )
+    )
+
+    page = phone_page
+    page.goto("/auth/login")
+    page.get_by_label("手机号或证件号码").fill(coordinator.phone)
+    page.get_by_label("密码").fill(factories.PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.get_by_role("button", name="菜单").click()
+    page.get_by_role("link", name="达标情况").click()
+    assert page.locator('#compliance-table tr[data-unit="WS-GLT"]').inner_text().count("未上传名册")
+
+    page.get_by_role("link", name="名册", exact=True).click()
+    page.get_by_label("名册文件（.xlsx 或 .csv）").set_input_files(str(roster))
+    page.get_by_role("button", name="校验文件").click()
+    preview = page.locator("#preview")
+    assert "预览" in preview.inner_text()
+    assert preview.locator('[data-preview="added"]').inner_text() == "新增 2"
+
+    page.get_by_role("button", name="确认并替换名册").click()
+    page.wait_for_url(f"**/compliance/units/{town.id}")
+    assert "名册已导入：新增 2 人" in page.content()
+    row = page.locator('#compliance-table tr[data-unit="WS-GLT"]')
+    assert "50.0%" in row.inner_text()
+    assert "未达标" in row.inner_text()
+    assert page.locator('[data-total="party-rate"]').inner_text() == "100.0%"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+    row.get_by_role("link", name="嘎鲁图镇").click()
+    assert page.locator("#count-not-registered").inner_text() == "1"
+    assert "巴特尔" in page.content()
+    assert newcomer_id not in page.content()  # masked
+    assert newcomer_id[:6] + "********" + newcomer_id[-4:] in page.content()

@@ -1,0 +1,357 @@
+"""Compliance pages, roster uploads and exports through the client; the CLI report."""
+
+import io
+from datetime import UTC, datetime
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import func, select
+
+from tests import factories as f
+from tests.roster_files import csv_bytes, person
+from volunteer.extensions import db
+from volunteer.models import (
+    AuditEntry,
+    ComplianceSettings,
+    PoliticalStatus,
+    RosterEntry,
+    UnitKind,
+)
+from volunteer.services import compliance
+
+YEAR = 2025
+CSV_HEADER = (
+    "unit_code,unit_name,staff,staff_registered,staff_completed,staff_rate,"
+    "party,party_registered,party_completed,party_rate,meets_targets"
+)
+
+
+@pytest.fixture(autouse=True)
+def _pending_uploads_in_tmp(app, tmp_path):
+    """Previewed uploads wait in the test's own directory, not in instance/."""
+    app.config["ROSTER_PENDING_DIR"] = str(tmp_path / "roster_pending")
+
+
+@pytest.fixture
+def world(app):
+    banner = f.make_unit("WS", "乌审旗")
+    town = f.make_unit("WS-GLT", "嘎鲁图镇", banner, UnitKind.TOWN)
+    sibling = f.make_unit("WS-TK", "图克镇", banner, UnitKind.TOWN)
+    village = f.make_unit("WS-GLT-SRL", "萨如拉嘎查", town, UnitKind.VILLAGE)
+    activity = f.make_activity(
+        f.make_organization(), starts_at=datetime(YEAR, 5, 4, 1, tzinfo=UTC), hours=4
+    )
+    done = f.make_volunteer("完成者", political_status=PoliticalStatus.CPC_MEMBER)
+    f.make_roster_entry(town, done)
+    f.make_record(done, activity, 120)
+    f.make_roster_entry(town, f.make_volunteer("无时长"))
+    f.make_roster_entry(town, name="未注册人", id_number=f.resident_id())
+    f.make_roster_entry(sibling, name="图克职工")
+    people = {
+        "admin": f.make_admin(),
+        "coordinator": f.make_coordinator(town),
+        "sibling_coordinator": f.make_coordinator(sibling, "孙协调"),
+    }
+    db.session.commit()
+    return {"banner": banner, "town": town, "sibling": sibling, "village": village, **people}
+
+
+def test_a_coordinator_of_a_sibling_unit_gets_403_everywhere(client, login_as, world):
+    login_as(world["sibling_coordinator"])
+    town = world["town"].id
+    for url in [
+        f"/compliance/units/{town}",
+        f"/compliance/units/{town}/missing",
+        f"/compliance/units/{town}/missing.xlsx",
+        f"/compliance/units/{town}/export.csv",
+        f"/compliance/units/{town}/export.xlsx",
+        f"/compliance/units/{town}/roster",
+        f"/compliance/units/{town}/roster/template.xlsx",
+        f"/compliance/units/{town}/history.svg",
+        f"/compliance/units/{world['banner'].id}",
+    ]:
+        assert client.get(url).status_code == 403, url
+    response = client.post(
+        f"/compliance/units/{town}/roster",
+        data={"file": (io.BytesIO(csv_bytes([])), "名册.csv")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 403
+
+
+def test_volunteers_and_anonymous_visitors_cannot_open_compliance(client, login_as, world):
+    assert client.get("/compliance/").status_code == 302
+    login_as(f.make_volunteer("路人").user)
+    assert client.get("/compliance/").status_code == 403
+    assert client.get("/compliance/settings").status_code == 403
+
+
+def test_coordinator_sees_their_subtree_in_chinese_with_totals_and_charts(client, login_as, world):
+    login_as(world["coordinator"])
+    response = client.get("/compliance/", query_string={"year": YEAR})
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "达标情况" in page and "嘎鲁图镇" in page and "萨如拉嘎查" in page
+    assert "图克镇" not in page
+    assert "33.3%" in page  # 1 of 3 completed
+    assert "无名册" in page  # the village
+    assert page.count("<svg") == 1  # units by rate, inline
+    chart = client.get(f"/compliance/units/{world['town'].id}/history.svg?year={YEAR}")
+    assert chart.mimetype == "image/svg+xml" and b"<polyline" in chart.data
+
+
+def test_filter_by_status_and_kind(client, login_as, world):
+    login_as(world["admin"])
+    url = f"/compliance/units/{world['banner'].id}"
+    page = client.get(url, query_string={"year": YEAR, "status": "no_roster"}).get_data(
+        as_text=True
+    )
+    assert 'data-unit="WS-GLT-SRL"' in page and 'data-unit="WS-GLT"' not in page
+    page = client.get(url, query_string={"year": YEAR, "kind": "towns"}).get_data(as_text=True)
+    assert 'data-unit="WS-TK"' in page and 'data-unit="WS-GLT-SRL"' not in page
+
+
+def test_drill_down_lists_missing_people_masked_and_exports_them(client, login_as, world):
+    login_as(world["coordinator"])
+    town = world["town"]
+    page = client.get(f"/compliance/units/{town.id}/missing", query_string={"year": YEAR})
+    text = page.get_data(as_text=True)
+    assert "未注册人" in text and "无时长" in text and "完成者" not in text
+    entry = db.session.scalar(select(RosterEntry).where(RosterEntry.name == "未注册人"))
+    assert entry.id_number not in text
+    assert entry.id_number[:6] + "********" + entry.id_number[-4:] in text
+    response = client.get(f"/compliance/units/{town.id}/missing.xlsx", query_string={"year": YEAR})
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.data)).active
+    names = [row[2] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert sorted(names) == ["无时长", "未注册人"]
+
+
+def test_exports_csv_with_exact_columns_and_xlsx_with_a_sheet_per_unit(client, login_as, world):
+    login_as(world["coordinator"])
+    town = world["town"]
+    response = client.get(f"/compliance/units/{town.id}/export.csv", query_string={"year": YEAR})
+    lines = response.data.decode("utf-8-sig").splitlines()
+    assert lines[0] == CSV_HEADER
+    assert lines[1] == "WS-GLT,嘎鲁图镇,3,2,1,0.3333,1,1,1,1.0000,no"
+    assert lines[2] == "WS-GLT-SRL,萨如拉嘎查,0,0,0,,0,0,0,,no_roster"
+    response = client.get(f"/compliance/units/{town.id}/export.xlsx", query_string={"year": YEAR})
+    workbook = load_workbook(io.BytesIO(response.data))
+    assert workbook.sheetnames == ["汇总", "WS-GLT 嘎鲁图镇"]
+    assert (
+        db.session.scalar(
+            select(func.count(AuditEntry.id)).where(AuditEntry.action == "compliance.export")
+        )
+        == 2
+    )
+
+
+def upload(client, unit, data, filename="名册.csv"):
+    return client.post(
+        f"/compliance/units/{unit.id}/roster",
+        data={"file": (io.BytesIO(data), filename)},
+        content_type="multipart/form-data",
+    )
+
+
+def test_upload_preview_confirm_replaces_the_roster(client, login_as, world):
+    login_as(world["coordinator"])
+    village = world["village"]
+    rows = [person(f"村干部{i}", f.resident_id(), f.phone()) for i in range(3)]
+    response = upload(client, village, csv_bytes(rows, encoding="gbk"))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "预览" in page
+    assert (
+        db.session.scalar(
+            select(func.count(RosterEntry.id)).where(RosterEntry.unit_id == village.id)
+        )
+        == 0
+    )
+    token = page.split('name="token" type="hidden" value="')[1].split('"')[0]
+    response = client.post("/compliance/rosters/confirm", data={"token": token})
+    assert response.status_code == 302
+    assert (
+        db.session.scalar(
+            select(func.count(RosterEntry.id)).where(RosterEntry.unit_id == village.id)
+        )
+        == 3
+    )
+    again = client.post("/compliance/rosters/confirm", data={"token": token})
+    assert again.status_code == 302
+    assert "已过期" in client.get(again.headers["Location"], follow_redirects=True).get_data(
+        as_text=True
+    )
+
+
+def test_a_token_from_another_persons_preview_is_refused(client, login_as, world, app):
+    login_as(world["coordinator"])
+    page = upload(client, world["village"], csv_bytes([person("甲", f.resident_id(), f.phone())]))
+    token = page.get_data(as_text=True).split('name="token" type="hidden" value="')[1].split('"')[0]
+    other = app.test_client()
+    from tests.conftest import login
+
+    login(other, world["admin"])
+    response = other.post(
+        "/compliance/rosters/confirm", data={"token": token}, follow_redirects=True
+    )
+    assert "已过期" in response.get_data(as_text=True)
+    assert (
+        db.session.scalar(
+            select(func.count(RosterEntry.id)).where(RosterEntry.unit_id == world["village"].id)
+        )
+        == 0
+    )
+
+
+def test_an_upload_with_errors_shows_the_rows_and_imports_nothing(client, login_as, world):
+    login_as(world["coordinator"])
+    rows = [person("甲", f.resident_id(), f.phone()), person("乙", f.resident_id(), "999")]
+    response = upload(client, world["village"], csv_bytes(rows))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "未导入任何数据" in page and "<td>3</td><td>手机号</td>" in page
+
+
+@pytest.mark.parametrize(
+    ("data", "filename", "message"),
+    [
+        (b"hello", "名册.docx", "这不是电子表格文件"),
+        (b"", "名册.csv", "文件是空的"),
+        ("姓名\n".encode("utf-16"), "名册.csv", "文件编码无法识别"),
+    ],
+)
+def test_unusable_files_get_a_message_in_chinese(client, login_as, world, data, filename, message):
+    login_as(world["coordinator"])
+    page = upload(client, world["village"], data, filename).get_data(as_text=True)
+    assert message in page
+
+
+def test_a_file_over_the_limit_gets_a_message_not_a_crash(client, login_as, world, app):
+    # Below the test client's 500 KB spooling threshold, which leaks a temp file otherwise.
+    app.config["ROSTER_MAX_UPLOAD_BYTES"] = 256 * 1024
+    app.config["MAX_CONTENT_LENGTH"] = 400 * 1024
+    login_as(world["coordinator"])
+    for size in (256 * 1024 + 10, 450 * 1024):  # over our limit; over Flask's limit
+        page = upload(client, world["village"], b"a" * size).get_data(as_text=True)
+        assert "文件超过 0.25 MB" in page, size
+
+
+def test_templates_download_as_xlsx(client, login_as, world):
+    login_as(world["coordinator"])
+    response = client.get(f"/compliance/units/{world['village'].id}/roster/template.xlsx")
+    assert response.status_code == 200
+    assert load_workbook(io.BytesIO(response.data))["名册"]["A1"].value == "姓名*"
+    response = client.get("/compliance/rosters/template.xlsx")
+    assert load_workbook(io.BytesIO(response.data))["名册"]["A1"].value == "单位代码*"
+
+
+def test_admin_edits_the_years_targets(client, login_as, world):
+    login_as(world["admin"])
+    assert client.get("/compliance/settings").status_code == 200
+    response = client.post(
+        "/compliance/settings",
+        data={
+            "year": YEAR,
+            "staff_target": "60",
+            "party_target": "95",
+            "min_hours": "2",
+            "milestone": "80",
+        },
+    )
+    assert response.status_code == 302
+    row = db.session.get(ComplianceSettings, YEAR)
+    assert (float(row.staff_target), float(row.party_target), row.min_minutes) == (0.6, 0.95, 120)
+    assert row.count_probationary is False and float(row.milestone) == 0.8
+    assert compliance.targets_for(YEAR).min_minutes == 120
+
+
+def test_cli_report_prints_the_csv_with_the_exact_header(runner, world):
+    result = runner.invoke(args=["compliance", "report", "--year", str(YEAR)])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == CSV_HEADER
+    assert lines[1] == "WS,乌审旗,0,0,0,,0,0,0,,no_roster"
+    assert "WS-GLT,嘎鲁图镇,3,2,1,0.3333,1,1,1,1.0000,no" in lines
+    result = runner.invoke(args=["compliance", "report", "--unit", "WS-TK", "--year", str(YEAR)])
+    assert result.output.splitlines()[1:] == ["WS-TK,图克镇,1,0,0,0.0000,0,0,0,,no"]
+
+
+def test_cli_report_writes_xlsx_and_table(runner, world, tmp_path):
+    target = tmp_path / "report.xlsx"
+    result = runner.invoke(
+        args=[
+            "compliance",
+            "report",
+            "--format",
+            "xlsx",
+            "--output",
+            str(target),
+            "--year",
+            str(YEAR),
+        ]
+    )
+    assert result.exit_code == 0, result.output
+    assert "汇总" in load_workbook(target).sheetnames
+    table = runner.invoke(args=["compliance", "report", "--format", "table", "--year", str(YEAR)])
+    assert "TOTAL" in table.output and "嘎鲁图镇" in table.output
+    bad = runner.invoke(args=["compliance", "report", "--unit", "NOPE"])
+    assert bad.exit_code != 0
+
+
+def test_a_coordinator_uploads_one_workbook_for_units_of_their_subtree(client, login_as, world):
+    from tests.roster_files import HEADER, xlsx_bytes
+
+    login_as(world["coordinator"])
+    rows = [
+        ["WS-GLT-SRL", *person("村干部", f.resident_id(), f.phone())],
+        ["WS-GLT", *person("镇干部", f.resident_id(), f.phone())],
+    ]
+    response = client.post(
+        "/compliance/rosters/batch",
+        data={"file": (io.BytesIO(xlsx_bytes(rows, ["单位代码", *HEADER])), "多单位.xlsx")},
+        content_type="multipart/form-data",
+    )
+    page = response.get_data(as_text=True)
+    assert "萨如拉嘎查" in page and "嘎鲁图镇" in page and "预览" in page
+    token = page.split('name="token" type="hidden" value="')[1].split('"')[0]
+    response = client.post("/compliance/rosters/confirm", data={"token": token})
+    assert response.headers["Location"].endswith(f"/compliance/units/{world['town'].id}")
+    names = set(db.session.scalars(select(RosterEntry.name).where(RosterEntry.active)))
+    assert {"村干部", "镇干部", "图克职工"} <= names
+    assert "无时长" not in names  # the town's roster was replaced
+
+
+def test_a_workbook_naming_a_unit_outside_the_subtree_imports_nothing(client, login_as, world):
+    from tests.roster_files import HEADER, xlsx_bytes
+
+    login_as(world["coordinator"])
+    rows = [["WS-TK", *person("外人", f.resident_id(), f.phone())]]
+    response = client.post(
+        "/compliance/rosters/batch",
+        data={"file": (io.BytesIO(xlsx_bytes(rows, ["单位代码", *HEADER])), "多单位.xlsx")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 422
+    assert "不在您管理的范围内" in response.get_data(as_text=True)
+
+
+def test_the_preview_names_changed_fields_and_people_leaving(client, login_as, world):
+    login_as(world["coordinator"])
+    entry = db.session.scalar(select(RosterEntry).where(RosterEntry.name == "完成者"))
+    rows = [person("完成者", entry.id_number, entry.phone or f.phone(), "群众", "")]
+    page = upload(client, world["town"], csv_bytes(rows)).get_data(as_text=True)
+    assert '<span class="badge bg-info text-dark" data-preview="changed">有变更 1</span>' in page
+    assert "离开 2" in page
+    assert "政治面貌" in page.split('data-preview="changed"')[1]
+
+
+def test_a_5000_row_upload_with_one_bad_row_names_it_and_imports_nothing(client, login_as, world):
+    login_as(world["coordinator"])
+    rows = [person(f"职工{i}", f.resident_id(), f.phone()) for i in range(5000)]
+    rows[4321][4] = "外星人"
+    response = upload(client, world["village"], csv_bytes(rows))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "发现 1 处问题" in page
+    assert "<td>4323</td><td>政治面貌</td>" in page
+    assert db.session.scalar(select(func.count(RosterEntry.id))) == 4  # the world's own entries

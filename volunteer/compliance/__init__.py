@@ -1,0 +1,1 @@
+"""Rosters and compliance pages for coordinators and admins."""

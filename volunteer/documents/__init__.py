@@ -1,0 +1,1 @@
+"""Pure functions that turn data into files (xlsx, CSV, PDF, QR images) as bytes."""
