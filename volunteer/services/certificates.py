@@ -180,9 +180,7 @@ def save_seal(filename: str, data: bytes, actor: User) -> StoredFile:
     if not data:
         raise ServiceError(_l("The seal file is empty."), "seal")
     if len(data) > limit:
-        raise ServiceError(
-            _l("The seal image is larger than %(kb)s KB.", kb=limit // 1024), "seal"
-        )
+        raise ServiceError(_l("The seal image is larger than %(kb)s KB.", kb=limit // 1024), "seal")
     try:
         with Image.open(io.BytesIO(data)) as image:
             image_format = image.format
@@ -598,9 +596,7 @@ def reissue_certificate(certificate: Certificate, reason: str, actor: User) -> C
         certificate.volunteer, period_of(certificate), actor, organization, reuse_current=False
     )
     if certificate.revoked_at is None:
-        revoke_certificate(
-            certificate, f"{reason} (re-issued as {replacement.serial})", actor
-        )
+        revoke_certificate(certificate, f"{reason} (re-issued as {replacement.serial})", actor)
     record_audit(
         actor,
         "certificate.reissue",
