@@ -76,6 +76,7 @@ def register(app: Flask) -> None:
         except ServiceError as error:
             raise click.ClickException(error.message) from error
         params = batches.unit_batch_params(unit, not no_subunits, period)
+        unit_name = unit.name  # the batch forgets loaded objects as it goes
 
         def progress(done: int, total: int) -> None:
             click.echo(f"\r{done}/{total}", nl=False, err=True)
@@ -88,7 +89,7 @@ def register(app: Flask) -> None:
             db.session.rollback()
             raise click.ClickException(error.message) from error
         click.echo("", err=True)
-        click.echo(f"{count} certificates for {unit.name} written to {output}")
+        click.echo(f"{count} certificates for {unit_name} written to {output}")
 
     @certificate.command("run-jobs")
     def run_jobs() -> None:
