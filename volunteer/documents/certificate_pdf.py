@@ -20,6 +20,7 @@ from typing import Any
 
 import qrcode
 from qrcode.constants import ERROR_CORRECT_M
+from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
@@ -31,6 +32,10 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph, Table, TableStyle
+
+# Binary streams instead of ASCII85 text: PDFs are served as bytes, and the pure-Python
+# ASCII85 encoder was a fifth of the rendering time (and made files a quarter larger).
+rl_config.useA85 = 0
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN = 20 * mm
@@ -83,7 +88,9 @@ def stars_text(level: int) -> str:
 
 def qr_image(url: str) -> ImageReader:
     """The verification QR code as an image reportlab can place."""
-    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, box_size=4, border=2)
+    # A fixed mask pattern: every mask gives a valid code, and trying all eight to pick the
+    # "best" one is most of the cost of making the code.
+    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, box_size=4, border=2, mask_pattern=0)
     code.add_data(url)
     code.make(fit=True)
     return ImageReader(code.make_image().get_image().convert("1"))
@@ -119,6 +126,7 @@ def _styles(font: str) -> dict[str, ParagraphStyle]:
             "body", fontName=font, fontSize=13, leading=24, wordWrap="CJK", firstLineIndent=26
         ),
         "cell": ParagraphStyle("cell", fontName=font, fontSize=11, leading=15, wordWrap="CJK"),
+        "record": ParagraphStyle("record", fontName=font, fontSize=10, leading=13, wordWrap="CJK"),
         "small": ParagraphStyle(
             "small", fontName=font, fontSize=9, leading=12, wordWrap="CJK", textColor=GREY
         ),
@@ -179,15 +187,15 @@ def _draw_certificate_page(
     if scope.get("organization_name"):
         rows.append(("记录范围", f"{scope['organization_name']}组织的活动"))
     table = Table(
-        [
-            [Paragraph(_escape(k), styles["cell"]), Paragraph(_escape(v), styles["cell"])]
-            for k, v in rows
-        ],
+        [[label, _cell(value, width - 35 * mm, styles["cell"])] for label, value in rows],
         colWidths=[35 * mm, width - 35 * mm],
     )
     table.setStyle(
         TableStyle(
             [
+                ("FONT", (0, 0), (-1, -1), font, 11),
+                ("TOPPADDING", (0, 0), (-1, -1), 4),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
                 ("GRID", (0, 0), (-1, -1), 0.5, GREY),
                 ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#f6eeee")),
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
@@ -254,17 +262,17 @@ def _draw_record_pages(canvas: Canvas, content: dict[str, Any], font: str) -> No
     width = PAGE_WIDTH - 2 * MARGIN
     col_widths = [26 * mm, width - 26 * mm - 60 * mm - 22 * mm, 60 * mm, 22 * mm]
     header = ["日期", "活动", "组织", "时长（小时）"]
-    data = [[Paragraph(h, styles["cell"]) for h in header]]
+    data = [header]
     for day, title, organization, minutes in content["records"]:
         data.append(
             [
                 day,
-                Paragraph(_escape(title), styles["cell"]),
-                Paragraph(_escape(organization), styles["cell"]),
+                _cell(title, col_widths[1], styles["record"]),
+                _cell(organization, col_widths[2], styles["record"]),
                 hours_text(minutes),
             ]
         )
-    data.append(["", Paragraph("合计", styles["cell"]), "", hours_text(content["total_minutes"])])
+    data.append(["", "合计", "", hours_text(content["total_minutes"])])
     table = Table(data, colWidths=col_widths, repeatRows=1)
     table.setStyle(
         TableStyle(
@@ -309,6 +317,13 @@ def _record_page_header(canvas: Canvas, content: dict[str, Any], font: str, page
         PAGE_WIDTH - MARGIN, MARGIN - 6 * mm, f"编号：{content['serial']}  第 {page} 页"
     )
     canvas.setFillColor(DARK)
+
+
+def _cell(text: str, width: float, style: ParagraphStyle) -> str | Paragraph:
+    # Wrapping paragraphs are slow to lay out; most titles fit on one line as plain text.
+    if pdfmetrics.stringWidth(text, style.fontName, style.fontSize) <= width - 8:
+        return text
+    return Paragraph(_escape(text), style)
 
 
 def _escape(text: str | None) -> str:
