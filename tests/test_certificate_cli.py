@@ -1,4 +1,6 @@
-"""`flask certificate issue` and `flask certificate batch`."""
+"""`flask certificate issue`, `batch` and `run-jobs`."""
+
+from pathlib import Path
 
 from tests import certificate_support as support
 from tests import factories
@@ -73,3 +75,24 @@ def test_batch_writes_one_certificate_per_person_of_the_unit(app, runner, tmp_pa
     assert len(support.pdf_reader(output.read_bytes()).pages) == 2
     result = runner.invoke(args=["certificate", "batch", "--unit", "NOPE", "--output", "x.pdf"])
     assert result.exit_code != 0
+
+
+def test_run_jobs_finishes_queued_batches(app, runner, tmp_path):
+    from volunteer.certificates import batches
+    from volunteer.models import BackgroundJob, JobStatus
+    from volunteer.services import units
+
+    app.config["CERTIFICATE_JOB_DIR"] = str(tmp_path)
+    _world()
+    admin = factories.make_admin("批量管理员")
+    params = batches.unit_batch_params(
+        units.get_unit_by_code("WS-GLT"), True, certificates.this_year()
+    )
+    job_id = batches.create_job(params, admin, "https://zyz.example").id
+    db.session.commit()
+    result = runner.invoke(args=["certificate", "run-jobs"])
+    assert result.exit_code == 0, result.output
+    assert "1 queued batch jobs run" in result.output
+    job = db.session.get(BackgroundJob, job_id)
+    assert job.status == JobStatus.DONE and (job.done, job.total) == (2, 2)
+    assert len(support.pdf_reader(Path(job.result_path).read_bytes()).pages) == 4
