@@ -5,12 +5,12 @@ import threading
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from tests import certificate_support as support
 from tests import factories
 from volunteer.extensions import db
-from volunteer.models import AuditEntry, BackgroundJob, Certificate, JobStatus
+from volunteer.models import AuditEntry, BackgroundJob, Certificate, JobStatus, Setting
 from volunteer.services import certificates
 
 
@@ -267,7 +267,7 @@ def test_a_coordinator_prints_a_unit_batch_in_the_background(client, sign_in, wo
     page = client.get("/certificates/batch").get_data(as_text=True)
     assert "嘎鲁图镇" in page and "图克镇" not in page
     response = client.post(
-        "/certificates/batch",
+        "/certificates/batch/unit",
         data={
             "unit-unit_id": str(world["town"].id),
             "unit-include_subunits": "y",
@@ -294,7 +294,7 @@ def test_a_coordinator_cannot_batch_a_unit_outside_their_subtree(client, sign_in
     sibling = db.session.scalar(select(factories.Unit).where(factories.Unit.code == "WS-TK"))
     sign_in(world["coordinator"])
     response = client.post(
-        "/certificates/batch",
+        "/certificates/batch/unit",
         data={"unit-unit_id": str(sibling.id), "unit-period": "year", "unit-submit": "y"},
     )
     assert response.status_code == 403
@@ -304,7 +304,7 @@ def test_a_coordinator_cannot_batch_a_unit_outside_their_subtree(client, sign_in
 def test_an_organizer_prints_an_activity_batch(client, sign_in, world):
     sign_in(world["organizer"])
     response = client.post(
-        "/certificates/batch",
+        "/certificates/batch/activity",
         data={"activity-activity_id": str(world["activity"].id), "activity-submit": "y"},
     )
     assert response.status_code == 302
@@ -364,3 +364,27 @@ def test_certificate_pages_are_in_the_navigation(client, sign_in, world):
     ):
         assert url in page, url
     assert client.get("/certificates/all").status_code == 200
+
+
+def test_batches_refuse_other_organizations_and_wait_for_issuer_details(client, sign_in, world):
+    other = factories.make_activity(factories.make_organization("别的队"), title="别的活动")
+    db.session.commit()
+    sign_in(world["organizer"])
+    page = client.get("/certificates/batch").get_data(as_text=True)
+    assert "清扫街道" in page and "别的活动" not in page
+    response = client.post(
+        "/certificates/batch/activity",
+        data={"activity-activity_id": str(other.id), "activity-submit": "y"},
+    )
+    assert response.status_code == 403
+    assert client.post("/certificates/batch/unit", data={}).status_code == 403
+
+    db.session.execute(delete(Setting).where(Setting.key == certificates.ISSUER_SETTING_KEY))
+    db.session.commit()
+    response = client.post(
+        "/certificates/batch/activity",
+        data={"activity-activity_id": str(world["activity"].id), "activity-submit": "y"},
+        follow_redirects=True,
+    )
+    assert "需先由管理员填写出具单位信息" in response.get_data(as_text=True)
+    assert db.session.scalar(select(BackgroundJob.id)) is None

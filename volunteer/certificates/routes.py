@@ -18,7 +18,17 @@ from flask import (
 from sqlalchemy import or_, select
 from wtforms import SelectChoice
 
-from volunteer.access import ADMIN, PUBLIC, VOLUNTEER, Rule, access, acting_user, admin_of
+from volunteer.access import (
+    ADMIN,
+    ANY_COORDINATOR,
+    ANY_ORGANIZER,
+    PUBLIC,
+    VOLUNTEER,
+    Rule,
+    access,
+    acting_user,
+    admin_of,
+)
 from volunteer.certificates import batches
 from volunteer.certificates.forms import (
     ActivityBatchForm,
@@ -327,59 +337,79 @@ def _activity_choices() -> list[SelectChoice]:
     return choices
 
 
-@bp.route("/batch", methods=["GET", "POST"])
-@access(ISSUES_FOR_OTHERS)
-def batch():
-    """Coordinators print a unit's certificates, organizers an activity's."""
-    is_coordinator = rules.is_coordinator(acting_user())
-    is_organizer = rules.is_organizer(acting_user())
-    unit_form = UnitBatchForm(prefix="unit")
-    activity_form = ActivityBatchForm(prefix="activity")
+def _batch_page(unit_form: UnitBatchForm | None = None, activity_form=None):
+    """The batch page with both forms (whichever the user may use)."""
+    user = acting_user()
+    unit_form = unit_form or UnitBatchForm(prefix="unit", formdata=None)
+    activity_form = activity_form or ActivityBatchForm(prefix="activity", formdata=None)
     unit_form.unit_id.choices = unit_choices(
-        include_blank=False, clause=rules.visible_units_clause(acting_user())
+        include_blank=False, clause=rules.visible_units_clause(user)
     )
-    activity_form.activity_id.choices = _activity_choices() if is_organizer else []
-    params = None
-    if is_coordinator and unit_form.submit.data and unit_form.validate_on_submit():
-        unit = db.session.get(Unit, int(unit_form.unit_id.data))
-        if unit is None or not rules.can_coordinate(acting_user(), unit):
-            abort(403)
-        try:
-            period = unit_form.to_period()
-        except ServiceError as error:
-            getattr(unit_form, error.field or "period").errors.append(error.message)
-        else:
-            params = batches.unit_batch_params(unit, unit_form.include_subunits.data, period)
-    elif is_organizer and activity_form.submit.data and activity_form.validate_on_submit():
-        activity = db.session.get(Activity, int(activity_form.activity_id.data))
-        if activity is None or not rules.can_organize(acting_user(), activity.organization_id):
-            abort(403)
-        params = batches.activity_batch_params(activity)
-    if params is not None:
-        if not certificates.issuer_settings()["organization"]:
-            flash(
-                _("An administrator must first enter the issuing organization's details."), "danger"
-            )
-        else:
-            batches.remove_old_results()
-            job = batches.create_job(params, acting_user(), public_base_url())
-            db.session.commit()
-            batches.start_in_thread(current_app._get_current_object(), job.id)
-            return redirect(url_for("certificates.job", job_id=job.id))
+    activity_form.activity_id.choices = _activity_choices() if rules.is_organizer(user) else []
     recent = db.session.scalars(
         select(BackgroundJob)
-        .where(
-            BackgroundJob.kind == batches.JOB_KIND, BackgroundJob.created_by_id == acting_user().id
-        )
+        .where(BackgroundJob.kind == batches.JOB_KIND, BackgroundJob.created_by_id == user.id)
         .order_by(BackgroundJob.id.desc())
         .limit(10)
     ).all()
     return render_template(
         "certificates/batch.html",
-        unit_form=unit_form if is_coordinator else None,
-        activity_form=activity_form if is_organizer else None,
+        unit_form=unit_form if rules.is_coordinator(user) else None,
+        activity_form=activity_form if rules.is_organizer(user) else None,
         jobs=recent,
     )
+
+
+def _start_batch(params: dict):
+    """Queue the batch as a background job, start it, and show its progress page."""
+    if not certificates.issuer_settings()["organization"]:
+        flash(_("An administrator must first enter the issuing organization's details."), "danger")
+        return redirect(url_for("certificates.batch"))
+    batches.remove_old_results()
+    job = batches.create_job(params, acting_user(), public_base_url())
+    db.session.commit()
+    batches.start_in_thread(current_app._get_current_object(), job.id)
+    return redirect(url_for("certificates.job", job_id=job.id))
+
+
+@bp.route("/batch")
+@access(ISSUES_FOR_OTHERS)
+def batch():
+    """Coordinators print a unit's certificates, organizers an activity's."""
+    return _batch_page()
+
+
+@bp.route("/batch/unit", methods=["POST"])
+@access(ANY_COORDINATOR)
+def batch_unit():
+    """Start a batch for everyone on a unit's roster (optionally with its sub-units)."""
+    form = UnitBatchForm(prefix="unit")
+    form.unit_id.choices = []
+    if form.validate_on_submit():
+        unit = db.session.get(Unit, int(form.unit_id.data))
+        if unit is None or not rules.can_coordinate(acting_user(), unit):
+            abort(403)
+        try:
+            period = form.to_period()
+        except ServiceError as error:
+            field = getattr(form, error.field or "", None) or form.period
+            field.errors = [*field.errors, error.message]
+        else:
+            return _start_batch(batches.unit_batch_params(unit, form.include_subunits.data, period))
+    return _batch_page(unit_form=form)
+
+
+@bp.route("/batch/activity", methods=["POST"])
+@access(ANY_ORGANIZER)
+def batch_activity():
+    """Start a batch for everyone with approved service at one of the user's activities."""
+    form = ActivityBatchForm(prefix="activity")
+    if form.validate_on_submit():
+        activity = db.session.get(Activity, int(form.activity_id.data))
+        if activity is None or not rules.can_organize(acting_user(), activity.organization_id):
+            abort(403)
+        return _start_batch(batches.activity_batch_params(activity))
+    return _batch_page(activity_form=form)
 
 
 @bp.route("/jobs/<int:job_id>")
