@@ -83,6 +83,10 @@ def test_organizers_certify_only_their_organizations_service(app, world):
     assert full.total_minutes == 210
     assert certificates.can_view_certificate(organizer, scoped)
     assert not certificates.can_view_certificate(organizer, full)
+    assert certificates.visible_certificates(organizer, person) == [scoped]
+    assert set(certificates.visible_certificates(person.user, person)) == {scoped, full}
+    assert certificates.organizations_certifiable_by(organizer, person) == [team]
+    assert certificates.organizations_certifiable_by(organizer, people["outsider"]) == []
 
 
 def test_who_may_see_a_certificate(app, world):

@@ -253,15 +253,8 @@ def _scope_choices(volunteer: Volunteer) -> list[SelectChoice]:
     choices = []
     if certificates.may_issue_full(acting_user(), volunteer):
         choices.append(SelectChoice(ALL_RECORDS, str(_l("All organizations"))))
-    organization_ids = rules.organizer_organization_ids(acting_user())
-    if organization_ids:
-        for organization in db.session.scalars(
-            select(Organization)
-            .where(Organization.id.in_(organization_ids))
-            .order_by(Organization.name)
-        ):
-            if certificates.served_with(volunteer, [organization.id]):
-                choices.append(SelectChoice(str(organization.id), organization.name))
+    for organization in certificates.organizations_certifiable_by(acting_user(), volunteer):
+        choices.append(SelectChoice(str(organization.id), organization.name))
     return choices
 
 
@@ -283,11 +276,7 @@ def person(volunteer: Volunteer):
         certificate = _issue(form, volunteer, organization)
         if certificate is not None:
             return redirect(url_for("certificates.show", certificate_id=certificate.id))
-    visible = [
-        c
-        for c in certificates.certificates_of(volunteer)
-        if certificates.can_view_certificate(acting_user(), c)
-    ]
+    visible = certificates.visible_certificates(acting_user(), volunteer)
     return render_template(
         "certificates/person.html",
         volunteer=volunteer,

@@ -311,6 +311,41 @@ def can_view_certificate(user: User | None, certificate: Certificate) -> bool:
     return organization_id is not None and rules.can_organize(user, organization_id)
 
 
+def organizations_certifiable_by(user: User | None, volunteer: Volunteer) -> list[Organization]:
+    """Organizations the user organizes at whose activities the person has approved service."""
+    organization_ids = rules.organizer_organization_ids(user)
+    if not organization_ids:
+        return []
+    served = (
+        select(Activity.organization_id)
+        .join(ServiceRecord, ServiceRecord.activity_id == Activity.id)
+        .where(
+            ServiceRecord.volunteer_id == volunteer.id,
+            ServiceRecord.status == RecordStatus.APPROVED,
+        )
+    )
+    return list(
+        db.session.scalars(
+            select(Organization)
+            .where(Organization.id.in_(organization_ids), Organization.id.in_(served))
+            .order_by(Organization.name)
+        )
+    )
+
+
+def visible_certificates(user: User | None, volunteer: Volunteer) -> list[Certificate]:
+    """The person's certificates the user may open (same rule as can_view_certificate)."""
+    everything = certificates_of(volunteer)
+    if may_issue_full(user, volunteer):
+        return everything
+    organization_ids = rules.organizer_organization_ids(user)
+    return [
+        c
+        for c in everything
+        if c.content.get("scope", {}).get("organization_id") in organization_ids
+    ]
+
+
 def people_in_scope_clause(user: User | None) -> ColumnElement[bool]:
     """A WHERE clause on Volunteer: people the user may issue certificates for."""
     if rules.is_admin(user):
