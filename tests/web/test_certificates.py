@@ -205,6 +205,7 @@ def test_organizers_issue_certificates_limited_to_their_organization(client, sig
     sign_in(world["organizer"])
     page = client.get(f"/certificates/people/{world['alice'].id}").get_data(as_text=True)
     assert "嘎鲁图镇志愿服务队" in page
+    assert world["alice"].id_number[-4:] not in page  # no ID number, even masked, for organizers
     # No "all organizations" choice for an organizer, and no sneaking one in.
     assert (
         client.post(

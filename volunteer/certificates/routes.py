@@ -106,7 +106,7 @@ JOB_OWNER = Rule(
     ),
 )
 PERIOD_NAMES = {
-    "year": _l("Year"),
+    "year": _l("Calendar year"),
     "range": _l("Chosen dates"),
     "all": _l("All time"),
     "activity": _l("Activity days"),
@@ -284,6 +284,8 @@ def person(volunteer: Volunteer):
         certificates=visible,
         period_names=PERIOD_NAMES,
         id_type_labels=ID_TYPE_LABELS,
+        # ID numbers (even masked) are for the person's roster coordinators and admins only.
+        show_id=certificates.may_issue_full(acting_user(), volunteer),
     )
 
 
