@@ -569,8 +569,12 @@ def _serial_prefix(year: int) -> str:
 
 
 def _next_free_number(prefix: str) -> int:
+    # Longest first, so number 1000000 sorts after 999999 should a year ever get there.
     last = db.session.scalar(
-        select(func.max(Certificate.serial)).where(Certificate.serial.startswith(prefix))
+        select(Certificate.serial)
+        .where(Certificate.serial.startswith(prefix))
+        .order_by(func.length(Certificate.serial).desc(), Certificate.serial.desc())
+        .limit(1)
     )
     return int(last[len(prefix) :]) + 1 if last else 1
 
