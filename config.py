@@ -56,6 +56,12 @@ class Config:
     PUBLIC_BASE_URL: str | None = (
         None  # printed into certificate QR codes; defaults to the request host
     )
+    CERTIFICATE_SERIAL_PREFIX = "WSZM"  # serials read WSZM2026000123: prefix, year, number
+    CERTIFICATE_SEAL_MAX_BYTES = 1024 * 1024
+    CERTIFICATE_SEAL_MAX_PIXELS = 3000
+    CERTIFICATE_BATCH_CHUNK = 50  # people issued, rendered and committed per step of a batch
+    CERTIFICATE_JOB_DIR: str | None = None  # batch PDFs; None means instance/certificate-jobs
+    CERTIFICATE_JOB_KEEP_DAYS = 7  # finished batch files older than this are deleted
 
     # Rosters
     ROSTER_MAX_UPLOAD_BYTES = 10 * 1024 * 1024

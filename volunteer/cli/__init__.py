@@ -5,7 +5,7 @@ from flask import Flask
 
 def register_commands(app: Flask) -> None:
     """Attach every command group to the app's CLI."""
-    from volunteer.cli import accounts, compliance, demo
+    from volunteer.cli import accounts, certificates, compliance, demo
 
-    for module in (accounts, demo, compliance):
+    for module in (accounts, demo, compliance, certificates):
         module.register(app)

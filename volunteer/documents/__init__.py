@@ -1,1 +1,1 @@
-"""Pure functions that turn data into files (xlsx, CSV, PDF, QR images) as bytes."""
+"""Pure functions that turn data into files (PDF, xlsx, CSV, QR images), returning bytes."""

@@ -1,0 +1,98 @@
+"""`flask certificate issue`, `batch` and `run-jobs`."""
+
+from pathlib import Path
+
+from tests import certificate_support as support
+from tests import factories
+from volunteer.extensions import db
+from volunteer.services import certificates
+
+
+def _world():
+    support.set_issuer()
+    banner = factories.make_unit("WS", "乌审旗")
+    town = factories.make_unit("WS-GLT", "嘎鲁图镇", banner)
+    team = factories.make_organization()
+    activity = factories.make_activity(team, starts_at=support.this_year_moment())
+    people = [factories.make_volunteer(name) for name in ("其木格", "巴图", "乌兰")]
+    for person, unit in zip(people, (banner, town, town), strict=True):
+        factories.make_roster_entry(unit, person)
+        factories.make_record(person, activity, 90)
+    db.session.commit()
+    return people
+
+
+def test_issue_writes_one_certificate_found_by_phone_or_id(app, runner, tmp_path):
+    app.config["PUBLIC_BASE_URL"] = "https://zyz.wsq.gov.cn"
+    person = _world()[0]
+    output = tmp_path / "one.pdf"
+    result = runner.invoke(
+        args=["certificate", "issue", "--volunteer", person.user.phone, "--output", str(output)]
+    )
+    assert result.exit_code == 0, result.output
+    (certificate,) = certificates.certificates_of(person)
+    assert certificate.serial in result.output
+    assert "其木格" in support.pdf_text(output.read_bytes())
+    assert support.qr_texts(output.read_bytes()) == [
+        f"https://zyz.wsq.gov.cn/verify/{certificate.serial}"
+    ]
+    last_year = certificates.local_today().year - 1
+    result = runner.invoke(
+        args=[
+            "certificate",
+            "issue",
+            "--volunteer",
+            person.id_number.lower(),
+            "--year",
+            str(last_year),
+            "--output",
+            str(tmp_path / "last.pdf"),
+        ]
+    )
+    assert result.exit_code == 0, result.output
+    assert "0.0 h" in result.output
+
+
+def test_issue_refuses_unknown_people(app, runner, tmp_path):
+    _world()
+    result = runner.invoke(
+        args=["certificate", "issue", "--volunteer", "13000000000", "--output", "x.pdf"]
+    )
+    assert result.exit_code != 0 and "No volunteer" in result.output
+
+
+def test_batch_writes_one_certificate_per_person_of_the_unit(app, runner, tmp_path):
+    _world()
+    output = tmp_path / "batch.pdf"
+    result = runner.invoke(args=["certificate", "batch", "--unit", "ws", "--output", str(output)])
+    assert result.exit_code == 0, result.output
+    assert "3 certificates" in result.output
+    assert len(support.pdf_reader(output.read_bytes()).pages) == 6
+    result = runner.invoke(
+        args=["certificate", "batch", "--unit", "WS", "--no-subunits", "--output", str(output)]
+    )
+    assert "1 certificates" in result.output
+    assert len(support.pdf_reader(output.read_bytes()).pages) == 2
+    result = runner.invoke(args=["certificate", "batch", "--unit", "NOPE", "--output", "x.pdf"])
+    assert result.exit_code != 0
+
+
+def test_run_jobs_finishes_queued_batches(app, runner, tmp_path):
+    from volunteer.certificates import batches
+    from volunteer.models import BackgroundJob, JobStatus
+    from volunteer.services import units
+
+    app.config["CERTIFICATE_JOB_DIR"] = str(tmp_path)
+    _world()
+    admin = factories.make_admin("批量管理员")
+    params = batches.unit_batch_params(
+        units.get_unit_by_code("WS-GLT"), True, certificates.this_year()
+    )
+    job_id = batches.create_job(params, admin, "https://zyz.example").id
+    db.session.commit()
+    result = runner.invoke(args=["certificate", "run-jobs"])
+    assert result.exit_code == 0, result.output
+    assert "1 queued batch jobs run" in result.output
+    job = db.session.get(BackgroundJob, job_id)
+    assert job.status == JobStatus.DONE and (job.done, job.total) == (2, 2)
+    assert len(support.pdf_reader(Path(job.result_path).read_bytes()).pages) == 4

@@ -1,0 +1,1 @@
+"""Certificates: issuing, downloading, batches, issuer settings and public verification."""

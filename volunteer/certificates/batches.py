@@ -1,0 +1,282 @@
+"""Batch printing: one PDF with one certificate per person, for thousands of people.
+
+Why a background job and not a streamed response:
+- A batch of thousands takes tens of seconds or minutes. A streamed response would still be
+  one long request, cut by gunicorn's worker timeout or a proxy's read timeout; a dropped
+  phone connection would lose the whole batch; and a streamed PDF cannot say how far it got.
+- The job (a BackgroundJob row) issues, renders and commits `CERTIFICATE_BATCH_CHUNK` people
+  at a time and appends each finished certificate to a file on disk through
+  StreamingPdfWriter, so memory stays flat whatever the batch size; its progress is in the
+  database, so any worker process can answer the progress page, and the finished file can
+  be downloaded again later.
+- It runs in a thread of the web process (no broker or extra service to run on a government
+  intranet). `flask certificate batch` does the same work from the command line, and
+  `flask certificate run-jobs` finishes queued jobs (for example after a restart).
+
+This module is an edge like a CLI command: it commits, once per chunk.
+"""
+
+import logging
+import os
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, current_app
+from sqlalchemy import exists, select, update
+from sqlalchemy.orm import selectinload
+
+from volunteer.certificates.output import certificate_pdf
+from volunteer.documents.pdf_stream import StreamingPdfWriter
+from volunteer.extensions import db
+from volunteer.models import (
+    Activity,
+    BackgroundJob,
+    JobStatus,
+    Organization,
+    RecordStatus,
+    RosterEntry,
+    ServiceRecord,
+    Unit,
+    User,
+    Volunteer,
+    utcnow,
+)
+from volunteer.services import certificates
+from volunteer.services.certificates import Period
+
+JOB_KIND = "certificate_batch"
+log = logging.getLogger(__name__)
+Progress = Callable[[int, int], None]
+
+
+# ---- who is in a batch ----
+
+
+def period_params(period: Period) -> dict[str, Any]:
+    return {
+        "start": period.start.isoformat() if period.start else None,
+        "end": period.end.isoformat(),
+        "kind": period.kind,
+    }
+
+
+def period_from_params(params: dict[str, Any]) -> Period:
+    start = params.get("start")
+    return Period(
+        date.fromisoformat(start) if start else None,
+        date.fromisoformat(params["end"]),
+        params.get("kind", "range"),
+    )
+
+
+def unit_batch_params(unit: Unit, include_subunits: bool, period: Period) -> dict[str, Any]:
+    return {
+        "source": "unit",
+        "unit_id": unit.id,
+        "unit_name": unit.name,
+        "include_subunits": include_subunits,
+        "period": period_params(period),
+    }
+
+
+def activity_batch_params(activity: Activity) -> dict[str, Any]:
+    return {
+        "source": "activity",
+        "activity_id": activity.id,
+        "activity_title": activity.title,
+        "organization_id": activity.organization_id,
+        "period": period_params(certificates.activity_period(activity)),
+    }
+
+
+def batch_volunteer_ids(params: dict[str, Any]) -> list[int]:
+    """Who gets a certificate: people with approved time in the period, in a stable order."""
+    period = period_from_params(params["period"])
+    start, end = period.utc_bounds()
+    served = [
+        ServiceRecord.volunteer_id == Volunteer.id,
+        ServiceRecord.status == RecordStatus.APPROVED,
+        ServiceRecord.credited_minutes > 0,
+        ServiceRecord.check_in_at < end,
+    ]
+    if start is not None:
+        served.append(ServiceRecord.check_in_at >= start)
+    query = select(Volunteer.id)
+    if params["source"] == "unit":
+        unit = db.session.get(Unit, params["unit_id"])
+        units = (
+            Unit.path.startswith(unit.path)
+            if params.get("include_subunits")
+            else Unit.id == unit.id
+        )
+        roster = (
+            select(RosterEntry.id_number)
+            .join(Unit, Unit.id == RosterEntry.unit_id)
+            .where(RosterEntry.active.is_(True), units)
+        )
+        query = query.where(Volunteer.id_number.in_(roster))
+    else:
+        served.append(ServiceRecord.activity_id == params["activity_id"])
+    query = query.where(exists().where(*served)).order_by(Volunteer.volunteer_number, Volunteer.id)
+    return list(db.session.scalars(query))
+
+
+# ---- producing the PDF ----
+
+
+def _chunks(ids: Sequence[int], size: int) -> Iterator[Sequence[int]]:
+    for index in range(0, len(ids), size):
+        yield ids[index : index + size]
+
+
+def produce_batch(
+    params: dict[str, Any],
+    actor_id: int | None,
+    output_path: Path,
+    base_url: str,
+    progress: Progress | None = None,
+) -> int:
+    """Issue and print every certificate of the batch into `output_path`; returns the count.
+
+    Commits after each chunk, so certificates issued so far stay issued if a later chunk
+    fails; the output file only appears (atomically renamed) once complete.
+    """
+    ids = batch_volunteer_ids(params)
+    period = period_from_params(params["period"])
+    organization_id = params.get("organization_id")
+    chunk_size = current_app.config["CERTIFICATE_BATCH_CHUNK"]
+    if progress:
+        progress(0, len(ids))
+    partial = output_path.with_suffix(".part")
+    done = 0
+    with partial.open("wb") as out:
+        writer = StreamingPdfWriter(out)
+        for chunk in _chunks(ids, chunk_size):
+            actor = db.session.get(User, actor_id) if actor_id else None
+            organization = (
+                db.session.get(Organization, organization_id) if organization_id else None
+            )
+            volunteers = db.session.scalars(
+                select(Volunteer)
+                .where(Volunteer.id.in_(chunk))
+                .options(selectinload(Volunteer.user))
+                .order_by(Volunteer.volunteer_number, Volunteer.id)
+            ).all()
+            issued = certificates.issue_certificates(volunteers, period, actor, organization)
+            db.session.commit()
+            for certificate in issued:
+                writer.add(certificate_pdf(certificate, base_url))
+            done += len(issued)
+            if progress:
+                progress(done, len(ids))
+            # Forget this chunk's objects: the identity map must not grow with the batch.
+            db.session.expunge_all()
+        writer.close()
+    os.replace(partial, output_path)
+    return done
+
+
+# ---- background jobs ----
+
+
+def job_directory() -> Path:
+    configured = current_app.config.get("CERTIFICATE_JOB_DIR")
+    directory = (
+        Path(configured) if configured else Path(current_app.instance_path) / "certificate-jobs"
+    )
+    directory.mkdir(parents=True, exist_ok=True)
+    return directory
+
+
+def create_job(params: dict[str, Any], actor: User, base_url: str) -> BackgroundJob:
+    """Queue a batch; the caller commits and then starts it."""
+    job = BackgroundJob(
+        kind=JOB_KIND,
+        params={**params, "base_url": base_url},
+        created_by_id=actor.id,
+        status=JobStatus.QUEUED,
+    )
+    db.session.add(job)
+    db.session.flush()
+    return job
+
+
+def start_in_thread(app: Flask, job_id: int) -> threading.Thread:
+    """Run the job in a daemon thread with its own app context and database session."""
+    thread = threading.Thread(
+        target=_run_in_app, args=(app, job_id), name=f"certificate-job-{job_id}", daemon=True
+    )
+    thread.start()
+    return thread
+
+
+def _run_in_app(app: Flask, job_id: int) -> None:
+    with app.app_context():
+        try:
+            run_job(job_id)
+        finally:
+            db.session.remove()
+
+
+def _set_job(job_id: int, **values: Any) -> None:
+    db.session.execute(update(BackgroundJob).where(BackgroundJob.id == job_id).values(**values))
+    db.session.commit()
+
+
+def run_job(job_id: int) -> None:
+    """Run one queued batch job to the end, recording progress, result or error."""
+    job = db.session.get(BackgroundJob, job_id)
+    if job is None or job.status != JobStatus.QUEUED:
+        return
+    params, actor_id = dict(job.params), job.created_by_id
+    _set_job(job_id, status=JobStatus.RUNNING, started_at=utcnow())
+    output = job_directory() / f"certificates-{job_id}.pdf"
+    try:
+        produce_batch(
+            params,
+            actor_id,
+            output,
+            params["base_url"],
+            progress=lambda done, total: _set_job(job_id, done=done, total=total),
+        )
+    except Exception as error:  # the job records any failure for the person waiting
+        db.session.rollback()
+        log.exception("certificate batch job %s failed", job_id)
+        _set_job(job_id, status=JobStatus.FAILED, error=str(error)[:1000], finished_at=utcnow())
+        return
+    _set_job(job_id, status=JobStatus.DONE, result_path=str(output), finished_at=utcnow())
+
+
+def run_queued_jobs() -> int:
+    """Run every queued batch job in this process (the CLI worker); returns how many ran."""
+    ids = list(
+        db.session.scalars(
+            select(BackgroundJob.id)
+            .where(BackgroundJob.kind == JOB_KIND, BackgroundJob.status == JobStatus.QUEUED)
+            .order_by(BackgroundJob.id)
+        )
+    )
+    for job_id in ids:
+        run_job(job_id)
+    return len(ids)
+
+
+def remove_old_results() -> int:
+    """Delete finished batch files older than CERTIFICATE_JOB_KEEP_DAYS (rows stay)."""
+    cutoff = utcnow() - timedelta(days=current_app.config["CERTIFICATE_JOB_KEEP_DAYS"])
+    old = db.session.execute(
+        select(BackgroundJob.id, BackgroundJob.result_path).where(
+            BackgroundJob.kind == JOB_KIND,
+            BackgroundJob.result_path.is_not(None),
+            BackgroundJob.finished_at < cutoff,
+        )
+    ).all()
+    for job_id, path in old:
+        Path(path).unlink(missing_ok=True)
+        db.session.execute(
+            update(BackgroundJob).where(BackgroundJob.id == job_id).values(result_path=None)
+        )
+    return len(old)

@@ -1,0 +1,1 @@
+"""Export of approved records for the national volunteer information system."""

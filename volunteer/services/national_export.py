@@ -1,0 +1,126 @@
+"""Export of approved records for batch upload to the national volunteer information system.
+
+The national system (全国志愿服务信息系统) is where records must end up; this system feeds it.
+The organizer records and certifies what it organized, so organizers export their own
+organizations' activities and admins export any. This is the only place full ID numbers
+leave the system, so every export is written to the audit log.
+"""
+
+from collections.abc import Iterator, Sequence
+
+from sqlalchemy import func, select
+
+from volunteer.documents.national_xlsx import NationalRow
+from volunteer.extensions import db
+from volunteer.i18n import lazy_gettext as _l
+from volunteer.models import (
+    Activity,
+    Organization,
+    RecordStatus,
+    ServiceRecord,
+    User,
+    Volunteer,
+)
+from volunteer.services import access as rules
+from volunteer.services.audit import record_audit
+from volunteer.services.certificates import ID_TYPE_NAMES_ZH, LOCAL_ZONE, Period
+from volunteer.services.errors import PermissionDenied, ServiceError
+
+STREAM_CHUNK = 1000
+
+
+def exportable_organizations(user: User | None) -> list[Organization]:
+    """Organizations whose records the user may export (admins: all)."""
+    query = select(Organization).order_by(Organization.name)
+    if not rules.is_admin(user):
+        query = query.where(Organization.id.in_(rules.organizer_organization_ids(user) or {-1}))
+    return list(db.session.scalars(query))
+
+
+def _conditions(organization_ids: Sequence[int] | None, period: Period) -> list:
+    start, end = period.utc_bounds()
+    conditions = [ServiceRecord.status == RecordStatus.APPROVED, ServiceRecord.check_in_at < end]
+    if start is not None:
+        conditions.append(ServiceRecord.check_in_at >= start)
+    if organization_ids is not None:
+        conditions.append(Activity.organization_id.in_(organization_ids))
+    return conditions
+
+
+def start_export(
+    actor: User, period: Period, organization: Organization | None = None
+) -> tuple[list[int] | None, int]:
+    """Check entitlement, count the rows and audit the export; returns (organization ids, rows).
+
+    `organization` None means every organization the actor may export (all, for admins).
+    """
+    if organization is not None and not rules.can_organize(actor, organization):
+        raise PermissionDenied(_l("You may only export your own organization's records."))
+    if organization is not None:
+        organization_ids: list[int] | None = [organization.id]
+    elif rules.is_admin(actor):
+        organization_ids = None
+    else:
+        organization_ids = sorted(rules.organizer_organization_ids(actor))
+        if not organization_ids:
+            raise PermissionDenied(_l("Only organizers and administrators may export records."))
+    count = db.session.scalar(
+        select(func.count(ServiceRecord.id))
+        .join(Activity, Activity.id == ServiceRecord.activity_id)
+        .where(*_conditions(organization_ids, period))
+    )
+    if not count:
+        raise ServiceError(_l("No approved records in this period."), "start")
+    record_audit(
+        actor,
+        "records.national_export",
+        organization,
+        organization_ids=organization_ids if organization_ids is not None else "all",
+        period_start=period.start,
+        period_end=period.end,
+        rows=count,
+        contains="full ID numbers and phones",
+    )
+    db.session.flush()
+    return organization_ids, count
+
+
+def national_rows(organization_ids: Sequence[int] | None, period: Period) -> Iterator[NationalRow]:
+    """Approved records of the period, oldest first, streamed in chunks from the database."""
+    query = (
+        select(
+            User.name,
+            Volunteer.id_type,
+            Volunteer.id_number,
+            User.phone,
+            Activity.title,
+            ServiceRecord.check_in_at,
+            ServiceRecord.check_out_at,
+            ServiceRecord.credited_minutes,
+            Organization.name.label("organization"),
+        )
+        .join(Volunteer, Volunteer.id == ServiceRecord.volunteer_id)
+        .join(User, User.id == Volunteer.user_id)
+        .join(Activity, Activity.id == ServiceRecord.activity_id)
+        .join(Organization, Organization.id == Activity.organization_id)
+        .where(*_conditions(organization_ids, period))
+        .order_by(ServiceRecord.check_in_at, ServiceRecord.id)
+        .execution_options(yield_per=STREAM_CHUNK)
+    )
+    for row in db.session.execute(query):
+        check_in = row.check_in_at.astimezone(LOCAL_ZONE)
+        check_out = row.check_out_at.astimezone(LOCAL_ZONE) if row.check_out_at else None
+        yield NationalRow(
+            name=row.name,
+            id_type_name=ID_TYPE_NAMES_ZH[row.id_type],
+            id_number=row.id_number,
+            phone=row.phone,
+            activity=row.title,
+            day=check_in.date(),
+            start=check_in.time().replace(second=0, microsecond=0, tzinfo=None),
+            end=check_out.time().replace(second=0, microsecond=0, tzinfo=None)
+            if check_out
+            else None,
+            hours=round(row.credited_minutes / 60, 2),
+            organization=row.organization,
+        )
