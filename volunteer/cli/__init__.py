@@ -5,7 +5,7 @@ from flask import Flask
 
 def register_commands(app: Flask) -> None:
     """Attach every command group to the app's CLI."""
-    from volunteer.cli import accounts, demo
+    from volunteer.cli import accounts, demo, records
 
-    for module in (accounts, demo):
+    for module in (accounts, demo, records):
         module.register(app)

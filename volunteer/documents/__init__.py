@@ -1,0 +1,1 @@
+"""Pure functions that render documents (QR images, PDFs, spreadsheets) to bytes."""
