@@ -52,7 +52,7 @@ class Config:
     # A fresh scan URL opened before signing in stays good this long after the sign-in page.
     CHECKIN_LOGIN_GRACE_SECONDS = 600
     CHECKIN_SCREEN_POLL_SECONDS = 3
-    # bench/bench_scan.py only: serve /bench/floor (one indexed read, one insert). Never in production.
+    # bench/bench_scan.py only: serve /bench/floor (one indexed read, one insert). Never in prod.
     BENCH_FLOOR_ENDPOINT = False
 
     # Certificates (DOMAIN.md "Certificates")

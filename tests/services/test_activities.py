@@ -112,11 +112,11 @@ def test_browse_filters_by_category_organization_and_date(team):
     factories.make_activity(other, starts_at=tomorrow, category=ServiceCategory.TRAFFIC)
     factories.make_activity(team, starts_at=tomorrow + timedelta(days=10), title="下个月")
     factories.make_activity(team, status=ActivityStatus.DRAFT, starts_at=tomorrow)
-    by_category = activities.browse(activities.Filters(category=ServiceCategory.ENVIRONMENT), utcnow())
+    by_category = activities.browse(
+        activities.Filters(category=ServiceCategory.ENVIRONMENT), utcnow()
+    )
     assert [a.id for a, _n in by_category] == [green.id]
     by_org = activities.browse(activities.Filters(organization_id=team.id), utcnow())
     assert len(by_org) == 2
-    by_date = activities.browse(
-        activities.Filters(date_to=tomorrow + timedelta(days=2)), utcnow()
-    )
+    by_date = activities.browse(activities.Filters(date_to=tomorrow + timedelta(days=2)), utcnow())
     assert len(by_date) == 2

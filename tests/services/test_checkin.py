@@ -128,7 +128,9 @@ def test_first_scan_checks_in_a_repeat_changes_nothing_the_next_checks_out(volun
     assert out.outcome == Outcome.CHECKED_OUT
     assert out.record.credited_minutes == 90
     assert out.record.status == RecordStatus.APPROVED
-    again = checkin.scan(volunteer, activity, t0 + timedelta(minutes=90, seconds=30), RecordSource.QR)
+    again = checkin.scan(
+        volunteer, activity, t0 + timedelta(minutes=90, seconds=30), RecordSource.QR
+    )
     assert again.outcome == Outcome.ALREADY_OUT
     assert db.session.scalar(select(func.count(ServiceRecord.id))) == 1
 
@@ -137,9 +139,9 @@ def test_the_repeat_window_is_configurable(app, volunteer, activity):
     app.config["REPEAT_SCAN_WINDOW_SECONDS"] = 300
     t0 = activity.starts_at + timedelta(minutes=10)
     checkin.scan(volunteer, activity, t0, RecordSource.QR)
-    assert checkin.scan(volunteer, activity, t0 + timedelta(minutes=4), RecordSource.QR).outcome == (
-        Outcome.ALREADY_IN
-    )
+    assert checkin.scan(
+        volunteer, activity, t0 + timedelta(minutes=4), RecordSource.QR
+    ).outcome == (Outcome.ALREADY_IN)
 
 
 def test_one_open_record_per_volunteer_across_activities(volunteer, activity, team):

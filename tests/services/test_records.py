@@ -1,4 +1,4 @@
-"""Forgotten check-outs, corrections, manual entries, claims and totals: nothing deleted, all adjusted."""
+"""Forgotten check-outs, corrections, manual entries, claims, totals: nothing is deleted."""
 
 from datetime import UTC, datetime, timedelta
 
@@ -149,8 +149,13 @@ def test_totals_split_this_year_from_all_time(volunteer, team):
     this_year = factories.make_activity(team, starts_at=datetime(2026, 2, 1, 1, 0, tzinfo=UTC))
     factories.make_record(volunteer, last_year, minutes=120)
     factories.make_record(volunteer, this_year, minutes=90)
-    factories.make_record(volunteer, this_year, minutes=30, status=RecordStatus.REJECTED,
-                          check_in_at=this_year.starts_at + timedelta(hours=2))
+    factories.make_record(
+        volunteer,
+        this_year,
+        minutes=30,
+        status=RecordStatus.REJECTED,
+        check_in_at=this_year.starts_at + timedelta(hours=2),
+    )
     totals = records.totals_for(volunteer, now)
     assert (totals.year_minutes, totals.all_minutes) == (90, 210)
 
@@ -170,7 +175,9 @@ def test_the_review_queue_holds_missing_and_pending_of_ones_organizations(volunt
     elsewhere = factories.make_activity(other_team, starts_at=ended.starts_at)
     checkin.scan(volunteer, ended, ended.starts_at, RecordSource.QR)
     records.close_stale(utcnow())
-    records.submit_claim(volunteer, elsewhere, elsewhere.starts_at, elsewhere.ends_at, "补录", utcnow())
+    records.submit_claim(
+        volunteer, elsewhere, elsewhere.starts_at, elsewhere.ends_at, "补录", utcnow()
+    )
     mine = records.review_queue({team.id})
     assert [r.activity_id for r in mine] == [ended.id]
     assert len(records.review_queue(None)) == 2
