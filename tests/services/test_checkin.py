@@ -172,15 +172,7 @@ def test_a_lost_race_reports_the_winners_record_instead_of_failing(
 ):
     # The winner's record is committed between our read and our insert.
     winner = checkin.scan(volunteer, activity, utcnow(), RecordSource.QR).record
-    real_open_record = checkin._open_record
-    calls = {"n": 0}
-
-    def stale_read(volunteer_id, lock=False):
-        calls["n"] += 1
-        return None if calls["n"] == 1 else real_open_record(volunteer_id, lock)
-
-    monkeypatch.setattr(checkin, "_open_record", stale_read)
-    monkeypatch.setattr(checkin, "_last_checkout", lambda *args: None)
+    monkeypatch.setattr(checkin, "_scan_state", lambda *args: (None, None))
     result = checkin.scan(volunteer, activity, utcnow(), RecordSource.CODE)
     assert result.outcome == Outcome.ALREADY_IN
     assert result.record.id == winner.id

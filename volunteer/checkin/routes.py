@@ -171,8 +171,14 @@ def _scan_view(activity_id: int, step: int, code: str):
     except ScanRefused as error:
         db.session.rollback()
         return _refused_page(error)
+    return _commit_then(_result_page(result))
+
+
+def _commit_then(page: str) -> str:
+    """Render from the loaded objects, then commit: a page is only sent once the scan is
+    stored, and committing first would expire every object and reload it to render."""
     db.session.commit()
-    return _result_page(result)
+    return page
 
 
 def _token_refusal(problem: str) -> ScanRefused:
@@ -211,8 +217,7 @@ def enter_code():
             form.code.errors.append(error.message)
             need_location = isinstance(error, checkin.LocationNeeded)
         else:
-            db.session.commit()
-            return _result_page(result)
+            return _commit_then(_result_page(result))
     return render_template("checkin/code.html", form=form, need_location=need_location)
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from volunteer.extensions import db
@@ -122,27 +122,42 @@ def _geofence(activity: Activity, position: Position | None) -> tuple[bool | Non
     return True, distance
 
 
-def _open_record(volunteer_id: int, lock: bool = False) -> ServiceRecord | None:
-    query = select(ServiceRecord).where(
-        ServiceRecord.volunteer_id == volunteer_id, ServiceRecord.status == RecordStatus.OPEN
-    )
-    if lock:
-        query = query.with_for_update().execution_options(populate_existing=True)
-    return db.session.scalar(query)
-
-
-def _last_checkout(volunteer_id: int, activity_id: int) -> ServiceRecord | None:
+def _open_record(volunteer_id: int) -> ServiceRecord | None:
     return db.session.scalar(
+        select(ServiceRecord).where(
+            ServiceRecord.volunteer_id == volunteer_id, ServiceRecord.status == RecordStatus.OPEN
+        )
+    )
+
+
+SCAN_SOURCES = (RecordSource.QR, RecordSource.CODE, RecordSource.KIOSK)
+
+
+def _scan_state(
+    volunteer_id: int, activity_id: int, now: datetime
+) -> tuple[ServiceRecord | None, ServiceRecord | None]:
+    """(the volunteer's open record anywhere, their check-out here within the repeat window),
+    in one locked round trip: the rows a scan may change or report."""
+    rows = db.session.scalars(
         select(ServiceRecord)
         .where(
             ServiceRecord.volunteer_id == volunteer_id,
-            ServiceRecord.activity_id == activity_id,
-            ServiceRecord.check_out_at.is_not(None),
-            ServiceRecord.source.in_([RecordSource.QR, RecordSource.CODE, RecordSource.KIOSK]),
+            or_(
+                ServiceRecord.status == RecordStatus.OPEN,
+                and_(
+                    ServiceRecord.activity_id == activity_id,
+                    ServiceRecord.source.in_(SCAN_SOURCES),
+                    ServiceRecord.check_out_at > now - _repeat_window(),
+                ),
+            ),
         )
-        .order_by(ServiceRecord.check_out_at.desc())
-        .limit(1)
-    )
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).all()
+    open_record = next((r for r in rows if r.status == RecordStatus.OPEN), None)
+    closed = [r for r in rows if r.status != RecordStatus.OPEN and r.check_out_at is not None]
+    recent_out = max(closed, key=lambda r: r.check_out_at, default=None)
+    return open_record, recent_out
 
 
 def _repeat_window() -> timedelta:
@@ -188,7 +203,7 @@ def scan(
     position: Position | None = None,
 ) -> ScanResult:
     """Check the volunteer in or out of the activity (the rules of DOMAIN.md)."""
-    open_record = _open_record(volunteer.id, lock=True)
+    open_record, recent_out = _scan_state(volunteer.id, activity.id, now)
     if open_record is not None and open_record.activity_id != activity.id:
         other = open_record.activity
         if other.ends_at < now:
@@ -210,11 +225,13 @@ def scan(
         _require_running(activity, now, checking_out=True)
         passed, distance = _geofence(activity, position)
         out_at = max(now, open_record.check_in_at)
-        open_record.check_out_at = out_at
-        open_record.check_out_source = source
-        open_record.credited_minutes = hours.credited_minutes(
+        # Compute before assigning, so the daily-cap query does not autoflush a half update.
+        minutes = hours.credited_minutes(
             volunteer.id, activity, open_record.check_in_at, out_at, open_record.id
         )
+        open_record.check_out_at = out_at
+        open_record.check_out_source = source
+        open_record.credited_minutes = minutes
         open_record.status = RecordStatus.APPROVED
         if passed is not None:
             open_record.geofence_passed = passed
@@ -222,9 +239,8 @@ def scan(
         db.session.flush()
         return ScanResult(Outcome.CHECKED_OUT, open_record, activity)
 
-    last = _last_checkout(volunteer.id, activity.id)
-    if last is not None and now - last.check_out_at < _repeat_window():
-        return ScanResult(Outcome.ALREADY_OUT, last, activity)
+    if recent_out is not None and now - recent_out.check_out_at < _repeat_window():
+        return ScanResult(Outcome.ALREADY_OUT, recent_out, activity)
     _require_running(activity, now, checking_out=False)
     _require_signup(volunteer, activity)
     passed, distance = _geofence(activity, position)
