@@ -160,13 +160,17 @@ def _scan_view(activity_id: int, step: int, code: str):
         seen = datetime.fromtimestamp(pending[3], UTC)
         if (now - seen).total_seconds() <= current_app.config["CHECKIN_LOGIN_GRACE_SECONDS"]:
             verified_at = seen
-    form = LocatedScanForm()
-    if activity is not None and checkin.has_geofence(activity) and not form.validate_on_submit():
-        return render_template("checkin/locate.html", activity=activity, form=form)
-    session.pop(PENDING_SCAN, None)
+    position = None
+    if activity is not None and checkin.has_geofence(activity):
+        form = LocatedScanForm()
+        if not form.validate_on_submit():
+            return render_template("checkin/locate.html", activity=activity, form=form)
+        position = _position(form)
+    if PENDING_SCAN in session:
+        session.pop(PENDING_SCAN)
     try:
         result = checkin.scan_token(
-            current_user.volunteer, activity_id, step, code, now, verified_at, _position(form)
+            current_user.volunteer, activity_id, step, code, now, verified_at, position
         )
     except ScanRefused as error:
         db.session.rollback()

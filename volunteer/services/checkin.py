@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, or_, select, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from volunteer.extensions import db
@@ -244,36 +245,69 @@ def scan(
     _require_running(activity, now, checking_out=False)
     _require_signup(volunteer, activity)
     passed, distance = _geofence(activity, position)
-    record = ServiceRecord(
-        volunteer_id=volunteer.id,
-        activity_id=activity.id,
-        check_in_at=now,
-        source=source,
-        status=RecordStatus.OPEN,
-        credited_minutes=0,
-        geofence_passed=passed,
-        geofence_distance_m=distance,
-        created_at=now,
+    record = _insert_open_record(
+        {
+            "volunteer_id": volunteer.id,
+            "activity_id": activity.id,
+            "check_in_at": now,
+            "source": source,
+            "status": RecordStatus.OPEN,
+            "credited_minutes": 0,
+            "geofence_passed": passed,
+            "geofence_distance_m": distance,
+            "created_at": now,
+        }
     )
-    try:
-        with db.session.begin_nested():
-            db.session.add(record)
-            db.session.flush()
-    except IntegrityError:
-        # Another scan of the same volunteer opened a record a moment earlier:
-        # the unique index refused ours; report theirs.
+    if record is None:
+        # Another scan of the same volunteer opened a record a moment earlier and the
+        # one-open-record index refused ours: report theirs.
         winner = _open_record(volunteer.id)
-        if winner is None:
-            raise
+        if winner is None:  # it was closed again in between; let the caller retry
+            raise ScanRefused(_l("Please scan again."))
         if winner.activity_id != activity.id:
             raise ScanRefused(
                 _l(
                     "You are still checked in at “%(title)s”. Check out there first.",
                     title=winner.activity.title,
                 )
-            ) from None
+            )
         return ScanResult(Outcome.ALREADY_IN, winner, activity)
     return ScanResult(Outcome.CHECKED_IN, record, activity)
+
+
+OPEN_RECORD_PREDICATE = text("status = 'open'")  # as in models/records.py
+
+
+def _insert_open_record(values: dict) -> ServiceRecord | None:
+    """Insert an open record, or return None if the volunteer already has one.
+
+    PostgreSQL and SQLite: INSERT ... ON CONFLICT DO NOTHING on the partial unique
+    index, one round trip. Elsewhere: a savepoint, turning the IntegrityError into None.
+    """
+    dialect = db.session.get_bind().dialect.name
+    dialect_insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}.get(dialect)
+    if dialect_insert is not None:
+        statement = (
+            dialect_insert(ServiceRecord)
+            .on_conflict_do_nothing(
+                index_elements=[ServiceRecord.volunteer_id],
+                # The index's own predicate, literally: a bound parameter here would stop
+                # PostgreSQL from matching the partial index.
+                index_where=OPEN_RECORD_PREDICATE,
+            )
+            .returning(ServiceRecord)
+        )
+        return db.session.scalars(statement, [values]).first()
+    record = ServiceRecord(**values)
+    try:
+        with db.session.begin_nested():
+            db.session.add(record)
+            db.session.flush()
+    except IntegrityError:
+        if _open_record(values["volunteer_id"]) is None:
+            raise
+        return None
+    return record
 
 
 def _activity_or_refuse(activity_id: int) -> Activity:
