@@ -211,3 +211,12 @@ def test_a_volunteer_sees_their_own_record_but_not_anothers(client, login_as, wo
     assert client.get(f"/records/{mine.id}").status_code == 200
     assert client.get(f"/records/{theirs.id}").status_code == 403
     assert client.post(f"/records/{mine.id}/decide", data={"approve": "1"}).status_code == 403
+
+
+def test_opening_a_stale_record_shows_it_as_missing_check_out(client, login_as, world):
+    volunteer = world["volunteer"]
+    ended = factories.make_activity(world["team"], starts_at=_past(hours=8), hours=3)
+    record = checkin.scan(volunteer, ended, ended.starts_at, "qr").record
+    login_as(world["organizer"])
+    page = client.get(f"/records/{record.id}").get_data(as_text=True)
+    assert "缺少签退" in page and "填写实际时间" in page

@@ -232,6 +232,8 @@ def enter_code():
 @access(ORGANIZER_OF_ACTIVITY)
 def kiosk(activity: Activity):
     """Camera or USB scanner reads a personal code; the volunteer is checked in or out."""
+    if records.close_stale(utcnow(), activity=activity):
+        db.session.commit()
     form = KioskForm()
     result, refusal = None, None
     if form.validate_on_submit():

@@ -96,6 +96,9 @@ def claim():
 @access(OWNER_OR_ORGANIZER_OF_RECORD)
 def show(record: ServiceRecord):
     """A record with every adjustment made to it."""
+    if records.is_stale(record, utcnow()):
+        records.close_stale(utcnow(), volunteer=record.volunteer)
+        db.session.commit()
     can_review = rules.can_organize(acting_user(), record.activity.organization_id)
     times = SetTimesForm(
         check_in=to_local_input(record.check_in_at),
@@ -107,7 +110,6 @@ def show(record: ServiceRecord):
         can_review=can_review,
         times_form=times,
         decision_form=DecisionForm(),
-        stale=records.is_stale(record, utcnow()),
     )
 
 
