@@ -52,6 +52,9 @@ class Config:
     # A fresh scan URL opened before signing in stays good this long after the sign-in page.
     CHECKIN_LOGIN_GRACE_SECONDS = 600
     CHECKIN_SCREEN_POLL_SECONDS = 3
+    # Scans and typed codes: per signed-in volunteer, and per address before sign-in.
+    CHECKIN_SCAN_RATE_LIMIT = "30 per minute"
+    CHECKIN_ANONYMOUS_SCAN_RATE_LIMIT = "300 per minute"
     # bench/bench_scan.py only: serve /bench/floor (one indexed read, one insert). Never in prod.
     BENCH_FLOOR_ENDPOINT = False
 

@@ -217,3 +217,24 @@ def test_a_static_qr_checks_in_only_while_the_activity_allows_it(client, login_a
     activity.static_qr_allowed = False
     db.session.commit()
     assert "签到码无效" in client.get(path).get_data(as_text=True)
+
+
+def test_guessing_codes_is_rate_limited_per_volunteer(database_url, app, world):
+    from tests.conftest import IsolatedClient, _test_config
+    from volunteer import create_app
+
+    limited = create_app(
+        {
+            **_test_config(database_url),
+            "RATELIMIT_ENABLED": True,
+            "CHECKIN_SCAN_RATE_LIMIT": "3 per minute",
+        }
+    )
+    limited.test_client_class = IsolatedClient
+    client = limited.test_client()
+    client.post(
+        "/auth/login", data={"login": world["volunteer"].user.phone, "password": factories.PASSWORD}
+    )
+    for _ in range(3):
+        assert client.post("/checkin/code", data={"code": "000000"}).status_code == 200
+    assert client.post("/checkin/code", data={"code": "000000"}).status_code == 429

@@ -18,7 +18,7 @@ from flask_login import current_user
 from volunteer.access import PUBLIC, VOLUNTEER, access, acting_user, organizer_of
 from volunteer.checkin.forms import CodeForm, KioskForm, LocatedScanForm
 from volunteer.documents.qr import qr_png, qr_svg
-from volunteer.extensions import csrf, db
+from volunteer.extensions import csrf, db, limiter
 from volunteer.i18n import gettext as _
 from volunteer.models import Activity, AuditEntry, User, utcnow
 from volunteer.services import checkin, records, tokens
@@ -118,6 +118,25 @@ def static_qr(activity: Activity):
 # ---- the volunteer's scan ----
 
 
+def _scan_rate_key() -> str:
+    """Signed-in scans are limited per person, anonymous ones (token checks) per address."""
+    if current_user.is_authenticated:
+        return f"user:{current_user.id}"
+    return request.remote_addr or "unknown"
+
+
+def _scan_rate_limit() -> str:
+    """Guessing codes is the threat: a few dozen tries against a million codes that live
+    a minute. Anonymous scans share an address behind a carrier NAT, so get more room."""
+    config = current_app.config
+    if current_user.is_authenticated:
+        return config["CHECKIN_SCAN_RATE_LIMIT"]
+    return config["CHECKIN_ANONYMOUS_SCAN_RATE_LIMIT"]
+
+
+scan_limit = limiter.limit(_scan_rate_limit, key_func=_scan_rate_key, methods=["GET", "POST"])
+
+
 def _hhmm(moment: datetime | None) -> str:
     from volunteer.i18n import local_datetime
 
@@ -193,6 +212,7 @@ def _token_refusal(problem: str) -> ScanRefused:
 
 @bp.route("/s/<int:activity_id>/<int:step>/<code>", methods=["GET", "POST"])
 @access(PUBLIC)
+@scan_limit
 def scan(activity_id: int, step: int, code: str):
     """Where the screen's QR leads: signs in if needed, then checks in or out."""
     return _scan_view(activity_id, step, code)
@@ -200,6 +220,7 @@ def scan(activity_id: int, step: int, code: str):
 
 @bp.route("/p/<int:activity_id>/<code>", methods=["GET", "POST"])
 @access(PUBLIC)
+@scan_limit
 def scan_static(activity_id: int, code: str):
     """Where a printed static QR leads (activities that allow one)."""
     return _scan_view(activity_id, tokens.STATIC_STEP, code)
@@ -207,6 +228,7 @@ def scan_static(activity_id: int, code: str):
 
 @bp.route("/code", methods=["GET", "POST"])
 @access(VOLUNTEER)
+@limiter.limit(_scan_rate_limit, key_func=_scan_rate_key, methods=["POST"])
 def enter_code():
     """Type the 6-digit code from the screen when the camera fails."""
     form = CodeForm()
