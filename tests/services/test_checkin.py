@@ -179,6 +179,17 @@ def test_a_lost_race_reports_the_winners_record_instead_of_failing(
     assert db.session.scalar(select(func.count(ServiceRecord.id))) == 1
 
 
+def test_without_a_native_upsert_the_integrity_error_is_turned_into_the_winners_record(
+    volunteer, activity, monkeypatch
+):
+    winner = checkin.scan(volunteer, activity, utcnow(), RecordSource.QR).record
+    monkeypatch.setattr(checkin, "NATIVE_UPSERT", {})  # the savepoint path
+    monkeypatch.setattr(checkin, "_scan_state", lambda *args: (None, None))
+    result = checkin.scan(volunteer, activity, utcnow(), RecordSource.QR)
+    assert (result.outcome, result.record.id) == (Outcome.ALREADY_IN, winner.id)
+    assert db.session.scalar(select(func.count(ServiceRecord.id))) == 1
+
+
 def test_a_forgotten_record_at_an_ended_activity_is_closed_as_missing_when_checking_in_elsewhere(
     volunteer, team
 ):

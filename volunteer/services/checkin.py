@@ -276,6 +276,7 @@ def scan(
 
 
 OPEN_RECORD_PREDICATE = text("status = 'open'")  # as in models/records.py
+NATIVE_UPSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
 def _insert_open_record(values: dict) -> ServiceRecord | None:
@@ -284,8 +285,7 @@ def _insert_open_record(values: dict) -> ServiceRecord | None:
     PostgreSQL and SQLite: INSERT ... ON CONFLICT DO NOTHING on the partial unique
     index, one round trip. Elsewhere: a savepoint, turning the IntegrityError into None.
     """
-    dialect = db.session.get_bind().dialect.name
-    dialect_insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}.get(dialect)
+    dialect_insert = NATIVE_UPSERT.get(db.session.get_bind().dialect.name)
     if dialect_insert is not None:
         statement = (
             dialect_insert(ServiceRecord)
