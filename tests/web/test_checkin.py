@@ -242,3 +242,12 @@ def test_guessing_codes_is_rate_limited_per_volunteer(database_url, app, world):
     finally:
         with limited.app_context():
             db.engine.dispose()  # this app's own connection pool
+
+
+def test_the_screen_says_when_check_in_opens(client, login_as, world):
+    later = factories.make_activity(
+        world["activity"].organization, starts_at=utcnow() + timedelta(hours=3)
+    )
+    login_as(world["organizer"])
+    page = client.get(f"/checkin/activities/{later.id}/screen").get_data(as_text=True)
+    assert "签到将于" in page and "此前扫码将被拒绝" in page

@@ -62,6 +62,7 @@ def screen(activity: Activity):
         status=checkin.live_status(activity),
         opens=checkin.checkin_opens(activity),
         closes=checkin.checkin_closes(activity),
+        now=utcnow(),
     )
 
 
