@@ -49,6 +49,14 @@ class Config:
     CREDIT_ROUNDING_STEP_MINUTES = 1
     DAILY_CAP_MINUTES = 12 * 60
     MISSING_CHECKOUT_GRACE_MINUTES = 120
+    # A fresh scan URL opened before signing in stays good this long after the sign-in page.
+    CHECKIN_LOGIN_GRACE_SECONDS = 600
+    CHECKIN_SCREEN_POLL_SECONDS = 3
+    # Scans and typed codes: per signed-in volunteer, and per address before sign-in.
+    CHECKIN_SCAN_RATE_LIMIT = "30 per minute"
+    CHECKIN_ANONYMOUS_SCAN_RATE_LIMIT = "300 per minute"
+    # bench/bench_scan.py only: serve /bench/floor (one indexed read, one insert). Never in prod.
+    BENCH_FLOOR_ENDPOINT = False
 
     # Certificates (DOMAIN.md "Certificates")
     STAR_LEVEL_THRESHOLD_HOURS = (100, 300, 600, 1000, 1500)

@@ -182,3 +182,13 @@ def make_roster_entry(
     db.session.add(entry)
     db.session.flush()
     return entry
+
+
+def make_signup(volunteer: Volunteer, activity: Activity):
+    """A standing sign-up of `volunteer` for `activity`."""
+    from volunteer.models import Signup
+
+    signup = Signup(volunteer_id=volunteer.id, activity_id=activity.id)
+    db.session.add(signup)
+    db.session.flush()
+    return signup

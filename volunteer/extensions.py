@@ -41,9 +41,15 @@ def init_app(app) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str):
+        from sqlalchemy.orm import joinedload
+
         from volunteer.models import User
 
-        return db.session.get(User, int(user_id))
+        # Every page reads the grants (navigation) and most the volunteer profile:
+        # one query instead of three.
+        return db.session.get(
+            User, int(user_id), options=[joinedload(User.volunteer), joinedload(User.grants)]
+        )
 
     with app.app_context():
         if db.engine.dialect.name == "sqlite":

@@ -11,19 +11,33 @@ from volunteer.services import privacy
 
 def init_app(app: Flask) -> None:
     """Register blueprints, error handlers and template helpers."""
+    from volunteer.activities.routes import bp as activities_bp
     from volunteer.admin.routes import bp as admin_bp
     from volunteer.auth.routes import bp as auth_bp
     from volunteer.certificates.routes import bp as certificates_bp
     from volunteer.certificates.routes import verify_bp
+    from volunteer.checkin.routes import bp as checkin_bp
     from volunteer.compliance.routes import bp as compliance_bp
     from volunteer.main.routes import bp as main_bp
     from volunteer.national.routes import bp as national_bp
     from volunteer.profile.routes import bp as profile_bp
+    from volunteer.records.routes import bp as records_bp
     from volunteer.units.routes import bp as units_bp
 
-    for blueprint in (main_bp, auth_bp, profile_bp, units_bp, admin_bp, compliance_bp):
-        app.register_blueprint(blueprint)
-    for blueprint in (certificates_bp, verify_bp, national_bp):
+    for blueprint in (
+        main_bp,
+        auth_bp,
+        profile_bp,
+        activities_bp,
+        checkin_bp,
+        records_bp,
+        units_bp,
+        compliance_bp,
+        certificates_bp,
+        verify_bp,
+        national_bp,
+        admin_bp,
+    ):
         app.register_blueprint(blueprint)
 
     app.before_request(enforce_declared_access)

@@ -1,0 +1,403 @@
+"""Scan benchmark: check-in/check-out throughput and latency under gunicorn on PostgreSQL.
+
+    .venv/bin/python bench/bench_scan.py [--clients 50] [--volunteers 500] [--workers 4]
+
+1. Creates its own PostgreSQL database (BENCH_DATABASE, default bench_scan) and the schema.
+2. Creates the volunteers and one running activity.
+3. Starts gunicorn on bench/bench_wsgi.py (the real app; the floor endpoint switched on by
+   config, the repeat window at 0 so check-out can follow check-in at once).
+4. Signs every volunteer in through the real login form (outside the timed part).
+5. Timed: N concurrent clients, each checking its volunteers in and then out through the
+   real scan URL (GET /checkin/s/<activity>/<step>/<code>, as a phone camera opens it).
+6. Timed: the same clients on /bench/floor (one indexed read, one insert, one commit).
+Prints throughput, p50/p99 latency and errors of both, and their ratio.
+"""
+
+import argparse
+import http.client
+import os
+import secrets
+import signal
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+from pathlib import Path
+
+import psycopg
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+PG_ADMIN_URL = os.environ.get("BENCH_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+PASSWORD = "bench-password-1"
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--volunteers", type=int, default=500)
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("BENCH_WORKERS", 4)))
+    parser.add_argument("--threads", type=int, default=int(os.environ.get("BENCH_THREADS", 1)))
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", 5099)))
+    parser.add_argument("--database", default=os.environ.get("BENCH_DATABASE", "bench_scan"))
+    return parser.parse_args()
+
+
+def recreate_database(name: str) -> str:
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    base = PG_ADMIN_URL.rsplit("/", 1)[0]
+    return f"{base}/{name}".replace("postgresql://", "postgresql+psycopg://", 1)
+
+
+def seed(database_url: str, secret_key: str, volunteers: int):
+    """Schema, volunteers and one activity running now; returns (activity id, phones, secret)."""
+    from datetime import timedelta
+
+    from volunteer import create_app
+    from volunteer.extensions import db
+    from volunteer.models import (
+        Activity,
+        ActivityStatus,
+        IdType,
+        Organization,
+        User,
+        Volunteer,
+        utcnow,
+    )
+    from volunteer.services.accounts import hash_password
+
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "SECRET_KEY": secret_key,
+            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        }
+    )
+    with app.app_context():
+        db.create_all()
+        team = Organization(name="基准测试志愿服务队")
+        activity = Activity(
+            organization=team,
+            title="基准测试活动",
+            place="嘎鲁图镇",
+            starts_at=utcnow() - timedelta(minutes=10),
+            ends_at=utcnow() + timedelta(hours=4),
+            status=ActivityStatus.PUBLISHED,
+            checkin_secret=secrets.token_hex(16),
+        )
+        db.session.add(activity)
+        password_hash = hash_password(PASSWORD)
+        phones = []
+        for i in range(volunteers):
+            phone = f"139{i:08d}"
+            user = User(phone=phone, name=f"志愿者{i}", password_hash=password_hash)
+            db.session.add(
+                Volunteer(
+                    user=user,
+                    id_type=IdType.PASSPORT,
+                    id_number=f"BENCH{i:08d}",
+                    volunteer_number=f"WSB{i:08d}",
+                    personal_code=secrets.token_urlsafe(24),
+                )
+            )
+            phones.append(phone)
+        db.session.commit()
+        result = activity.id, phones, activity.checkin_secret
+        db.engine.dispose()
+    return result
+
+
+def start_gunicorn(args, database_url: str, secret_key: str) -> subprocess.Popen:
+    env = dict(os.environ, BENCH_DATABASE_URL=database_url, BENCH_SECRET_KEY=secret_key)
+    command = [
+        str(ROOT / ".venv" / "bin" / "gunicorn"),
+        "--pythonpath",
+        f"{ROOT},{ROOT / 'bench'}",
+        "--bind",
+        f"127.0.0.1:{args.port}",
+        "--workers",
+        str(args.workers),
+        "--log-level",
+        "warning",
+        "--backlog",
+        "2048",
+    ]
+    if args.threads > 1:
+        command += ["--worker-class", "gthread", "--threads", str(args.threads)]
+    command.append("bench_wsgi:app")
+    process = subprocess.Popen(command, env=env, cwd=ROOT, start_new_session=True)
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", args.port, timeout=2)
+            connection.request("GET", "/healthz")
+            if connection.getresponse().status == 200:
+                return process
+        except OSError:
+            time.sleep(0.2)
+    process.kill()
+    raise SystemExit("gunicorn did not start")
+
+
+def sign_in(port: int, phone: str) -> str:
+    """The session cookie of a volunteer signed in through the real login form."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    body = urllib.parse.urlencode({"login": phone, "password": PASSWORD})
+    connection.request(
+        "POST",
+        "/auth/login",
+        body,
+        {"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    response = connection.getresponse()
+    response.read()
+    cookie = response.getheader("Set-Cookie") or ""
+    if response.status != 302 or "session=" not in cookie:
+        raise SystemExit(f"sign-in failed for {phone}: {response.status}")
+    connection.close()
+    return cookie.split(";", 1)[0]
+
+
+class Client(threading.Thread):
+    """One keep-alive connection doing its share of requests."""
+
+    def __init__(self, port, jobs, start_gate):
+        super().__init__(daemon=True)
+        self.port, self.jobs, self.start_gate = port, jobs, start_gate
+        self.latencies, self.errors, self.error_samples = [], 0, []
+
+    def run(self):
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        self.start_gate.wait()
+        for path_of, cookie, expect in self.jobs:
+            path = path_of()
+            began = time.perf_counter()
+            try:
+                connection.request("GET", path, headers={"Cookie": cookie})
+                response = connection.getresponse()
+                body = response.read()
+            except (OSError, http.client.HTTPException) as error:
+                self.errors += 1
+                self.error_samples.append(repr(error))
+                connection.close()
+                connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+                continue
+            self.latencies.append(time.perf_counter() - began)
+            if response.status != 200 or (expect and expect not in body):
+                self.errors += 1
+                if len(self.error_samples) < 3:
+                    self.error_samples.append(f"{response.status} {path} {body[:200]!r}")
+        connection.close()
+
+
+class ServerCpu:
+    """CPU seconds used by the gunicorn workers and the benchmark database's backends.
+
+    The machine may be shared: wall-clock throughput then moves with other people's load,
+    while CPU per request does not. Read from /proc (Linux); zero where unavailable.
+    """
+
+    def __init__(self, master_pid: int, database: str):
+        self.master_pid, self.database = master_pid, database
+        self.tick = os.sysconf("SC_CLK_TCK")
+
+    def _cpu(self, pid: int) -> float:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return 0.0
+        return (int(fields[11]) + int(fields[12])) / self.tick  # utime + stime
+
+    def _workers(self) -> list[int]:
+        try:
+            children = Path(f"/proc/{self.master_pid}/task/{self.master_pid}/children")
+            return [int(pid) for pid in children.read_text().split()]
+        except OSError:
+            return []
+
+    def _backends(self) -> list[int]:
+        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+            rows = conn.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = %s", (self.database,)
+            ).fetchall()
+        return [row[0] for row in rows]
+
+    def sample(self) -> dict[str, dict[int, float]]:
+        return {
+            "app": {pid: self._cpu(pid) for pid in self._workers()},
+            "db": {pid: self._cpu(pid) for pid in self._backends()},
+        }
+
+    @staticmethod
+    def used(before, after) -> dict[str, float]:
+        return {
+            kind: sum(cpu - before[kind].get(pid, 0.0) for pid, cpu in after[kind].items())
+            for kind in ("app", "db")
+        }
+
+
+def run_phase(port: int, jobs_per_client: list[list], cpu: "ServerCpu | None" = None) -> dict:
+    before = cpu.sample() if cpu else None
+    gate = threading.Event()
+    clients = [Client(port, jobs, gate) for jobs in jobs_per_client]
+    for client in clients:
+        client.start()
+    began = time.perf_counter()
+    gate.set()
+    for client in clients:
+        client.join()
+    elapsed = time.perf_counter() - began
+    latencies = sorted(x for c in clients for x in c.latencies)
+    errors = sum(c.errors for c in clients)
+    samples = [s for c in clients for s in c.error_samples][:3]
+    result = summarize(latencies, len(latencies) + errors, elapsed, errors, samples)
+    if cpu:
+        used = ServerCpu.used(before, cpu.sample())
+        result["cpu_app"], result["cpu_db"] = used["app"], used["db"]
+    return result
+
+
+def summarize(latencies, requests, seconds, errors, samples) -> dict:
+    def pct(p):
+        return (
+            latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000 if latencies else 0
+        )
+
+    return {
+        "requests": requests,
+        "seconds": seconds,
+        "throughput": requests / seconds,
+        "p50": pct(0.50),
+        "p99": pct(0.99),
+        "mean": statistics.fmean(latencies) * 1000 if latencies else 0,
+        "errors": errors,
+        "samples": samples,
+        "latencies": latencies,
+    }
+
+
+def report(name: str, result: dict) -> None:
+    print(
+        f"{name:<8} {result['requests']:>6} requests in {result['seconds']:.2f}s: "
+        f"{result['throughput']:.0f}/s, p50 {result['p50']:.1f} ms, p99 {result['p99']:.1f} ms, "
+        f"mean {result['mean']:.1f} ms, errors {result['errors']}"
+    )
+    if result.get("cpu_app") is not None and result["requests"]:
+        app_ms = result["cpu_app"] / result["requests"] * 1000
+        db_ms = result["cpu_db"] / result["requests"] * 1000
+        print(f"         server CPU per request: app {app_ms:.2f} ms + database {db_ms:.2f} ms")
+    for sample in result["samples"]:
+        print("   error:", sample)
+
+
+def main() -> None:
+    args = parse_args()
+    secret_key = secrets.token_hex(16)
+    database_url = recreate_database(args.database)
+    activity_id, phones, checkin_secret = seed(database_url, secret_key, args.volunteers)
+    print(
+        f"bench_scan: {args.volunteers} volunteers, {args.clients} clients, gunicorn "
+        f"{args.workers} workers x {args.threads} thread(s), PostgreSQL database {args.database}"
+    )
+    server = start_gunicorn(args, database_url, secret_key)
+    try:
+        cookies = [sign_in(args.port, phone) for phone in phones]
+
+        # Codes computed as the screen computes them (same keys); a fresh one per request.
+        from types import SimpleNamespace
+
+        from volunteer import create_app
+        from volunteer.services import tokens
+
+        token_app = create_app({"SECRET_KEY": secret_key, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+        activity = SimpleNamespace(id=activity_id, checkin_secret=checkin_secret)
+        cache = {}
+
+        def scan_path():
+            step = int(time.time()) // 30
+            if step not in cache:
+                with token_app.app_context():
+                    cache[step] = tokens.code_for(activity, step)
+            return f"/checkin/s/{activity_id}/{step}/{cache[step]}"
+
+        # Warm every worker (imports, connection pools, template compilation).
+        warm = [[(lambda: "/healthz", "", b"")] * 20 for _ in range(args.clients)]
+        run_phase(args.port, warm)
+        run_phase(args.port, [[(lambda: "/bench/floor?phone=0", "", b"")] * 4] * args.clients)
+
+        shares = [cookies[i :: args.clients] for i in range(args.clients)]
+        scan_jobs = [
+            [
+                job
+                for cookie in share
+                for job in (
+                    (scan_path, cookie, b'data-outcome="checked_in"'),
+                    (scan_path, cookie, b'data-outcome="checked_out"'),
+                )
+            ]
+            for share in shares
+        ]
+        floor_jobs = [
+            [
+                (lambda p=phone: f"/bench/floor?phone={p}", cookie, b'"ok"')
+                for phone, cookie in zip(phones[i :: args.clients], share, strict=True)
+                for _ in range(2)
+            ]
+            for i, share in enumerate(shares)
+        ]
+        # Warm the scan path too (template compilation, statement caches), untimed.
+        run_phase(args.port, [jobs[:2] for jobs in scan_jobs])
+        # Alternate the two phases so that load from anything else on the machine falls on
+        # both alike; the repeat window is 0, so each round checks everyone in and out again.
+        cpu = ServerCpu(server.pid, args.database)
+        rounds = []
+        for _ in range(args.rounds):
+            rounds.append(
+                (run_phase(args.port, scan_jobs, cpu), run_phase(args.port, floor_jobs, cpu))
+            )
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+    for number, (scans, floor) in enumerate(rounds, 1):
+        print(f"-- round {number}")
+        report("scans", scans)
+        report("floor", floor)
+    scans = merge([scan for scan, _floor in rounds])
+    floor = merge([floor for _scan, floor in rounds])
+    print(f"-- all {args.rounds} rounds")
+    report("scans", scans)
+    report("floor", floor)
+    ratio = scans["throughput"] / floor["throughput"] if floor["throughput"] else 0
+    print(f"ratio    scans/floor throughput = {ratio:.0%} (target >= 50%)")
+    scan_cpu = scans.get("cpu_app", 0) + scans.get("cpu_db", 0)
+    floor_cpu = floor.get("cpu_app", 0) + floor.get("cpu_db", 0)
+    if scan_cpu and floor_cpu:
+        cpu_ratio = (floor_cpu / floor["requests"]) / (scan_cpu / scans["requests"])
+        print(f"ratio    by server CPU per request (robust to other load) = {cpu_ratio:.0%}")
+    ok = ratio >= 0.5 and scans["p99"] < 100 and scans["errors"] == 0
+    print(
+        f"target   {'met' if ok else 'NOT met'}: ratio >= 50%, p99 < 100 ms, no errors "
+        f"at {args.clients} clients"
+    )
+
+
+def merge(results: list[dict]) -> dict:
+    """All rounds as one: throughput over the summed time, percentiles over every request."""
+    latencies = sorted(x for r in results for x in r["latencies"])
+    requests = sum(r["requests"] for r in results)
+    seconds = sum(r["seconds"] for r in results)
+    merged = summarize(latencies, requests, seconds, sum(r["errors"] for r in results), [])
+    merged["cpu_app"] = sum(r.get("cpu_app", 0.0) for r in results)
+    merged["cpu_db"] = sum(r.get("cpu_db", 0.0) for r in results)
+    return merged
+
+
+if __name__ == "__main__":
+    main()

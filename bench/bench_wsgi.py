@@ -1,0 +1,25 @@
+"""The app as bench/bench_scan.py serves it under gunicorn.
+
+Same factory and code as wsgi.py; settings come from the environment the
+benchmark sets: its own database, the sign-in rate limit raised (every client
+signs in before the timed part), the floor endpoint on, and the repeat window
+at 0 so a client can check out right after checking in.
+"""
+
+import os
+
+from volunteer import create_app
+
+app = create_app(
+    {
+        "APP_ENV": "development",
+        "SQLALCHEMY_DATABASE_URI": os.environ["BENCH_DATABASE_URL"],
+        "SECRET_KEY": os.environ["BENCH_SECRET_KEY"],
+        # Rate limits stay on (their cost is part of a scan); sign-in gets room for every client.
+        "LOGIN_RATE_LIMIT": "100000 per minute",
+        "BENCH_FLOOR_ENDPOINT": True,
+        "REPEAT_SCAN_WINDOW_SECONDS": 0,
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        "WTF_CSRF_ENABLED": False,
+    }
+)

@@ -1,0 +1,222 @@
+"""Activities, sign-ups, records and the review queue through the client."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from tests import factories
+from volunteer.activities.forms import to_local_input
+from volunteer.extensions import db
+from volunteer.models import Activity, ActivityStatus, RecordStatus, ServiceRecord, utcnow
+from volunteer.services import checkin, records
+
+
+@pytest.fixture
+def world(app):
+    team = factories.make_organization("嘎鲁图镇志愿服务队")
+    other = factories.make_organization("图克镇志愿服务队")
+    data = {
+        "team": team,
+        "other": other,
+        "organizer": factories.make_organizer(team),
+        "volunteer": factories.make_volunteer("乌兰"),
+    }
+    db.session.commit()
+    return data
+
+
+def _past(hours):
+    """A whole minute some hours ago, so times typed into forms (minutes) match exactly."""
+    return utcnow().replace(second=0, microsecond=0) - timedelta(hours=hours)
+
+
+def _local(moment):
+    return to_local_input(moment).strftime("%Y-%m-%dT%H:%M")
+
+
+def test_an_organizer_creates_publishes_and_cancels_an_activity(client, login_as, world):
+    login_as(world["organizer"])
+    start = utcnow() + timedelta(days=2)
+    response = client.post(
+        "/activities/new",
+        data={
+            "organization_id": str(world["team"].id),
+            "title": "敬老院慰问",
+            "category": "elderly",
+            "place": "嘎鲁图镇敬老院",
+            "starts_at": _local(start),
+            "ends_at": _local(start + timedelta(hours=3)),
+            "capacity": "20",
+        },
+    )
+    assert response.status_code == 302
+    activity = db.session.scalar(select(Activity).where(Activity.title == "敬老院慰问"))
+    assert activity.status == ActivityStatus.DRAFT and activity.capacity == 20
+    assert activity.ends_at - activity.starts_at == timedelta(hours=3)
+    client.post(f"/activities/{activity.id}/publish")
+    db.session.refresh(activity)
+    assert activity.status == ActivityStatus.PUBLISHED
+    client.post(f"/activities/{activity.id}/cancel", data={"reason": "天气原因"})
+    db.session.refresh(activity)
+    assert activity.status == ActivityStatus.CANCELLED
+
+
+def test_an_organizer_cannot_create_for_someone_elses_organization(client, login_as, world):
+    login_as(world["organizer"])
+    start = utcnow() + timedelta(days=2)
+    page = client.post(
+        "/activities/new",
+        data={
+            "organization_id": str(world["other"].id),
+            "title": "越权活动",
+            "category": "other",
+            "place": "图克镇",
+            "starts_at": _local(start),
+            "ends_at": _local(start + timedelta(hours=1)),
+        },
+    )
+    assert page.status_code == 200
+    assert db.session.scalar(select(Activity).where(Activity.title == "越权活动")) is None
+
+
+def test_organizers_only_edit_their_own_activities(client, login_as, world):
+    foreign = factories.make_activity(world["other"])
+    own = factories.make_activity(world["team"])
+    login_as(world["organizer"])
+    assert client.get(f"/activities/{own.id}/edit").status_code == 200
+    assert client.get(f"/activities/{foreign.id}/edit").status_code == 403
+    assert client.post(f"/activities/{foreign.id}/cancel", data={"reason": "x"}).status_code == 403
+
+
+def test_volunteers_browse_filter_and_sign_up(client, login_as, world):
+    start = utcnow() + timedelta(days=1)
+    trees = factories.make_activity(
+        world["team"], starts_at=start, title="植树", category="environment", capacity=1
+    )
+    factories.make_activity(world["other"], starts_at=start, title="交通劝导", category="traffic")
+    draft = factories.make_activity(world["team"], title="草稿活动", status=ActivityStatus.DRAFT)
+    db.session.commit()
+    listing = client.get("/activities/?category=environment").get_data(as_text=True)
+    assert "植树" in listing and "交通劝导" not in listing and "草稿活动" not in listing
+    assert client.get(f"/activities/{draft.id}").status_code == 404
+    login_as(world["volunteer"].user)
+    client.post(f"/activities/{trees.id}/signup")
+    assert "植树" in client.get("/activities/mine").get_data(as_text=True)
+    full = factories.make_volunteer("后来者")
+    db.session.commit()
+    client.post("/auth/logout")
+    login_as(full.user)
+    response = client.post(f"/activities/{trees.id}/signup", follow_redirects=True)
+    assert "本活动名额已满" in response.get_data(as_text=True)
+
+
+def test_my_records_show_totals_and_pending_claims(client, login_as, world):
+    volunteer = world["volunteer"]
+    activity = factories.make_activity(world["team"], starts_at=_past(hours=5))
+    factories.make_record(volunteer, activity, minutes=90)
+    records.submit_claim(
+        volunteer, activity, activity.starts_at, activity.ends_at, "补录", utcnow()
+    )
+    login_as(volunteer.user)
+    page = client.get("/records/mine").get_data(as_text=True)
+    assert "1.5" in page and "待审核" in page
+
+
+def test_reads_never_show_a_stale_record_as_open(client, login_as, world):
+    volunteer = world["volunteer"]
+    ended = factories.make_activity(world["team"], starts_at=utcnow() - timedelta(hours=8), hours=3)
+    record = checkin.scan(volunteer, ended, ended.starts_at, "qr").record
+    login_as(volunteer.user)
+    page = client.get("/records/mine").get_data(as_text=True)
+    assert "缺少签退" in page and "已签到" not in page.split("全部记录")[1]
+    db.session.refresh(record)
+    assert record.status == RecordStatus.MISSING_CHECKOUT
+
+
+def test_a_claim_is_submitted_then_approved_by_the_organizer(client, login_as, world):
+    volunteer = world["volunteer"]
+    activity = factories.make_activity(world["team"], starts_at=_past(hours=5))
+    db.session.commit()
+    login_as(volunteer.user)
+    response = client.post(
+        "/records/claim",
+        data={
+            "activity_id": str(activity.id),
+            "check_in": _local(activity.starts_at),
+            "check_out": _local(activity.starts_at + timedelta(hours=2)),
+            "reason": "手机没电",
+        },
+    )
+    assert response.status_code == 302
+    claim = db.session.scalar(select(ServiceRecord))
+    assert claim.status == RecordStatus.PENDING
+    client.post("/auth/logout")
+    login_as(world["organizer"])
+    queue = client.get("/records/review").get_data(as_text=True)
+    assert "乌兰" in queue and "手机没电" in queue
+    client.post(f"/records/{claim.id}/decide", data={"approve": "1"})
+    db.session.refresh(claim)
+    assert claim.status == RecordStatus.APPROVED and claim.credited_minutes == 120
+    detail = client.get(f"/records/{claim.id}").get_data(as_text=True)
+    assert "更正记录" in detail and "120" in detail
+
+
+def test_a_rejection_without_a_reason_is_refused(client, login_as, world):
+    activity = factories.make_activity(world["team"], starts_at=_past(hours=5))
+    claim = records.submit_claim(
+        world["volunteer"], activity, activity.starts_at, activity.ends_at, "补录", utcnow()
+    )
+    login_as(world["organizer"])
+    page = client.post(f"/records/{claim.id}/decide", data={"reject": "1"}, follow_redirects=True)
+    assert "请填写原因" in page.get_data(as_text=True)
+    db.session.refresh(claim)
+    assert claim.status == RecordStatus.PENDING
+
+
+def test_the_organizer_adds_a_paper_record_and_corrects_times(client, login_as, world):
+    volunteer = world["volunteer"]
+    activity = factories.make_activity(world["team"], starts_at=_past(hours=5))
+    db.session.commit()
+    login_as(world["organizer"])
+    client.post(
+        f"/records/activities/{activity.id}",
+        data={
+            "volunteer": volunteer.volunteer_number,
+            "check_in": _local(activity.starts_at),
+            "check_out": _local(activity.starts_at + timedelta(hours=1)),
+            "reason": "纸质签到表",
+        },
+    )
+    record = db.session.scalar(select(ServiceRecord))
+    assert record.credited_minutes == 60 and record.status == RecordStatus.APPROVED
+    client.post(
+        f"/records/{record.id}/times",
+        data={
+            "check_in": _local(activity.starts_at),
+            "check_out": _local(activity.starts_at + timedelta(hours=2)),
+            "reason": "签到表时间抄错",
+        },
+    )
+    db.session.refresh(record)
+    assert record.credited_minutes == 120
+    assert [(a.before_minutes, a.after_minutes) for a in record.adjustments] == [(0, 60), (60, 120)]
+
+
+def test_a_volunteer_sees_their_own_record_but_not_anothers(client, login_as, world):
+    activity = factories.make_activity(world["team"], starts_at=_past(hours=5))
+    mine = factories.make_record(world["volunteer"], activity)
+    theirs = factories.make_record(factories.make_volunteer("别人"), activity)
+    login_as(world["volunteer"].user)
+    assert client.get(f"/records/{mine.id}").status_code == 200
+    assert client.get(f"/records/{theirs.id}").status_code == 403
+    assert client.post(f"/records/{mine.id}/decide", data={"approve": "1"}).status_code == 403
+
+
+def test_opening_a_stale_record_shows_it_as_missing_check_out(client, login_as, world):
+    volunteer = world["volunteer"]
+    ended = factories.make_activity(world["team"], starts_at=_past(hours=8), hours=3)
+    record = checkin.scan(volunteer, ended, ended.starts_at, "qr").record
+    login_as(world["organizer"])
+    page = client.get(f"/records/{record.id}").get_data(as_text=True)
+    assert "缺少签退" in page and "填写实际时间" in page

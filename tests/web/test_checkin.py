@@ -1,0 +1,253 @@
+"""Check-in pages through the client: access, the scan URL flow, refusals in Chinese, kiosk."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from tests import factories
+from volunteer.extensions import db
+from volunteer.models import RecordStatus, ServiceRecord, utcnow
+from volunteer.services import checkin, tokens
+
+
+@pytest.fixture
+def world(app):
+    team = factories.make_organization("嘎鲁图镇志愿服务队")
+    other_team = factories.make_organization("图克镇志愿服务队")
+    activity = factories.make_activity(team, starts_at=utcnow() - timedelta(hours=1), hours=3)
+    people = {
+        "organizer": factories.make_organizer(team, "赵组织"),
+        "other_organizer": factories.make_organizer(other_team, "孙组织"),
+        "admin": factories.make_admin(),
+        "volunteer": factories.make_volunteer("巴特尔"),
+    }
+    db.session.commit()
+    return {"activity": activity, **people}
+
+
+def _scan_path(activity, step=None, code=None):
+    step = tokens.step_at(utcnow()) if step is None else step
+    code = code or tokens.code_for(activity, step)
+    return f"/checkin/s/{activity.id}/{step}/{code}"
+
+
+def _records(volunteer):
+    return list(
+        db.session.scalars(select(ServiceRecord).where(ServiceRecord.volunteer_id == volunteer.id))
+    )
+
+
+ORGANIZER_PAGES = ["screen", "live.json", "qr.svg", "kiosk"]
+
+
+def test_only_organizers_of_the_activitys_organization_and_admins_open_its_screens(
+    client, login_as, world
+):
+    activity = world["activity"]
+    urls = [f"/checkin/activities/{activity.id}/{page}" for page in ORGANIZER_PAGES]
+    urls.append(f"/records/activities/{activity.id}")
+    for url in urls:
+        assert client.get(url).status_code == 302, url  # anonymous: sign in first
+    login_as(world["volunteer"].user)
+    for url in urls:
+        assert client.get(url).status_code == 403, url
+    client.post("/auth/logout")
+    login_as(world["other_organizer"])
+    for url in urls:
+        assert client.get(url).status_code == 403, url
+    client.post("/auth/logout")
+    login_as(world["organizer"])
+    for url in urls:
+        assert client.get(url).status_code == 200, url
+    client.post("/auth/logout")
+    login_as(world["admin"])
+    for url in urls:
+        assert client.get(url).status_code == 200, url
+
+
+def test_the_screen_shows_the_current_code_and_the_live_counts(client, login_as, world):
+    activity = world["activity"]
+    checkin.scan(world["volunteer"], activity, utcnow(), "qr")
+    login_as(world["organizer"])
+    page = client.get(f"/checkin/activities/{activity.id}/screen").get_data(as_text=True)
+    code = tokens.code_for(activity, tokens.step_at(utcnow()))
+    assert f"{code[:3]} {code[3:]}" in page or "签到码" in page
+    assert "当前在岗" in page and "巴特尔" in page
+    live = client.get(f"/checkin/activities/{activity.id}/live.json").get_json()
+    assert live["checked_in"] == 1 and live["checked_out"] == 0
+    assert live["present"][0]["name"] == "巴特尔"
+    assert f"/checkin/s/{activity.id}/{live['step']}/{live['code']}" in live["scan_url"]
+    svg = client.get(live["qr_url"])
+    assert svg.mimetype == "image/svg+xml" and svg.data.startswith(b"<svg")
+
+
+def test_the_scan_url_asks_for_sign_in_then_checks_in(client, world):
+    activity, volunteer = world["activity"], world["volunteer"]
+    path = _scan_path(activity)
+    response = client.get(path)
+    assert response.status_code == 302
+    assert "/auth/login?next=" in response.headers["Location"]
+    login = client.post(
+        response.headers["Location"],
+        data={"login": volunteer.user.phone, "password": factories.PASSWORD},
+    )
+    assert login.headers["Location"] == path
+    page = client.get(path).get_data(as_text=True)
+    assert "已签到" in page
+    (record,) = _records(volunteer)
+    assert record.status == RecordStatus.OPEN
+
+
+def test_a_scan_url_seen_fresh_before_sign_in_survives_a_slow_sign_in(client, world, monkeypatch):
+    activity, volunteer = world["activity"], world["volunteer"]
+    path = _scan_path(activity)
+    client.get(path)  # fresh now; remembered in the session
+    later = utcnow() + timedelta(minutes=3)  # the code has expired meanwhile
+    monkeypatch.setattr("volunteer.checkin.routes.utcnow", lambda: later)
+    client.post("/auth/login", data={"login": volunteer.user.phone, "password": factories.PASSWORD})
+    assert "已签到" in client.get(path).get_data(as_text=True)
+
+
+def test_a_repeat_within_a_minute_says_nothing_changed(client, login_as, world):
+    activity, volunteer = world["activity"], world["volunteer"]
+    login_as(volunteer.user)
+    path = _scan_path(activity)
+    assert "已签到" in client.get(path).get_data(as_text=True)
+    page = client.get(path).get_data(as_text=True)
+    assert "已经签到过了" in page and "本次扫码未做任何更改" in page
+    assert len(_records(volunteer)) == 1
+
+
+def test_refusals_explain_themselves_in_chinese(client, login_as, world):
+    activity, volunteer = world["activity"], world["volunteer"]
+    login_as(volunteer.user)
+    old_step = tokens.step_at(utcnow()) - 5
+    assert "签到码已过期" in client.get(_scan_path(activity, step=old_step)).get_data(as_text=True)
+    assert "签到码无效" in client.get(_scan_path(activity, code="000000x")).get_data(as_text=True)
+    assert "不属于任何活动" in client.get(
+        _scan_path(activity).replace(f"/s/{activity.id}/", "/s/99999/")
+    ).get_data(as_text=True)
+    assert _records(volunteer) == []
+
+
+def test_an_expired_code_is_refused_before_asking_to_sign_in(client, world):
+    activity = world["activity"]
+    old_step = tokens.step_at(utcnow()) - 5
+    response = client.get(_scan_path(activity, step=old_step))
+    assert response.status_code == 200
+    assert "签到码已过期" in response.get_data(as_text=True)
+
+
+def test_the_typed_code_checks_in(client, login_as, world):
+    activity, volunteer = world["activity"], world["volunteer"]
+    login_as(volunteer.user)
+    code = tokens.code_for(activity, tokens.step_at(utcnow()))
+    page = client.post("/checkin/code", data={"code": code}).get_data(as_text=True)
+    assert "已签到" in page
+    wrong = client.post("/checkin/code", data={"code": "12345"}).get_data(as_text=True)
+    assert "6 位数字" in wrong
+
+
+def test_a_geofenced_scan_asks_for_the_position_and_refuses_with_the_distance(
+    client, login_as, world
+):
+    activity, volunteer = world["activity"], world["volunteer"]
+    activity.latitude, activity.longitude, activity.geofence_radius_m = 38.596, 108.842, 100
+    login_as(volunteer.user)
+    path = _scan_path(activity)
+    assert "允许获取位置" in client.get(path).get_data(as_text=True)
+    far = client.post(path, data={"latitude": "38.600", "longitude": "108.842"})
+    text = far.get_data(as_text=True)
+    assert "您距离活动地点 445 米" in text and "100 米" in text
+    near = client.post(path, data={"latitude": "38.5962", "longitude": "108.842"})
+    assert "已签到" in near.get_data(as_text=True)
+    (record,) = _records(volunteer)
+    assert record.geofence_passed is True and record.geofence_distance_m == 22
+
+
+def test_a_staff_account_without_a_volunteer_profile_cannot_scan(client, login_as, world):
+    login_as(world["admin"])
+    page = client.get(_scan_path(world["activity"])).get_data(as_text=True)
+    assert "只有志愿者可以签到" in page
+
+
+def test_the_kiosk_checks_volunteers_in_and_out_by_personal_code(client, login_as, world):
+    activity, volunteer = world["activity"], world["volunteer"]
+    login_as(world["organizer"])
+    url = f"/checkin/activities/{activity.id}/kiosk"
+    payload = checkin.personal_code_payload(volunteer)
+    page = client.post(url, data={"code": payload}).get_data(as_text=True)
+    assert "巴特尔" in page and "签到" in page
+    again = client.post(url, data={"code": payload}).get_data(as_text=True)
+    assert "未做更改" in again
+    unknown = client.post(url, data={"code": "WSV:nope"}).get_data(as_text=True)
+    assert "该个人码不属于任何志愿者" in unknown
+    assert len(_records(volunteer)) == 1
+
+
+def test_a_volunteer_sees_their_personal_code_and_card(client, login_as, world):
+    login_as(world["volunteer"].user)
+    assert "<svg" in client.get("/checkin/my-code").get_data(as_text=True)
+    card = client.get("/checkin/my-code/card").get_data(as_text=True)
+    assert world["volunteer"].volunteer_number in card
+    assert client.get("/checkin/my-code.png").data.startswith(b"\x89PNG")
+
+
+def test_the_static_qr_exists_only_when_the_activity_allows_it(client, login_as, world):
+    activity = world["activity"]
+    login_as(world["organizer"])
+    assert client.get(f"/checkin/activities/{activity.id}/static-qr").status_code == 404
+    activity.static_qr_allowed = True
+    db.session.commit()
+    page = client.get(f"/checkin/activities/{activity.id}/static-qr").get_data(as_text=True)
+    assert f"/checkin/p/{activity.id}/{tokens.static_code_for(activity)}" in page
+
+
+def test_the_bench_floor_endpoint_is_off_by_default(client, world):
+    assert client.get("/bench/floor").status_code == 404
+
+
+def test_a_static_qr_checks_in_only_while_the_activity_allows_it(client, login_as, world):
+    activity, volunteer = world["activity"], world["volunteer"]
+    activity.static_qr_allowed = True
+    login_as(volunteer.user)
+    path = f"/checkin/p/{activity.id}/{tokens.static_code_for(activity)}"
+    assert "已签到" in client.get(path).get_data(as_text=True)
+    activity.static_qr_allowed = False
+    db.session.commit()
+    assert "签到码无效" in client.get(path).get_data(as_text=True)
+
+
+def test_guessing_codes_is_rate_limited_per_volunteer(database_url, app, world):
+    from tests.conftest import IsolatedClient, _test_config
+    from volunteer import create_app
+
+    limited = create_app(
+        {
+            **_test_config(database_url),
+            "RATELIMIT_ENABLED": True,
+            "CHECKIN_SCAN_RATE_LIMIT": "3 per minute",
+        }
+    )
+    limited.test_client_class = IsolatedClient
+    client = limited.test_client()
+    client.post(
+        "/auth/login", data={"login": world["volunteer"].user.phone, "password": factories.PASSWORD}
+    )
+    try:
+        for _ in range(3):
+            assert client.post("/checkin/code", data={"code": "000000"}).status_code == 200
+        assert client.post("/checkin/code", data={"code": "000000"}).status_code == 429
+    finally:
+        with limited.app_context():
+            db.engine.dispose()  # this app's own connection pool
+
+
+def test_the_screen_says_when_check_in_opens(client, login_as, world):
+    later = factories.make_activity(
+        world["activity"].organization, starts_at=utcnow() + timedelta(hours=3)
+    )
+    login_as(world["organizer"])
+    page = client.get(f"/checkin/activities/{later.id}/screen").get_data(as_text=True)
+    assert "签到将于" in page and "此前扫码将被拒绝" in page

@@ -1,0 +1,115 @@
+"""Activity forms (organizer) and the volunteer's filter."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    DecimalField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from volunteer.i18n import lazy_gettext as _l
+from volunteer.models import ServiceCategory
+
+LOCAL_ZONE = ZoneInfo("Asia/Shanghai")
+
+CATEGORY_LABELS = {
+    ServiceCategory.CIVILIZATION: _l("Civilization building"),
+    ServiceCategory.COMMUNITY: _l("Community service"),
+    ServiceCategory.ENVIRONMENT: _l("Environment"),
+    ServiceCategory.ELDERLY: _l("Elderly and disabled care"),
+    ServiceCategory.EDUCATION: _l("Education support"),
+    ServiceCategory.HEALTH: _l("Health care"),
+    ServiceCategory.CULTURE: _l("Culture and publicity"),
+    ServiceCategory.EMERGENCY: _l("Emergency relief"),
+    ServiceCategory.TRAFFIC: _l("Civilized traffic"),
+    ServiceCategory.LEGAL: _l("Legal services"),
+    ServiceCategory.OTHER: _l("Other"),
+}
+
+LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+def to_utc(local: datetime | None) -> datetime | None:
+    """A naive time typed in a form is Beijing time; make it aware."""
+    if local is None:
+        return None
+    return local.replace(tzinfo=LOCAL_ZONE)
+
+
+def to_local_input(moment: datetime | None) -> datetime | None:
+    """An aware time as the naive Beijing time a datetime-local input shows."""
+    if moment is None:
+        return None
+    return moment.astimezone(LOCAL_ZONE).replace(tzinfo=None)
+
+
+def category_choices(blank: bool = False) -> list[SelectChoice]:
+    choices = [SelectChoice("", str(_l("All categories")))] if blank else []
+    return choices + [SelectChoice(c.value, label) for c, label in CATEGORY_LABELS.items()]
+
+
+class ActivityForm(FlaskForm):
+    """Create or edit an activity."""
+
+    organization_id = SelectField(_l("Organization"), choices=[], validate_choice=True)
+    title = StringField(
+        _l("Title"), validators=[DataRequired(_l("Enter a title.")), Length(max=120)]
+    )
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
+    category = SelectField(_l("Service category"), choices=category_choices())
+    place = StringField(
+        _l("Place"), validators=[DataRequired(_l("Enter the place.")), Length(max=200)]
+    )
+    starts_at = DateTimeLocalField(
+        _l("Starts at"), format=LOCAL_FORMAT, validators=[DataRequired(_l("Enter the start time."))]
+    )
+    ends_at = DateTimeLocalField(
+        _l("Ends at"), format=LOCAL_FORMAT, validators=[DataRequired(_l("Enter the end time."))]
+    )
+    capacity = IntegerField(
+        _l("Capacity (empty: no limit)"), validators=[Optional(), NumberRange(min=1)]
+    )
+    signup_required = BooleanField(_l("Sign-up required before check-in"))
+    static_qr_allowed = BooleanField(_l("Allow a static printable QR code"))
+    latitude = DecimalField(_l("Latitude (geofence, optional)"), places=6, validators=[Optional()])
+    longitude = DecimalField(
+        _l("Longitude (geofence, optional)"), places=6, validators=[Optional()]
+    )
+    geofence_radius_m = IntegerField(
+        _l("Geofence radius in metres (optional)"), validators=[Optional(), NumberRange(min=1)]
+    )
+    submit = SubmitField(_l("Save"))
+
+
+class CancelActivityForm(FlaskForm):
+    reason = StringField(
+        _l("Reason for cancelling"),
+        validators=[DataRequired(_l("Give a reason for cancelling.")), Length(max=500)],
+    )
+    submit = SubmitField(_l("Cancel activity"))
+
+
+class FilterForm(FlaskForm):
+    """GET filters on the activity list (no CSRF: it changes nothing)."""
+
+    class Meta:
+        csrf = False
+
+    date_from = DateField(_l("From"), validators=[Optional()])
+    date_to = DateField(_l("To"), validators=[Optional()])
+    category = SelectField(
+        _l("Category"), choices=category_choices(blank=True), validators=[Optional()]
+    )
+    organization_id = SelectField(_l("Organization"), choices=[], validators=[Optional()])
+    submit = SubmitField(_l("Filter"))

@@ -1,0 +1,249 @@
+"""Activities: organizers create and publish; volunteers browse, sign up and cancel."""
+
+from datetime import datetime, time, timedelta
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from wtforms import SelectChoice
+
+from volunteer.access import (
+    ANY_ORGANIZER,
+    PUBLIC,
+    VOLUNTEER,
+    Rule,
+    access,
+    acting_user,
+    organizer_of,
+)
+from volunteer.activities.forms import (
+    CATEGORY_LABELS,
+    ActivityForm,
+    CancelActivityForm,
+    FilterForm,
+    to_local_input,
+    to_utc,
+)
+from volunteer.extensions import db
+from volunteer.forms import is_safe_next
+from volunteer.i18n import gettext as _
+from volunteer.models import (
+    Activity,
+    ActivityStatus,
+    Organization,
+    ServiceCategory,
+    SignupStatus,
+    utcnow,
+)
+from volunteer.services import access as rules
+from volunteer.services import activities
+from volunteer.services.errors import ServiceError
+
+bp = Blueprint("activities", __name__, url_prefix="/activities")
+
+VOLUNTEER_ON_ACTIVITY = Rule(
+    "volunteer, on an activity",
+    allowed=lambda user: user.volunteer is not None,
+    model=Activity,
+    id_arg="activity_id",
+    as_arg="activity",
+    scope_check=lambda user, activity: True,
+)
+ORGANIZER_OF_ACTIVITY = organizer_of(Activity, "activity_id", "activity")
+
+
+def _organization_choices(organizations) -> list[SelectChoice]:
+    return [SelectChoice(str(o.id), o.name) for o in organizations]
+
+
+@bp.route("/")
+@access(PUBLIC)
+def browse():
+    """Upcoming activities, filtered by date, category and organization."""
+    form = FilterForm(request.args)
+    orgs = db.session.scalars(
+        db.select(Organization).where(Organization.active.is_(True)).order_by(Organization.name)
+    ).all()
+    form.organization_id.choices = [
+        SelectChoice("", _("All organizations")),
+        *_organization_choices(orgs),
+    ]
+    filters = activities.Filters()
+    if form.validate():
+        if form.date_from.data:
+            filters.date_from = to_utc(datetime.combine(form.date_from.data, time.min))
+        if form.date_to.data:
+            filters.date_to = to_utc(
+                datetime.combine(form.date_to.data, time.min) + timedelta(days=1)
+            )
+        if form.category.data:
+            filters.category = ServiceCategory(form.category.data)
+        if form.organization_id.data:
+            filters.organization_id = int(form.organization_id.data)
+    rows = activities.browse(filters, utcnow())
+    return render_template(
+        "activities/browse.html", form=form, rows=rows, category_labels=CATEGORY_LABELS
+    )
+
+
+@bp.route("/<int:activity_id>")
+@access(PUBLIC)
+def show(activity_id: int):
+    """An activity's details, with sign-up for volunteers."""
+    activity = db.session.get(Activity, activity_id)
+    can_manage = bool(
+        activity
+        and current_user.is_authenticated
+        and rules.can_organize(acting_user(), activity.organization_id)
+    )
+    if activity is None or (activity.status == ActivityStatus.DRAFT and not can_manage):
+        abort(404)
+    volunteer = current_user.volunteer if current_user.is_authenticated else None
+    signup = activities.signup_of(volunteer, activity) if volunteer else None
+    return render_template(
+        "activities/show.html",
+        activity=activity,
+        signup=signup,
+        signed_up=signup is not None and signup.status == SignupStatus.SIGNED_UP,
+        taken=activities.signup_count(activity),
+        can_manage=can_manage,
+        category_labels=CATEGORY_LABELS,
+        cancel_form=CancelActivityForm(),
+        now=utcnow(),
+    )
+
+
+def _act(activity: Activity, action, success: str):
+    try:
+        action()
+    except ServiceError as error:
+        db.session.rollback()
+        flash(error.message, "danger")
+    else:
+        db.session.commit()
+        flash(success, "success")
+    target = request.form.get("next")
+    return redirect(
+        target if is_safe_next(target) else url_for("activities.show", activity_id=activity.id)
+    )
+
+
+@bp.route("/<int:activity_id>/signup", methods=["POST"])
+@access(VOLUNTEER_ON_ACTIVITY)
+def sign_up(activity: Activity):
+    """Sign up (capacity and no overlapping sign-ups are checked by the service)."""
+    return _act(
+        activity,
+        lambda: activities.sign_up(current_user.volunteer, activity, utcnow()),
+        _("You have signed up."),
+    )
+
+
+@bp.route("/<int:activity_id>/signup/cancel", methods=["POST"])
+@access(VOLUNTEER_ON_ACTIVITY)
+def cancel_signup(activity: Activity):
+    """Withdraw a sign-up before the start."""
+    return _act(
+        activity,
+        lambda: activities.cancel_signup(current_user.volunteer, activity, utcnow()),
+        _("Your sign-up has been cancelled."),
+    )
+
+
+@bp.route("/mine")
+@access(VOLUNTEER)
+def mine():
+    """The volunteer's sign-ups."""
+    return render_template(
+        "activities/mine.html",
+        signups=activities.my_signups(current_user.volunteer),
+        now=utcnow(),
+    )
+
+
+@bp.route("/manage")
+@access(ANY_ORGANIZER)
+def manage():
+    """Activities of the organizations the organizer runs."""
+    return render_template(
+        "activities/manage.html",
+        activities=activities.managed_activities(acting_user()),
+        now=utcnow(),
+    )
+
+
+def _form_data(form: ActivityForm) -> activities.ActivityData:
+    return activities.ActivityData(
+        organization=db.session.get(Organization, int(form.organization_id.data)),
+        title=form.title.data,
+        description=form.description.data or None,
+        category=ServiceCategory(form.category.data),
+        place=form.place.data,
+        starts_at=to_utc(form.starts_at.data),
+        ends_at=to_utc(form.ends_at.data),
+        capacity=form.capacity.data,
+        signup_required=form.signup_required.data,
+        static_qr_allowed=form.static_qr_allowed.data,
+        latitude=float(form.latitude.data) if form.latitude.data is not None else None,
+        longitude=float(form.longitude.data) if form.longitude.data is not None else None,
+        geofence_radius_m=form.geofence_radius_m.data,
+    )
+
+
+def _edit(activity: Activity | None):
+    form = ActivityForm(obj=activity)
+    form.organization_id.choices = _organization_choices(
+        activities.organizations_for(acting_user())
+    )
+    if activity is not None and request.method == "GET":
+        form.organization_id.data = str(activity.organization_id)
+        form.category.data = activity.category.value
+        form.starts_at.data = to_local_input(activity.starts_at)
+        form.ends_at.data = to_local_input(activity.ends_at)
+    if form.validate_on_submit():
+        try:
+            saved = activities.save_activity(activity, _form_data(form), acting_user())
+        except ServiceError as error:
+            db.session.rollback()
+            getattr(form, error.field or "title").errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("The activity has been saved."), "success")
+            return redirect(url_for("activities.show", activity_id=saved.id))
+    return render_template("activities/edit.html", form=form, activity=activity)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@access(ANY_ORGANIZER)
+def create():
+    """A new activity (saved as a draft)."""
+    return _edit(None)
+
+
+@bp.route("/<int:activity_id>/edit", methods=["GET", "POST"])
+@access(ORGANIZER_OF_ACTIVITY)
+def edit(activity: Activity):
+    """Edit an activity."""
+    return _edit(activity)
+
+
+@bp.route("/<int:activity_id>/publish", methods=["POST"])
+@access(ORGANIZER_OF_ACTIVITY)
+def publish(activity: Activity):
+    """Publish a draft."""
+    return _act(
+        activity,
+        lambda: activities.publish(activity, acting_user()),
+        _("The activity is published."),
+    )
+
+
+@bp.route("/<int:activity_id>/cancel", methods=["POST"])
+@access(ORGANIZER_OF_ACTIVITY)
+def cancel(activity: Activity):
+    """Cancel an activity, with a reason."""
+    form = CancelActivityForm()
+    return _act(
+        activity,
+        lambda: activities.cancel(activity, form.reason.data or "", acting_user(), utcnow()),
+        _("The activity has been cancelled."),
+    )

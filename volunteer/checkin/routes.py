@@ -1,0 +1,333 @@
+"""Check-in: the organizer's rotating QR screen, the scan URL, the typed code and the kiosk."""
+
+from datetime import UTC, datetime
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user
+
+from volunteer.access import PUBLIC, VOLUNTEER, access, acting_user, organizer_of
+from volunteer.checkin.forms import CodeForm, KioskForm, LocatedScanForm
+from volunteer.documents.qr import qr_png, qr_svg
+from volunteer.extensions import csrf, db, limiter
+from volunteer.i18n import gettext as _
+from volunteer.models import Activity, AuditEntry, User, utcnow
+from volunteer.services import checkin, records, tokens
+from volunteer.services.checkin import Outcome, Position, ScanRefused
+
+bp = Blueprint("checkin", __name__, url_prefix="/checkin")
+
+ORGANIZER_OF_ACTIVITY = organizer_of(Activity, "activity_id", "activity")
+PENDING_SCAN = "pending_scan"
+
+
+def _external(endpoint: str, **values) -> str:
+    base = current_app.config.get("PUBLIC_BASE_URL")
+    if base:
+        return base.rstrip("/") + url_for(endpoint, **values)
+    return url_for(endpoint, _external=True, **values)
+
+
+def scan_url(activity: Activity, token: tokens.Token) -> str:
+    return _external("checkin.scan", activity_id=activity.id, step=token.step, code=token.code)
+
+
+def _no_store(response: Response) -> Response:
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+# ---- organizer's screen ----
+
+
+@bp.route("/activities/<int:activity_id>/screen")
+@access(ORGANIZER_OF_ACTIVITY)
+def screen(activity: Activity):
+    """The big rotating QR for a projector, with the code and live counts."""
+    if records.close_stale(utcnow(), activity=activity):
+        db.session.commit()
+    return render_template(
+        "checkin/screen.html",
+        activity=activity,
+        token=tokens.current_token(activity, utcnow()),
+        status=checkin.live_status(activity),
+        opens=checkin.checkin_opens(activity),
+        closes=checkin.checkin_closes(activity),
+        now=utcnow(),
+    )
+
+
+@bp.route("/activities/<int:activity_id>/live.json")
+@access(ORGANIZER_OF_ACTIVITY)
+def live(activity: Activity):
+    """What the screen polls: the current token and the counts."""
+    now = utcnow()
+    if records.close_stale(now, activity=activity):
+        db.session.commit()
+    token = tokens.current_token(activity, now)
+    status = checkin.live_status(activity)
+    return _no_store(
+        jsonify(
+            step=token.step,
+            code=token.code,
+            seconds_left=token.seconds_left,
+            scan_url=scan_url(activity, token),
+            qr_url=url_for("checkin.screen_qr", activity_id=activity.id, step=token.step),
+            checked_in=status.checked_in,
+            checked_out=status.checked_out,
+            present=[
+                {"name": name, "number": number, "since": _hhmm(since)}
+                for name, number, since in status.present
+            ],
+        )
+    )
+
+
+@bp.route("/activities/<int:activity_id>/qr.svg")
+@access(ORGANIZER_OF_ACTIVITY)
+def screen_qr(activity: Activity):
+    """The QR image of the current token (the `step` argument only defeats caches)."""
+    token = tokens.current_token(activity, utcnow())
+    return _no_store(Response(qr_svg(scan_url(activity, token)), mimetype="image/svg+xml"))
+
+
+@bp.route("/activities/<int:activity_id>/static-qr")
+@access(ORGANIZER_OF_ACTIVITY)
+def static_qr(activity: Activity):
+    """A printable QR that does not rotate (only when the activity allows it)."""
+    if not activity.static_qr_allowed:
+        return render_template(
+            "checkin/refused.html", reason=_("This activity does not allow a static QR code.")
+        ), 404
+    url = _external(
+        "checkin.scan_static", activity_id=activity.id, code=tokens.static_code_for(activity)
+    )
+    return render_template(
+        "checkin/static_qr.html", activity=activity, url=url, svg=qr_svg(url).decode()
+    )
+
+
+# ---- the volunteer's scan ----
+
+
+def _scan_rate_key() -> str:
+    """Signed-in scans are limited per person, anonymous ones (token checks) per address."""
+    if current_user.is_authenticated:
+        return f"user:{current_user.id}"
+    return request.remote_addr or "unknown"
+
+
+def _scan_rate_limit() -> str:
+    """Guessing codes is the threat: a few dozen tries against a million codes that live
+    a minute. Anonymous scans share an address behind a carrier NAT, so get more room."""
+    config = current_app.config
+    if current_user.is_authenticated:
+        return config["CHECKIN_SCAN_RATE_LIMIT"]
+    return config["CHECKIN_ANONYMOUS_SCAN_RATE_LIMIT"]
+
+
+scan_limit = limiter.limit(_scan_rate_limit, key_func=_scan_rate_key, methods=["GET", "POST"])
+
+
+def _hhmm(moment: datetime | None) -> str:
+    from volunteer.i18n import local_datetime
+
+    return local_datetime(moment, "HH:mm") if moment else ""
+
+
+def _result_page(result: checkin.ScanResult):
+    return render_template("checkin/result.html", result=result, Outcome=Outcome)
+
+
+def _refused_page(error: ScanRefused, status: int = 200):
+    return render_template("checkin/refused.html", reason=error.message), status
+
+
+def _position(form) -> Position | None:
+    if form.latitude.data is None or form.longitude.data is None:
+        return None
+    return Position(form.latitude.data, form.longitude.data)
+
+
+def _scan_view(activity_id: int, step: int, code: str):
+    now = utcnow()
+    activity = db.session.get(Activity, activity_id)
+    if not current_user.is_authenticated:
+        # Check the token before asking for a sign-in (no point signing in for an
+        # expired code), then remember that it was fresh, so the time spent signing
+        # in does not expire it.
+        problem = tokens.check_token(activity, step, code, now) if activity else "forged"
+        if problem is not None:
+            return _refused_page(_token_refusal(problem))
+        session[PENDING_SCAN] = [activity_id, step, code, int(now.timestamp())]
+        return redirect(url_for("auth.login", next=request.path))
+    if current_user.volunteer is None:
+        return _refused_page(
+            ScanRefused(_("Only volunteers can check in. Sign in with a volunteer account."))
+        )
+    verified_at = None
+    pending = session.get(PENDING_SCAN)
+    if pending and pending[:3] == [activity_id, step, code]:
+        seen = datetime.fromtimestamp(pending[3], UTC)
+        if (now - seen).total_seconds() <= current_app.config["CHECKIN_LOGIN_GRACE_SECONDS"]:
+            verified_at = seen
+    position = None
+    if activity is not None and checkin.has_geofence(activity):
+        form = LocatedScanForm()
+        if not form.validate_on_submit():
+            return render_template("checkin/locate.html", activity=activity, form=form)
+        position = _position(form)
+    if PENDING_SCAN in session:
+        session.pop(PENDING_SCAN)
+    try:
+        result = checkin.scan_token(
+            current_user.volunteer, activity_id, step, code, now, verified_at, position
+        )
+    except ScanRefused as error:
+        db.session.rollback()
+        return _refused_page(error)
+    return _commit_then(_result_page(result))
+
+
+def _commit_then(page: str) -> str:
+    """Render from the loaded objects, then commit: a page is only sent once the scan is
+    stored, and committing first would expire every object and reload it to render."""
+    db.session.commit()
+    return page
+
+
+def _token_refusal(problem: str) -> ScanRefused:
+    if problem == tokens.TokenProblem.EXPIRED:
+        return ScanRefused(_("This check-in code has expired. Scan the code on the screen again."))
+    return ScanRefused(_("This check-in code is not valid for this activity."))
+
+
+@bp.route("/s/<int:activity_id>/<int:step>/<code>", methods=["GET", "POST"])
+@access(PUBLIC)
+@scan_limit
+def scan(activity_id: int, step: int, code: str):
+    """Where the screen's QR leads: signs in if needed, then checks in or out."""
+    return _scan_view(activity_id, step, code)
+
+
+@bp.route("/p/<int:activity_id>/<code>", methods=["GET", "POST"])
+@access(PUBLIC)
+@scan_limit
+def scan_static(activity_id: int, code: str):
+    """Where a printed static QR leads (activities that allow one)."""
+    return _scan_view(activity_id, tokens.STATIC_STEP, code)
+
+
+@bp.route("/code", methods=["GET", "POST"])
+@access(VOLUNTEER)
+@limiter.limit(_scan_rate_limit, key_func=_scan_rate_key, methods=["POST"])
+def enter_code():
+    """Type the 6-digit code from the screen when the camera fails."""
+    form = CodeForm()
+    need_location = False
+    if form.validate_on_submit():
+        try:
+            result = checkin.scan_code(
+                current_user.volunteer, form.code.data, utcnow(), _position(form)
+            )
+        except ScanRefused as error:
+            db.session.rollback()
+            form.code.errors.append(error.message)
+            need_location = isinstance(error, checkin.LocationNeeded)
+        else:
+            return _commit_then(_result_page(result))
+    return render_template("checkin/code.html", form=form, need_location=need_location)
+
+
+# ---- kiosk: the organizer scans volunteers' personal codes ----
+
+
+@bp.route("/activities/<int:activity_id>/kiosk", methods=["GET", "POST"])
+@access(ORGANIZER_OF_ACTIVITY)
+def kiosk(activity: Activity):
+    """Camera or USB scanner reads a personal code; the volunteer is checked in or out."""
+    if records.close_stale(utcnow(), activity=activity):
+        db.session.commit()
+    form = KioskForm()
+    result, refusal = None, None
+    if form.validate_on_submit():
+        try:
+            result = checkin.kiosk_scan(activity, form.code.data, acting_user(), utcnow())
+        except ScanRefused as error:
+            db.session.rollback()
+            refusal = error.message
+        else:
+            db.session.commit()
+        form.code.data = ""
+    return render_template(
+        "checkin/kiosk.html",
+        activity=activity,
+        form=form,
+        result=result,
+        refusal=refusal,
+        Outcome=Outcome,
+        status=checkin.live_status(activity),
+    )
+
+
+# ---- the volunteer's personal code ----
+
+
+@bp.route("/my-code")
+@access(VOLUNTEER)
+def my_code():
+    """The personal code an organizer's kiosk scans."""
+    volunteer = current_user.volunteer
+    return render_template(
+        "checkin/my_code.html",
+        volunteer=volunteer,
+        svg=qr_svg(checkin.personal_code_payload(volunteer)).decode(),
+    )
+
+
+@bp.route("/my-code/card")
+@access(VOLUNTEER)
+def my_card():
+    """A printable card with the personal code."""
+    volunteer = current_user.volunteer
+    return render_template(
+        "checkin/card.html",
+        volunteer=volunteer,
+        svg=qr_svg(checkin.personal_code_payload(volunteer)).decode(),
+    )
+
+
+@bp.route("/my-code.png")
+@access(VOLUNTEER)
+def my_code_png():
+    """The personal code as a PNG, to save or print."""
+    png = qr_png(checkin.personal_code_payload(current_user.volunteer))
+    return _no_store(Response(png, mimetype="image/png"))
+
+
+# ---- the benchmark's floor (off unless BENCH_FLOOR_ENDPOINT is set) ----
+
+
+@access(PUBLIC)
+def bench_floor():
+    """One indexed read and one insert: what a request costs at the least (bench/)."""
+    user = db.session.scalar(db.select(User).where(User.phone == request.args.get("phone", "")))
+    db.session.add(AuditEntry(actor_id=user.id if user else None, action="bench.floor"))
+    db.session.commit()
+    return {"ok": True}
+
+
+@bp.record_once
+def _maybe_register_bench_floor(state) -> None:
+    if state.app.config.get("BENCH_FLOOR_ENDPOINT"):
+        csrf.exempt(bench_floor)
+        state.app.add_url_rule("/bench/floor", "bench_floor", bench_floor)

@@ -1,0 +1,26 @@
+"""QR code images as bytes, for screens (SVG) and printing (PNG)."""
+
+import io
+
+import qrcode
+import qrcode.image.svg
+from qrcode.constants import ERROR_CORRECT_M
+
+
+def qr_svg(data: str, box_size: int = 10, border: int = 2) -> bytes:
+    """An SVG QR code of `data` (scales crisply on a projector)."""
+    qr = qrcode.QRCode(error_correction=ERROR_CORRECT_M, box_size=box_size, border=border)
+    qr.add_data(data)
+    qr.make(fit=True)
+    image = qr.make_image(image_factory=qrcode.image.svg.SvgPathFillImage)
+    return image.to_string(encoding="unicode").encode("utf-8")
+
+
+def qr_png(data: str, box_size: int = 10, border: int = 2) -> bytes:
+    """A PNG QR code of `data` (cards, printouts)."""
+    qr = qrcode.QRCode(error_correction=ERROR_CORRECT_M, box_size=box_size, border=border)
+    qr.add_data(data)
+    qr.make(fit=True)
+    buffer = io.BytesIO()
+    qr.make_image().save(buffer)
+    return buffer.getvalue()

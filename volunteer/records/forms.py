@@ -1,0 +1,81 @@
+"""Forms for records: claims, manual entries, corrections and decisions."""
+
+from flask_wtf import FlaskForm
+from wtforms import DateTimeLocalField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from volunteer.activities.forms import LOCAL_FORMAT
+from volunteer.i18n import lazy_gettext as _l
+
+
+def _times():
+    return (
+        DateTimeLocalField(
+            _l("Check-in time"),
+            format=LOCAL_FORMAT,
+            validators=[DataRequired(_l("Enter the check-in time."))],
+        ),
+        DateTimeLocalField(
+            _l("Check-out time"),
+            format=LOCAL_FORMAT,
+            validators=[DataRequired(_l("Enter the check-out time."))],
+        ),
+    )
+
+
+class ClaimForm(FlaskForm):
+    """A volunteer's claim for missing hours (补录申请)."""
+
+    activity_id = SelectField(_l("Activity"), choices=[])
+    check_in, check_out = _times()
+    reason = TextAreaField(
+        _l("Why was it not recorded?"),
+        validators=[
+            DataRequired(_l("Give a reason; it is kept with the record.")),
+            Length(max=1000),
+        ],
+    )
+    submit = SubmitField(_l("Submit claim"))
+
+
+class ManualRecordForm(FlaskForm):
+    """An organizer's entry from a paper sign-in sheet."""
+
+    volunteer = StringField(
+        _l("Volunteer number or mobile phone"),
+        validators=[
+            DataRequired(_l("Enter the volunteer number or mobile phone.")),
+            Length(max=30),
+        ],
+    )
+    check_in, check_out = _times()
+    reason = StringField(
+        _l("Source (e.g. paper sign-in sheet)"),
+        validators=[
+            DataRequired(_l("Give a reason; it is kept with the record.")),
+            Length(max=500),
+        ],
+    )
+    submit = SubmitField(_l("Add record"))
+
+
+class SetTimesForm(FlaskForm):
+    """The organizer sets the real times of a record."""
+
+    check_in, check_out = _times()
+    reason = StringField(
+        _l("Reason for the change"),
+        validators=[
+            DataRequired(_l("Give a reason; it is kept with the record.")),
+            Length(max=500),
+        ],
+    )
+    submit = SubmitField(_l("Save times"))
+
+
+class DecisionForm(FlaskForm):
+    """Approve or reject a claim."""
+
+    reason = StringField(_l("Reason / note"), validators=[Optional(), Length(max=500)])
+    approve = SubmitField(_l("Approve"))
+    reject = SubmitField(_l("Reject"))

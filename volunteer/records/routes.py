@@ -1,0 +1,218 @@
+"""Service records: a volunteer's own, claims (补录申请), and the organizer's review queue."""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from wtforms import SelectChoice
+
+from volunteer.access import ANY_ORGANIZER, VOLUNTEER, Rule, access, acting_user, organizer_of
+from volunteer.activities.forms import to_local_input, to_utc
+from volunteer.extensions import db
+from volunteer.i18n import gettext as _
+from volunteer.models import Activity, RecordStatus, ServiceRecord, utcnow
+from volunteer.records import labels
+from volunteer.records.forms import ClaimForm, DecisionForm, ManualRecordForm, SetTimesForm
+from volunteer.services import access as rules
+from volunteer.services import records
+from volunteer.services.errors import ServiceError
+
+bp = Blueprint("records", __name__, url_prefix="/records")
+
+
+@bp.app_context_processor
+def record_labels() -> dict:
+    return {
+        "record_status_labels": labels.STATUS_LABELS,
+        "record_status_badges": labels.STATUS_BADGES,
+        "record_source_labels": labels.SOURCE_LABELS,
+    }
+
+
+ORGANIZER_OF_ACTIVITY = organizer_of(Activity, "activity_id", "activity")
+ORGANIZER_OF_RECORD = organizer_of(
+    ServiceRecord, "record_id", "record", organization_of=lambda r: r.activity.organization_id
+)
+OWNER_OR_ORGANIZER_OF_RECORD = Rule(
+    "the record's volunteer or an organizer of its activity",
+    model=ServiceRecord,
+    id_arg="record_id",
+    as_arg="record",
+    scope_check=lambda user, record: (
+        record.volunteer.user_id == user.id
+        or rules.can_organize(user, record.activity.organization_id)
+    ),
+)
+
+
+@bp.route("/mine")
+@access(VOLUNTEER)
+def mine():
+    """Approved hours this year and all time, every record with its status, pending claims."""
+    volunteer = current_user.volunteer
+    now = utcnow()
+    if records.close_stale(now, volunteer=volunteer):
+        db.session.commit()
+    all_records = records.records_of(volunteer)
+    return render_template(
+        "records/mine.html",
+        totals=records.totals_for(volunteer, now),
+        records=all_records,
+        pending=[r for r in all_records if r.status == RecordStatus.PENDING],
+    )
+
+
+@bp.route("/claim", methods=["GET", "POST"])
+@access(VOLUNTEER)
+def claim():
+    """Claim hours that were not recorded; pending until an organizer decides."""
+    now = utcnow()
+    form = ClaimForm()
+    choices = records.claimable_activities(now)
+    form.activity_id.choices = [
+        SelectChoice(str(a.id), f"{a.title} · {a.organization.name}") for a in choices
+    ]
+    if request.method == "GET" and request.args.get("activity_id"):
+        form.activity_id.data = request.args["activity_id"]
+    if form.validate_on_submit():
+        try:
+            records.submit_claim(
+                current_user.volunteer,
+                db.session.get(Activity, int(form.activity_id.data)),
+                to_utc(form.check_in.data),
+                to_utc(form.check_out.data),
+                form.reason.data,
+                now,
+            )
+        except ServiceError as error:
+            db.session.rollback()
+            getattr(form, error.field or "reason", form.reason).errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("Your claim has been submitted; the organizer will review it."), "success")
+            return redirect(url_for("records.mine"))
+    return render_template("records/claim.html", form=form)
+
+
+@bp.route("/<int:record_id>")
+@access(OWNER_OR_ORGANIZER_OF_RECORD)
+def show(record: ServiceRecord):
+    """A record with every adjustment made to it."""
+    if records.is_stale(record, utcnow()):
+        records.close_stale(utcnow(), volunteer=record.volunteer)
+        db.session.commit()
+    can_review = rules.can_organize(acting_user(), record.activity.organization_id)
+    times = SetTimesForm(
+        check_in=to_local_input(record.check_in_at),
+        check_out=to_local_input(record.check_out_at or record.activity.ends_at),
+    )
+    return render_template(
+        "records/show.html",
+        record=record,
+        can_review=can_review,
+        times_form=times,
+        decision_form=DecisionForm(),
+    )
+
+
+@bp.route("/review")
+@access(ANY_ORGANIZER)
+def review():
+    """Missing check-outs and pending claims of the organizer's activities."""
+    now = utcnow()
+    scope = (
+        None if rules.is_admin(acting_user()) else rules.organizer_organization_ids(acting_user())
+    )
+    if records.close_stale(now):
+        db.session.commit()
+    return render_template("records/review.html", queue=records.review_queue(scope))
+
+
+@bp.route("/activities/<int:activity_id>", methods=["GET", "POST"])
+@access(ORGANIZER_OF_ACTIVITY)
+def activity_records(activity: Activity):
+    """An activity's records, its review queue and manual entry from paper sheets."""
+    now = utcnow()
+    if records.close_stale(now, activity=activity):
+        db.session.commit()
+    form = ManualRecordForm()
+    if form.validate_on_submit():
+        volunteer = records.find_volunteer(form.volunteer.data)
+        try:
+            if volunteer is None:
+                raise ServiceError(_("No volunteer has this number or phone."), "volunteer")
+            records.add_manual_record(
+                activity,
+                volunteer,
+                to_utc(form.check_in.data),
+                to_utc(form.check_out.data),
+                form.reason.data,
+                acting_user(),
+                now,
+            )
+        except ServiceError as error:
+            db.session.rollback()
+            getattr(form, error.field or "reason", form.reason).errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("The record has been added."), "success")
+            return redirect(url_for("records.activity_records", activity_id=activity.id))
+    return render_template(
+        "records/activity.html",
+        activity=activity,
+        form=form,
+        records=records.activity_records(activity),
+        queue=records.review_queue(None, activity),
+    )
+
+
+def _back(record: ServiceRecord):
+    return redirect(url_for("records.show", record_id=record.id))
+
+
+@bp.route("/<int:record_id>/times", methods=["POST"])
+@access(ORGANIZER_OF_RECORD)
+def set_times(record: ServiceRecord):
+    """Set the real check-in and check-out times (re-credits, writes an adjustment)."""
+    form = SetTimesForm()
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for message in errors:
+                flash(message, "danger")
+        return _back(record)
+    try:
+        records.set_times(
+            record,
+            to_utc(form.check_in.data),
+            to_utc(form.check_out.data),
+            form.reason.data,
+            acting_user(),
+            utcnow(),
+        )
+    except ServiceError as error:
+        db.session.rollback()
+        flash(error.message, "danger")
+    else:
+        db.session.commit()
+        flash(_("The times have been corrected."), "success")
+    return _back(record)
+
+
+@bp.route("/<int:record_id>/decide", methods=["POST"])
+@access(ORGANIZER_OF_RECORD)
+def decide(record: ServiceRecord):
+    """Approve or reject a pending claim (a rejection needs a reason)."""
+    form = DecisionForm()
+    form.validate_on_submit()
+    try:
+        if form.reject.data:
+            records.reject_claim(record, acting_user(), form.reason.data or "", utcnow())
+            message = _("The claim has been rejected.")
+        else:
+            records.approve_claim(record, acting_user(), form.reason.data, utcnow())
+            message = _("The claim has been approved.")
+    except ServiceError as error:
+        db.session.rollback()
+        flash(error.message, "danger")
+    else:
+        db.session.commit()
+        flash(message, "success")
+    return _back(record)

@@ -1,0 +1,434 @@
+"""Scanning in and out: the rotating QR, the typed code and the kiosk.
+
+First scan opens a record (check-in), the next closes it (check-out); a scan
+within REPEAT_SCAN_WINDOW_SECONDS of the last one changes nothing. The
+database's partial unique index (one OPEN record per volunteer) is the last
+word on races: when two scans of the same volunteer insert at once, the
+loser's insert fails inside a savepoint and it reports the winner's record.
+
+A scan's token lives at most two steps (60 s by default), no longer than the
+repeat window, so re-opening an old scan URL can never check someone out.
+"""
+
+import enum
+import math
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import and_, func, or_, select, text
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
+
+from volunteer.extensions import db
+from volunteer.i18n import lazy_gettext as _l
+from volunteer.models import (
+    Activity,
+    ActivityStatus,
+    RecordSource,
+    RecordStatus,
+    ServiceRecord,
+    Signup,
+    SignupStatus,
+    User,
+    Volunteer,
+)
+from volunteer.services import hours, records, tokens
+from volunteer.services.errors import ServiceError
+
+
+class ScanRefused(ServiceError):
+    """A scan that was refused; the message tells the volunteer why."""
+
+
+class LocationNeeded(ScanRefused):
+    """The activity has a geofence and the phone sent no position."""
+
+
+class Outcome(enum.StrEnum):
+    CHECKED_IN = "checked_in"
+    CHECKED_OUT = "checked_out"
+    ALREADY_IN = "already_in"  # repeat within the window after checking in
+    ALREADY_OUT = "already_out"  # repeat within the window after checking out
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    outcome: Outcome
+    record: ServiceRecord
+    activity: Activity
+
+    @property
+    def changed(self) -> bool:
+        return self.outcome in (Outcome.CHECKED_IN, Outcome.CHECKED_OUT)
+
+
+@dataclass(frozen=True)
+class Position:
+    """A phone's position, used for the geofence check and then forgotten."""
+
+    latitude: float
+    longitude: float
+
+
+def _config(name: str) -> int:
+    return int(current_app.config[name])
+
+
+def checkin_opens(activity: Activity) -> datetime:
+    return activity.starts_at - timedelta(minutes=_config("CHECKIN_OPENS_BEFORE_START_MINUTES"))
+
+
+def checkin_closes(activity: Activity) -> datetime:
+    return activity.ends_at + timedelta(minutes=_config("CHECKIN_CLOSES_AFTER_END_MINUTES"))
+
+
+def checkout_closes(activity: Activity) -> datetime:
+    """Check-out stays possible until the forgotten-check-out sweep would close the record."""
+    return activity.ends_at + timedelta(minutes=_config("MISSING_CHECKOUT_GRACE_MINUTES"))
+
+
+def distance_m(activity: Activity, position: Position) -> int:
+    """Great-circle distance in metres from the activity's point (haversine)."""
+    lat1, lon1 = math.radians(activity.latitude), math.radians(activity.longitude)
+    lat2, lon2 = math.radians(position.latitude), math.radians(position.longitude)
+    a = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
+    return round(2 * 6_371_000 * math.asin(math.sqrt(a)))
+
+
+def has_geofence(activity: Activity) -> bool:
+    return activity.geofence_radius_m is not None
+
+
+def _geofence(activity: Activity, position: Position | None) -> tuple[bool | None, int | None]:
+    """(passed, distance) to store; refuses a scan outside the radius."""
+    if not has_geofence(activity):
+        return None, None
+    if position is None:
+        raise LocationNeeded(
+            _l("This activity checks your location. Allow location access and scan again.")
+        )
+    distance = distance_m(activity, position)
+    if distance > activity.geofence_radius_m:
+        raise ScanRefused(
+            _l(
+                "You are %(distance)s m from the activity; scans are accepted within %(radius)s m.",
+                distance=distance,
+                radius=activity.geofence_radius_m,
+            )
+        )
+    return True, distance
+
+
+def _open_record(volunteer_id: int) -> ServiceRecord | None:
+    return db.session.scalar(
+        select(ServiceRecord).where(
+            ServiceRecord.volunteer_id == volunteer_id, ServiceRecord.status == RecordStatus.OPEN
+        )
+    )
+
+
+SCAN_SOURCES = (RecordSource.QR, RecordSource.CODE, RecordSource.KIOSK)
+
+
+def _scan_state(
+    volunteer_id: int, activity_id: int, now: datetime
+) -> tuple[ServiceRecord | None, ServiceRecord | None]:
+    """(the volunteer's open record anywhere, their check-out here within the repeat window),
+    in one locked round trip: the rows a scan may change or report."""
+    rows = db.session.scalars(
+        select(ServiceRecord)
+        .where(
+            ServiceRecord.volunteer_id == volunteer_id,
+            or_(
+                ServiceRecord.status == RecordStatus.OPEN,
+                and_(
+                    ServiceRecord.activity_id == activity_id,
+                    ServiceRecord.source.in_(SCAN_SOURCES),
+                    ServiceRecord.check_out_at > now - _repeat_window(),
+                ),
+            ),
+        )
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).all()
+    open_record = next((r for r in rows if r.status == RecordStatus.OPEN), None)
+    closed = [r for r in rows if r.status != RecordStatus.OPEN and r.check_out_at is not None]
+    recent_out = max(closed, key=lambda r: r.check_out_at, default=None)
+    return open_record, recent_out
+
+
+def _repeat_window() -> timedelta:
+    return timedelta(seconds=_config("REPEAT_SCAN_WINDOW_SECONDS"))
+
+
+def _require_running(activity: Activity, now: datetime, checking_out: bool) -> None:
+    if activity.status == ActivityStatus.CANCELLED:
+        raise ScanRefused(_l("This activity has been cancelled."))
+    if activity.status != ActivityStatus.PUBLISHED:
+        raise ScanRefused(_l("This activity is not published."))
+    if now < checkin_opens(activity):
+        raise ScanRefused(
+            _l(
+                "Check-in has not opened yet; it opens %(minutes)s minutes before the start.",
+                minutes=_config("CHECKIN_OPENS_BEFORE_START_MINUTES"),
+            )
+        )
+    closes = checkout_closes(activity) if checking_out else checkin_closes(activity)
+    if now > closes:
+        raise ScanRefused(_l("Check-in for this activity has closed."))
+
+
+def _require_signup(volunteer: Volunteer, activity: Activity) -> None:
+    if not activity.signup_required:
+        return
+    signed_up = db.session.scalar(
+        select(Signup.id).where(
+            Signup.activity_id == activity.id,
+            Signup.volunteer_id == volunteer.id,
+            Signup.status == SignupStatus.SIGNED_UP,
+        )
+    )
+    if signed_up is None:
+        raise ScanRefused(_l("This activity requires sign-up, and you have not signed up."))
+
+
+def scan(
+    volunteer: Volunteer,
+    activity: Activity,
+    now: datetime,
+    source: RecordSource,
+    position: Position | None = None,
+) -> ScanResult:
+    """Check the volunteer in or out of the activity (the rules of DOMAIN.md)."""
+    open_record, recent_out = _scan_state(volunteer.id, activity.id, now)
+    if open_record is not None and open_record.activity_id != activity.id:
+        other = open_record.activity
+        if other.ends_at < now:
+            records.close_as_missing_checkout(
+                open_record, now, str(_l("Checked in at another activity without checking out."))
+            )
+            open_record = None
+        else:
+            raise ScanRefused(
+                _l(
+                    "You are still checked in at “%(title)s”. Check out there first.",
+                    title=other.title,
+                )
+            )
+
+    if open_record is not None:
+        if now - open_record.check_in_at < _repeat_window():
+            return ScanResult(Outcome.ALREADY_IN, open_record, activity)
+        _require_running(activity, now, checking_out=True)
+        passed, distance = _geofence(activity, position)
+        out_at = max(now, open_record.check_in_at)
+        # Compute before assigning, so the daily-cap query does not autoflush a half update.
+        minutes = hours.credited_minutes(
+            volunteer.id, activity, open_record.check_in_at, out_at, open_record.id
+        )
+        open_record.check_out_at = out_at
+        open_record.check_out_source = source
+        open_record.credited_minutes = minutes
+        open_record.status = RecordStatus.APPROVED
+        if passed is not None:
+            open_record.geofence_passed = passed
+            open_record.geofence_distance_m = max(distance, open_record.geofence_distance_m or 0)
+        db.session.flush()
+        return ScanResult(Outcome.CHECKED_OUT, open_record, activity)
+
+    if recent_out is not None and now - recent_out.check_out_at < _repeat_window():
+        return ScanResult(Outcome.ALREADY_OUT, recent_out, activity)
+    _require_running(activity, now, checking_out=False)
+    _require_signup(volunteer, activity)
+    passed, distance = _geofence(activity, position)
+    record = _insert_open_record(
+        {
+            "volunteer_id": volunteer.id,
+            "activity_id": activity.id,
+            "check_in_at": now,
+            "source": source,
+            "status": RecordStatus.OPEN,
+            "credited_minutes": 0,
+            "geofence_passed": passed,
+            "geofence_distance_m": distance,
+            "created_at": now,
+        }
+    )
+    if record is None:
+        # Another scan of the same volunteer opened a record a moment earlier and the
+        # one-open-record index refused ours: report theirs.
+        winner = _open_record(volunteer.id)
+        if winner is None:  # it was closed again in between; let the caller retry
+            raise ScanRefused(_l("Please scan again."))
+        if winner.activity_id != activity.id:
+            raise ScanRefused(
+                _l(
+                    "You are still checked in at “%(title)s”. Check out there first.",
+                    title=winner.activity.title,
+                )
+            )
+        return ScanResult(Outcome.ALREADY_IN, winner, activity)
+    return ScanResult(Outcome.CHECKED_IN, record, activity)
+
+
+OPEN_RECORD_PREDICATE = text("status = 'open'")  # as in models/records.py
+NATIVE_UPSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+
+
+def _insert_open_record(values: dict) -> ServiceRecord | None:
+    """Insert an open record, or return None if the volunteer already has one.
+
+    PostgreSQL and SQLite: INSERT ... ON CONFLICT DO NOTHING on the partial unique
+    index, one round trip. Elsewhere: a savepoint, turning the IntegrityError into None.
+    """
+    dialect_insert = NATIVE_UPSERT.get(db.session.get_bind().dialect.name)
+    if dialect_insert is not None:
+        statement = (
+            dialect_insert(ServiceRecord)
+            .on_conflict_do_nothing(
+                index_elements=[ServiceRecord.volunteer_id],
+                # The index's own predicate, literally: a bound parameter here would stop
+                # PostgreSQL from matching the partial index.
+                index_where=OPEN_RECORD_PREDICATE,
+            )
+            .returning(ServiceRecord)
+        )
+        return db.session.scalars(statement, [values]).first()
+    record = ServiceRecord(**values)
+    try:
+        with db.session.begin_nested():
+            db.session.add(record)
+            db.session.flush()
+    except IntegrityError:
+        if _open_record(values["volunteer_id"]) is None:
+            raise
+        return None
+    return record
+
+
+def _activity_or_refuse(activity_id: int) -> Activity:
+    activity = db.session.get(Activity, activity_id)
+    if activity is None:
+        raise ScanRefused(_l("This code does not belong to any activity."))
+    return activity
+
+
+def scan_token(
+    volunteer: Volunteer,
+    activity_id: int,
+    step: int,
+    code: str,
+    now: datetime,
+    verified_at: datetime | None = None,
+    position: Position | None = None,
+) -> ScanResult:
+    """A scan of the screen's QR. `verified_at`: when the token was first seen fresh
+    (the scan URL opened before signing in), so signing in does not make it expire."""
+    activity = _activity_or_refuse(activity_id)
+    problem = tokens.check_token(activity, step, code, verified_at or now)
+    if problem == tokens.TokenProblem.FORGED:
+        raise ScanRefused(_l("This check-in code is not valid for this activity."))
+    if problem == tokens.TokenProblem.EXPIRED:
+        raise ScanRefused(_l("This check-in code has expired. Scan the code on the screen again."))
+    return scan(volunteer, activity, now, RecordSource.QR, position)
+
+
+def activities_open_for_scans(now: datetime) -> list[Activity]:
+    """Published activities whose scan window holds `now`."""
+    opens_before = timedelta(minutes=_config("CHECKIN_OPENS_BEFORE_START_MINUTES"))
+    grace = timedelta(minutes=_config("MISSING_CHECKOUT_GRACE_MINUTES"))
+    return list(
+        db.session.scalars(
+            select(Activity).where(
+                Activity.status == ActivityStatus.PUBLISHED,
+                Activity.starts_at <= now + opens_before,
+                Activity.ends_at >= now - grace,
+            )
+        )
+    )
+
+
+def scan_code(
+    volunteer: Volunteer, code: str, now: datetime, position: Position | None = None
+) -> ScanResult:
+    """The 6-digit code typed on the phone: matched among activities open for scans."""
+    code = "".join(ch for ch in (code or "") if ch.isdigit())
+    if len(code) != 6:
+        raise ScanRefused(_l("Enter the 6 digits shown on the screen."))
+    activity = tokens.match_code(activities_open_for_scans(now), code, now)
+    if activity is None:
+        raise ScanRefused(
+            _l("This code is wrong or has expired. Enter the code now shown on the screen.")
+        )
+    return scan(volunteer, activity, now, RecordSource.CODE, position)
+
+
+def volunteer_by_personal_code(raw: str) -> Volunteer | None:
+    """The volunteer whose card or page shows this code (a scanner may add a prefix)."""
+    code = (raw or "").strip()
+    if code.upper().startswith(PERSONAL_CODE_PREFIX):
+        code = code[len(PERSONAL_CODE_PREFIX) :]
+    if not code:
+        return None
+    return db.session.scalar(select(Volunteer).where(Volunteer.personal_code == code))
+
+
+PERSONAL_CODE_PREFIX = "WSV:"
+
+
+def personal_code_payload(volunteer: Volunteer) -> str:
+    """What the personal QR code encodes (and what a USB scanner types)."""
+    return PERSONAL_CODE_PREFIX + volunteer.personal_code
+
+
+def kiosk_scan(activity: Activity, raw_code: str, actor: User, now: datetime) -> ScanResult:
+    """The organizer's device scanned a volunteer's personal code."""
+    volunteer = volunteer_by_personal_code(raw_code)
+    if volunteer is None:
+        raise ScanRefused(_l("This personal code does not belong to any volunteer."))
+    if not volunteer.user.active:
+        raise ScanRefused(_l("This volunteer's account is disabled."))
+    result = scan(volunteer, activity, now, RecordSource.KIOSK)
+    if result.changed:
+        result.record.created_by_id = result.record.created_by_id or actor.id
+    return result
+
+
+# ---- the organizer's screen ----
+
+
+@dataclass(frozen=True)
+class LiveStatus:
+    checked_in: int
+    checked_out: int
+    present: list[tuple[str, str | None, datetime]]  # name, volunteer number, since
+
+
+def live_status(activity: Activity) -> LiveStatus:
+    """Counts for the screen: who is in now, and how many have checked out."""
+    counts = dict(
+        db.session.execute(
+            select(ServiceRecord.status, func.count(func.distinct(ServiceRecord.volunteer_id)))
+            .where(ServiceRecord.activity_id == activity.id)
+            .where(
+                ServiceRecord.source.in_([RecordSource.QR, RecordSource.CODE, RecordSource.KIOSK])
+            )
+            .group_by(ServiceRecord.status)
+        ).all()
+    )
+    rows = db.session.execute(
+        select(User.name, Volunteer.volunteer_number, ServiceRecord.check_in_at)
+        .join(Volunteer, Volunteer.id == ServiceRecord.volunteer_id)
+        .join(User, User.id == Volunteer.user_id)
+        .where(ServiceRecord.activity_id == activity.id, ServiceRecord.status == RecordStatus.OPEN)
+        .order_by(ServiceRecord.check_in_at.desc())
+    ).all()
+    return LiveStatus(
+        checked_in=counts.get(RecordStatus.OPEN, 0),
+        checked_out=counts.get(RecordStatus.APPROVED, 0),
+        present=[(r[0], r[1], r[2]) for r in rows],
+    )

@@ -1,0 +1,366 @@
+"""Service records after the scan: corrections, manual entries, claims, sweeps, totals.
+
+Nothing here deletes a record. Every change to a record's credited time or
+status is written as an `Adjustment` (who, when, why, before, after).
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import case, func, select
+
+from volunteer.extensions import db
+from volunteer.i18n import lazy_gettext as _l
+from volunteer.models import (
+    Activity,
+    ActivityStatus,
+    Adjustment,
+    RecordSource,
+    RecordStatus,
+    ServiceRecord,
+    User,
+    Volunteer,
+)
+from volunteer.services import hours
+from volunteer.services.audit import record_audit
+from volunteer.services.errors import ServiceError
+
+
+def adjust(
+    record: ServiceRecord,
+    actor: User | None,
+    reason: str,
+    *,
+    status: RecordStatus | None = None,
+    minutes: int | None = None,
+    check_in: datetime | None = None,
+    check_out: datetime | None = None,
+    now: datetime | None = None,
+) -> Adjustment:
+    """Change a record and write the Adjustment row saying who, when, why, before, after."""
+    adjustment = Adjustment(
+        record_id=record.id,
+        actor_id=actor.id if actor is not None else None,
+        reason=reason,
+        before_minutes=record.credited_minutes,
+        before_status=record.status.value,
+        before_check_in_at=record.check_in_at,
+        before_check_out_at=record.check_out_at,
+    )
+    if now is not None:
+        adjustment.created_at = now
+    if status is not None:
+        record.status = status
+    if minutes is not None:
+        record.credited_minutes = minutes
+    if check_in is not None:
+        record.check_in_at = check_in
+    if check_out is not None:
+        record.check_out_at = check_out
+    adjustment.after_minutes = record.credited_minutes
+    adjustment.after_status = record.status.value
+    adjustment.after_check_in_at = record.check_in_at
+    adjustment.after_check_out_at = record.check_out_at
+    db.session.add(adjustment)
+    db.session.flush()
+    return adjustment
+
+
+# ---- forgotten check-outs ----
+
+
+def stale_cutoff(now: datetime) -> datetime:
+    """Open records of activities that ended before this moment are stale."""
+    return now - timedelta(minutes=current_app.config["MISSING_CHECKOUT_GRACE_MINUTES"])
+
+
+def is_stale(record: ServiceRecord, now: datetime) -> bool:
+    """An open record whose activity ended more than the grace ago."""
+    return record.status == RecordStatus.OPEN and record.activity.ends_at < stale_cutoff(now)
+
+
+def close_as_missing_checkout(
+    record: ServiceRecord, now: datetime, reason: str, actor: User | None = None
+) -> None:
+    """Close an open record as "missing check-out", credited 0, for the organizer to settle."""
+    adjust(record, actor, reason, status=RecordStatus.MISSING_CHECKOUT, minutes=0, now=now)
+
+
+def close_stale(
+    now: datetime, activity: Activity | None = None, volunteer: Volunteer | None = None
+) -> int:
+    """Sweep forgotten check-outs (all, or of one activity / one volunteer); returns how many.
+
+    Reads call this before showing records, so a stale record is never shown as
+    open even when the cron job has not run yet.
+    """
+    query = (
+        select(ServiceRecord)
+        .join(Activity, Activity.id == ServiceRecord.activity_id)
+        .where(ServiceRecord.status == RecordStatus.OPEN, Activity.ends_at < stale_cutoff(now))
+        .with_for_update(of=ServiceRecord, skip_locked=True)
+        .execution_options(populate_existing=True)
+    )
+    if activity is not None:
+        query = query.where(ServiceRecord.activity_id == activity.id)
+    if volunteer is not None:
+        query = query.where(ServiceRecord.volunteer_id == volunteer.id)
+    closed = 0
+    for record in db.session.scalars(query).all():
+        close_as_missing_checkout(
+            record, now, str(_l("No check-out by the end of the activity plus grace."))
+        )
+        closed += 1
+    return closed
+
+
+# ---- organizer corrections ----
+
+
+def _check_times(activity: Activity, check_in: datetime, check_out: datetime) -> None:
+    if check_out <= check_in:
+        raise ServiceError(_l("The check-out time must be after the check-in time."), "check_out")
+    if (check_out - check_in) > (activity.ends_at - activity.starts_at):
+        raise ServiceError(
+            _l("A backfilled stretch cannot be longer than the activity itself."), "check_out"
+        )
+
+
+def _require_reason(reason: str | None) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError(_l("Give a reason; it is kept with the record."), "reason")
+    return reason
+
+
+def set_times(
+    record: ServiceRecord,
+    check_in: datetime,
+    check_out: datetime,
+    reason: str,
+    actor: User,
+    now: datetime,
+) -> ServiceRecord:
+    """The organizer sets the real times (a missing check-out, a wrong scan); re-credits."""
+    reason = _require_reason(reason)
+    if record.status == RecordStatus.OPEN:
+        raise ServiceError(_l("This volunteer is still checked in."), "check_out")
+    _check_times(record.activity, check_in, check_out)
+    minutes = hours.credited_minutes(
+        record.volunteer_id, record.activity, check_in, check_out, record.id
+    )
+    adjust(
+        record,
+        actor,
+        reason,
+        status=RecordStatus.APPROVED,
+        minutes=minutes,
+        check_in=check_in,
+        check_out=check_out,
+        now=now,
+    )
+    record.reviewed_by_id, record.reviewed_at, record.review_note = actor.id, now, reason
+    record_audit(actor, "record.set_times", record, minutes=minutes, reason=reason)
+    return record
+
+
+def add_manual_record(
+    activity: Activity,
+    volunteer: Volunteer,
+    check_in: datetime,
+    check_out: datetime,
+    note: str,
+    actor: User,
+    now: datetime,
+) -> ServiceRecord:
+    """An organizer enters a stretch from a paper sign-in sheet; it counts at once."""
+    note = _require_reason(note)
+    if activity.status != ActivityStatus.PUBLISHED:
+        raise ServiceError(_l("Records can only be added to a published activity."), "activity")
+    _check_times(activity, check_in, check_out)
+    record = ServiceRecord(
+        volunteer_id=volunteer.id,
+        activity_id=activity.id,
+        check_in_at=check_in,
+        check_out_at=check_out,
+        credited_minutes=0,
+        source=RecordSource.MANUAL,
+        check_out_source=RecordSource.MANUAL,
+        status=RecordStatus.PENDING,
+        note=note,
+        created_by_id=actor.id,
+        created_at=now,
+    )
+    db.session.add(record)
+    db.session.flush()
+    minutes = hours.credited_minutes(volunteer.id, activity, check_in, check_out, record.id)
+    adjust(record, actor, note, status=RecordStatus.APPROVED, minutes=minutes, now=now)
+    record.reviewed_by_id, record.reviewed_at = actor.id, now
+    record_audit(actor, "record.manual", record, minutes=minutes)
+    return record
+
+
+def submit_claim(
+    volunteer: Volunteer,
+    activity: Activity,
+    check_in: datetime,
+    check_out: datetime,
+    reason: str,
+    now: datetime,
+) -> ServiceRecord:
+    """A volunteer's claim for missing hours (补录申请); pending until an organizer decides."""
+    reason = _require_reason(reason)
+    if activity.status != ActivityStatus.PUBLISHED:
+        raise ServiceError(_l("Claims can only be made for a published activity."), "activity")
+    if activity.starts_at > now:
+        raise ServiceError(_l("This activity has not started yet."), "activity")
+    _check_times(activity, check_in, check_out)
+    if check_out > now:
+        raise ServiceError(_l("The check-out time cannot be in the future."), "check_out")
+    record = ServiceRecord(
+        volunteer_id=volunteer.id,
+        activity_id=activity.id,
+        check_in_at=check_in,
+        check_out_at=check_out,
+        credited_minutes=0,
+        source=RecordSource.CLAIM,
+        check_out_source=RecordSource.CLAIM,
+        status=RecordStatus.PENDING,
+        note=reason,
+        created_by_id=volunteer.user_id,
+        created_at=now,
+    )
+    db.session.add(record)
+    db.session.flush()
+    return record
+
+
+def _pending_only(record: ServiceRecord) -> None:
+    if record.status not in (RecordStatus.PENDING, RecordStatus.MISSING_CHECKOUT):
+        raise ServiceError(_l("This record has already been decided."), "reason")
+
+
+def approve_claim(record: ServiceRecord, actor: User, note: str | None, now: datetime) -> None:
+    """Approve a pending claim: credit its stretch by the usual rules."""
+    _pending_only(record)
+    if record.check_out_at is None:
+        raise ServiceError(_l("Set the real check-out time instead."), "reason")
+    minutes = hours.credited_minutes(
+        record.volunteer_id, record.activity, record.check_in_at, record.check_out_at, record.id
+    )
+    reason = (note or "").strip() or str(_l("Claim approved."))
+    adjust(record, actor, reason, status=RecordStatus.APPROVED, minutes=minutes, now=now)
+    record.reviewed_by_id, record.reviewed_at, record.review_note = actor.id, now, reason
+    record_audit(actor, "record.approve", record, minutes=minutes)
+
+
+def reject_claim(record: ServiceRecord, actor: User, reason: str, now: datetime) -> None:
+    """Reject a pending claim or a missing check-out, with a reason the volunteer sees."""
+    _pending_only(record)
+    reason = _require_reason(reason)
+    adjust(record, actor, reason, status=RecordStatus.REJECTED, minutes=0, now=now)
+    record.reviewed_by_id, record.reviewed_at, record.review_note = actor.id, now, reason
+    record_audit(actor, "record.reject", record, reason=reason)
+
+
+# ---- reading ----
+
+
+@dataclass(frozen=True)
+class Totals:
+    """A volunteer's approved minutes and pending claims."""
+
+    year_minutes: int
+    all_minutes: int
+    pending: int
+
+
+def totals_for(volunteer: Volunteer, now: datetime) -> Totals:
+    """Approved minutes this (local) year and all time, and the number of pending claims."""
+    local_now = now.astimezone(hours.LOCAL_ZONE)
+    year_start = local_now.replace(month=1, day=1, hour=0, minute=0, second=0, microsecond=0)
+    approved = ServiceRecord.status == RecordStatus.APPROVED
+    row = db.session.execute(
+        select(
+            func.coalesce(
+                func.sum(
+                    case(
+                        (
+                            approved & (ServiceRecord.check_in_at >= year_start),
+                            ServiceRecord.credited_minutes,
+                        ),
+                        else_=0,
+                    )
+                ),
+                0,
+            ),
+            func.coalesce(func.sum(case((approved, ServiceRecord.credited_minutes), else_=0)), 0),
+            func.count().filter(ServiceRecord.status == RecordStatus.PENDING),
+        ).where(ServiceRecord.volunteer_id == volunteer.id)
+    ).one()
+    return Totals(int(row[0]), int(row[1]), int(row[2]))
+
+
+def records_of(volunteer: Volunteer) -> list[ServiceRecord]:
+    """The volunteer's records, newest first."""
+    return list(
+        db.session.scalars(
+            select(ServiceRecord)
+            .where(ServiceRecord.volunteer_id == volunteer.id)
+            .order_by(ServiceRecord.check_in_at.desc(), ServiceRecord.id.desc())
+        )
+    )
+
+
+def review_queue(organization_ids: set[int] | None, activity: Activity | None = None):
+    """Records waiting for an organizer: missing check-outs and pending claims."""
+    query = (
+        select(ServiceRecord)
+        .join(Activity, Activity.id == ServiceRecord.activity_id)
+        .where(ServiceRecord.status.in_([RecordStatus.MISSING_CHECKOUT, RecordStatus.PENDING]))
+        .order_by(ServiceRecord.check_in_at)
+    )
+    if organization_ids is not None:
+        query = query.where(Activity.organization_id.in_(organization_ids))
+    if activity is not None:
+        query = query.where(ServiceRecord.activity_id == activity.id)
+    return list(db.session.scalars(query))
+
+
+def find_volunteer(number_or_phone: str) -> Volunteer | None:
+    """A volunteer by volunteer number (志愿者编号) or mobile phone."""
+    value = (number_or_phone or "").strip().upper()
+    if not value:
+        return None
+    return db.session.scalar(
+        select(Volunteer)
+        .join(User, User.id == Volunteer.user_id)
+        .where((Volunteer.volunteer_number == value) | (User.phone == value))
+    )
+
+
+def claimable_activities(now: datetime, days: int = 90) -> list[Activity]:
+    """Published activities that started within the last `days` days (claims may name them)."""
+    return list(
+        db.session.scalars(
+            select(Activity)
+            .where(
+                Activity.status == ActivityStatus.PUBLISHED,
+                Activity.starts_at <= now,
+                Activity.starts_at >= now - timedelta(days=days),
+            )
+            .order_by(Activity.starts_at.desc())
+        )
+    )
+
+
+def activity_records(activity: Activity) -> list[ServiceRecord]:
+    """Every record of an activity, in order of check-in."""
+    return list(
+        db.session.scalars(
+            select(ServiceRecord)
+            .where(ServiceRecord.activity_id == activity.id)
+            .order_by(ServiceRecord.check_in_at)
+        )
+    )
