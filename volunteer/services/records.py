@@ -179,21 +179,9 @@ def add_manual_record(
     if activity.status != ActivityStatus.PUBLISHED:
         raise ServiceError(_l("Records can only be added to a published activity."), "activity")
     _check_times(activity, check_in, check_out)
-    record = ServiceRecord(
-        volunteer_id=volunteer.id,
-        activity_id=activity.id,
-        check_in_at=check_in,
-        check_out_at=check_out,
-        credited_minutes=0,
-        source=RecordSource.MANUAL,
-        check_out_source=RecordSource.MANUAL,
-        status=RecordStatus.PENDING,
-        note=note,
-        created_by_id=actor.id,
-        created_at=now,
+    record = _pending_backfill(
+        volunteer, activity, check_in, check_out, RecordSource.MANUAL, note, actor.id, now
     )
-    db.session.add(record)
-    db.session.flush()
     minutes = hours.credited_minutes(volunteer.id, activity, check_in, check_out, record.id)
     adjust(record, actor, note, status=RecordStatus.APPROVED, minutes=minutes, now=now)
     record.reviewed_by_id, record.reviewed_at = actor.id, now
@@ -218,17 +206,33 @@ def submit_claim(
     _check_times(activity, check_in, check_out)
     if check_out > now:
         raise ServiceError(_l("The check-out time cannot be in the future."), "check_out")
+    return _pending_backfill(
+        volunteer, activity, check_in, check_out, RecordSource.CLAIM, reason, volunteer.user_id, now
+    )
+
+
+def _pending_backfill(
+    volunteer: Volunteer,
+    activity: Activity,
+    check_in: datetime,
+    check_out: datetime,
+    source: RecordSource,
+    note: str,
+    created_by_id: int,
+    now: datetime,
+) -> ServiceRecord:
+    # A stretch entered after the fact (paper sheet or claim) starts pending, credited 0.
     record = ServiceRecord(
         volunteer_id=volunteer.id,
         activity_id=activity.id,
         check_in_at=check_in,
         check_out_at=check_out,
         credited_minutes=0,
-        source=RecordSource.CLAIM,
-        check_out_source=RecordSource.CLAIM,
+        source=source,
+        check_out_source=source,
         status=RecordStatus.PENDING,
-        note=reason,
-        created_by_id=volunteer.user_id,
+        note=note,
+        created_by_id=created_by_id,
         created_at=now,
     )
     db.session.add(record)
