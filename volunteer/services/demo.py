@@ -34,7 +34,7 @@ from volunteer.models import (
     User,
     Volunteer,
 )
-from volunteer.services import accounts, grants, units
+from volunteer.services import accounts, grants, records, units
 
 DEMO_PASSWORD = "demo12345"
 SURNAMES = (
@@ -274,6 +274,22 @@ def _load_activities(organizations, organizer, rng, today) -> list[Activity]:
                 created_by=organizer,
             )
         )
+    # One running now, so the check-in screen and scanning can be tried at once.
+    now = datetime.now(UTC).replace(second=0, microsecond=0)
+    activities.append(
+        Activity(
+            organization=organizations[0],
+            title="文明城市创建志愿服务（今日）",
+            description="演示活动：正在进行，可打开签到屏扫码签到。",
+            category=ServiceCategory.CIVILIZATION,
+            place="乌审旗政务服务中心广场",
+            starts_at=now - timedelta(minutes=30),
+            ends_at=now + timedelta(hours=4),
+            status=ActivityStatus.PUBLISHED,
+            checkin_secret=secrets.token_hex(16),
+            created_by=organizer,
+        )
+    )
     db.session.add_all(activities)
     db.session.flush()
     return activities
@@ -305,8 +321,37 @@ def _load_records(volunteers, activities, rng, today) -> int:
                 )
             )
             count += 1
+    count += _load_review_queue(volunteers, activities, rng)
     db.session.flush()
     return count
+
+
+def _load_review_queue(volunteers, activities, rng) -> int:
+    """A forgotten check-out and two claims (补录申请) for the organizer to review."""
+
+    now = datetime.now(UTC)
+    team = activities[0].organization
+    done = [a for a in activities if a.organization is team and a.ends_at < now]
+    waiting = [
+        ServiceRecord(
+            volunteer=volunteer,
+            activity=activity,
+            check_in_at=activity.starts_at,
+            check_out_at=activity.ends_at if claim else None,
+            credited_minutes=0,
+            source=RecordSource.CLAIM if claim else RecordSource.QR,
+            check_out_source=RecordSource.CLAIM if claim else None,
+            status=RecordStatus.PENDING if claim else RecordStatus.OPEN,
+            note="当天签到后手机没电，未能扫码，请补录。" if claim else None,
+        )
+        for claim, volunteer, activity in zip(
+            (False, True, True), rng.sample(volunteers, 3), rng.choices(done, k=3), strict=True
+        )
+    ]
+    db.session.add_all(waiting)
+    db.session.flush()
+    records.close_stale(now)  # the forgotten check-out goes through the real sweep
+    return len(waiting)
 
 
 def _load_rosters(units_by_code, volunteers, rng) -> int:
