@@ -4,7 +4,7 @@
 
 1. Creates its own PostgreSQL database (BENCH_DATABASE, default bench_scan) and the schema.
 2. Creates the volunteers and one running activity.
-3. Starts gunicorn on bench/bench_wsgi.py (the real app; the floor endpoint switched on by
+3. Starts gunicorn on bench/scan_wsgi.py (the real app; the floor endpoint switched on by
    config, the repeat window at 0 so check-out can follow check-in at once).
 4. Signs every volunteer in through the real login form (outside the timed part).
 5. Timed: N concurrent clients, each checking its volunteers in and then out through the
@@ -130,7 +130,7 @@ def start_gunicorn(args, database_url: str, secret_key: str) -> subprocess.Popen
     ]
     if args.threads > 1:
         command += ["--worker-class", "gthread", "--threads", str(args.threads)]
-    command.append("bench_wsgi:app")
+    command.append("scan_wsgi:app")
     process = subprocess.Popen(command, env=env, cwd=ROOT, start_new_session=True)
     deadline = time.time() + 30
     while time.time() < deadline:
