@@ -1,12 +1,15 @@
 """Web wiring: blueprints, error pages, template helpers."""
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 from flask import Flask, render_template
 from flask_login import current_user
 
 from volunteer import i18n
 from volunteer.access import enforce_declared_access
 from volunteer.services import access as rules
-from volunteer.services import privacy
+from volunteer.services import identity, privacy
 
 
 def init_app(app: Flask) -> None:
@@ -52,6 +55,12 @@ def init_app(app: Flask) -> None:
         mask_phone=privacy.mask_phone,
         mask_name=privacy.mask_name,
     )
+
+    @app.template_test("minor")
+    def is_minor(volunteer) -> bool:
+        """`{% if volunteer is minor %}`: under-18 status, which organizers must see."""
+        today = datetime.now(ZoneInfo(app.config["BABEL_DEFAULT_TIMEZONE"])).date()
+        return identity.is_minor(volunteer.birth_date, today, app.config["MINOR_UNDER_AGE"])
 
     @app.context_processor
     def navigation_roles() -> dict:

@@ -106,6 +106,7 @@ def show(activity_id: int):
         signed_up=signup is not None and signup.status == SignupStatus.SIGNED_UP,
         taken=activities.signup_count(activity),
         can_manage=can_manage,
+        signed_up_volunteers=activities.signed_up_volunteers(activity) if can_manage else [],
         category_labels=CATEGORY_LABELS,
         cancel_form=CancelActivityForm(),
         now=utcnow(),

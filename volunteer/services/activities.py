@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from volunteer.extensions import db
 from volunteer.i18n import lazy_gettext as _l
@@ -138,6 +139,19 @@ def signup_count(activity: Activity) -> int:
             )
         )
         or 0
+    )
+
+
+def signed_up_volunteers(activity: Activity) -> list[Volunteer]:
+    """Who stands signed up, for the organizer's list (one query, names loaded with it)."""
+    return list(
+        db.session.scalars(
+            select(Volunteer)
+            .join(Signup, Signup.volunteer_id == Volunteer.id)
+            .where(Signup.activity_id == activity.id, Signup.status == SignupStatus.SIGNED_UP)
+            .options(joinedload(Volunteer.user))
+            .order_by(Signup.created_at)
+        )
     )
 
 
