@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import case, func, select
+from sqlalchemy.orm import contains_eager, joinedload
 
 from volunteer.extensions import db
 from volunteer.i18n import lazy_gettext as _l
@@ -306,12 +307,17 @@ def totals_for(volunteer: Volunteer, now: datetime) -> Totals:
     return Totals(int(row[0]), int(row[1]), int(row[2]))
 
 
+# Lists show each record's volunteer by name: load them with the records, not one by one.
+_WITH_VOLUNTEER_NAME = joinedload(ServiceRecord.volunteer).joinedload(Volunteer.user)
+
+
 def records_of(volunteer: Volunteer) -> list[ServiceRecord]:
     """The volunteer's records, newest first."""
     return list(
         db.session.scalars(
             select(ServiceRecord)
             .where(ServiceRecord.volunteer_id == volunteer.id)
+            .options(joinedload(ServiceRecord.activity).joinedload(Activity.organization))
             .order_by(ServiceRecord.check_in_at.desc(), ServiceRecord.id.desc())
         )
     )
@@ -323,6 +329,7 @@ def review_queue(organization_ids: set[int] | None, activity: Activity | None = 
         select(ServiceRecord)
         .join(Activity, Activity.id == ServiceRecord.activity_id)
         .where(ServiceRecord.status.in_([RecordStatus.MISSING_CHECKOUT, RecordStatus.PENDING]))
+        .options(contains_eager(ServiceRecord.activity), _WITH_VOLUNTEER_NAME)
         .order_by(ServiceRecord.check_in_at)
     )
     if organization_ids is not None:
@@ -365,6 +372,7 @@ def activity_records(activity: Activity) -> list[ServiceRecord]:
         db.session.scalars(
             select(ServiceRecord)
             .where(ServiceRecord.activity_id == activity.id)
+            .options(_WITH_VOLUNTEER_NAME)
             .order_by(ServiceRecord.check_in_at)
         )
     )
