@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 
 from tests import factories
+from tests.browser.helpers import sign_in
 from volunteer.extensions import db
 
 pytestmark = pytest.mark.browser
@@ -47,9 +48,7 @@ def test_an_admin_signs_in_and_opens_the_unit_tree_from_the_menu(phone_page, app
     db.session.commit()
     page = phone_page
     page.goto("/auth/login")
-    page.get_by_label("手机号或证件号码").fill(admin.phone)
-    page.get_by_label("密码").fill(factories.PASSWORD)
-    page.get_by_role("button", name="登录").click()
+    sign_in(page, admin.phone)
     page.get_by_role("button", name="菜单").click()
     page.get_by_role("button", name="系统管理").click()
     page.get_by_role("link", name="单位树").click()

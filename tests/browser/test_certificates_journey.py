@@ -6,6 +6,7 @@ import pytest
 
 from tests import certificate_support as support
 from tests import factories
+from tests.browser.helpers import sign_in
 from volunteer.extensions import db
 
 pytestmark = pytest.mark.browser
@@ -21,9 +22,7 @@ def test_a_volunteer_downloads_their_certificate_and_checks_it_on_a_phone(phone_
 
     page = phone_page
     page.goto("/auth/login")
-    page.get_by_label("手机号或证件号码").fill(volunteer.user.phone)
-    page.get_by_label("密码").fill(factories.PASSWORD)
-    page.get_by_role("button", name="登录").click()
+    sign_in(page, volunteer.user.phone)
     page.get_by_role("button", name="菜单").click()
     page.get_by_role("link", name="我的证明").click()
     page.wait_for_url("**/certificates/")

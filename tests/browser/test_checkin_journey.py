@@ -5,16 +5,11 @@ from datetime import timedelta
 import pytest
 
 from tests import factories
+from tests.browser.helpers import sign_in
 from volunteer.extensions import db
 from volunteer.models import utcnow
 
 pytestmark = pytest.mark.browser
-
-
-def _sign_in(page, phone):
-    page.get_by_label("手机号或证件号码").fill(phone)
-    page.get_by_label("密码").fill(factories.PASSWORD)
-    page.get_by_role("button", name="登录").click()
 
 
 def test_a_volunteer_scans_the_screen_signs_in_and_is_checked_in(browser, live_server, app):
@@ -41,7 +36,7 @@ def test_a_volunteer_scans_the_screen_signs_in_and_is_checked_in(browser, live_s
         screen = screen_context.new_page()
         screen.set_default_timeout(10_000)
         screen.goto(f"/auth/login?next=/checkin/activities/{activity.id}/screen")
-        _sign_in(screen, organizer.phone)
+        sign_in(screen, organizer.phone)
         screen.wait_for_url(f"**/checkin/activities/{activity.id}/screen")
         assert screen.get_by_test_id("count-in").inner_text() == "0"
         # The QR's URL (what a phone camera would open), as the screen's script learned it.
@@ -58,7 +53,7 @@ def test_a_volunteer_scans_the_screen_signs_in_and_is_checked_in(browser, live_s
         page.goto(scan_url)
         assert "/auth/login?next=" in page.url
         assert page.get_by_label("手机号或证件号码").is_visible()
-        _sign_in(page, volunteer.user.phone)
+        sign_in(page, volunteer.user.phone)
         result = page.get_by_test_id("scan-result")
         assert result.get_attribute("data-outcome") == "checked_in"
         assert "已签到" in result.inner_text()
@@ -85,7 +80,7 @@ def test_a_volunteer_types_the_code_when_the_camera_fails(phone_page, app):
 
     page = phone_page
     page.goto("/checkin/code")
-    _sign_in(page, volunteer.user.phone)
+    sign_in(page, volunteer.user.phone)
     page.wait_for_url("**/checkin/code")
     page.get_by_label("6 位签到码").fill(tokens.current_token(activity, utcnow()).code)
     page.get_by_role("button", name="签到 / 签退").click()
@@ -101,7 +96,7 @@ def test_a_volunteer_signs_up_and_sees_it_under_my_activities(phone_page, app):
     db.session.commit()
     page = phone_page
     page.goto("/auth/login?next=/activities/")
-    _sign_in(page, volunteer.user.phone)
+    sign_in(page, volunteer.user.phone)
     page.get_by_role("link", name="植树活动").click()
     page.get_by_role("button", name="报名").click()
     assert "报名成功。" in page.get_by_role("alert").inner_text()

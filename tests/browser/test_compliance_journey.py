@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from tests import factories
+from tests.browser.helpers import sign_in
 from tests.roster_files import csv_bytes, person
 from volunteer.extensions import db
 from volunteer.models import UnitKind
@@ -42,9 +43,7 @@ def test_coordinator_uploads_a_roster_and_sees_compliance_on_a_phone(phone_page,
 
     page = phone_page
     page.goto("/auth/login")
-    page.get_by_label("手机号或证件号码").fill(coordinator.phone)
-    page.get_by_label("密码").fill(factories.PASSWORD)
-    page.get_by_role("button", name="登录").click()
+    sign_in(page, coordinator.phone)
     page.get_by_role("button", name="菜单").click()
     page.get_by_role("link", name="达标情况").click()
     assert page.locator('#compliance-table tr[data-unit="WS-GLT"]').inner_text().count("未上传名册")
