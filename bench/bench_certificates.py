@@ -172,9 +172,9 @@ def single(database: Path, samples: int = 30) -> dict:
     """Issue and render single certificates for different people; median and worst times."""
     from sqlalchemy import select
 
-    from volunteer.certificates.output import certificate_pdf
     from volunteer.extensions import db
     from volunteer.models import Volunteer
+    from volunteer.printing.output import certificate_pdf
     from volunteer.services import certificates
 
     app = make_app(database)
@@ -211,8 +211,8 @@ def single(database: Path, samples: int = 30) -> dict:
 
 def batch(database: Path, people: int, trace: bool) -> dict:
     """One batch of the first `people` on the roster (run in a fresh process)."""
-    from volunteer.certificates import batches
     from volunteer.extensions import db
+    from volunteer.printing import batches
     from volunteer.services import certificates, units
 
     app = make_app(database)

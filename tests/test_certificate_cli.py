@@ -78,8 +78,8 @@ def test_batch_writes_one_certificate_per_person_of_the_unit(app, runner, tmp_pa
 
 
 def test_run_jobs_finishes_queued_batches(app, runner, tmp_path):
-    from volunteer.certificates import batches
     from volunteer.models import BackgroundJob, JobStatus
+    from volunteer.printing import batches
     from volunteer.services import units
 
     app.config["CERTIFICATE_JOB_DIR"] = str(tmp_path)

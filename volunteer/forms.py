@@ -1,9 +1,14 @@
 """Form pieces shared by several blueprints."""
 
+from datetime import date, datetime
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
+from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import (
+    DateField,
+    IntegerField,
     PasswordField,
     SelectChoice,
     SelectField,
@@ -11,14 +16,32 @@ from wtforms import (
     TextAreaField,
     ValidationError,
 )
-from wtforms.validators import DataRequired, EqualTo, Length, Optional
+from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional
 
 from volunteer.extensions import db
 from volunteer.i18n import lazy_gettext as _l
 from volunteer.models import Unit
-from volunteer.services import identity
+from volunteer.services import certificates, identity
+from volunteer.services.errors import ServiceError
 
 PASSWORD_MIN_LENGTH = 8
+# Times typed into forms are Beijing time (datetime-local inputs carry no zone).
+LOCAL_ZONE = ZoneInfo("Asia/Shanghai")
+LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+def to_utc(local: datetime | None) -> datetime | None:
+    """A naive time typed in a form is Beijing time; make it aware."""
+    if local is None:
+        return None
+    return local.replace(tzinfo=LOCAL_ZONE)
+
+
+def to_local_input(moment: datetime | None) -> datetime | None:
+    """An aware time as the naive Beijing time a datetime-local input shows."""
+    if moment is None:
+        return None
+    return moment.astimezone(LOCAL_ZONE).replace(tzinfo=None)
 
 
 def unit_choices(include_blank: bool = True, clause=None) -> list[SelectChoice]:
@@ -125,3 +148,37 @@ def password_repeat_field(label, other: str) -> PasswordField:
     return PasswordField(
         label, validators=[EqualTo(other, message=_l("The two passwords differ."))]
     )
+
+
+PERIOD_CHOICES = [
+    SelectChoice("year", _l("This year")),
+    SelectChoice("past_year", _l("A whole year")),
+    SelectChoice("range", _l("Chosen dates")),
+    SelectChoice("all", _l("All time")),
+]
+
+
+class PeriodForm(FlaskForm):
+    """Which period a certificate covers: this year, a given year, chosen dates or all time."""
+
+    period = SelectField(_l("Period"), choices=PERIOD_CHOICES, default="year")
+    year = IntegerField(
+        _l("Year"), validators=[Optional(), NumberRange(min=2000, max=2100)], default=None
+    )
+    start = DateField(_l("From"), validators=[Optional()])
+    end = DateField(_l("To"), validators=[Optional()])
+
+    def to_period(self, today: date | None = None) -> certificates.Period:
+        """The chosen period, or a ServiceError naming the field to fix."""
+        kind = self.period.data
+        if kind == "all":
+            return certificates.all_time(today)
+        if kind == "past_year":
+            if not self.year.data:
+                raise ServiceError(_l("Enter the year."), "year")
+            return certificates.whole_year(self.year.data, today)
+        if kind == "range":
+            if not self.start.data or not self.end.data:
+                raise ServiceError(_l("Enter both the first and the last day."), "start")
+            return certificates.date_range(self.start.data, self.end.data, today)
+        return certificates.this_year(today)

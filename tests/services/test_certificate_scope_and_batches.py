@@ -9,10 +9,10 @@ from sqlalchemy import select
 
 from tests import certificate_support as support
 from tests import factories
-from volunteer.certificates import batches
 from volunteer.documents.national_xlsx import HEADERS, national_export_xlsx
 from volunteer.extensions import db
 from volunteer.models import AuditEntry, IdType
+from volunteer.printing import batches
 from volunteer.services import certificates, national_export
 from volunteer.services.errors import PermissionDenied, ServiceError
 

@@ -8,9 +8,9 @@ import pytest
 from tests import certificate_support as support
 from tests import factories
 from tests.conftest import require
-from volunteer.certificates.output import certificate_pdf
 from volunteer.extensions import db
 from volunteer.models import RecordStatus
+from volunteer.printing.output import certificate_pdf
 from volunteer.services import certificates
 from volunteer.services.errors import ServiceError
 from volunteer.services.privacy import mask_id_number

@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import select
 
 from tests import factories
-from volunteer.activities.forms import to_local_input
 from volunteer.extensions import db
+from volunteer.forms import to_local_input
 from volunteer.models import Activity, ActivityStatus, RecordStatus, ServiceRecord, utcnow
 from volunteer.services import checkin, records
 

@@ -1,8 +1,5 @@
 """Activity forms (organizer) and the volunteer's filter."""
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -18,10 +15,9 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from volunteer.forms import LOCAL_FORMAT
 from volunteer.i18n import lazy_gettext as _l
 from volunteer.models import ServiceCategory
-
-LOCAL_ZONE = ZoneInfo("Asia/Shanghai")
 
 CATEGORY_LABELS = {
     ServiceCategory.CIVILIZATION: _l("Civilization building"),
@@ -36,22 +32,6 @@ CATEGORY_LABELS = {
     ServiceCategory.LEGAL: _l("Legal services"),
     ServiceCategory.OTHER: _l("Other"),
 }
-
-LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
-
-
-def to_utc(local: datetime | None) -> datetime | None:
-    """A naive time typed in a form is Beijing time; make it aware."""
-    if local is None:
-        return None
-    return local.replace(tzinfo=LOCAL_ZONE)
-
-
-def to_local_input(moment: datetime | None) -> datetime | None:
-    """An aware time as the naive Beijing time a datetime-local input shows."""
-    if moment is None:
-        return None
-    return moment.astimezone(LOCAL_ZONE).replace(tzinfo=None)
 
 
 def category_choices(blank: bool = False) -> list[SelectChoice]:

@@ -20,11 +20,9 @@ from volunteer.activities.forms import (
     ActivityForm,
     CancelActivityForm,
     FilterForm,
-    to_local_input,
-    to_utc,
 )
 from volunteer.extensions import db
-from volunteer.forms import is_safe_next
+from volunteer.forms import is_safe_next, to_local_input, to_utc
 from volunteer.i18n import gettext as _
 from volunteer.models import (
     Activity,

@@ -13,29 +13,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from volunteer.i18n import lazy_gettext as _l
-from volunteer.models import Role, UnitKind
-
-UNIT_KIND_LABELS = {
-    UnitKind.BANNER: _l("Banner (root)"),
-    UnitKind.PARTY_DEPARTMENT: _l("Party department"),
-    UnitKind.GOVERNMENT_DEPARTMENT: _l("Government department"),
-    UnitKind.PEOPLES_ORGANIZATION: _l("People's organization"),
-    UnitKind.JUDICIAL: _l("Judicial body"),
-    UnitKind.FINANCIAL: _l("Financial institution"),
-    UnitKind.SERVICE_CENTER: _l("Public service centre"),
-    UnitKind.ENTERPRISE: _l("Enterprise"),
-    UnitKind.TOWN: _l("Town / sumu"),
-    UnitKind.VILLAGE: _l("Village / gacha"),
-    UnitKind.COMMUNITY: _l("Community"),
-    UnitKind.SCHOOL: _l("School"),
-    UnitKind.OTHER: _l("Other"),
-}
-
-ROLE_LABELS = {
-    Role.ORGANIZER: _l("Organizer"),
-    Role.COORDINATOR: _l("Coordinator"),
-    Role.ADMIN: _l("Administrator"),
-}
+from volunteer.labels import ROLE_LABELS, UNIT_KIND_LABELS
 
 
 def _kind_choices():

@@ -6,8 +6,6 @@ from wtforms import SelectChoice
 
 from volunteer.access import ADMIN, access, acting_user, admin_of
 from volunteer.admin.forms import (
-    ROLE_LABELS,
-    UNIT_KIND_LABELS,
     ConfirmForm,
     GrantForm,
     OrganizationForm,
@@ -18,6 +16,7 @@ from volunteer.admin.forms import (
 from volunteer.extensions import db
 from volunteer.forms import unit_choices, unit_from_choice
 from volunteer.i18n import gettext as _
+from volunteer.labels import ROLE_LABELS, UNIT_KIND_LABELS
 from volunteer.models import AuditEntry, Organization, Role, RoleGrant, Unit, UnitKind, User
 from volunteer.services import grants, organizations, units
 from volunteer.services.errors import ServiceError

@@ -1,57 +1,18 @@
 """Certificate forms: the period, revoking, re-issuing, batches, issuer settings, verification."""
 
-from datetime import date
-
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
 from wtforms import (
     BooleanField,
-    DateField,
-    IntegerField,
-    SelectChoice,
     SelectField,
     StringField,
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, Optional
 
+from volunteer.forms import PeriodForm
 from volunteer.i18n import lazy_gettext as _l
-from volunteer.services import certificates
-from volunteer.services.errors import ServiceError
-
-PERIOD_CHOICES = [
-    SelectChoice("year", _l("This year")),
-    SelectChoice("past_year", _l("A whole year")),
-    SelectChoice("range", _l("Chosen dates")),
-    SelectChoice("all", _l("All time")),
-]
-
-
-class PeriodForm(FlaskForm):
-    """Which period a certificate covers: this year, a given year, chosen dates or all time."""
-
-    period = SelectField(_l("Period"), choices=PERIOD_CHOICES, default="year")
-    year = IntegerField(
-        _l("Year"), validators=[Optional(), NumberRange(min=2000, max=2100)], default=None
-    )
-    start = DateField(_l("From"), validators=[Optional()])
-    end = DateField(_l("To"), validators=[Optional()])
-
-    def to_period(self, today: date | None = None) -> certificates.Period:
-        """The chosen period, or a ServiceError naming the field to fix."""
-        kind = self.period.data
-        if kind == "all":
-            return certificates.all_time(today)
-        if kind == "past_year":
-            if not self.year.data:
-                raise ServiceError(_l("Enter the year."), "year")
-            return certificates.whole_year(self.year.data, today)
-        if kind == "range":
-            if not self.start.data or not self.end.data:
-                raise ServiceError(_l("Enter both the first and the last day."), "start")
-            return certificates.date_range(self.start.data, self.end.data, today)
-        return certificates.this_year(today)
 
 
 class IssueForm(PeriodForm):

@@ -29,7 +29,6 @@ from volunteer.access import (
     acting_user,
     admin_of,
 )
-from volunteer.certificates import batches
 from volunteer.certificates.forms import (
     ActivityBatchForm,
     IssueForm,
@@ -39,7 +38,6 @@ from volunteer.certificates.forms import (
     UnitBatchForm,
     VerifyForm,
 )
-from volunteer.certificates.output import certificate_pdf, download_name, public_base_url
 from volunteer.extensions import db, limiter
 from volunteer.forms import unit_choices
 from volunteer.i18n import gettext as _
@@ -56,6 +54,8 @@ from volunteer.models import (
     User,
     Volunteer,
 )
+from volunteer.printing import batches
+from volunteer.printing.output import certificate_pdf, download_name, public_base_url
 from volunteer.services import access as rules
 from volunteer.services import certificates
 from volunteer.services.errors import ServiceError

@@ -6,10 +6,10 @@ import click
 from flask import Flask
 from sqlalchemy import select
 
-from volunteer.certificates import batches
-from volunteer.certificates.output import certificate_pdf, public_base_url
 from volunteer.extensions import db
 from volunteer.models import Volunteer
+from volunteer.printing import batches
+from volunteer.printing.output import certificate_pdf, public_base_url
 from volunteer.services import accounts, certificates, units
 from volunteer.services.errors import ServiceError
 from volunteer.services.identity import normalize_id_number

@@ -21,7 +21,6 @@ from sqlalchemy import select
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from volunteer.access import ADMIN, ANY_COORDINATOR, access, coordinator_of
-from volunteer.admin.forms import UNIT_KIND_LABELS
 from volunteer.compliance import charts
 from volunteer.compliance.forms import ComplianceSettingsForm, RosterConfirmForm, RosterUploadForm
 from volunteer.documents import compliance as compliance_docs
@@ -29,6 +28,7 @@ from volunteer.documents.rosters import roster_template_xlsx
 from volunteer.extensions import db
 from volunteer.i18n import gettext as _
 from volunteer.i18n import lazy_gettext as _l
+from volunteer.labels import UNIT_KIND_LABELS
 from volunteer.models import Unit
 from volunteer.services import access as rules
 from volunteer.services import compliance, identity, rosters

@@ -2,7 +2,7 @@
 
 from wtforms import SelectField, SubmitField
 
-from volunteer.certificates.forms import PeriodForm
+from volunteer.forms import PeriodForm
 from volunteer.i18n import lazy_gettext as _l
 
 

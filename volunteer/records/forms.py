@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateTimeLocalField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from volunteer.activities.forms import LOCAL_FORMAT
+from volunteer.forms import LOCAL_FORMAT
 from volunteer.i18n import lazy_gettext as _l
 
 

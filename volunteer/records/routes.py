@@ -5,8 +5,8 @@ from flask_login import current_user
 from wtforms import SelectChoice
 
 from volunteer.access import ANY_ORGANIZER, VOLUNTEER, Rule, access, acting_user, organizer_of
-from volunteer.activities.forms import to_local_input, to_utc
 from volunteer.extensions import db
+from volunteer.forms import to_local_input, to_utc
 from volunteer.i18n import gettext as _
 from volunteer.models import Activity, RecordStatus, ServiceRecord, utcnow
 from volunteer.records import labels

@@ -5,8 +5,8 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from volunteer.access import ANY_COORDINATOR, access, coordinator_of
-from volunteer.admin.forms import UNIT_KIND_LABELS
 from volunteer.extensions import db
+from volunteer.labels import UNIT_KIND_LABELS
 from volunteer.models import Organization, Unit, Volunteer
 from volunteer.services import access as rules
 

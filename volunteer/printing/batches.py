@@ -28,7 +28,6 @@ from flask import Flask, current_app
 from sqlalchemy import exists, select, update
 from sqlalchemy.orm import selectinload
 
-from volunteer.certificates.output import certificate_pdf
 from volunteer.documents.pdf_stream import StreamingPdfWriter
 from volunteer.extensions import db
 from volunteer.models import (
@@ -44,6 +43,7 @@ from volunteer.models import (
     Volunteer,
     utcnow,
 )
+from volunteer.printing.output import certificate_pdf
 from volunteer.services import certificates
 from volunteer.services.certificates import Period
 
