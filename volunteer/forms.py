@@ -2,7 +2,6 @@
 
 from datetime import date, datetime
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -21,12 +20,11 @@ from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optio
 from volunteer.extensions import db
 from volunteer.i18n import lazy_gettext as _l
 from volunteer.models import Unit
+from volunteer.models.base import LOCAL_ZONE
 from volunteer.services import certificates, identity
 from volunteer.services.errors import ServiceError
 
 PASSWORD_MIN_LENGTH = 8
-# Times typed into forms are Beijing time (datetime-local inputs carry no zone).
-LOCAL_ZONE = ZoneInfo("Asia/Shanghai")
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 
 

@@ -1,13 +1,13 @@
 """Web wiring: blueprints, error pages, template helpers."""
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from flask import Flask, render_template
 from flask_login import current_user
 
 from volunteer import i18n
 from volunteer.access import enforce_declared_access
+from volunteer.models.base import LOCAL_ZONE
 from volunteer.services import access as rules
 from volunteer.services import identity, privacy
 
@@ -59,7 +59,7 @@ def init_app(app: Flask) -> None:
     @app.template_test("minor")
     def is_minor(volunteer) -> bool:
         """`{% if volunteer is minor %}`: under-18 status, which organizers must see."""
-        today = datetime.now(ZoneInfo(app.config["BABEL_DEFAULT_TIMEZONE"])).date()
+        today = datetime.now(LOCAL_ZONE).date()
         return identity.is_minor(volunteer.birth_date, today, app.config["MINOR_UNDER_AGE"])
 
     @app.context_processor

@@ -7,10 +7,14 @@ back as aware UTC; pages convert to Asia/Shanghai only for display.
 
 import enum
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import DateTime, Enum, MetaData
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
+
+# The banner's one time zone: calendar days (daily cap, periods) and every displayed time.
+LOCAL_ZONE = ZoneInfo("Asia/Shanghai")
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",

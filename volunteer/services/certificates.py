@@ -15,7 +15,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from PIL import Image, UnidentifiedImageError
@@ -39,12 +38,12 @@ from volunteer.models import (
     Volunteer,
     utcnow,
 )
+from volunteer.models.base import LOCAL_ZONE
 from volunteer.services import access as rules
 from volunteer.services.audit import record_audit
 from volunteer.services.errors import ServiceError
 from volunteer.services.privacy import mask_id_number
 
-LOCAL_ZONE = ZoneInfo("Asia/Shanghai")
 CONTENT_VERSION = 1
 ISSUER_SETTING_KEY = "certificate.issuer"
 SEAL_SETTING_KEY = "certificate.seal_file_id"

@@ -22,7 +22,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
     Select,
@@ -48,10 +47,10 @@ from volunteer.models import (
     User,
     Volunteer,
 )
+from volunteer.models.base import LOCAL_ZONE
 from volunteer.services.audit import record_audit
 from volunteer.services.errors import ServiceError
 
-LOCAL_ZONE = ZoneInfo("Asia/Shanghai")
 DEFAULT_STAFF_TARGET = Decimal("0.7000")
 DEFAULT_PARTY_TARGET = Decimal("0.9000")
 # The campaign plan: year 1 aims for 80% of units meeting targets, year 2 for 100%.

@@ -10,15 +10,13 @@ taken in Asia/Shanghai, because that is the day the volunteer lives in.
 """
 
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import func, select
 
 from volunteer.extensions import db
 from volunteer.models import Activity, RecordStatus, ServiceRecord
-
-LOCAL_ZONE = ZoneInfo("Asia/Shanghai")
+from volunteer.models.base import LOCAL_ZONE
 
 
 def overlap_minutes(

@@ -21,9 +21,10 @@ from volunteer.models import (
     User,
     Volunteer,
 )
+from volunteer.models.base import LOCAL_ZONE
 from volunteer.services import access as rules
 from volunteer.services.audit import record_audit
-from volunteer.services.certificates import ID_TYPE_NAMES_ZH, LOCAL_ZONE, Period
+from volunteer.services.certificates import ID_TYPE_NAMES_ZH, Period
 from volunteer.services.errors import PermissionDenied, ServiceError
 
 STREAM_CHUNK = 1000
