@@ -69,6 +69,7 @@ class Config:
     CERTIFICATE_SEAL_MAX_PIXELS = 3000
     CERTIFICATE_BATCH_CHUNK = 50  # people issued, rendered and committed per step of a batch
     CERTIFICATE_JOB_DIR: str | None = None  # batch PDFs; None means instance/certificate-jobs
+    CERTIFICATE_JOB_ABANDONED_MINUTES = 60  # a job "running" this long lost its process
     CERTIFICATE_JOB_KEEP_DAYS = 7  # finished batch files older than this are deleted
 
     # Rosters

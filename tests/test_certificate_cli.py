@@ -96,3 +96,28 @@ def test_run_jobs_finishes_queued_batches(app, runner, tmp_path):
     job = db.session.get(BackgroundJob, job_id)
     assert job.status == JobStatus.DONE and (job.done, job.total) == (2, 2)
     assert len(support.pdf_reader(Path(job.result_path).read_bytes()).pages) == 4
+
+
+def test_run_jobs_restarts_a_batch_abandoned_by_a_restart(app, runner, tmp_path):
+    from datetime import timedelta
+
+    from volunteer.models import BackgroundJob, JobStatus, utcnow
+    from volunteer.printing import batches
+    from volunteer.services import units
+
+    app.config["CERTIFICATE_JOB_DIR"] = str(tmp_path)
+    _world()
+    admin = factories.make_admin("批量管理员")
+    params = batches.unit_batch_params(
+        units.get_unit_by_code("WS-GLT"), True, certificates.this_year()
+    )
+    abandoned = batches.create_job(params, admin, "https://zyz.example")
+    abandoned.status, abandoned.started_at = JobStatus.RUNNING, utcnow() - timedelta(hours=2)
+    recent = batches.create_job(params, admin, "https://zyz.example")
+    recent.status, recent.started_at = JobStatus.RUNNING, utcnow() - timedelta(minutes=5)
+    db.session.commit()
+    ids = abandoned.id, recent.id
+    result = runner.invoke(args=["certificate", "run-jobs"])
+    assert result.exit_code == 0, result.output
+    assert db.session.get(BackgroundJob, ids[0]).status == JobStatus.DONE
+    assert db.session.get(BackgroundJob, ids[1]).status == JobStatus.RUNNING  # still in its thread

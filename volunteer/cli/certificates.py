@@ -93,6 +93,6 @@ def register(app: Flask) -> None:
 
     @certificate.command("run-jobs")
     def run_jobs() -> None:
-        """Run batch jobs still queued (for example after a restart of the web server)."""
+        """Run batch jobs still queued, and those a restart of the web server abandoned."""
         count = batches.run_queued_jobs()
         click.echo(f"{count} queued batch jobs run.")

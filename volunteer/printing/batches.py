@@ -20,7 +20,7 @@ import logging
 import os
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -250,8 +250,30 @@ def run_job(job_id: int) -> None:
     _set_job(job_id, status=JobStatus.DONE, result_path=str(output), finished_at=utcnow())
 
 
+def requeue_abandoned_jobs(now: datetime) -> int:
+    """Put back in the queue jobs left "running" by a process that died (a restart).
+
+    A batch of thousands takes minutes; one still "running" after
+    CERTIFICATE_JOB_ABANDONED_MINUTES lost its thread. Issuing is idempotent for
+    unchanged records, so running it again reuses the certificates it already issued.
+    """
+    cutoff = now - timedelta(minutes=current_app.config["CERTIFICATE_JOB_ABANDONED_MINUTES"])
+    result = db.session.execute(
+        update(BackgroundJob)
+        .where(
+            BackgroundJob.kind == JOB_KIND,
+            BackgroundJob.status == JobStatus.RUNNING,
+            BackgroundJob.started_at < cutoff,
+        )
+        .values(status=JobStatus.QUEUED, done=0)
+    )
+    db.session.commit()
+    return result.rowcount
+
+
 def run_queued_jobs() -> int:
     """Run every queued batch job in this process (the CLI worker); returns how many ran."""
+    requeue_abandoned_jobs(utcnow())
     ids = list(
         db.session.scalars(
             select(BackgroundJob.id)
