@@ -127,6 +127,25 @@ def test_drill_down_lists_missing_people_masked_and_exports_them(client, login_a
     assert sorted(names) == ["无时长", "未注册人"]
 
 
+def test_full_numbers_are_shown_only_on_request_and_the_request_is_audited(client, login_as, world):
+    login_as(world["coordinator"])
+    town = world["town"]
+    entry = db.session.scalar(select(RosterEntry).where(RosterEntry.name == "未注册人"))
+    url = f"/compliance/units/{town.id}/missing"
+    assert entry.id_number not in client.get(url, query_string={"year": YEAR}).get_data(
+        as_text=True
+    )
+    text = client.get(url, query_string={"year": YEAR, "full": "1"}).get_data(as_text=True)
+    assert entry.id_number in text
+    reveal = db.session.scalar(
+        select(AuditEntry).where(AuditEntry.action == "personal_data.reveal")
+    )
+    assert reveal.actor_id == world["coordinator"].id and reveal.target_id == town.id
+    client.post("/auth/logout")
+    login_as(world["sibling_coordinator"])
+    assert client.get(url, query_string={"full": "1"}).status_code == 403
+
+
 def test_exports_csv_with_exact_columns_and_xlsx_with_a_sheet_per_unit(client, login_as, world):
     login_as(world["coordinator"])
     town = world["town"]

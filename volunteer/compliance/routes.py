@@ -20,7 +20,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from volunteer.access import ADMIN, ANY_COORDINATOR, access, coordinator_of
+from volunteer.access import ADMIN, ANY_COORDINATOR, access, acting_user, coordinator_of
 from volunteer.compliance import charts
 from volunteer.compliance.forms import ComplianceSettingsForm, RosterConfirmForm, RosterUploadForm
 from volunteer.documents import compliance as compliance_docs
@@ -154,7 +154,7 @@ def export_csv(unit: Unit):
     """The compliance table as CSV (the columns the office reports upward)."""
     period = _period()
     full = compliance.compliance_report(unit, period)
-    record_audit(current_user, "compliance.export", unit, format="csv", year=period.year)
+    record_audit(acting_user(), "compliance.export", unit, format="csv", year=period.year)
     db.session.commit()
     return _download(
         "\ufeff" + compliance_docs.compliance_csv(full),
@@ -170,7 +170,7 @@ def export_xlsx(unit: Unit):
     period = _period()
     full = compliance.compliance_report(unit, period)
     missing = compliance.missing_people(unit, period, full.targets, subtree=True)
-    record_audit(current_user, "compliance.export", unit, format="xlsx", year=period.year)
+    record_audit(acting_user(), "compliance.export", unit, format="xlsx", year=period.year)
     db.session.commit()
     return _download(
         compliance_docs.compliance_xlsx(full, missing),
@@ -186,8 +186,14 @@ def missing(unit: Unit):
     period = _period()
     targets = compliance.targets_for(period.year)
     people = compliance.missing_people(unit, period, targets)
+    # Masked by default; a coordinator chasing people may show the full numbers, audited.
+    show_full = request.args.get("full") == "1"
+    if show_full:
+        record_audit(acting_user(), "personal_data.reveal", unit, people=len(people))
+        db.session.commit()
     return render_template(
         "compliance/missing.html",
+        show_full=show_full,
         unit=unit,
         filters={},
         period=period,
@@ -204,7 +210,7 @@ def missing_xlsx(unit: Unit):
     """The drill-down as Excel, masked, for chasing people."""
     period = _period()
     people = compliance.missing_people(unit, period)
-    record_audit(current_user, "compliance.export_missing", unit, year=period.year)
+    record_audit(acting_user(), "compliance.export_missing", unit, year=period.year)
     db.session.commit()
     return _download(
         compliance_docs.missing_xlsx(unit.name, people),
@@ -269,7 +275,7 @@ def _upload_page(unit: Unit | None):
         else:
             if not checked.ok:
                 return _render_upload(unit, form, checked=checked), 422
-            token, digest = rosters.save_pending(checked, current_user)
+            token, digest = rosters.save_pending(checked, acting_user())
             # Only the latest few previews stay confirmable; the cookie stays small.
             pending = dict(list(session.get(PENDING_KEY, {}).items())[-4:])
             pending[token] = digest
@@ -320,11 +326,11 @@ def confirm():
     pending = session.get(PENDING_KEY, {})
     token = form.token.data if form.validate_on_submit() else ""
     try:
-        checked = rosters.load_pending(token, pending.get(token), current_user)
+        checked = rosters.load_pending(token, pending.get(token), acting_user())
         units = db.session.scalars(select(Unit).where(Unit.id.in_(checked.unit_ids))).all()
         if not units or not all(rules.can_coordinate(current_user, u) for u in units):
             abort(403)
-        upload = rosters.apply_roster(checked, current_user)
+        upload = rosters.apply_roster(checked, acting_user())
     except ServiceError as error:
         db.session.rollback()
         flash(error.message, "danger")
@@ -376,7 +382,7 @@ def settings():
                 count_probationary=form.count_probationary.data,
                 min_minutes=max(1, round(form.min_hours.data * 60)),
                 milestone=None if form.milestone.data is None else form.milestone.data / 100,
-                actor=current_user,
+                actor=acting_user(),
             )
         except ServiceError as error:
             db.session.rollback()
