@@ -29,6 +29,8 @@ import tracemalloc
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from volunteer.services import periods
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -184,14 +186,14 @@ def single(database: Path, samples: int = 30) -> dict:
         ids = list(ids)
         # Warm-up: fonts registered, modules imported, statements compiled.
         warm = certificates.issue_certificate(
-            db.session.get(Volunteer, ids[0]), certificates.this_year(), None
+            db.session.get(Volunteer, ids[0]), periods.this_year(), None
         )
         certificate_pdf(warm)
         db.session.commit()
         for volunteer_id in ids[1:]:
             volunteer = db.session.get(Volunteer, volunteer_id)
             started = time.perf_counter()
-            certificate = certificates.issue_certificate(volunteer, certificates.this_year(), None)
+            certificate = certificates.issue_certificate(volunteer, periods.this_year(), None)
             db.session.commit()
             issued = time.perf_counter()
             pdf = certificate_pdf(certificate)
@@ -213,14 +215,12 @@ def batch(database: Path, people: int, trace: bool) -> dict:
     """One batch of the first `people` on the roster (run in a fresh process)."""
     from volunteer.extensions import db
     from volunteer.printing import batches
-    from volunteer.services import certificates, units
+    from volunteer.services import units
 
     app = make_app(database)
     with app.app_context():
         code = "WS-GLT-1" if people == 100 else "WS-GLT"
-        params = batches.unit_batch_params(
-            units.get_unit_by_code(code), False, certificates.this_year()
-        )
+        params = batches.unit_batch_params(units.get_unit_by_code(code), False, periods.this_year())
         output = database.parent / f"batch-{people}.pdf"
         rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         if trace:

@@ -29,7 +29,10 @@ from bench.generate import SCALES, build_database, create_postgres_database  # n
 from volunteer import create_app  # noqa: E402
 from volunteer.extensions import db  # noqa: E402
 from volunteer.models import Unit  # noqa: E402
-from volunteer.services import compliance  # noqa: E402
+from volunteer.services import (  # noqa: E402
+    compliance,
+    periods,
+)
 
 FLOOR_SQL = """
 WITH done AS (
@@ -100,10 +103,10 @@ def main(argv=None) -> None:
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": False, "APP_ENV": "testing"})
     with app.app_context():
         root = compliance.root_unit()
-        year = compliance.local_today().year
-        period = compliance.year_period(year)
+        year = periods.local_today().year
+        period = periods.year_period(year)
         targets = compliance.targets_for(year)
-        start, end = period.bounds()
+        start, end = period.utc_bounds()
         counts = {
             table: db.session.scalar(text(f"SELECT count(*) FROM {table}"))
             for table in ("units", "roster_entries", "volunteers", "service_records")

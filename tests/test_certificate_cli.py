@@ -5,7 +5,7 @@ from pathlib import Path
 from tests import certificate_support as support
 from tests import factories
 from volunteer.extensions import db
-from volunteer.services import certificates
+from volunteer.services import certificates, periods
 
 
 def _world():
@@ -36,7 +36,7 @@ def test_issue_writes_one_certificate_found_by_phone_or_id(app, runner, tmp_path
     assert support.qr_texts(output.read_bytes()) == [
         f"https://zyz.wsq.gov.cn/verify/{certificate.serial}"
     ]
-    last_year = certificates.local_today().year - 1
+    last_year = periods.local_today().year - 1
     result = runner.invoke(
         args=[
             "certificate",
@@ -85,9 +85,7 @@ def test_run_jobs_finishes_queued_batches(app, runner, tmp_path):
     app.config["CERTIFICATE_JOB_DIR"] = str(tmp_path)
     _world()
     admin = factories.make_admin("批量管理员")
-    params = batches.unit_batch_params(
-        units.get_unit_by_code("WS-GLT"), True, certificates.this_year()
-    )
+    params = batches.unit_batch_params(units.get_unit_by_code("WS-GLT"), True, periods.this_year())
     job_id = batches.create_job(params, admin, "https://zyz.example").id
     db.session.commit()
     result = runner.invoke(args=["certificate", "run-jobs"])
@@ -108,9 +106,7 @@ def test_run_jobs_restarts_a_batch_abandoned_by_a_restart(app, runner, tmp_path)
     app.config["CERTIFICATE_JOB_DIR"] = str(tmp_path)
     _world()
     admin = factories.make_admin("批量管理员")
-    params = batches.unit_batch_params(
-        units.get_unit_by_code("WS-GLT"), True, certificates.this_year()
-    )
+    params = batches.unit_batch_params(units.get_unit_by_code("WS-GLT"), True, periods.this_year())
     abandoned = batches.create_job(params, admin, "https://zyz.example")
     abandoned.status, abandoned.started_at = JobStatus.RUNNING, utcnow() - timedelta(hours=2)
     recent = batches.create_job(params, admin, "https://zyz.example")

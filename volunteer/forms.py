@@ -1,6 +1,6 @@
 """Form pieces shared by several blueprints."""
 
-from datetime import date, datetime
+from datetime import date
 from urllib.parse import urlsplit
 
 from flask_wtf import FlaskForm
@@ -20,26 +20,11 @@ from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optio
 from volunteer.extensions import db
 from volunteer.i18n import lazy_gettext as _l
 from volunteer.models import Unit
-from volunteer.models.base import LOCAL_ZONE
-from volunteer.services import certificates, identity
+from volunteer.services import identity, periods
 from volunteer.services.errors import ServiceError
 
 PASSWORD_MIN_LENGTH = 8
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
-
-
-def to_utc(local: datetime | None) -> datetime | None:
-    """A naive time typed in a form is Beijing time; make it aware."""
-    if local is None:
-        return None
-    return local.replace(tzinfo=LOCAL_ZONE)
-
-
-def to_local_input(moment: datetime | None) -> datetime | None:
-    """An aware time as the naive Beijing time a datetime-local input shows."""
-    if moment is None:
-        return None
-    return moment.astimezone(LOCAL_ZONE).replace(tzinfo=None)
 
 
 def unit_choices(include_blank: bool = True, clause=None) -> list[SelectChoice]:
@@ -166,17 +151,17 @@ class PeriodForm(FlaskForm):
     start = DateField(_l("From"), validators=[Optional()])
     end = DateField(_l("To"), validators=[Optional()])
 
-    def to_period(self, today: date | None = None) -> certificates.Period:
+    def to_period(self, today: date | None = None) -> periods.Period:
         """The chosen period, or a ServiceError naming the field to fix."""
         kind = self.period.data
         if kind == "all":
-            return certificates.all_time(today)
+            return periods.all_time(today)
         if kind == "past_year":
             if not self.year.data:
                 raise ServiceError(_l("Enter the year."), "year")
-            return certificates.whole_year(self.year.data, today)
+            return periods.whole_year(self.year.data, today)
         if kind == "range":
             if not self.start.data or not self.end.data:
                 raise ServiceError(_l("Enter both the first and the last day."), "start")
-            return certificates.date_range(self.start.data, self.end.data, today)
-        return certificates.this_year(today)
+            return periods.date_range(self.start.data, self.end.data, today)
+        return periods.this_year(today)

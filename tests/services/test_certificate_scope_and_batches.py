@@ -13,7 +13,7 @@ from volunteer.documents.national_xlsx import HEADERS, national_export_xlsx
 from volunteer.extensions import db
 from volunteer.models import AuditEntry, IdType
 from volunteer.printing import batches
-from volunteer.services import certificates, national_export
+from volunteer.services import certificates, national_export, periods
 from volunteer.services.errors import PermissionDenied, ServiceError
 
 
@@ -76,10 +76,10 @@ def test_organizers_certify_only_their_organizations_service(app, world):
     assert not certificates.may_issue_for_organization(organizer, person, other_team)
     assert not certificates.may_issue_for_organization(organizer, people["outsider"], team)
 
-    scoped = certificates.issue_certificate(person, certificates.this_year(), organizer, team)
+    scoped = certificates.issue_certificate(person, periods.this_year(), organizer, team)
     assert scoped.total_minutes == 120  # the 90 minutes elsewhere are not theirs to certify
     assert {row[2] for row in scoped.content["records"]} == {"嘎鲁图镇志愿服务队"}
-    full = certificates.issue_certificate(person, certificates.this_year(), None)
+    full = certificates.issue_certificate(person, periods.this_year(), None)
     assert full.total_minutes == 210
     assert certificates.can_view_certificate(organizer, scoped)
     assert not certificates.can_view_certificate(organizer, full)
@@ -91,15 +91,13 @@ def test_organizers_certify_only_their_organizations_service(app, world):
 
 def test_who_may_see_a_certificate(app, world):
     people = world["people"]
-    certificate = certificates.issue_certificate(
-        people["town_staff"], certificates.this_year(), None
-    )
+    certificate = certificates.issue_certificate(people["town_staff"], periods.this_year(), None)
     assert certificates.can_view_certificate(people["town_staff"].user, certificate)
     assert not certificates.can_view_certificate(people["outsider"].user, certificate)
     assert certificates.can_view_certificate(world["admin"], certificate)
     assert certificates.can_view_certificate(world["coordinator"], certificate)
     outsider_certificate = certificates.issue_certificate(
-        people["outsider"], certificates.this_year(), None
+        people["outsider"], periods.this_year(), None
     )
     assert not certificates.can_view_certificate(world["coordinator"], outsider_certificate)
 
@@ -120,8 +118,8 @@ def test_people_in_scope_clause_matches_the_rules(app, world):
 def test_a_unit_batch_prints_one_certificate_per_person_with_hours(app, world, tmp_path):
     db.session.commit()
     staff_id = world["people"]["town_staff"].id
-    params = batches.unit_batch_params(world["units"]["town"], True, certificates.this_year())
-    own_only = batches.unit_batch_params(world["units"]["town"], False, certificates.this_year())
+    params = batches.unit_batch_params(world["units"]["town"], True, periods.this_year())
+    own_only = batches.unit_batch_params(world["units"]["town"], False, periods.this_year())
     seen = []
     output = tmp_path / "town.pdf"
     count = batches.produce_batch(
@@ -146,7 +144,7 @@ def test_a_unit_batch_prints_one_certificate_per_person_with_hours(app, world, t
 def test_a_batch_in_small_chunks_gives_the_same_people(app, world, tmp_path):
     db.session.commit()
     app.config["CERTIFICATE_BATCH_CHUNK"] = 1
-    params = batches.unit_batch_params(world["units"]["banner"], True, certificates.this_year())
+    params = batches.unit_batch_params(world["units"]["banner"], True, periods.this_year())
     assert batches.produce_batch(params, None, tmp_path / "all.pdf", "https://x") == 3
     assert len(support.pdf_reader((tmp_path / "all.pdf").read_bytes()).pages) == 6
 
@@ -164,7 +162,7 @@ def test_an_activity_batch_covers_the_organizations_service_on_its_days(app, wor
 
 def test_the_national_export_has_one_row_per_record_with_full_ids(app, world):
     organizer, team = world["organizer"], world["teams"][0]
-    period = certificates.this_year()
+    period = periods.this_year()
     ids, count = national_export.start_export(organizer, period, team)
     assert count == 2
     data = national_export_xlsx(national_export.national_rows(ids, period))
@@ -185,7 +183,7 @@ def test_the_national_export_has_one_row_per_record_with_full_ids(app, world):
 
 
 def test_only_organizers_of_the_organization_and_admins_export(app, world):
-    period = certificates.this_year()
+    period = periods.this_year()
     with pytest.raises(PermissionDenied):
         national_export.start_export(world["organizer"], period, world["teams"][1])
     with pytest.raises(PermissionDenied):
@@ -194,4 +192,4 @@ def test_only_organizers_of_the_organization_and_admins_export(app, world):
     assert ids is None and count == 4
     assert IdType.RESIDENT_ID  # the admin's export covers every organization
     with pytest.raises(ServiceError):
-        national_export.start_export(world["admin"], certificates.whole_year(2001))
+        national_export.start_export(world["admin"], periods.whole_year(2001))

@@ -11,7 +11,7 @@ from tests.conftest import require
 from volunteer.extensions import db
 from volunteer.models import RecordStatus
 from volunteer.printing.output import certificate_pdf
-from volunteer.services import certificates
+from volunteer.services import certificates, periods
 from volunteer.services.errors import ServiceError
 from volunteer.services.privacy import mask_id_number
 
@@ -37,15 +37,13 @@ def test_hours_count_only_approved_records_in_the_period(app, person):
     last_year = datetime(activity.starts_at.year - 1, 6, 1, 2, tzinfo=UTC)
     factories.make_record(volunteer, factories.make_activity(team, starts_at=last_year), 300)
 
-    this_year = certificates.issue_certificate(volunteer, certificates.this_year(), None)
+    this_year = certificates.issue_certificate(volunteer, periods.this_year(), None)
     assert this_year.total_minutes == 210
     assert this_year.content["record_count"] == 2
-    everything = certificates.issue_certificate(volunteer, certificates.all_time(), None)
+    everything = certificates.issue_certificate(volunteer, periods.all_time(), None)
     assert everything.total_minutes == 510
     assert everything.period_start is None
-    previous = certificates.issue_certificate(
-        volunteer, certificates.whole_year(last_year.year), None
-    )
+    previous = certificates.issue_certificate(volunteer, periods.whole_year(last_year.year), None)
     assert previous.total_minutes == 300
     assert previous.period_end == date(last_year.year, 12, 31)
 
@@ -55,17 +53,17 @@ def test_periods_use_beijing_days(app, person):
     # 2025-03-01 23:30 in Beijing is still 2025-03-01 15:30 UTC: it belongs to March 1st.
     late = datetime(2025, 3, 1, 15, 30, tzinfo=UTC)
     factories.make_record(volunteer, factories.make_activity(team, starts_at=late), 40)
-    march_first = certificates.date_range(date(2025, 3, 1), date(2025, 3, 1))
+    march_first = periods.date_range(date(2025, 3, 1), date(2025, 3, 1))
     assert certificates.issue_certificate(volunteer, march_first, None).total_minutes == 40
-    march_second = certificates.date_range(date(2025, 3, 2), date(2025, 3, 2))
+    march_second = periods.date_range(date(2025, 3, 2), date(2025, 3, 2))
     assert certificates.issue_certificate(volunteer, march_second, None).total_minutes == 0
 
 
 def test_a_period_cannot_be_backwards_or_in_the_future(app):
     with pytest.raises(ServiceError):
-        certificates.date_range(date(2025, 3, 2), date(2025, 3, 1))
+        periods.date_range(date(2025, 3, 2), date(2025, 3, 1))
     with pytest.raises(ServiceError):
-        certificates.date_range(date(2025, 3, 2), certificates.local_today() + timedelta(days=1))
+        periods.date_range(date(2025, 3, 2), periods.local_today() + timedelta(days=1))
 
 
 def test_star_level_follows_cumulative_hours_and_configured_thresholds(app, person):
@@ -74,14 +72,14 @@ def test_star_level_follows_cumulative_hours_and_configured_thresholds(app, pers
     assert certificates.star_level(1500 * 60) == 5
     volunteer, _team, _activity = person
     app.config["STAR_LEVEL_THRESHOLD_HOURS"] = (1, 2, 3, 4, 5)
-    certificate = certificates.issue_certificate(volunteer, certificates.this_year(), None)
+    certificate = certificates.issue_certificate(volunteer, periods.this_year(), None)
     assert certificate.star_level == 2  # 2.5 hours
     assert "★★☆☆☆ 二星级志愿者" in support.pdf_text(certificate_pdf(certificate))
 
 
 def test_the_pdf_holds_name_masked_id_hours_serial_and_records_in_chinese(app, person):
     volunteer, _team, _activity = person
-    certificate = certificates.issue_certificate(volunteer, certificates.this_year(), None)
+    certificate = certificates.issue_certificate(volunteer, periods.this_year(), None)
     data = certificate_pdf(certificate, "https://zyz.wsq.gov.cn")
     reader = support.pdf_reader(data)
     assert reader.pages[0].mediabox.width == pytest.approx(595.27, abs=0.1)  # A4
@@ -100,14 +98,14 @@ def test_the_pdf_holds_name_masked_id_hours_serial_and_records_in_chinese(app, p
 
 def test_the_qr_code_opens_this_sites_verification_page(app, person):
     volunteer, _team, _activity = person
-    certificate = certificates.issue_certificate(volunteer, certificates.this_year(), None)
+    certificate = certificates.issue_certificate(volunteer, periods.this_year(), None)
     data = certificate_pdf(certificate, "https://zyz.wsq.gov.cn")
     assert support.qr_texts(data) == [f"https://zyz.wsq.gov.cn/verify/{certificate.serial}"]
 
 
 def test_the_pdf_is_a_pure_function_of_the_frozen_certificate(app, person):
     volunteer, _team, activity = person
-    certificate = certificates.issue_certificate(volunteer, certificates.this_year(), None)
+    certificate = certificates.issue_certificate(volunteer, periods.this_year(), None)
     before = certificate_pdf(certificate, "https://zyz.wsq.gov.cn")
     # Everything printed may change later; the certificate keeps what it said.
     volunteer.user.name = "改名了"
@@ -120,19 +118,19 @@ def test_the_pdf_is_a_pure_function_of_the_frozen_certificate(app, person):
 
 def test_issuing_again_unchanged_returns_the_same_certificate(app, person):
     volunteer, team, activity = person
-    first = certificates.issue_certificate(volunteer, certificates.this_year(), None)
-    assert certificates.issue_certificate(volunteer, certificates.this_year(), None) is first
+    first = certificates.issue_certificate(volunteer, periods.this_year(), None)
+    assert certificates.issue_certificate(volunteer, periods.this_year(), None) is first
     factories.make_record(volunteer, factories.make_activity(team, starts_at=activity.ends_at), 30)
-    second = certificates.issue_certificate(volunteer, certificates.this_year(), None)
+    second = certificates.issue_certificate(volunteer, periods.this_year(), None)
     assert second.serial != first.serial
     assert second.total_minutes == 180
 
 
 def test_serials_are_sequential_per_year(app, person):
     volunteer, _team, _activity = person
-    one = certificates.issue_certificate(volunteer, certificates.this_year(), None)
-    two = certificates.issue_certificate(volunteer, certificates.all_time(), None)
-    year = certificates.local_today().year
+    one = certificates.issue_certificate(volunteer, periods.this_year(), None)
+    two = certificates.issue_certificate(volunteer, periods.all_time(), None)
+    year = periods.local_today().year
     assert one.serial == f"WSZM{year}000001"
     assert two.serial == f"WSZM{year}000002"
 
@@ -140,7 +138,7 @@ def test_serials_are_sequential_per_year(app, person):
 def test_revoking_needs_a_reason_and_keeps_the_certificate(app, person):
     volunteer, _team, _activity = person
     admin = factories.make_admin("撤销人")
-    certificate = certificates.issue_certificate(volunteer, certificates.this_year(), None)
+    certificate = certificates.issue_certificate(volunteer, periods.this_year(), None)
     with pytest.raises(ServiceError):
         certificates.revoke_certificate(certificate, "  ", admin)
     certificates.revoke_certificate(certificate, "时长有误", admin)
@@ -153,7 +151,7 @@ def test_revoking_needs_a_reason_and_keeps_the_certificate(app, person):
 def test_reissuing_gives_a_new_serial_with_current_data_and_revokes_the_old(app, person):
     volunteer, team, activity = person
     admin = factories.make_admin("补发人")
-    old = certificates.issue_certificate(volunteer, certificates.this_year(), None)
+    old = certificates.issue_certificate(volunteer, periods.this_year(), None)
     factories.make_record(volunteer, factories.make_activity(team, starts_at=activity.ends_at), 30)
     new = certificates.reissue_certificate(old, "补录了时长", admin)
     assert new.serial != old.serial
@@ -165,13 +163,13 @@ def test_reissuing_gives_a_new_serial_with_current_data_and_revokes_the_old(app,
 def test_certificates_need_the_issuer_details_first(app):
     volunteer = factories.make_volunteer()
     with pytest.raises(ServiceError):
-        certificates.issue_certificate(volunteer, certificates.this_year(), None)
+        certificates.issue_certificate(volunteer, periods.this_year(), None)
 
 
 def test_the_seal_is_validated_and_printed_on_new_certificates_only(app, person):
     volunteer, _team, _activity = person
     admin = factories.make_admin("盖章人")
-    without = certificates.issue_certificate(volunteer, certificates.all_time(), None)
+    without = certificates.issue_certificate(volunteer, periods.all_time(), None)
     for bad in (b"not an image", support.seal_png(fmt="GIF"), support.seal_png(size=16)):
         with pytest.raises(ServiceError):
             certificates.save_seal("seal.png", bad, admin)
@@ -183,7 +181,7 @@ def test_the_seal_is_validated_and_printed_on_new_certificates_only(app, person)
     jpeg = certificates.save_seal("公章.jpg", support.seal_png(fmt="JPEG"), admin)
     assert certificates.current_seal() is jpeg and seal.content_type == "image/png"
 
-    with_seal = certificates.issue_certificate(volunteer, certificates.this_year(), None)
+    with_seal = certificates.issue_certificate(volunteer, periods.this_year(), None)
     assert with_seal.seal_file_id == jpeg.id
     assert len(support.pdf_reader(certificate_pdf(with_seal)).pages[0].images) == 2
     assert len(support.pdf_reader(certificate_pdf(without)).pages[0].images) == 1
@@ -196,7 +194,7 @@ def test_a_configured_truetype_font_is_embedded(app, person):
     font = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
     require(Path(font).exists(), "DejaVuSans.ttf is not installed")
     volunteer, _team, _activity = person
-    certificate = certificates.issue_certificate(volunteer, certificates.this_year(), None)
+    certificate = certificates.issue_certificate(volunteer, periods.this_year(), None)
     app.config["CERTIFICATE_FONT_PATH"] = font
     data = certificate_pdf(certificate)
     assert b"/FontFile2" in data
@@ -211,7 +209,7 @@ def test_long_record_lists_continue_on_further_pages(app, person):
     for day in range(1, 80):
         start = activity.starts_at - timedelta(days=day)
         factories.make_record(volunteer, factories.make_activity(team, starts_at=start), 60)
-    certificate = certificates.issue_certificate(volunteer, certificates.all_time(), None)
+    certificate = certificates.issue_certificate(volunteer, periods.all_time(), None)
     reader = support.pdf_reader(certificate_pdf(certificate))
     assert certificate.content["record_count"] == 80
     assert len(reader.pages) >= 4  # the certificate, then 80 rows over three pages or more

@@ -16,10 +16,11 @@ from volunteer.models import (
     UnitKind,
 )
 from volunteer.services import compliance as c
+from volunteer.services import periods
 from volunteer.services.errors import ServiceError
 
 YEAR = 2025
-PERIOD = c.year_period(YEAR)
+PERIOD = periods.year_period(YEAR)
 IN_PERIOD = datetime(YEAR, 6, 1, 2, 0, tzinfo=UTC)
 
 
@@ -237,11 +238,11 @@ def test_history_rises_month_by_month_from_record_dates(tree):
 
 
 def test_period_bounds_are_beijing_days_and_bad_periods_are_refused():
-    start, end = c.year_period(YEAR).bounds()
+    start, end = periods.year_period(YEAR).utc_bounds()
     assert start == datetime(YEAR - 1, 12, 31, 16, tzinfo=UTC)
     assert end - start == timedelta(days=365)
     with pytest.raises(ServiceError):
-        c.make_period(YEAR, date(YEAR, 5, 1), date(YEAR, 4, 1))
+        periods.make_period(YEAR, date(YEAR, 5, 1), date(YEAR, 4, 1))
 
 
 def test_settings_refuse_targets_outside_zero_to_one(app):

@@ -7,9 +7,9 @@ from sqlalchemy import select
 
 from tests import factories
 from volunteer.extensions import db
-from volunteer.forms import to_local_input
 from volunteer.models import Activity, ActivityStatus, RecordStatus, ServiceRecord, utcnow
 from volunteer.services import checkin, records
+from volunteer.services.periods import aware_to_beijing_naive
 
 
 @pytest.fixture
@@ -32,7 +32,7 @@ def _past(hours):
 
 
 def _local(moment):
-    return to_local_input(moment).strftime("%Y-%m-%dT%H:%M")
+    return aware_to_beijing_naive(moment).strftime("%Y-%m-%dT%H:%M")
 
 
 def test_an_organizer_creates_publishes_and_cancels_an_activity(client, login_as, world):

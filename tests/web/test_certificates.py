@@ -11,7 +11,7 @@ from tests import certificate_support as support
 from tests import factories
 from volunteer.extensions import db
 from volunteer.models import AuditEntry, BackgroundJob, Certificate, JobStatus, Setting
-from volunteer.services import certificates
+from volunteer.services import certificates, periods
 
 
 @pytest.fixture(autouse=True)
@@ -104,7 +104,7 @@ def test_a_chosen_range_and_bad_ranges(client, sign_in, world):
     response = client.post("/certificates/", data={"period": "range", "start": "", "end": ""})
     assert "请填写开始和结束日期" in response.get_data(as_text=True)
     assert db.session.scalar(select(Certificate.id)) is None
-    today = certificates.local_today()
+    today = periods.local_today()
     response = client.post(
         "/certificates/",
         data={"period": "range", "start": f"{today.year}-01-01", "end": today.isoformat()},
@@ -114,7 +114,7 @@ def test_a_chosen_range_and_bad_ranges(client, sign_in, world):
 
 
 def test_a_volunteer_cannot_download_someone_elses_certificate(client, sign_in, world):
-    certificate = certificates.issue_certificate(world["bob"], certificates.this_year(), None)
+    certificate = certificates.issue_certificate(world["bob"], periods.this_year(), None)
     db.session.commit()
     assert client.get(f"/certificates/{certificate.id}/pdf").status_code == 302  # sign in first
     sign_in(world["alice"].user)
@@ -125,7 +125,7 @@ def test_a_volunteer_cannot_download_someone_elses_certificate(client, sign_in, 
 
 
 def test_verification_shows_valid_then_revoked(client, sign_in, world):
-    certificate = certificates.issue_certificate(world["alice"], certificates.this_year(), None)
+    certificate = certificates.issue_certificate(world["alice"], periods.this_year(), None)
     db.session.commit()
     page = client.get(f"/verify/{certificate.serial}")
     text = page.get_data(as_text=True)
@@ -153,7 +153,7 @@ def test_unknown_serials_are_404_and_the_form_finds_typed_serials(client, world)
     response = client.get("/verify/WSZM2026999999")
     assert response.status_code == 404
     assert "WSZM2026999999" in response.get_data(as_text=True)
-    certificate = certificates.issue_certificate(world["alice"], certificates.this_year(), None)
+    certificate = certificates.issue_certificate(world["alice"], periods.this_year(), None)
     db.session.commit()
     response = client.get("/verify/", query_string={"serial": f" {certificate.serial.lower()} "})
     assert response.status_code == 302
@@ -162,7 +162,7 @@ def test_unknown_serials_are_404_and_the_form_finds_typed_serials(client, world)
 
 
 def test_admins_reissue_with_a_new_serial(client, sign_in, world):
-    certificate = certificates.issue_certificate(world["alice"], certificates.this_year(), None)
+    certificate = certificates.issue_certificate(world["alice"], periods.this_year(), None)
     db.session.commit()
     sign_in(world["alice"].user)
     assert (
@@ -200,7 +200,7 @@ def test_coordinators_issue_for_people_on_their_rosters(client, sign_in, world):
 
 
 def test_organizers_issue_certificates_limited_to_their_organization(client, sign_in, world):
-    full = certificates.issue_certificate(world["alice"], certificates.this_year(), None)
+    full = certificates.issue_certificate(world["alice"], periods.this_year(), None)
     db.session.commit()
     sign_in(world["organizer"])
     page = client.get(f"/certificates/people/{world['alice'].id}").get_data(as_text=True)

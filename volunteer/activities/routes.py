@@ -22,7 +22,7 @@ from volunteer.activities.forms import (
     FilterForm,
 )
 from volunteer.extensions import db
-from volunteer.forms import is_safe_next, to_local_input, to_utc
+from volunteer.forms import is_safe_next
 from volunteer.i18n import gettext as _
 from volunteer.models import (
     Activity,
@@ -35,6 +35,7 @@ from volunteer.models import (
 from volunteer.services import access as rules
 from volunteer.services import activities
 from volunteer.services.errors import ServiceError
+from volunteer.services.periods import aware_to_beijing_naive, beijing_to_aware
 
 bp = Blueprint("activities", __name__, url_prefix="/activities")
 
@@ -68,9 +69,9 @@ def browse():
     filters = activities.Filters()
     if form.validate():
         if form.date_from.data:
-            filters.date_from = to_utc(datetime.combine(form.date_from.data, time.min))
+            filters.date_from = beijing_to_aware(datetime.combine(form.date_from.data, time.min))
         if form.date_to.data:
-            filters.date_to = to_utc(
+            filters.date_to = beijing_to_aware(
                 datetime.combine(form.date_to.data, time.min) + timedelta(days=1)
             )
         if form.category.data:
@@ -177,8 +178,8 @@ def _form_data(form: ActivityForm) -> activities.ActivityData:
         description=form.description.data or None,
         category=ServiceCategory(form.category.data),
         place=form.place.data,
-        starts_at=to_utc(form.starts_at.data),
-        ends_at=to_utc(form.ends_at.data),
+        starts_at=beijing_to_aware(form.starts_at.data),
+        ends_at=beijing_to_aware(form.ends_at.data),
         capacity=form.capacity.data,
         signup_required=form.signup_required.data,
         static_qr_allowed=form.static_qr_allowed.data,
@@ -196,8 +197,8 @@ def _edit(activity: Activity | None):
     if activity is not None and request.method == "GET":
         form.organization_id.data = str(activity.organization_id)
         form.category.data = activity.category.value
-        form.starts_at.data = to_local_input(activity.starts_at)
-        form.ends_at.data = to_local_input(activity.ends_at)
+        form.starts_at.data = aware_to_beijing_naive(activity.starts_at)
+        form.ends_at.data = aware_to_beijing_naive(activity.ends_at)
     if form.validate_on_submit():
         try:
             saved = activities.save_activity(activity, _form_data(form), acting_user())

@@ -10,7 +10,7 @@ from volunteer.extensions import db
 from volunteer.models import Volunteer
 from volunteer.printing import batches
 from volunteer.printing.output import certificate_pdf, public_base_url
-from volunteer.services import accounts, certificates, units
+from volunteer.services import accounts, certificates, periods, units
 from volunteer.services.errors import ServiceError
 from volunteer.services.identity import normalize_id_number
 
@@ -45,11 +45,11 @@ def register(app: Flask) -> None:
             raise click.ClickException(f"No volunteer with phone or ID number {who}.")
         try:
             if all_time:
-                period = certificates.all_time()
+                period = periods.all_time()
             elif year:
-                period = certificates.whole_year(year)
+                period = periods.whole_year(year)
             else:
-                period = certificates.this_year()
+                period = periods.this_year()
             issued = certificates.issue_certificate(volunteer, period, actor=None)
         except ServiceError as error:
             db.session.rollback()
@@ -72,7 +72,7 @@ def register(app: Flask) -> None:
         if unit is None:
             raise click.ClickException(f"No unit with code {code}.")
         try:
-            period = certificates.whole_year(year) if year else certificates.this_year()
+            period = periods.whole_year(year) if year else periods.this_year()
         except ServiceError as error:
             raise click.ClickException(error.message) from error
         params = batches.unit_batch_params(unit, not no_subunits, period)

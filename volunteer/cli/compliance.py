@@ -6,7 +6,7 @@ import click
 from flask import Flask
 
 from volunteer.documents import compliance as docs
-from volunteer.services import compliance, units
+from volunteer.services import compliance, periods, units
 
 
 def register(app: Flask) -> None:
@@ -36,7 +36,7 @@ def register(app: Flask) -> None:
             raise click.ClickException(
                 f"No unit with code {unit_code}." if unit_code else "No units."
             )
-        period = compliance.year_period(year or compliance.local_today().year)
+        period = periods.year_period(year or periods.local_today().year)
         result = compliance.compliance_report(root, period)
         if fmt == "xlsx":
             if not output:

@@ -31,7 +31,7 @@ from volunteer.i18n import lazy_gettext as _l
 from volunteer.labels import UNIT_KIND_LABELS
 from volunteer.models import Unit
 from volunteer.services import access as rules
-from volunteer.services import compliance, identity, rosters
+from volunteer.services import compliance, identity, periods, rosters
 from volunteer.services.audit import record_audit
 from volunteer.services.errors import ServiceError
 
@@ -54,20 +54,20 @@ def _roots() -> list[Unit]:
     return compliance.visible_roots(rules.coordinated_units(current_user))
 
 
-def _period() -> compliance.Period:
+def _period() -> periods.Period:
     """The period named in the query string (default: this year); bad input falls back."""
     args = request.args
     try:
-        year = int(args.get("year") or compliance.local_today().year)
+        year = int(args.get("year") or periods.local_today().year)
         start = date.fromisoformat(args["start"]) if args.get("start") else None
         end = date.fromisoformat(args["end"]) if args.get("end") else None
-        return compliance.make_period(year, start, end)
+        return periods.make_period(year, start, end)
     except (ValueError, ServiceError):
         flash(_("The period was not valid; showing this year."), "warning")
-        return compliance.year_period(compliance.local_today().year)
+        return periods.year_period(periods.local_today().year)
 
 
-def _period_args(period: compliance.Period) -> dict:
+def _period_args(period: periods.Period) -> dict:
     if period.is_calendar_year():
         return {"year": period.year}
     return {"year": period.year, "start": period.start.isoformat(), "end": period.end.isoformat()}
@@ -121,7 +121,7 @@ def report(unit: Unit):
         rate_chart=charts.units_by_rate_svg(rows, full.targets),
         ancestors=_breadcrumb(unit),
         has_children={row.path[: row.path.rstrip("/").rfind("/") + 1] for row in full.rows},
-        years=range(compliance.local_today().year + 1, 2017, -1),
+        years=range(periods.local_today().year + 1, 2017, -1),
     )
 
 
@@ -361,7 +361,7 @@ def confirm():
 @access(ADMIN)
 def settings():
     """Targets, probationary members, minimum hours and milestone, per year."""
-    year = request.args.get("year", type=int) or compliance.local_today().year
+    year = request.args.get("year", type=int) or periods.local_today().year
     current = compliance.targets_for(year)
     form = ComplianceSettingsForm(
         data={

@@ -44,8 +44,8 @@ from volunteer.models import (
     utcnow,
 )
 from volunteer.printing.output import certificate_pdf
-from volunteer.services import certificates
-from volunteer.services.certificates import Period
+from volunteer.services import certificates, periods
+from volunteer.services.periods import Period
 
 JOB_KIND = "certificate_batch"
 log = logging.getLogger(__name__)
@@ -88,7 +88,7 @@ def activity_batch_params(activity: Activity) -> dict[str, Any]:
         "activity_id": activity.id,
         "activity_title": activity.title,
         "organization_id": activity.organization_id,
-        "period": period_params(certificates.activity_period(activity)),
+        "period": period_params(periods.activity_period(activity)),
     }
 
 

@@ -6,7 +6,6 @@ from wtforms import SelectChoice
 
 from volunteer.access import ANY_ORGANIZER, VOLUNTEER, Rule, access, acting_user, organizer_of
 from volunteer.extensions import db
-from volunteer.forms import to_local_input, to_utc
 from volunteer.i18n import gettext as _
 from volunteer.models import Activity, RecordStatus, ServiceRecord, utcnow
 from volunteer.records import labels
@@ -14,6 +13,7 @@ from volunteer.records.forms import ClaimForm, DecisionForm, ManualRecordForm, S
 from volunteer.services import access as rules
 from volunteer.services import records
 from volunteer.services.errors import ServiceError
+from volunteer.services.periods import aware_to_beijing_naive, beijing_to_aware
 
 bp = Blueprint("records", __name__, url_prefix="/records")
 
@@ -77,8 +77,8 @@ def claim():
             records.submit_claim(
                 current_user.volunteer,
                 db.session.get(Activity, int(form.activity_id.data)),
-                to_utc(form.check_in.data),
-                to_utc(form.check_out.data),
+                beijing_to_aware(form.check_in.data),
+                beijing_to_aware(form.check_out.data),
                 form.reason.data,
                 now,
             )
@@ -101,8 +101,8 @@ def show(record: ServiceRecord):
         db.session.commit()
     can_review = rules.can_organize(acting_user(), record.activity.organization_id)
     times = SetTimesForm(
-        check_in=to_local_input(record.check_in_at),
-        check_out=to_local_input(record.check_out_at or record.activity.ends_at),
+        check_in=aware_to_beijing_naive(record.check_in_at),
+        check_out=aware_to_beijing_naive(record.check_out_at or record.activity.ends_at),
     )
     return render_template(
         "records/show.html",
@@ -142,8 +142,8 @@ def activity_records(activity: Activity):
             records.add_manual_record(
                 activity,
                 volunteer,
-                to_utc(form.check_in.data),
-                to_utc(form.check_out.data),
+                beijing_to_aware(form.check_in.data),
+                beijing_to_aware(form.check_out.data),
                 form.reason.data,
                 acting_user(),
                 now,
@@ -181,8 +181,8 @@ def set_times(record: ServiceRecord):
     try:
         records.set_times(
             record,
-            to_utc(form.check_in.data),
-            to_utc(form.check_out.data),
+            beijing_to_aware(form.check_in.data),
+            beijing_to_aware(form.check_out.data),
             form.reason.data,
             acting_user(),
             utcnow(),

@@ -13,7 +13,7 @@ retries with the next free number inside a savepoint (see `_insert_with_serial`)
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from flask import current_app
@@ -42,6 +42,7 @@ from volunteer.models.base import LOCAL_ZONE
 from volunteer.services import access as rules
 from volunteer.services.audit import record_audit
 from volunteer.services.errors import ServiceError
+from volunteer.services.periods import Period, local_today
 from volunteer.services.privacy import mask_id_number
 
 CONTENT_VERSION = 1
@@ -62,66 +63,6 @@ ID_TYPE_NAMES_ZH = {
 
 
 # ---- periods ----
-
-
-@dataclass(frozen=True)
-class Period:
-    """Local (Asia/Shanghai) calendar days covered; `start` None means from the first record."""
-
-    start: date | None
-    end: date
-    kind: str  # "year", "range", "all" or "activity"
-
-    def utc_bounds(self) -> tuple[datetime | None, datetime]:
-        """[start, end) in aware UTC, for comparing with check-in times."""
-        start = None
-        if self.start is not None:
-            start = datetime.combine(self.start, time(), LOCAL_ZONE).astimezone(UTC)
-        end = datetime.combine(self.end + timedelta(days=1), time(), LOCAL_ZONE).astimezone(UTC)
-        return start, end
-
-
-def local_today(now: datetime | None = None) -> date:
-    """Today's date in Asia/Shanghai."""
-    return (now or utcnow()).astimezone(LOCAL_ZONE).date()
-
-
-def this_year(today: date | None = None) -> Period:
-    """January 1st of the current year up to today."""
-    today = today or local_today()
-    return Period(date(today.year, 1, 1), today, "year")
-
-
-def whole_year(year: int, today: date | None = None) -> Period:
-    """One calendar year (up to today when it is the current year)."""
-    today = today or local_today()
-    if year > today.year:
-        raise ServiceError(_l("The year has not started yet."), "year")
-    return Period(date(year, 1, 1), min(date(year, 12, 31), today), "year")
-
-
-def all_time(today: date | None = None) -> Period:
-    """Everything up to today."""
-    return Period(None, today or local_today(), "all")
-
-
-def date_range(start: date, end: date, today: date | None = None) -> Period:
-    """A chosen range of days, both ends included; it cannot end in the future."""
-    today = today or local_today()
-    if end < start:
-        raise ServiceError(_l("The period must end on or after its first day."), "end")
-    if end > today:
-        raise ServiceError(_l("The period cannot end after today."), "end")
-    return Period(start, end, "range")
-
-
-def activity_period(activity: Activity) -> Period:
-    """The local days an activity runs on (for certificates handed out after an event)."""
-    return Period(
-        activity.starts_at.astimezone(LOCAL_ZONE).date(),
-        activity.ends_at.astimezone(LOCAL_ZONE).date(),
-        "activity",
-    )
 
 
 def period_of(certificate: Certificate) -> Period:

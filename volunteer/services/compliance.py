@@ -20,7 +20,7 @@ import enum
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import (
@@ -47,9 +47,9 @@ from volunteer.models import (
     User,
     Volunteer,
 )
-from volunteer.models.base import LOCAL_ZONE
 from volunteer.services.audit import record_audit
 from volunteer.services.errors import ServiceError
+from volunteer.services.periods import Period, local_midnight, local_today
 
 DEFAULT_STAFF_TARGET = Decimal("0.7000")
 DEFAULT_PARTY_TARGET = Decimal("0.9000")
@@ -93,56 +93,7 @@ KIND_GROUP_LABELS = {
 }
 
 
-# ---- period and targets ---------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Period:
-    """An assessment period: whole days in Beijing time, both ends included."""
-
-    start: date
-    end: date
-
-    @property
-    def year(self) -> int:
-        """The year whose targets apply (the year the period starts in)."""
-        return self.start.year
-
-    def bounds(self) -> tuple[datetime, datetime]:
-        """[start, end) as aware UTC datetimes, for comparing with stored times."""
-        return local_midnight(self.start), local_midnight(self.end + timedelta(days=1))
-
-    def is_calendar_year(self) -> bool:
-        return self.start == date(self.year, 1, 1) and self.end == date(self.year, 12, 31)
-
-
-def local_midnight(day: date) -> datetime:
-    """Midnight at the start of `day` in Beijing, as aware UTC."""
-    return datetime.combine(day, time(0), tzinfo=LOCAL_ZONE).astimezone(UTC)
-
-
-def local_today(now: datetime | None = None) -> date:
-    """Today's date in Beijing."""
-    return (now or datetime.now(UTC)).astimezone(LOCAL_ZONE).date()
-
-
-def year_period(year: int) -> Period:
-    """The calendar year (the default assessment period)."""
-    return Period(date(year, 1, 1), date(year, 12, 31))
-
-
-def make_period(year: int | None, start: date | None = None, end: date | None = None) -> Period:
-    """The period from a year and optional bounds inside the form; refuses nonsense."""
-    year = year or local_today().year
-    if start is None and end is None:
-        return year_period(year)
-    start = start or date(year, 1, 1)
-    end = end or date(start.year, 12, 31)
-    if end < start:
-        raise ServiceError(_l("The period ends before it starts."), "end")
-    if (end - start).days > 366 * 3:
-        raise ServiceError(_l("Choose a period of at most three years."), "end")
-    return Period(start, end)
+# ---- targets ----------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -383,7 +334,7 @@ def _party_flag(targets: Targets):
 def completed_volunteers(period: Period, targets: Targets, among=None):
     """Volunteers with at least min_minutes of APPROVED time checked in inside the period
     (optionally only those whose id is in the subquery `among`)."""
-    start, end = period.bounds()
+    start, end = period.utc_bounds()
     query = select(ServiceRecord.volunteer_id.label("volunteer_id")).where(
         ServiceRecord.status == RecordStatus.APPROVED,
         ServiceRecord.check_in_at >= start,
@@ -609,7 +560,7 @@ def compliance_history(
         select(func.count(), func.coalesce(func.sum(people.c.party), 0))
     ).one()
     staff, party = totals[0], int(totals[1])
-    start, end = period.bounds()
+    start, end = period.utc_bounds()
     record_time = ServiceRecord.check_in_at
     approved = and_(
         ServiceRecord.status == RecordStatus.APPROVED,
@@ -719,7 +670,7 @@ def missing_people(
     """Roster people of the unit (or its whole subtree) who are not registered, or are
     registered with less than min_minutes of approved time in the period."""
     targets = targets or targets_for(period.year)
-    start, end = period.bounds()
+    start, end = period.utc_bounds()
     scope = _subtree_clause(root) if subtree else Unit.id == root.id
     minutes = (
         select(

@@ -24,8 +24,9 @@ from volunteer.models import (
 from volunteer.models.base import LOCAL_ZONE
 from volunteer.services import access as rules
 from volunteer.services.audit import record_audit
-from volunteer.services.certificates import ID_TYPE_NAMES_ZH, Period
+from volunteer.services.certificates import ID_TYPE_NAMES_ZH
 from volunteer.services.errors import PermissionDenied, ServiceError
+from volunteer.services.periods import Period
 
 STREAM_CHUNK = 1000
 
