@@ -12,7 +12,7 @@ from volunteer.models import (
     User,
     Volunteer,
 )
-from volunteer.services import access, accounts
+from volunteer.services import accounts, permissions
 from volunteer.services.demo import DEMO_LOGINS, DEMO_PASSWORD
 
 
@@ -34,7 +34,7 @@ def test_create_admin_makes_an_account_that_is_admin(runner):
     )
     assert result.exit_code == 0, result.output
     user = accounts.authenticate("13912345678", "pw-123456")
-    assert access.is_admin(user)
+    assert permissions.is_admin(user)
 
 
 def test_create_admin_rejects_a_bad_phone(runner):
@@ -65,11 +65,11 @@ def test_demo_loads_once_and_prints_the_logins(runner):
 def test_demo_logins_hold_their_roles(runner):
     runner.invoke(args=["demo"])
     users = {login.role: accounts.authenticate(login.phone, DEMO_PASSWORD) for login in DEMO_LOGINS}
-    assert access.is_admin(users["admin"])
-    assert [u.code for u in access.coordinated_units(users["coordinator"])] == ["WS-WMB"]
-    assert access.organizer_organization_ids(users["organizer"])
+    assert permissions.is_admin(users["admin"])
+    assert [u.code for u in permissions.coordinated_units(users["coordinator"])] == ["WS-WMB"]
+    assert permissions.organizer_organization_ids(users["organizer"])
     volunteer = users["volunteer"]
-    assert volunteer.volunteer is not None and not access.is_organizer(volunteer)
+    assert volunteer.volunteer is not None and not permissions.is_organizer(volunteer)
 
 
 def test_demo_if_empty_leaves_a_real_database_alone(runner):

@@ -16,7 +16,7 @@ from flask import abort, request
 from flask_login import current_user
 
 from volunteer.extensions import db, login_manager
-from volunteer.services import access as rules
+from volunteer.services import permissions
 
 # Endpoints served by Flask or extensions themselves (static files).
 EXEMPT_ENDPOINTS = {"static", "bootstrap.static"}
@@ -56,9 +56,9 @@ class Rule:
 PUBLIC = Rule("public", needs_login=False)
 SIGNED_IN = Rule("signed in")
 VOLUNTEER = Rule("volunteer", allowed=lambda user: user.volunteer is not None)
-ADMIN = Rule("admin", allowed=rules.is_admin)
-ANY_ORGANIZER = Rule("any organizer", allowed=rules.is_organizer)
-ANY_COORDINATOR = Rule("any coordinator", allowed=rules.is_coordinator)
+ADMIN = Rule("admin", allowed=permissions.is_admin)
+ANY_ORGANIZER = Rule("any organizer", allowed=permissions.is_organizer)
+ANY_COORDINATOR = Rule("any coordinator", allowed=permissions.is_coordinator)
 
 
 def organizer_of(
@@ -73,7 +73,7 @@ def organizer_of(
         model=model,
         id_arg=id_arg,
         as_arg=as_arg,
-        scope_check=lambda user, obj: rules.can_organize(user, organization_of(obj)),
+        scope_check=lambda user, obj: permissions.can_organize(user, organization_of(obj)),
     )
 
 
@@ -89,7 +89,7 @@ def coordinator_of(
         model=model,
         id_arg=id_arg,
         as_arg=as_arg,
-        scope_check=lambda user, obj: rules.can_coordinate(user, unit_of(obj)),
+        scope_check=lambda user, obj: permissions.can_coordinate(user, unit_of(obj)),
     )
 
 
@@ -97,7 +97,7 @@ def admin_of(model: type, id_arg: str, as_arg: str) -> Rule:
     """Admins only, with the object loaded from the URL."""
     return Rule(
         f"admin of {model.__name__}",
-        allowed=rules.is_admin,
+        allowed=permissions.is_admin,
         model=model,
         id_arg=id_arg,
         as_arg=as_arg,

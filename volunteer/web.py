@@ -8,8 +8,7 @@ from flask_login import current_user
 from volunteer import i18n
 from volunteer.access import enforce_declared_access
 from volunteer.models.base import LOCAL_ZONE
-from volunteer.services import access as rules
-from volunteer.services import identity, privacy
+from volunteer.services import identity, permissions, privacy
 
 
 def init_app(app: Flask) -> None:
@@ -67,9 +66,9 @@ def init_app(app: Flask) -> None:
         user = current_user if current_user.is_authenticated else None
         return {
             "nav": {
-                "is_admin": rules.is_admin(user),
-                "is_organizer": rules.is_organizer(user),
-                "is_coordinator": rules.is_coordinator(user),
+                "is_admin": permissions.is_admin(user),
+                "is_organizer": permissions.is_organizer(user),
+                "is_coordinator": permissions.is_coordinator(user),
                 "is_volunteer": bool(user and user.volunteer),
             },
             "languages": app.config["LANGUAGES"],

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from tests import factories
 from volunteer.extensions import db
 from volunteer.models import AuditEntry, Role
-from volunteer.services import access, grants, units
+from volunteer.services import grants, permissions, units
 from volunteer.services.errors import DuplicateError, ServiceError
 
 
@@ -65,12 +65,12 @@ def test_deactivation_needs_sub_units_inactive_and_keeps_the_row(tree):
 def test_coordinators_see_their_subtree_and_nothing_beside_it(tree):
     banner, town, village, department = tree
     coordinator = factories.make_coordinator(town)
-    assert access.can_coordinate(coordinator, town)
-    assert access.can_coordinate(coordinator, village)
-    assert not access.can_coordinate(coordinator, department)
-    assert not access.can_coordinate(coordinator, banner)
+    assert permissions.can_coordinate(coordinator, town)
+    assert permissions.can_coordinate(coordinator, village)
+    assert not permissions.can_coordinate(coordinator, department)
+    assert not permissions.can_coordinate(coordinator, banner)
     visible = db.session.scalars(
-        select(type(town).code).where(access.visible_units_clause(coordinator))
+        select(type(town).code).where(permissions.visible_units_clause(coordinator))
     ).all()
     assert sorted(visible) == ["WS-GLT", "WS-GLT-SRL"]
 
@@ -82,7 +82,7 @@ def test_grant_and_revoke_are_audited(tree):
     with pytest.raises(DuplicateError):
         grants.grant_role(person, Role.COORDINATOR, admin, unit=tree[1])
     grants.revoke_role(grant, admin)
-    assert not access.is_coordinator(person)
+    assert not permissions.is_coordinator(person)
     actions = db.session.scalars(
         select(AuditEntry.action).where(AuditEntry.actor_id == admin.id).order_by(AuditEntry.id)
     ).all()

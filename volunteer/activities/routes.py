@@ -32,8 +32,7 @@ from volunteer.models import (
     SignupStatus,
     utcnow,
 )
-from volunteer.services import access as rules
-from volunteer.services import activities
+from volunteer.services import activities, permissions
 from volunteer.services.errors import ServiceError
 from volunteer.services.periods import aware_to_beijing_naive, beijing_to_aware
 
@@ -92,7 +91,7 @@ def show(activity_id: int):
     can_manage = bool(
         activity
         and current_user.is_authenticated
-        and rules.can_organize(acting_user(), activity.organization_id)
+        and permissions.can_organize(acting_user(), activity.organization_id)
     )
     if activity is None or (activity.status == ActivityStatus.DRAFT and not can_manage):
         abort(404)

@@ -56,8 +56,7 @@ from volunteer.models import (
 )
 from volunteer.printing import batches
 from volunteer.printing.output import certificate_pdf, download_name, public_base_url
-from volunteer.services import access as rules
-from volunteer.services import certificates
+from volunteer.services import certificates, permissions
 from volunteer.services.errors import ServiceError
 from volunteer.services.identity import ID_TYPE_LABELS
 
@@ -68,8 +67,8 @@ ALL_RECORDS = "all"
 
 
 def _issues_for_others(user) -> bool:
-    return rules.is_admin(user) or bool(
-        rules.coordinated_units(user) or rules.organizer_organization_ids(user)
+    return permissions.is_admin(user) or bool(
+        permissions.coordinated_units(user) or permissions.organizer_organization_ids(user)
     )
 
 
@@ -102,7 +101,8 @@ JOB_OWNER = Rule(
     id_arg="job_id",
     as_arg="job",
     scope_check=lambda user, job: (
-        job.kind == batches.JOB_KIND and (job.created_by_id == user.id or rules.is_admin(user))
+        job.kind == batches.JOB_KIND
+        and (job.created_by_id == user.id or permissions.is_admin(user))
     ),
 )
 PERIOD_NAMES = {
@@ -159,7 +159,7 @@ def show(certificate: Certificate):
         content=certificate.content,
         revoke_form=ReasonForm(prefix="revoke"),
         reissue_form=ReasonForm(prefix="reissue"),
-        is_admin=rules.is_admin(acting_user()),
+        is_admin=permissions.is_admin(acting_user()),
         period_names=PERIOD_NAMES,
     )
 
@@ -314,9 +314,11 @@ def all_certificates():
 
 def _activity_choices() -> list[SelectChoice]:
     statement = select(Activity).where(Activity.status != ActivityStatus.DRAFT)
-    if not rules.is_admin(acting_user()):
+    if not permissions.is_admin(acting_user()):
         statement = statement.where(
-            Activity.organization_id.in_(rules.organizer_organization_ids(acting_user()) or {-1})
+            Activity.organization_id.in_(
+                permissions.organizer_organization_ids(acting_user()) or {-1}
+            )
         )
     activities = db.session.scalars(statement.order_by(Activity.starts_at.desc()).limit(300))
     choices = [SelectChoice("", "—")]
@@ -334,9 +336,11 @@ def _batch_page(unit_form: UnitBatchForm | None = None, activity_form=None):
     unit_form = unit_form or UnitBatchForm(prefix="unit", formdata=None)
     activity_form = activity_form or ActivityBatchForm(prefix="activity", formdata=None)
     unit_form.unit_id.choices = unit_choices(
-        include_blank=False, clause=rules.visible_units_clause(user)
+        include_blank=False, clause=permissions.visible_units_clause(user)
     )
-    activity_form.activity_id.choices = _activity_choices() if rules.is_organizer(user) else []
+    activity_form.activity_id.choices = (
+        _activity_choices() if permissions.is_organizer(user) else []
+    )
     recent = db.session.scalars(
         select(BackgroundJob)
         .where(BackgroundJob.kind == batches.JOB_KIND, BackgroundJob.created_by_id == user.id)
@@ -345,8 +349,8 @@ def _batch_page(unit_form: UnitBatchForm | None = None, activity_form=None):
     ).all()
     return render_template(
         "certificates/batch.html",
-        unit_form=unit_form if rules.is_coordinator(user) else None,
-        activity_form=activity_form if rules.is_organizer(user) else None,
+        unit_form=unit_form if permissions.is_coordinator(user) else None,
+        activity_form=activity_form if permissions.is_organizer(user) else None,
         jobs=recent,
     )
 
@@ -378,7 +382,7 @@ def batch_unit():
     form.unit_id.choices = []
     if form.validate_on_submit():
         unit = db.session.get(Unit, int(form.unit_id.data))
-        if unit is None or not rules.can_coordinate(acting_user(), unit):
+        if unit is None or not permissions.can_coordinate(acting_user(), unit):
             abort(403)
         try:
             period = form.to_period()
@@ -397,7 +401,9 @@ def batch_activity():
     form = ActivityBatchForm(prefix="activity")
     if form.validate_on_submit():
         activity = db.session.get(Activity, int(form.activity_id.data))
-        if activity is None or not rules.can_organize(acting_user(), activity.organization_id):
+        if activity is None or not permissions.can_organize(
+            acting_user(), activity.organization_id
+        ):
             abort(403)
         return _start_batch(batches.activity_batch_params(activity))
     return _batch_page(activity_form=form)

@@ -30,8 +30,7 @@ from volunteer.i18n import gettext as _
 from volunteer.i18n import lazy_gettext as _l
 from volunteer.labels import UNIT_KIND_LABELS
 from volunteer.models import Unit
-from volunteer.services import access as rules
-from volunteer.services import compliance, identity, periods, rosters
+from volunteer.services import compliance, identity, periods, permissions, rosters
 from volunteer.services.audit import record_audit
 from volunteer.services.errors import ServiceError
 
@@ -48,10 +47,10 @@ CHANGED_FIELD_LABELS = {
 
 
 def _roots() -> list[Unit]:
-    if rules.is_admin(current_user):
+    if permissions.is_admin(current_user):
         root = compliance.root_unit()
         return [root] if root else []
-    return compliance.visible_roots(rules.coordinated_units(current_user))
+    return compliance.visible_roots(permissions.coordinated_units(current_user))
 
 
 def _period() -> periods.Period:
@@ -142,7 +141,7 @@ _EMPTY_SVG = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"/>'
 
 def _breadcrumb(unit: Unit) -> list[Unit]:
     chain, node = [], unit.parent
-    while node is not None and rules.can_coordinate(current_user, node):
+    while node is not None and permissions.can_coordinate(current_user, node):
         chain.insert(0, node)
         node = node.parent
     return chain
@@ -268,7 +267,7 @@ def _upload_page(unit: Unit | None):
                 data,
                 upload.filename or "",
                 unit=unit,
-                may_upload_for=lambda target: rules.can_coordinate(current_user, target),
+                may_upload_for=lambda target: permissions.can_coordinate(current_user, target),
             )
         except ServiceError as error:
             form.file.errors = [error.message]
@@ -328,7 +327,7 @@ def confirm():
     try:
         checked = rosters.load_pending(token, pending.get(token), acting_user())
         units = db.session.scalars(select(Unit).where(Unit.id.in_(checked.unit_ids))).all()
-        if not units or not all(rules.can_coordinate(current_user, u) for u in units):
+        if not units or not all(permissions.can_coordinate(current_user, u) for u in units):
             abort(403)
         upload = rosters.apply_roster(checked, acting_user())
     except ServiceError as error:

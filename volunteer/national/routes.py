@@ -11,8 +11,7 @@ from volunteer.extensions import db
 from volunteer.i18n import lazy_gettext as _l
 from volunteer.models import Organization
 from volunteer.national.forms import NationalExportForm
-from volunteer.services import access as rules
-from volunteer.services import national_export
+from volunteer.services import national_export, permissions
 from volunteer.services.errors import PermissionDenied, ServiceError
 
 bp = Blueprint("national", __name__, url_prefix="/national-export")
@@ -20,7 +19,9 @@ bp = Blueprint("national", __name__, url_prefix="/national-export")
 ALL = "all"
 EXPORTERS = Rule(
     "organizer or admin",
-    allowed=lambda user: rules.is_admin(user) or bool(rules.organizer_organization_ids(user)),
+    allowed=lambda user: (
+        permissions.is_admin(user) or bool(permissions.organizer_organization_ids(user))
+    ),
 )
 
 
@@ -31,7 +32,9 @@ def export():
     form = NationalExportForm()
     organizations = national_export.exportable_organizations(acting_user())
     all_label = (
-        _l("All organizations") if rules.is_admin(acting_user()) else _l("All my organizations")
+        _l("All organizations")
+        if permissions.is_admin(acting_user())
+        else _l("All my organizations")
     )
     form.organization_id.choices = [SelectChoice(ALL, str(all_label))] + [
         SelectChoice(str(o.id), o.name) for o in organizations

@@ -10,8 +10,7 @@ from volunteer.i18n import gettext as _
 from volunteer.models import Activity, RecordStatus, ServiceRecord, utcnow
 from volunteer.records import labels
 from volunteer.records.forms import ClaimForm, DecisionForm, ManualRecordForm, SetTimesForm
-from volunteer.services import access as rules
-from volunteer.services import records
+from volunteer.services import permissions, records
 from volunteer.services.errors import ServiceError
 from volunteer.services.periods import aware_to_beijing_naive, beijing_to_aware
 
@@ -38,7 +37,7 @@ OWNER_OR_ORGANIZER_OF_RECORD = Rule(
     as_arg="record",
     scope_check=lambda user, record: (
         record.volunteer.user_id == user.id
-        or rules.can_organize(user, record.activity.organization_id)
+        or permissions.can_organize(user, record.activity.organization_id)
     ),
 )
 
@@ -99,7 +98,7 @@ def show(record: ServiceRecord):
     if records.is_stale(record, utcnow()):
         records.close_stale(utcnow(), volunteer=record.volunteer)
         db.session.commit()
-    can_review = rules.can_organize(acting_user(), record.activity.organization_id)
+    can_review = permissions.can_organize(acting_user(), record.activity.organization_id)
     times = SetTimesForm(
         check_in=aware_to_beijing_naive(record.check_in_at),
         check_out=aware_to_beijing_naive(record.check_out_at or record.activity.ends_at),
@@ -119,7 +118,9 @@ def review():
     """Missing check-outs and pending claims of the organizer's activities."""
     now = utcnow()
     scope = (
-        None if rules.is_admin(acting_user()) else rules.organizer_organization_ids(acting_user())
+        None
+        if permissions.is_admin(acting_user())
+        else permissions.organizer_organization_ids(acting_user())
     )
     if records.close_stale(now):
         db.session.commit()

@@ -19,7 +19,7 @@ from volunteer.models import (
     User,
     Volunteer,
 )
-from volunteer.services import access
+from volunteer.services import permissions
 from volunteer.services.audit import record_audit
 from volunteer.services.errors import PermissionDenied, ServiceError
 
@@ -69,7 +69,7 @@ def _validate(data: ActivityData) -> None:
 
 def save_activity(activity: Activity | None, data: ActivityData, actor: User) -> Activity:
     """Create (activity None: a draft) or update an activity of an organization the actor runs."""
-    if not access.can_organize(actor, data.organization):
+    if not permissions.can_organize(actor, data.organization):
         raise PermissionDenied(_l("You do not organize this organization."), "organization_id")
     _validate(data)
     created = activity is None
@@ -265,14 +265,16 @@ def my_signups(volunteer: Volunteer) -> list[Signup]:
 def managed_activities(actor: User) -> list[Activity]:
     """Activities of the organizations the actor organizes (admins: all)."""
     query = select(Activity).order_by(Activity.starts_at.desc())
-    if not access.is_admin(actor):
-        query = query.where(Activity.organization_id.in_(access.organizer_organization_ids(actor)))
+    if not permissions.is_admin(actor):
+        query = query.where(
+            Activity.organization_id.in_(permissions.organizer_organization_ids(actor))
+        )
     return list(db.session.scalars(query))
 
 
 def organizations_for(actor: User) -> list[Organization]:
     """Organizations the actor may create activities for."""
     query = select(Organization).where(Organization.active.is_(True)).order_by(Organization.name)
-    if not access.is_admin(actor):
-        query = query.where(Organization.id.in_(access.organizer_organization_ids(actor)))
+    if not permissions.is_admin(actor):
+        query = query.where(Organization.id.in_(permissions.organizer_organization_ids(actor)))
     return list(db.session.scalars(query))

@@ -39,7 +39,7 @@ from volunteer.models import (
     utcnow,
 )
 from volunteer.models.base import LOCAL_ZONE
-from volunteer.services import access as rules
+from volunteer.services import permissions
 from volunteer.services.audit import record_audit
 from volunteer.services.errors import ServiceError
 from volunteer.services.periods import Period, local_today
@@ -177,13 +177,13 @@ def roster_id_numbers(user: User | None) -> Any:
     return (
         select(RosterEntry.id_number)
         .join(Unit, Unit.id == RosterEntry.unit_id)
-        .where(RosterEntry.active.is_(True), rules.visible_units_clause(user))
+        .where(RosterEntry.active.is_(True), permissions.visible_units_clause(user))
     )
 
 
 def on_coordinated_roster(user: User | None, volunteer: Volunteer) -> bool:
     """Whether the person is on an active roster of a unit in the user's subtrees."""
-    if not rules.coordinated_units(user):
+    if not permissions.coordinated_units(user):
         return False
     return (
         db.session.scalar(
@@ -192,7 +192,7 @@ def on_coordinated_roster(user: User | None, volunteer: Volunteer) -> bool:
             .where(
                 RosterEntry.id_number == volunteer.id_number,
                 RosterEntry.active.is_(True),
-                rules.visible_units_clause(user),
+                permissions.visible_units_clause(user),
             )
             .limit(1)
         )
@@ -226,7 +226,7 @@ def may_issue_full(user: User | None, volunteer: Volunteer) -> bool:
         return False
     if user.volunteer is not None and user.volunteer.id == volunteer.id:
         return True
-    return rules.is_admin(user) or on_coordinated_roster(user, volunteer)
+    return permissions.is_admin(user) or on_coordinated_roster(user, volunteer)
 
 
 def may_issue_for_organization(
@@ -239,7 +239,9 @@ def may_issue_for_organization(
     """
     if may_issue_full(user, volunteer):
         return True
-    return rules.can_organize(user, organization) and served_with(volunteer, [organization.id])
+    return permissions.can_organize(user, organization) and served_with(
+        volunteer, [organization.id]
+    )
 
 
 def can_view_certificate(user: User | None, certificate: Certificate) -> bool:
@@ -248,12 +250,12 @@ def can_view_certificate(user: User | None, certificate: Certificate) -> bool:
     if may_issue_full(user, volunteer):
         return True
     organization_id = certificate.content.get("scope", {}).get("organization_id")
-    return organization_id is not None and rules.can_organize(user, organization_id)
+    return organization_id is not None and permissions.can_organize(user, organization_id)
 
 
 def organizations_certifiable_by(user: User | None, volunteer: Volunteer) -> list[Organization]:
     """Organizations the user organizes at whose activities the person has approved service."""
-    organization_ids = rules.organizer_organization_ids(user)
+    organization_ids = permissions.organizer_organization_ids(user)
     if not organization_ids:
         return []
     served = (
@@ -278,7 +280,7 @@ def visible_certificates(user: User | None, volunteer: Volunteer) -> list[Certif
     everything = certificates_of(volunteer)
     if may_issue_full(user, volunteer):
         return everything
-    organization_ids = rules.organizer_organization_ids(user)
+    organization_ids = permissions.organizer_organization_ids(user)
     return [
         c
         for c in everything
@@ -288,12 +290,12 @@ def visible_certificates(user: User | None, volunteer: Volunteer) -> list[Certif
 
 def people_in_scope_clause(user: User | None) -> ColumnElement[bool]:
     """A WHERE clause on Volunteer: people the user may issue certificates for."""
-    if rules.is_admin(user):
+    if permissions.is_admin(user):
         return true()
     clauses = []
-    if rules.coordinated_units(user):
+    if permissions.coordinated_units(user):
         clauses.append(Volunteer.id_number.in_(roster_id_numbers(user)))
-    organization_ids = rules.organizer_organization_ids(user)
+    organization_ids = permissions.organizer_organization_ids(user)
     if organization_ids:
         clauses.append(
             Volunteer.id.in_(

@@ -22,7 +22,7 @@ from volunteer.models import (
     Volunteer,
 )
 from volunteer.models.base import LOCAL_ZONE
-from volunteer.services import access as rules
+from volunteer.services import permissions
 from volunteer.services.audit import record_audit
 from volunteer.services.certificates import ID_TYPE_NAMES_ZH
 from volunteer.services.errors import PermissionDenied, ServiceError
@@ -34,8 +34,10 @@ STREAM_CHUNK = 1000
 def exportable_organizations(user: User | None) -> list[Organization]:
     """Organizations whose records the user may export (admins: all)."""
     query = select(Organization).order_by(Organization.name)
-    if not rules.is_admin(user):
-        query = query.where(Organization.id.in_(rules.organizer_organization_ids(user) or {-1}))
+    if not permissions.is_admin(user):
+        query = query.where(
+            Organization.id.in_(permissions.organizer_organization_ids(user) or {-1})
+        )
     return list(db.session.scalars(query))
 
 
@@ -56,14 +58,14 @@ def start_export(
 
     `organization` None means every organization the actor may export (all, for admins).
     """
-    if organization is not None and not rules.can_organize(actor, organization):
+    if organization is not None and not permissions.can_organize(actor, organization):
         raise PermissionDenied(_l("You may only export your own organization's records."))
     if organization is not None:
         organization_ids: list[int] | None = [organization.id]
-    elif rules.is_admin(actor):
+    elif permissions.is_admin(actor):
         organization_ids = None
     else:
-        organization_ids = sorted(rules.organizer_organization_ids(actor))
+        organization_ids = sorted(permissions.organizer_organization_ids(actor))
         if not organization_ids:
             raise PermissionDenied(_l("Only organizers and administrators may export records."))
     count = db.session.scalar(

@@ -8,7 +8,7 @@ from volunteer.access import ANY_COORDINATOR, access, coordinator_of
 from volunteer.extensions import db
 from volunteer.labels import UNIT_KIND_LABELS
 from volunteer.models import Organization, Unit, Volunteer
-from volunteer.services import access as rules
+from volunteer.services import permissions
 
 bp = Blueprint("units", __name__, url_prefix="/units")
 
@@ -18,7 +18,7 @@ bp = Blueprint("units", __name__, url_prefix="/units")
 def index():
     """The units the signed-in coordinator may see, as a tree."""
     visible = db.session.scalars(
-        select(Unit).where(rules.visible_units_clause(current_user)).order_by(Unit.path)
+        select(Unit).where(permissions.visible_units_clause(current_user)).order_by(Unit.path)
     ).all()
     return render_template("units/index.html", units=visible, kind_labels=UNIT_KIND_LABELS)
 
