@@ -2,7 +2,7 @@
 
 from datetime import datetime, time, timedelta
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms import SelectChoice
 
@@ -15,6 +15,7 @@ from volunteer.access import (
     acting_user,
     organizer_of,
 )
+from volunteer.actions import service_action
 from volunteer.activities.forms import (
     CATEGORY_LABELS,
     ActivityForm,
@@ -33,7 +34,6 @@ from volunteer.models import (
     utcnow,
 )
 from volunteer.services import activities, permissions
-from volunteer.services.errors import ServiceError
 from volunteer.services.periods import aware_to_beijing_naive, beijing_to_aware
 
 bp = Blueprint("activities", __name__, url_prefix="/activities")
@@ -112,14 +112,8 @@ def show(activity_id: int):
 
 
 def _act(activity: Activity, action, success: str):
-    try:
+    with service_action(success=success):
         action()
-    except ServiceError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-    else:
-        db.session.commit()
-        flash(success, "success")
     target = request.form.get("next")
     return redirect(
         target if is_safe_next(target) else url_for("activities.show", activity_id=activity.id)
@@ -199,14 +193,9 @@ def _edit(activity: Activity | None):
         form.starts_at.data = aware_to_beijing_naive(activity.starts_at)
         form.ends_at.data = aware_to_beijing_naive(activity.ends_at)
     if form.validate_on_submit():
-        try:
+        with service_action(form, _("The activity has been saved."), "title") as outcome:
             saved = activities.save_activity(activity, _form_data(form), acting_user())
-        except ServiceError as error:
-            db.session.rollback()
-            getattr(form, error.field or "title").errors.append(error.message)
-        else:
-            db.session.commit()
-            flash(_("The activity has been saved."), "success")
+        if outcome.ok:
             return redirect(url_for("activities.show", activity_id=saved.id))
     return render_template("activities/edit.html", form=form, activity=activity)
 
