@@ -12,11 +12,24 @@ taken in Asia/Shanghai, because that is the day the volunteer lives in.
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, and_, func, select
 
 from volunteer.extensions import db
 from volunteer.models import Activity, RecordStatus, ServiceRecord
 from volunteer.models.base import LOCAL_ZONE
+
+
+def approved(start: datetime | None = None, end: datetime | None = None) -> ColumnElement[bool]:
+    """The condition for approved records checked in inside [start, end) (an open end is None).
+
+    The one definition of "approved time in a period" that every report uses.
+    """
+    conditions = [ServiceRecord.status == RecordStatus.APPROVED]
+    if start is not None:
+        conditions.append(ServiceRecord.check_in_at >= start)
+    if end is not None:
+        conditions.append(ServiceRecord.check_in_at < end)
+    return and_(*conditions)
 
 
 def overlap_minutes(
@@ -48,10 +61,7 @@ def minutes_used_on_day(volunteer_id: int, moment: datetime, exclude_id: int | N
     """Approved minutes already credited to the volunteer on the local day of `moment`."""
     start, end = local_day_bounds(moment)
     query = select(func.coalesce(func.sum(ServiceRecord.credited_minutes), 0)).where(
-        ServiceRecord.volunteer_id == volunteer_id,
-        ServiceRecord.status == RecordStatus.APPROVED,
-        ServiceRecord.check_in_at >= start,
-        ServiceRecord.check_in_at < end,
+        ServiceRecord.volunteer_id == volunteer_id, approved(start, end)
     )
     if exclude_id is not None:
         query = query.where(ServiceRecord.id != exclude_id)
