@@ -4,8 +4,14 @@ from flask import Flask
 
 
 def register_commands(app: Flask) -> None:
-    """Attach every command group to the app's CLI."""
+    """Attach every command and command group to the app's CLI."""
     from volunteer.cli import accounts, certificates, compliance, demo, records
 
-    for module in (accounts, demo, records, compliance, certificates):
-        module.register(app)
+    for command in (
+        accounts.create_admin,
+        demo.demo,
+        records.group,
+        compliance.group,
+        certificates.group,
+    ):
+        app.cli.add_command(command)

@@ -1,7 +1,7 @@
 """`flask create-admin`: the first administrator."""
 
 import click
-from flask import Flask
+from flask.cli import with_appcontext
 
 from volunteer.extensions import db
 from volunteer.models import Role
@@ -9,22 +9,20 @@ from volunteer.services import accounts, grants
 from volunteer.services.errors import ServiceError
 
 
-def register(app: Flask) -> None:
-    """Add the account commands."""
-
-    @app.cli.command("create-admin")
-    @click.option("--phone", prompt=True, help="Mobile number used to sign in.")
-    @click.option("--name", prompt=True, help="The administrator's real name.")
-    @click.password_option(help="Password (asked twice when not given).")
-    def create_admin(phone: str, name: str, password: str) -> None:
-        """Create an administrator account (or make an existing account admin)."""
-        user = accounts.find_user_by_login(phone)
-        try:
-            if user is None:
-                user = accounts.create_staff_account(name, phone, password)
-            grants.grant_role(user, Role.ADMIN, actor=None)
-        except ServiceError as error:
-            db.session.rollback()
-            raise click.ClickException(error.message) from error
-        db.session.commit()
-        click.echo(f"Administrator {user.name} ({user.phone}) is ready.")
+@click.command("create-admin")
+@with_appcontext
+@click.option("--phone", prompt=True, help="Mobile number used to sign in.")
+@click.option("--name", prompt=True, help="The administrator's real name.")
+@click.password_option(help="Password (asked twice when not given).")
+def create_admin(phone: str, name: str, password: str) -> None:
+    """Create an administrator account (or make an existing account admin)."""
+    user = accounts.find_user_by_login(phone)
+    try:
+        if user is None:
+            user = accounts.create_staff_account(name, phone, password)
+        grants.grant_role(user, Role.ADMIN, actor=None)
+    except ServiceError as error:
+        db.session.rollback()
+        raise click.ClickException(error.message) from error
+    db.session.commit()
+    click.echo(f"Administrator {user.name} ({user.phone}) is ready.")

@@ -3,7 +3,7 @@
 from pathlib import Path
 
 import click
-from flask import Flask
+from flask.cli import AppGroup
 from sqlalchemy import select
 
 from volunteer.extensions import db
@@ -26,73 +26,71 @@ def find_volunteer(phone_or_id: str) -> Volunteer | None:
     )
 
 
-def register(app: Flask) -> None:
-    """Add the certificate commands."""
+group = AppGroup("certificate", help="Service-hour certificates.")
 
-    @app.cli.group("certificate")
-    def certificate() -> None:
-        """Service-hour certificates."""
 
-    @certificate.command("issue")
-    @click.option("--volunteer", "who", required=True, help="Mobile number or ID number.")
-    @click.option("--year", type=int, help="A calendar year (default: this year so far).")
-    @click.option("--all-time", is_flag=True, help="All records instead of one year.")
-    @click.option("--output", type=click.Path(dir_okay=False, writable=True), required=True)
-    def issue(who: str, year: int | None, all_time: bool, output: str) -> None:
-        """Issue a certificate for one volunteer and write the PDF."""
-        volunteer = find_volunteer(who)
-        if volunteer is None:
-            raise click.ClickException(f"No volunteer with phone or ID number {who}.")
-        try:
-            if all_time:
-                period = periods.all_time()
-            elif year:
-                period = periods.whole_year(year)
-            else:
-                period = periods.this_year()
-            issued = certificates.issue_certificate(volunteer, period, actor=None)
-        except ServiceError as error:
-            db.session.rollback()
-            raise click.ClickException(error.message) from error
-        db.session.commit()
-        Path(output).write_bytes(certificate_pdf(issued, public_base_url()))
-        click.echo(
-            f"Certificate {issued.serial}: {volunteer.user.name}, "
-            f"{issued.total_minutes / 60:.1f} h, written to {output}"
+@group.command("issue")
+@click.option("--volunteer", "who", required=True, help="Mobile number or ID number.")
+@click.option("--year", type=int, help="A calendar year (default: this year so far).")
+@click.option("--all-time", is_flag=True, help="All records instead of one year.")
+@click.option("--output", type=click.Path(dir_okay=False, writable=True), required=True)
+def issue(who: str, year: int | None, all_time: bool, output: str) -> None:
+    """Issue a certificate for one volunteer and write the PDF."""
+    volunteer = find_volunteer(who)
+    if volunteer is None:
+        raise click.ClickException(f"No volunteer with phone or ID number {who}.")
+    try:
+        if all_time:
+            period = periods.all_time()
+        elif year:
+            period = periods.whole_year(year)
+        else:
+            period = periods.this_year()
+        issued = certificates.issue_certificate(volunteer, period, actor=None)
+    except ServiceError as error:
+        db.session.rollback()
+        raise click.ClickException(error.message) from error
+    db.session.commit()
+    Path(output).write_bytes(certificate_pdf(issued, public_base_url()))
+    click.echo(
+        f"Certificate {issued.serial}: {volunteer.user.name}, "
+        f"{issued.total_minutes / 60:.1f} h, written to {output}"
+    )
+
+
+@group.command("batch")
+@click.option("--unit", "code", required=True, help="Unit code.")
+@click.option("--no-subunits", is_flag=True, help="Only the unit's own roster.")
+@click.option("--year", type=int, help="A calendar year (default: this year so far).")
+@click.option("--output", type=click.Path(dir_okay=False, writable=True), required=True)
+def batch(code: str, no_subunits: bool, year: int | None, output: str) -> None:
+    """Print one PDF with a certificate for everyone on a unit's roster with approved hours."""
+    unit = units.get_unit_by_code(code)
+    if unit is None:
+        raise click.ClickException(f"No unit with code {code}.")
+    try:
+        period = periods.whole_year(year) if year else periods.this_year()
+    except ServiceError as error:
+        raise click.ClickException(error.message) from error
+    params = batches.unit_batch_params(unit, not no_subunits, period)
+    unit_name = unit.name  # the batch forgets loaded objects as it goes
+
+    def progress(done: int, total: int) -> None:
+        click.echo(f"\r{done}/{total}", nl=False, err=True)
+
+    try:
+        count = batches.produce_batch(
+            params, None, Path(output).resolve(), public_base_url(), progress
         )
+    except ServiceError as error:
+        db.session.rollback()
+        raise click.ClickException(error.message) from error
+    click.echo("", err=True)
+    click.echo(f"{count} certificates for {unit_name} written to {output}")
 
-    @certificate.command("batch")
-    @click.option("--unit", "code", required=True, help="Unit code.")
-    @click.option("--no-subunits", is_flag=True, help="Only the unit's own roster.")
-    @click.option("--year", type=int, help="A calendar year (default: this year so far).")
-    @click.option("--output", type=click.Path(dir_okay=False, writable=True), required=True)
-    def batch(code: str, no_subunits: bool, year: int | None, output: str) -> None:
-        """Print one PDF with a certificate for everyone on a unit's roster with approved hours."""
-        unit = units.get_unit_by_code(code)
-        if unit is None:
-            raise click.ClickException(f"No unit with code {code}.")
-        try:
-            period = periods.whole_year(year) if year else periods.this_year()
-        except ServiceError as error:
-            raise click.ClickException(error.message) from error
-        params = batches.unit_batch_params(unit, not no_subunits, period)
-        unit_name = unit.name  # the batch forgets loaded objects as it goes
 
-        def progress(done: int, total: int) -> None:
-            click.echo(f"\r{done}/{total}", nl=False, err=True)
-
-        try:
-            count = batches.produce_batch(
-                params, None, Path(output).resolve(), public_base_url(), progress
-            )
-        except ServiceError as error:
-            db.session.rollback()
-            raise click.ClickException(error.message) from error
-        click.echo("", err=True)
-        click.echo(f"{count} certificates for {unit_name} written to {output}")
-
-    @certificate.command("run-jobs")
-    def run_jobs() -> None:
-        """Run batch jobs still queued, and those a restart of the web server abandoned."""
-        count = batches.run_queued_jobs()
-        click.echo(f"{count} queued batch jobs run.")
+@group.command("run-jobs")
+def run_jobs() -> None:
+    """Run batch jobs still queued, and those a restart of the web server abandoned."""
+    count = batches.run_queued_jobs()
+    click.echo(f"{count} queued batch jobs run.")

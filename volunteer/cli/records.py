@@ -1,7 +1,6 @@
 """`flask records close-stale`: the cron-able sweep of forgotten check-outs."""
 
 import click
-from flask import Flask
 from flask.cli import AppGroup
 
 from volunteer.extensions import db
@@ -17,7 +16,3 @@ def close_stale() -> None:
     closed = records.close_stale(utcnow())
     db.session.commit()
     click.echo(f"closed {closed} record(s) as missing check-out")
-
-
-def register(app: Flask) -> None:
-    app.cli.add_command(group)
