@@ -38,6 +38,7 @@ from stdnum.cn import ric
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from volunteer.models import Base
+from volunteer.services import identity
 from volunteer.services.demo import wushen_region_code
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋"
@@ -165,8 +166,8 @@ class _Plan:
     @staticmethod
     def id_number(person: int) -> str:
         birth = date(1966, 1, 1) + timedelta(days=(person // 500) * 20)
-        body = f"{wushen_region_code(birth)}{birth:%Y%m%d}{person % 500 * 2 + person % 2:03d}"
-        return body + ric.calc_check_digit(body + "0")  # it ignores the last character
+        sequence = person % 500 * 2 + person % 2
+        return identity.make_resident_id(wushen_region_code(birth), birth, sequence)
 
     def name(self, person: int) -> str:
         return (

@@ -4,8 +4,6 @@ import itertools
 import secrets
 from datetime import UTC, date, datetime, timedelta
 
-from stdnum.cn import ric
-
 from volunteer.extensions import db
 from volunteer.models import (
     Activity,
@@ -23,7 +21,7 @@ from volunteer.models import (
     User,
     Volunteer,
 )
-from volunteer.services import accounts, grants, units
+from volunteer.services import accounts, grants, identity, units
 from volunteer.services.demo import wushen_region_code
 
 PASSWORD = "correct-horse-9"
@@ -35,8 +33,7 @@ def resident_id(birth: date = date(1990, 1, 1), male: bool = True) -> str:
     serial = next(_sequence)
     order = (serial % 50) * 2 + (1 if male else 0)
     birth = birth + timedelta(days=serial // 50)
-    body = f"{wushen_region_code(birth)}{birth:%Y%m%d}{serial % 10}{order:02d}"
-    return body + ric.calc_check_digit(body + "0")  # the function ignores the last character
+    return identity.make_resident_id(wushen_region_code(birth), birth, serial % 10 * 100 + order)
 
 
 def phone() -> str:

@@ -13,7 +13,6 @@ from datetime import UTC, date, datetime, timedelta
 from importlib import resources
 
 from sqlalchemy import select
-from stdnum.cn import ric
 
 from volunteer.extensions import db
 from volunteer.models import (
@@ -34,7 +33,7 @@ from volunteer.models import (
     User,
     Volunteer,
 )
-from volunteer.services import accounts, grants, records, units
+from volunteer.services import accounts, grants, identity, records, units
 
 DEMO_PASSWORD = "demo12345"
 SURNAMES = (
@@ -147,9 +146,9 @@ def wushen_region_code(birth: date) -> str:
 
 
 def _resident_id(rng: random.Random, birth: date, male: bool) -> str:
-    sequence = rng.randrange(0, 50) * 2 + (1 if male else 0)
-    body = f"{wushen_region_code(birth)}{birth:%Y%m%d}{rng.randrange(0, 10)}{sequence:02d}"
-    return body + ric.calc_check_digit(body + "0")  # the function ignores the last character
+    order = rng.randrange(0, 50) * 2 + (1 if male else 0)
+    sequence = rng.randrange(0, 10) * 100 + order  # drawn after `order`: same data as before
+    return identity.make_resident_id(wushen_region_code(birth), birth, sequence)
 
 
 def _person_name(rng: random.Random) -> str:
@@ -166,7 +165,7 @@ def _new_volunteer(
     password_hash: str,
     registered_at: datetime,
 ) -> Volunteer:
-    facts = accounts.identity.resident_id_facts(id_number)
+    facts = identity.resident_id_facts(id_number)
     user = User(phone=phone, name=name, password_hash=password_hash)
     volunteer = Volunteer(
         user=user,

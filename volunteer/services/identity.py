@@ -110,6 +110,12 @@ def id_number_error(id_type: IdType, id_number: str) -> str | None:
     return None
 
 
+def make_resident_id(region: str, birth_date: date, sequence: int) -> str:
+    """A resident ID number (GB 11643) with its check digit; an odd `sequence` (0-999) is male."""
+    body = f"{region}{birth_date:%Y%m%d}{sequence:03d}"
+    return body + ric.calc_check_digit(body + "0")  # the function ignores the last character
+
+
 def resident_id_facts(id_number: str) -> ResidentIdFacts:
     """Birth date and gender from a valid resident ID (17th digit odd means male)."""
     gender = Gender.MALE if int(id_number[16]) % 2 == 1 else Gender.FEMALE
