@@ -1,20 +1,58 @@
-"""The roster template (.xlsx) coordinators fill in."""
+"""The roster spreadsheet: its columns (what uploads are read by) and the .xlsx template.
+
+The column spec lives here, with the template coordinators fill in, so that the
+template and the reader of uploads cannot drift apart; the roster service reads
+uploads by these names.
+"""
 
 import io
 
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
 
-from volunteer.services.rosters import (
-    COL_ID_NUMBER,
-    COL_ID_TYPE,
-    COL_PHONE,
-    COL_POLITICAL,
-    COL_UNIT,
-    ID_TYPE_CHINESE_NAMES,
-    POLITICAL_CHINESE_NAMES,
-    TEMPLATE_COLUMNS,
+# The template's columns; uploads may use the listed other spellings.
+COL_UNIT = "单位代码"
+COL_NAME = "姓名"
+COL_ID_TYPE = "证件类型"
+COL_ID_NUMBER = "证件号码"
+COL_PHONE = "手机号"
+COL_POLITICAL = "政治面貌"
+COL_POSITION = "职务"
+TEMPLATE_COLUMNS = (COL_NAME, COL_ID_TYPE, COL_ID_NUMBER, COL_PHONE, COL_POLITICAL, COL_POSITION)
+REQUIRED_COLUMNS = (COL_NAME, COL_ID_TYPE, COL_ID_NUMBER, COL_PHONE, COL_POLITICAL)
+HEADER_ALIASES = {
+    COL_UNIT: ("单位代码", "单位编码", "unit_code"),
+    COL_NAME: ("姓名", "名字", "name"),
+    COL_ID_TYPE: ("证件类型", "id_type"),
+    COL_ID_NUMBER: ("证件号码", "身份证号", "身份证号码", "公民身份号码", "id_number"),
+    COL_PHONE: ("手机号", "手机号码", "手机", "联系电话", "phone"),
+    COL_POLITICAL: ("政治面貌", "political_status"),
+    COL_POSITION: ("职务", "职务职级", "岗位", "position"),
+}
+# The choices offered in the template's drop-down lists.
+ID_TYPE_CHINESE_NAMES = (
+    "居民身份证",
+    "护照",
+    "港澳居民来往内地通行证",
+    "台湾居民来往大陆通行证",
+    "外国人永久居留身份证",
+)
+POLITICAL_CHINESE_NAMES = (
+    "中共党员",
+    "中共预备党员",
+    "共青团员",
+    "民革会员",
+    "民盟盟员",
+    "民建会员",
+    "民进会员",
+    "农工党党员",
+    "致公党党员",
+    "九三学社社员",
+    "台盟盟员",
+    "无党派人士",
+    "群众",
 )
 
 NOTES = (
@@ -26,6 +64,9 @@ NOTES = (
     "5. 再次上传即替换本单位名册：名册中不再出现的人员标记为“已离开”，历史保留。",
     "6. 可另存为 CSV（UTF-8 或 GBK 编码）后上传。",
 )
+COLUMN_WIDTHS = {COL_UNIT: 14, COL_ID_NUMBER: 24, COL_PHONE: 15, COL_ID_TYPE: 24, COL_POLITICAL: 16}
+TEXT_COLUMNS = (COL_ID_NUMBER, COL_PHONE, COL_UNIT)
+TEMPLATE_ROWS = 5000
 
 
 def roster_template_xlsx(multi_unit: bool = False, unit_code: str | None = None) -> bytes:
@@ -34,20 +75,35 @@ def roster_template_xlsx(multi_unit: bool = False, unit_code: str | None = None)
     sheet = workbook.active
     sheet.title = "名册"
     columns = ((COL_UNIT,) if multi_unit else ()) + TEMPLATE_COLUMNS
-    required = set(columns) - {"职务"}
+    _write_header(sheet, columns)
+    _add_drop_down_lists(workbook, sheet, columns)
+    if unit_code and multi_unit:
+        sheet.cell(row=2, column=1, value=unit_code)
+    _add_notes(workbook)
+    sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _write_header(sheet: Worksheet, columns: tuple[str, ...]) -> None:
+    """The bold header (required columns starred), widths, and text format where it matters."""
+    required = set(columns) - {COL_POSITION}
     sheet.append([f"{name}*" if name in required else name for name in columns])
     bold = Font(bold=True)
     fill = PatternFill("solid", fgColor="FDE2E1")
-    widths = {COL_UNIT: 14, COL_ID_NUMBER: 24, COL_PHONE: 15, COL_ID_TYPE: 24, COL_POLITICAL: 16}
     for index, name in enumerate(columns, start=1):
         cell = sheet.cell(row=1, column=index)
         cell.font, cell.fill = bold, fill
-        letter = cell.column_letter
-        sheet.column_dimensions[letter].width = widths.get(name, 12)
-        if name in (COL_ID_NUMBER, COL_PHONE, COL_UNIT):
+        sheet.column_dimensions[cell.column_letter].width = COLUMN_WIDTHS.get(name, 12)
+        if name in TEXT_COLUMNS:
             # Text format keeps 18-digit ID numbers from turning into 1.5E+17.
-            for row in range(2, 5002):
+            for row in range(2, TEMPLATE_ROWS + 2):
                 sheet.cell(row=row, column=index).number_format = "@"
+
+
+def _add_drop_down_lists(workbook: Workbook, sheet: Worksheet, columns: tuple[str, ...]) -> None:
+    """Document types and political statuses chosen from lists kept on an 选项 sheet."""
     lists = workbook.create_sheet("选项")
     for row, name in enumerate(ID_TYPE_CHINESE_NAMES, start=1):
         lists.cell(row=row, column=1, value=name)
@@ -59,16 +115,14 @@ def roster_template_xlsx(multi_unit: bool = False, unit_code: str | None = None)
     ):
         letter = sheet.cell(row=1, column=columns.index(name) + 1).column_letter
         validation = DataValidation(type="list", formula1=source, allow_blank=True)
-        validation.add(f"{letter}2:{letter}5001")
+        validation.add(f"{letter}2:{letter}{TEMPLATE_ROWS + 1}")
         sheet.add_data_validation(validation)
-    if unit_code and multi_unit:
-        sheet.cell(row=2, column=1, value=unit_code)
+
+
+def _add_notes(workbook: Workbook) -> None:
+    """The 说明 sheet: how to fill in the template."""
     notes = workbook.create_sheet("说明")
     for line in NOTES:
         notes.append([line])
     notes.column_dimensions["A"].width = 90
-    notes["A1"].font = bold
-    sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    notes["A1"].font = Font(bold=True)

@@ -1,0 +1,39 @@
+"""Roster uploads: read a spreadsheet, check it whole, preview the change, replace the roster.
+
+The flow is read (`reading`) -> check every row; any error means nothing is
+imported (`checking`) -> preview added / unchanged / changed / leaving per unit
+(`applying.plan_roster`) -> the checked rows wait for the confirm step
+(`pending`) -> confirm replaces the rosters (`applying.apply_roster`).
+`listing` holds what the roster page shows. The column spec lives with the
+template, in `volunteer.documents.rosters`.
+"""
+
+from volunteer.services.rosters.applying import UnitPlan, apply_roster, plan_roster, units_in
+from volunteer.services.rosters.checking import CheckedRoster, RosterRow, RowError, check_roster
+from volunteer.services.rosters.listing import recent_uploads, roster_entries
+from volunteer.services.rosters.pending import (
+    PENDING_MAX_AGE_SECONDS,
+    discard_pending,
+    load_pending,
+    save_pending,
+)
+from volunteer.services.rosters.reading import RosterFileError, read_table
+
+__all__ = [
+    "PENDING_MAX_AGE_SECONDS",
+    "CheckedRoster",
+    "RosterFileError",
+    "RosterRow",
+    "RowError",
+    "UnitPlan",
+    "apply_roster",
+    "check_roster",
+    "discard_pending",
+    "load_pending",
+    "plan_roster",
+    "read_table",
+    "recent_uploads",
+    "roster_entries",
+    "save_pending",
+    "units_in",
+]

@@ -1,0 +1,27 @@
+"""What the roster page lists: a unit's roster and the imports that touched it."""
+
+from sqlalchemy import select
+
+from volunteer.extensions import db
+from volunteer.models import RosterEntry, RosterUpload, Unit
+
+
+def roster_entries(unit: Unit, include_inactive: bool = False) -> list[RosterEntry]:
+    """A unit's roster, active people first."""
+    query = select(RosterEntry).where(RosterEntry.unit_id == unit.id)
+    if not include_inactive:
+        query = query.where(RosterEntry.active.is_(True))
+    return list(db.session.scalars(query.order_by(RosterEntry.active.desc(), RosterEntry.name)))
+
+
+def recent_uploads(unit_ids: list[int], limit: int = 10) -> list[RosterUpload]:
+    """The latest imports touching these units (multi-unit workbooks included)."""
+    unit_entries = select(RosterEntry.upload_id).where(RosterEntry.unit_id.in_(unit_ids))
+    return list(
+        db.session.scalars(
+            select(RosterUpload)
+            .where(RosterUpload.unit_id.in_(unit_ids) | RosterUpload.id.in_(unit_entries))
+            .order_by(RosterUpload.created_at.desc())
+            .limit(limit)
+        )
+    )
