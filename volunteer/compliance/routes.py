@@ -7,43 +7,28 @@ from urllib.parse import quote
 from flask import (
     Blueprint,
     Response,
-    abort,
-    current_app,
     flash,
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
 from flask_login import current_user
-from sqlalchemy import select
-from werkzeug.exceptions import RequestEntityTooLarge
 
 from volunteer.access import ADMIN, ANY_COORDINATOR, access, acting_user, coordinator_of
 from volunteer.compliance import charts
-from volunteer.compliance.forms import ComplianceSettingsForm, RosterConfirmForm, RosterUploadForm
+from volunteer.compliance.forms import ComplianceSettingsForm
 from volunteer.documents import compliance as compliance_docs
-from volunteer.documents.rosters import roster_template_xlsx
 from volunteer.extensions import db
 from volunteer.i18n import gettext as _
-from volunteer.i18n import lazy_gettext as _l
 from volunteer.labels import UNIT_KIND_LABELS
 from volunteer.models import Unit
-from volunteer.services import compliance, identity, periods, permissions, rosters
+from volunteer.services import compliance, periods, permissions
 from volunteer.services.audit import record_audit
 from volunteer.services.errors import ServiceError
 
 bp = Blueprint("compliance", __name__, url_prefix="/compliance")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-PENDING_KEY = "roster_pending"
-CHANGED_FIELD_LABELS = {
-    "name": _l("Full name"),
-    "id_type": _l("Document type"),
-    "phone": _l("Mobile"),
-    "political_status": _l("Political status"),
-    "position": _l("Position"),
-}
 
 
 def _roots() -> list[Unit]:
@@ -218,141 +203,6 @@ def missing_xlsx(unit: Unit):
     )
 
 
-# ---- rosters ----------------------------------------------------------------------------
-
-
-@bp.route("/units/<int:unit_id>/roster/template.xlsx")
-@access(coordinator_of(Unit, "unit_id", "unit"))
-def roster_template(unit: Unit):
-    """The empty roster template for this unit."""
-    return _download(roster_template_xlsx(), f"名册模板-{unit.name}.xlsx", XLSX)
-
-
-@bp.route("/rosters/template.xlsx")
-@access(ANY_COORDINATOR)
-def batch_template():
-    """The template with a unit-code column, for many units in one workbook."""
-    return _download(roster_template_xlsx(multi_unit=True), "名册模板-多单位.xlsx", XLSX)
-
-
-@bp.route("/units/<int:unit_id>/roster", methods=["GET", "POST"])
-@access(coordinator_of(Unit, "unit_id", "unit"))
-def roster(unit: Unit):
-    """The unit's roster (masked) and the upload form; a valid upload shows the preview."""
-    return _upload_page(unit)
-
-
-@bp.route("/rosters/batch", methods=["GET", "POST"])
-@access(ANY_COORDINATOR)
-def batch():
-    """Upload one workbook with a 单位代码 column for many units at once."""
-    return _upload_page(None)
-
-
-def _upload_page(unit: Unit | None):
-    try:
-        form = RosterUploadForm()
-        submitted = form.validate_on_submit()
-    except RequestEntityTooLarge:
-        form, submitted = RosterUploadForm(formdata=None), False
-        form.file.errors = [_too_large()]
-    if submitted:
-        upload = form.file.data
-        try:
-            data = upload.read(int(_limit()) + 1)
-        finally:
-            upload.close()
-        try:
-            checked = rosters.check_roster(
-                data,
-                upload.filename or "",
-                unit=unit,
-                may_upload_for=lambda target: permissions.can_coordinate(current_user, target),
-            )
-        except ServiceError as error:
-            form.file.errors = [error.message]
-        else:
-            if not checked.ok:
-                return _render_upload(unit, form, checked=checked), 422
-            token, digest = rosters.save_pending(checked, acting_user())
-            # Only the latest few previews stay confirmable; the cookie stays small.
-            pending = dict(list(session.get(PENDING_KEY, {}).items())[-4:])
-            pending[token] = digest
-            session[PENDING_KEY] = pending
-            return _render_upload(
-                unit,
-                form,
-                checked=checked,
-                plans=rosters.plan_roster(checked),
-                confirm=RosterConfirmForm(token=token),
-            )
-    return _render_upload(unit, form)
-
-
-def _limit() -> int:
-    return current_app.config["ROSTER_MAX_UPLOAD_BYTES"]
-
-
-def _too_large() -> str:
-    return _(
-        "The file is larger than %(limit)s MB. Split the roster or remove other sheets.",
-        limit=f"{_limit() / (1024 * 1024):g}",
-    )
-
-
-def _render_upload(unit, form, checked=None, plans=None, confirm=None):
-    entries = rosters.roster_entries(unit, include_inactive=True) if unit is not None else []
-    uploads = rosters.recent_uploads([unit.id]) if unit is not None else []
-    return render_template(
-        "compliance/roster.html",
-        unit=unit,
-        form=form,
-        checked=checked,
-        plans=plans,
-        confirm=confirm,
-        entries=entries,
-        uploads=uploads,
-        political_labels=identity.POLITICAL_STATUS_LABELS,
-        field_labels=CHANGED_FIELD_LABELS,
-    )
-
-
-@bp.route("/rosters/confirm", methods=["POST"])
-@access(ANY_COORDINATOR)
-def confirm():
-    """Import the previewed rows: replace the rosters of the units in the file."""
-    form = RosterConfirmForm()
-    pending = session.get(PENDING_KEY, {})
-    token = form.token.data if form.validate_on_submit() else ""
-    try:
-        checked = rosters.load_pending(token, pending.get(token), acting_user())
-        units = db.session.scalars(select(Unit).where(Unit.id.in_(checked.unit_ids))).all()
-        if not units or not all(permissions.can_coordinate(current_user, u) for u in units):
-            abort(403)
-        upload = rosters.apply_roster(checked, acting_user())
-    except ServiceError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-        return redirect(url_for("compliance.index"))
-    db.session.commit()
-    rosters.discard_pending(token)
-    pending.pop(token, None)
-    session[PENDING_KEY] = pending
-    flash(
-        _(
-            "Roster imported: %(added)s added, %(changed)s changed, %(unchanged)s unchanged,"
-            " %(left)s marked as left.",
-            added=upload.added,
-            changed=upload.changed,
-            unchanged=upload.unchanged,
-            left=upload.deactivated,
-        ),
-        "success",
-    )
-    target = units[0] if len(units) == 1 else compliance.visible_roots(units)[0]
-    return redirect(url_for("compliance.report", unit_id=target.id))
-
-
 # ---- targets ----------------------------------------------------------------------------
 
 
@@ -393,3 +243,7 @@ def settings():
     return render_template(
         "compliance/settings.html", form=form, years=compliance.saved_years(), current=current
     )
+
+
+# The roster views live in their own module on this blueprint; importing it registers them.
+from volunteer.compliance import roster_routes  # noqa: E402, F401

@@ -101,20 +101,7 @@ def _apply_plan(
 ) -> None:
     """Carry out one unit's plan (its entries by ID number) and count it on the upload."""
     for row in plan.added:
-        entry = existing.get(row.id_number)
-        if entry is None:
-            db.session.add(
-                RosterEntry(
-                    unit_id=row.unit_id,
-                    id_number=row.id_number,
-                    upload_id=upload.id,
-                    active=True,
-                    **row.values(),
-                )
-            )
-        else:  # someone who left and is listed again
-            _update_entry(entry, row, upload)
-            entry.active, entry.deactivated_at = True, None
+        _add_or_reactivate(row, existing.get(row.id_number), upload)
     for row, entry, _differences in plan.changed:
         _update_entry(entry, row, upload)
     for entry in plan.leaving:
@@ -123,6 +110,23 @@ def _apply_plan(
     upload.changed += len(plan.changed)
     upload.unchanged += len(plan.unchanged)
     upload.deactivated += len(plan.leaving)
+
+
+def _add_or_reactivate(row: RosterRow, entry: RosterEntry | None, upload: RosterUpload) -> None:
+    """A new entry for someone never listed; someone who left and is listed again returns."""
+    if entry is None:
+        db.session.add(
+            RosterEntry(
+                unit_id=row.unit_id,
+                id_number=row.id_number,
+                upload_id=upload.id,
+                active=True,
+                **row.values(),
+            )
+        )
+        return
+    _update_entry(entry, row, upload)
+    entry.active, entry.deactivated_at = True, None
 
 
 def _update_entry(entry: RosterEntry, row: RosterRow, upload: RosterUpload) -> None:
