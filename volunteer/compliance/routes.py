@@ -23,6 +23,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from volunteer.access import ADMIN, ANY_COORDINATOR, access, acting_user, coordinator_of
 from volunteer.compliance import charts
 from volunteer.compliance.forms import ComplianceSettingsForm, RosterConfirmForm, RosterUploadForm
+from volunteer.compliance.table import KIND_GROUP_LABELS, TableFilters, parents_with_children
 from volunteer.documents import compliance as compliance_docs
 from volunteer.documents.rosters import roster_template_xlsx
 from volunteer.extensions import db
@@ -47,10 +48,7 @@ CHANGED_FIELD_LABELS = {
 
 
 def _roots() -> list[Unit]:
-    if permissions.is_admin(current_user):
-        root = compliance.root_unit()
-        return [root] if root else []
-    return compliance.visible_roots(permissions.coordinated_units(current_user))
+    return compliance.roots_of(acting_user())
 
 
 def _period() -> periods.Period:
@@ -98,13 +96,8 @@ def report(unit: Unit):
     """The compliance table of a unit and everything below it, with charts."""
     period = _period()
     full = compliance.compliance_report(unit, period)
-    kind = request.args.get("kind") if request.args.get("kind") in compliance.KIND_GROUPS else ""
-    status = (
-        request.args.get("status") if request.args.get("status") in set(compliance.Status) else ""
-    )
-    sort = request.args.get("sort", "tree")
-    descending = request.args.get("desc") == "1"
-    rows = compliance.filter_and_sort(full.rows, kind, status, sort, descending)
+    filters = TableFilters.from_args(request.args)
+    rows = filters.apply(full.rows)
     return render_template(
         "compliance/report.html",
         unit=unit,
@@ -112,14 +105,14 @@ def report(unit: Unit):
         rows=rows,
         period=period,
         period_args=_period_args(period),
-        filters={"kind": kind, "status": status, "sort": sort, "desc": "1" if descending else ""},
+        filters=filters.as_args(),
         roots=_roots(),
         kind_labels=UNIT_KIND_LABELS,
-        group_labels=compliance.KIND_GROUP_LABELS,
+        group_labels=KIND_GROUP_LABELS,
         status_labels=compliance.STATUS_LABELS,
         rate_chart=charts.units_by_rate_svg(rows, full.targets),
         ancestors=_breadcrumb(unit),
-        has_children={row.path[: row.path.rstrip("/").rfind("/") + 1] for row in full.rows},
+        has_children=parents_with_children(full.rows),
         years=range(periods.local_today().year + 1, 2017, -1),
     )
 
@@ -140,8 +133,8 @@ _EMPTY_SVG = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"/>'
 
 
 def _breadcrumb(unit: Unit) -> list[Unit]:
-    chain, node = [], unit.parent
-    while node is not None and permissions.can_coordinate(current_user, node):
+    chain, node, user = [], unit.parent, acting_user()
+    while node is not None and permissions.can_coordinate(user, node):
         chain.insert(0, node)
         node = node.parent
     return chain
