@@ -24,7 +24,6 @@ from volunteer.access import ADMIN, ANY_COORDINATOR, access, acting_user, coordi
 from volunteer.compliance import charts
 from volunteer.compliance.forms import ComplianceSettingsForm, RosterConfirmForm, RosterUploadForm
 from volunteer.compliance.table import KIND_GROUP_LABELS, TableFilters, parents_with_children
-from volunteer.documents import compliance as compliance_docs
 from volunteer.documents.rosters import roster_template_xlsx
 from volunteer.extensions import db
 from volunteer.i18n import gettext as _
@@ -149,7 +148,7 @@ def export_csv(unit: Unit):
     record_audit(acting_user(), "compliance.export", unit, format="csv", year=period.year)
     db.session.commit()
     return _download(
-        "\ufeff" + compliance_docs.compliance_csv(full),
+        "\ufeff" + compliance.report_csv(full),
         f"compliance-{unit.code}-{period.start}-{period.end}.csv",
         "text/csv; charset=utf-8",
     )
@@ -165,7 +164,7 @@ def export_xlsx(unit: Unit):
     record_audit(acting_user(), "compliance.export", unit, format="xlsx", year=period.year)
     db.session.commit()
     return _download(
-        compliance_docs.compliance_xlsx(full, missing),
+        compliance.report_xlsx(full, missing),
         f"达标情况-{unit.name}-{period.start}-{period.end}.xlsx",
         XLSX,
     )
@@ -205,7 +204,7 @@ def missing_xlsx(unit: Unit):
     record_audit(acting_user(), "compliance.export_missing", unit, year=period.year)
     db.session.commit()
     return _download(
-        compliance_docs.missing_xlsx(unit.name, people),
+        compliance.missing_xlsx(unit.name, people),
         f"未完成名单-{unit.name}-{period.start}-{period.end}.xlsx",
         XLSX,
     )

@@ -9,12 +9,15 @@ never one per unit or per person. The modules, in reading order:
 - `rollup`: `compliance_report`, ONE statement for a whole subtree's units and totals.
 - `history`: `compliance_history`, month-end rates from registration and record dates.
 - `missing`: `missing_people`, those not registered or without enough hours.
+- `exports`: the report and missing people as CSV and Excel (via volunteer.documents).
 - `tree`: the banner, the subtrees a person sees, tree order.
 
 Roster entries match volunteers by the normalized ID number at query time,
 so someone who registers after the roster was uploaded counts at once.
 """
 
+from volunteer.services.compliance import exports
+from volunteer.services.compliance.exports import missing_xlsx, report_csv, report_xlsx
 from volunteer.services.compliance.figures import (
     STATUS_LABELS,
     Figures,
@@ -53,9 +56,13 @@ __all__ = [
     "UnitRow",
     "compliance_history",
     "compliance_report",
+    "exports",
     "missing_people",
+    "missing_xlsx",
     "needs",
     "rate",
+    "report_csv",
+    "report_xlsx",
     "root_unit",
     "roots_of",
     "save_targets",
