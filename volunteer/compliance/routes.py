@@ -1,7 +1,6 @@
 """Compliance pages: the table and charts, who is missing, exports, rosters, targets."""
 
 from datetime import date
-from decimal import Decimal
 from urllib.parse import quote
 
 from flask import (
@@ -21,6 +20,7 @@ from sqlalchemy import select
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from volunteer.access import ADMIN, ANY_COORDINATOR, access, acting_user, coordinator_of
+from volunteer.actions import service_action
 from volunteer.compliance import charts
 from volunteer.compliance.forms import ComplianceSettingsForm, RosterConfirmForm, RosterUploadForm
 from volunteer.compliance.table import KIND_GROUP_LABELS, TableFilters, parents_with_children
@@ -145,8 +145,8 @@ def export_csv(unit: Unit):
     """The compliance table as CSV (the columns the office reports upward)."""
     period = _period()
     full = compliance.compliance_report(unit, period)
-    record_audit(acting_user(), "compliance.export", unit, format="csv", year=period.year)
-    db.session.commit()
+    with service_action():
+        record_audit(acting_user(), "compliance.export", unit, format="csv", year=period.year)
     return _download(
         "\ufeff" + compliance.report_csv(full),
         f"compliance-{unit.code}-{period.start}-{period.end}.csv",
@@ -161,8 +161,8 @@ def export_xlsx(unit: Unit):
     period = _period()
     full = compliance.compliance_report(unit, period)
     missing = compliance.missing_people(unit, period, full.targets, subtree=True)
-    record_audit(acting_user(), "compliance.export", unit, format="xlsx", year=period.year)
-    db.session.commit()
+    with service_action():
+        record_audit(acting_user(), "compliance.export", unit, format="xlsx", year=period.year)
     return _download(
         compliance.report_xlsx(full, missing),
         f"达标情况-{unit.name}-{period.start}-{period.end}.xlsx",
@@ -180,8 +180,8 @@ def missing(unit: Unit):
     # Masked by default; a coordinator chasing people may show the full numbers, audited.
     show_full = request.args.get("full") == "1"
     if show_full:
-        record_audit(acting_user(), "personal_data.reveal", unit, people=len(people))
-        db.session.commit()
+        with service_action():
+            record_audit(acting_user(), "personal_data.reveal", unit, people=len(people))
     return render_template(
         "compliance/missing.html",
         show_full=show_full,
@@ -201,8 +201,8 @@ def missing_xlsx(unit: Unit):
     """The drill-down as Excel, masked, for chasing people."""
     period = _period()
     people = compliance.missing_people(unit, period)
-    record_audit(acting_user(), "compliance.export_missing", unit, year=period.year)
-    db.session.commit()
+    with service_action():
+        record_audit(acting_user(), "compliance.export_missing", unit, year=period.year)
     return _download(
         compliance.missing_xlsx(unit.name, people),
         f"未完成名单-{unit.name}-{period.start}-{period.end}.xlsx",
@@ -354,33 +354,12 @@ def settings():
     """Targets, probationary members, minimum hours and milestone, per year."""
     year = request.args.get("year", type=int) or periods.local_today().year
     current = compliance.targets_for(year)
-    form = ComplianceSettingsForm(
-        data={
-            "year": year,
-            "staff_target": current.staff_target * 100,
-            "party_target": current.party_target * 100,
-            "count_probationary": current.count_probationary,
-            "min_hours": (Decimal(current.min_minutes) / 60).quantize(Decimal("0.01")),
-            "milestone": None if current.milestone is None else current.milestone * 100,
-        }
-    )
+    form = ComplianceSettingsForm(data=ComplianceSettingsForm.data_for(current))
     if form.validate_on_submit():
-        try:
-            compliance.save_targets(
-                form.year.data,
-                staff_target=form.staff_target.data / 100,
-                party_target=form.party_target.data / 100,
-                count_probationary=form.count_probationary.data,
-                min_minutes=max(1, round(form.min_hours.data * 60)),
-                milestone=None if form.milestone.data is None else form.milestone.data / 100,
-                actor=acting_user(),
-            )
-        except ServiceError as error:
-            db.session.rollback()
-            flash(error.message, "danger")
-        else:
-            db.session.commit()
-            flash(_("Targets for %(year)s saved.", year=form.year.data), "success")
+        saved = _("Targets for %(year)s saved.", year=form.year.data)
+        with service_action(form, success=saved) as outcome:
+            compliance.save_targets(form.year.data, **form.submitted_targets(), actor=acting_user())
+        if outcome.ok:
             return redirect(url_for("compliance.settings", year=form.year.data))
     return render_template(
         "compliance/settings.html", form=form, years=compliance.saved_years(), current=current
