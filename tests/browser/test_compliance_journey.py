@@ -9,7 +9,7 @@ from tests.browser.helpers import sign_in
 from tests.roster_files import csv_bytes, person
 from volunteer.extensions import db
 from volunteer.models import UnitKind
-from volunteer.services.compliance import local_today
+from volunteer.services.periods import local_today
 
 pytestmark = pytest.mark.browser
 

@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import event, select
 
 from tests import factories as f
+from volunteer.compliance.table import filter_and_sort
 from volunteer.extensions import db
 from volunteer.models import (
     ComplianceSettings,
@@ -263,12 +264,12 @@ def test_rows_filter_by_kind_group_and_status_and_sort_by_rate_with_no_roster_la
     f.make_roster_entry(tree["town"])
     served(tree, tree["sibling"])
     report = c.compliance_report(tree["root"], PERIOD)
-    by_rate = c.filter_and_sort(report.rows, sort="staff_rate", descending=True)
+    by_rate = filter_and_sort(report.rows, sort="staff_rate", descending=True)
     assert [r.code for r in by_rate] == ["D1", "T1", "WS", "V1"]
-    below = c.filter_and_sort(report.rows, status=c.Status.BELOW)
+    below = filter_and_sort(report.rows, status=c.Status.BELOW)
     assert [r.code for r in below] == ["T1"]
-    assert [r.code for r in c.filter_and_sort(report.rows, kind="departments")] == ["D1"]
-    assert [r.code for r in c.filter_and_sort(report.rows, kind="villages")] == ["V1"]
+    assert [r.code for r in filter_and_sort(report.rows, kind="departments")] == ["D1"]
+    assert [r.code for r in filter_and_sort(report.rows, kind="villages")] == ["V1"]
 
 
 def test_the_sql_rollup_equals_a_plain_python_count_on_random_data(tree):

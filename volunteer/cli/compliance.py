@@ -34,10 +34,10 @@ def report(unit_code: str | None, year: int | None, fmt: str, output: str | None
             raise click.ClickException("--format xlsx needs --output FILE.")
         missing = compliance.missing_people(root, period, result.targets, subtree=True)
         with open(output, "wb") as handle:
-            handle.write(docs.compliance_xlsx(result, missing))
+            handle.write(compliance.report_xlsx(result, missing))
         click.echo(f"Wrote {output}", err=True)
         return
-    text = docs.compliance_csv(result) if fmt == "csv" else _table(result)
+    text = compliance.report_csv(result) if fmt == "csv" else _table(result)
     if output:
         with open(output, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
@@ -47,34 +47,37 @@ def report(unit_code: str | None, year: int | None, fmt: str, output: str | None
 
 
 def _table(result: compliance.Report) -> str:
-    header = list(docs.CSV_COLUMNS)
-    rows = docs.csv_rows(result.rows)
-    t = result.total
-    rows.append(
-        [
-            "TOTAL",
-            f"{result.root.name} (distinct people)",
-            str(t.staff),
-            str(t.staff_registered),
-            str(t.staff_completed),
-            docs.rate_text(t.staff_rate),
-            str(t.party),
-            str(t.party_registered),
-            str(t.party_completed),
-            docs.rate_text(t.party_rate),
-            "",
-        ]
-    )
-    widths = [max(_width(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    """The CSV's columns aligned for a terminal, a totals line and the milestone count."""
+    rows = [list(docs.CSV_COLUMNS), *docs.csv_rows(compliance.exports.summary_rows(result))]
+    rows.append(_total_line(result))
+    widths = [max(_width(row[i]) for row in rows) for i in range(len(docs.CSV_COLUMNS))]
     lines = [
-        "  ".join(cell + " " * (widths[i] - _width(cell)) for i, cell in enumerate(r)).rstrip()
-        for r in [header, *rows]
+        "  ".join(cell + " " * (widths[i] - _width(cell)) for i, cell in enumerate(row)).rstrip()
+        for row in rows
     ]
     lines.append(
         f"units meeting targets: {result.units_meeting}/{result.units_assessed}"
         f"  period {result.period.start}..{result.period.end}"
     )
     return "\n".join(lines) + "\n"
+
+
+def _total_line(result: compliance.Report) -> list[str]:
+    """The subtree's distinct-people totals in the CSV's columns."""
+    total = result.total
+    return [
+        "TOTAL",
+        f"{result.root.name} (distinct people)",
+        str(total.staff),
+        str(total.staff_registered),
+        str(total.staff_completed),
+        docs.rate_text(total.staff_rate),
+        str(total.party),
+        str(total.party_registered),
+        str(total.party_completed),
+        docs.rate_text(total.party_rate),
+        "",
+    ]
 
 
 def _width(text: str) -> int:

@@ -1,5 +1,7 @@
 """Forms for roster uploads and compliance settings."""
 
+from decimal import Decimal
+
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, DecimalField, HiddenField, IntegerField, SubmitField
@@ -57,3 +59,26 @@ class ComplianceSettingsForm(FlaskForm):
         validators=[Optional(), NumberRange(0, 100, _l("Enter a percentage up to 100."))],
     )
     submit = SubmitField(_l("Save targets"))
+
+    @staticmethod
+    def data_for(targets) -> dict:
+        """The form's values for `targets` (shares shown as percent, minutes as hours)."""
+        return {
+            "year": targets.year,
+            "staff_target": targets.staff_target * 100,
+            "party_target": targets.party_target * 100,
+            "count_probationary": targets.count_probationary,
+            "min_hours": (Decimal(targets.min_minutes) / 60).quantize(Decimal("0.01")),
+            "milestone": None if targets.milestone is None else targets.milestone * 100,
+        }
+
+    def submitted_targets(self) -> dict:
+        """The submitted values as save_targets takes them (shares and whole minutes)."""
+        milestone = self.milestone.data
+        return {
+            "staff_target": self.staff_target.data / 100,
+            "party_target": self.party_target.data / 100,
+            "count_probationary": self.count_probationary.data,
+            "min_minutes": max(1, round(self.min_hours.data * 60)),
+            "milestone": None if milestone is None else milestone / 100,
+        }

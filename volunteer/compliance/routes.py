@@ -1,7 +1,6 @@
 """Compliance pages: the table and charts, who is missing, exports, rosters, targets."""
 
 from datetime import date
-from decimal import Decimal
 from urllib.parse import quote
 
 from flask import (
@@ -13,13 +12,12 @@ from flask import (
     request,
     url_for,
 )
-from flask_login import current_user
 
 from volunteer.access import ADMIN, ANY_COORDINATOR, access, acting_user, coordinator_of
+from volunteer.actions import service_action
 from volunteer.compliance import charts
 from volunteer.compliance.forms import ComplianceSettingsForm
-from volunteer.documents import compliance as compliance_docs
-from volunteer.extensions import db
+from volunteer.compliance.table import KIND_GROUP_LABELS, TableFilters, parents_with_children
 from volunteer.i18n import gettext as _
 from volunteer.labels import UNIT_KIND_LABELS
 from volunteer.models import Unit
@@ -32,10 +30,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _roots() -> list[Unit]:
-    if permissions.is_admin(current_user):
-        root = compliance.root_unit()
-        return [root] if root else []
-    return compliance.visible_roots(permissions.coordinated_units(current_user))
+    return compliance.roots_of(acting_user())
 
 
 def _period() -> periods.Period:
@@ -83,13 +78,8 @@ def report(unit: Unit):
     """The compliance table of a unit and everything below it, with charts."""
     period = _period()
     full = compliance.compliance_report(unit, period)
-    kind = request.args.get("kind") if request.args.get("kind") in compliance.KIND_GROUPS else ""
-    status = (
-        request.args.get("status") if request.args.get("status") in set(compliance.Status) else ""
-    )
-    sort = request.args.get("sort", "tree")
-    descending = request.args.get("desc") == "1"
-    rows = compliance.filter_and_sort(full.rows, kind, status, sort, descending)
+    filters = TableFilters.from_args(request.args)
+    rows = filters.apply(full.rows)
     return render_template(
         "compliance/report.html",
         unit=unit,
@@ -97,14 +87,14 @@ def report(unit: Unit):
         rows=rows,
         period=period,
         period_args=_period_args(period),
-        filters={"kind": kind, "status": status, "sort": sort, "desc": "1" if descending else ""},
+        filters=filters.as_args(),
         roots=_roots(),
         kind_labels=UNIT_KIND_LABELS,
-        group_labels=compliance.KIND_GROUP_LABELS,
+        group_labels=KIND_GROUP_LABELS,
         status_labels=compliance.STATUS_LABELS,
         rate_chart=charts.units_by_rate_svg(rows, full.targets),
         ancestors=_breadcrumb(unit),
-        has_children={row.path[: row.path.rstrip("/").rfind("/") + 1] for row in full.rows},
+        has_children=parents_with_children(full.rows),
         years=range(periods.local_today().year + 1, 2017, -1),
     )
 
@@ -125,8 +115,8 @@ _EMPTY_SVG = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"/>'
 
 
 def _breadcrumb(unit: Unit) -> list[Unit]:
-    chain, node = [], unit.parent
-    while node is not None and permissions.can_coordinate(current_user, node):
+    chain, node, user = [], unit.parent, acting_user()
+    while node is not None and permissions.can_coordinate(user, node):
         chain.insert(0, node)
         node = node.parent
     return chain
@@ -138,10 +128,10 @@ def export_csv(unit: Unit):
     """The compliance table as CSV (the columns the office reports upward)."""
     period = _period()
     full = compliance.compliance_report(unit, period)
-    record_audit(acting_user(), "compliance.export", unit, format="csv", year=period.year)
-    db.session.commit()
+    with service_action():
+        record_audit(acting_user(), "compliance.export", unit, format="csv", year=period.year)
     return _download(
-        "\ufeff" + compliance_docs.compliance_csv(full),
+        "\ufeff" + compliance.report_csv(full),
         f"compliance-{unit.code}-{period.start}-{period.end}.csv",
         "text/csv; charset=utf-8",
     )
@@ -154,10 +144,10 @@ def export_xlsx(unit: Unit):
     period = _period()
     full = compliance.compliance_report(unit, period)
     missing = compliance.missing_people(unit, period, full.targets, subtree=True)
-    record_audit(acting_user(), "compliance.export", unit, format="xlsx", year=period.year)
-    db.session.commit()
+    with service_action():
+        record_audit(acting_user(), "compliance.export", unit, format="xlsx", year=period.year)
     return _download(
-        compliance_docs.compliance_xlsx(full, missing),
+        compliance.report_xlsx(full, missing),
         f"达标情况-{unit.name}-{period.start}-{period.end}.xlsx",
         XLSX,
     )
@@ -173,8 +163,8 @@ def missing(unit: Unit):
     # Masked by default; a coordinator chasing people may show the full numbers, audited.
     show_full = request.args.get("full") == "1"
     if show_full:
-        record_audit(acting_user(), "personal_data.reveal", unit, people=len(people))
-        db.session.commit()
+        with service_action():
+            record_audit(acting_user(), "personal_data.reveal", unit, people=len(people))
     return render_template(
         "compliance/missing.html",
         show_full=show_full,
@@ -194,10 +184,10 @@ def missing_xlsx(unit: Unit):
     """The drill-down as Excel, masked, for chasing people."""
     period = _period()
     people = compliance.missing_people(unit, period)
-    record_audit(acting_user(), "compliance.export_missing", unit, year=period.year)
-    db.session.commit()
+    with service_action():
+        record_audit(acting_user(), "compliance.export_missing", unit, year=period.year)
     return _download(
-        compliance_docs.missing_xlsx(unit.name, people),
+        compliance.missing_xlsx(unit.name, people),
         f"未完成名单-{unit.name}-{period.start}-{period.end}.xlsx",
         XLSX,
     )
@@ -212,33 +202,12 @@ def settings():
     """Targets, probationary members, minimum hours and milestone, per year."""
     year = request.args.get("year", type=int) or periods.local_today().year
     current = compliance.targets_for(year)
-    form = ComplianceSettingsForm(
-        data={
-            "year": year,
-            "staff_target": current.staff_target * 100,
-            "party_target": current.party_target * 100,
-            "count_probationary": current.count_probationary,
-            "min_hours": (Decimal(current.min_minutes) / 60).quantize(Decimal("0.01")),
-            "milestone": None if current.milestone is None else current.milestone * 100,
-        }
-    )
+    form = ComplianceSettingsForm(data=ComplianceSettingsForm.data_for(current))
     if form.validate_on_submit():
-        try:
-            compliance.save_targets(
-                form.year.data,
-                staff_target=form.staff_target.data / 100,
-                party_target=form.party_target.data / 100,
-                count_probationary=form.count_probationary.data,
-                min_minutes=max(1, round(form.min_hours.data * 60)),
-                milestone=None if form.milestone.data is None else form.milestone.data / 100,
-                actor=acting_user(),
-            )
-        except ServiceError as error:
-            db.session.rollback()
-            flash(error.message, "danger")
-        else:
-            db.session.commit()
-            flash(_("Targets for %(year)s saved.", year=form.year.data), "success")
+        saved = _("Targets for %(year)s saved.", year=form.year.data)
+        with service_action(form, success=saved) as outcome:
+            compliance.save_targets(form.year.data, **form.submitted_targets(), actor=acting_user())
+        if outcome.ok:
             return redirect(url_for("compliance.settings", year=form.year.data))
     return render_template(
         "compliance/settings.html", form=form, years=compliance.saved_years(), current=current

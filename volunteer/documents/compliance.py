@@ -1,23 +1,22 @@
-"""Compliance exports: the CSV the office reports upward, and Excel workbooks."""
+"""Compliance exports: the CSV the office reports upward, and Excel workbooks.
+
+The functions take plain rows defined here (figures already counted, personal
+data already masked, labels already in the reader's language) and return text
+or bytes; they know nothing of the database.
+"""
 
 import csv
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from openpyxl.worksheet.worksheet import Worksheet
 
 from volunteer.i18n import lazy_gettext as _l
-from volunteer.services.compliance import (
-    MISSING_LABELS,
-    STATUS_LABELS,
-    MissingPerson,
-    Report,
-    Status,
-    UnitRow,
-)
-from volunteer.services.privacy import mask_id_number, mask_phone
 
 CSV_COLUMNS = (
     "unit_code",
@@ -32,56 +31,25 @@ CSV_COLUMNS = (
     "party_rate",
     "meets_targets",
 )
-MEETS_VALUES = {Status.MEETS: "yes", Status.BELOW: "no", Status.NO_ROSTER: "no_roster"}
+# The CSV's meets_targets column by unit status (meets / below / no_roster).
+MEETS_VALUES = {"meets": "yes", "below": "no", "no_roster": "no_roster"}
 
-
-def rate_text(value) -> str:
-    return "" if value is None else f"{value:.4f}"
-
-
-def csv_rows(rows: Iterable[UnitRow]) -> list[list[str]]:
-    """One list per unit in CSV_COLUMNS order (rates with 4 places, empty when undefined)."""
-    out = []
-    for row in rows:
-        f = row.figures
-        out.append(
-            [
-                row.code,
-                row.name,
-                str(f.staff),
-                str(f.staff_registered),
-                str(f.staff_completed),
-                rate_text(f.staff_rate),
-                str(f.party),
-                str(f.party_registered),
-                str(f.party_completed),
-                rate_text(f.party_rate),
-                MEETS_VALUES[row.status],
-            ]
-        )
-    return out
-
-
-def compliance_csv(report: Report) -> str:
-    """The compliance table as CSV text with the fixed English header."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    writer.writerows(csv_rows(report.rows))
-    return buffer.getvalue()
-
-
-def _sheet_title(text: str, used: set[str]) -> str:
-    title = re.sub(r"[\[\]\*\?/\\:]", "_", text)[:31] or "sheet"
-    base, number = title, 2
-    while title in used:
-        suffix = f"~{number}"
-        title = base[: 31 - len(suffix)] + suffix
-        number += 1
-    used.add(title)
-    return title
-
-
+SUMMARY_HEADER = (
+    _l("Unit code"),
+    _l("Unit"),
+    _l("Staff"),
+    _l("Staff registered"),
+    _l("Staff completed"),
+    _l("Staff rate"),
+    _l("Staff needs"),
+    _l("Party members"),
+    _l("Party registered"),
+    _l("Party completed"),
+    _l("Party rate"),
+    _l("Party needs"),
+    _l("Status"),
+)
+SUMMARY_WIDTHS = (14, 28) + (12,) * 11
 MISSING_HEADER = (
     _l("Unit code"),
     _l("Unit"),
@@ -94,127 +62,200 @@ MISSING_HEADER = (
     _l("Volunteer number"),
     _l("Approved hours in period"),
 )
+MISSING_WIDTHS = (12, 20, 10, 22, 14, 12, 8, 22, 14, 10)
 
 
-def _missing_row(person: MissingPerson) -> list:
+@dataclass(frozen=True)
+class SummaryRow:
+    """One line of the compliance table: a unit's own figures, or a subtree's distinct people."""
+
+    code: str
+    name: str
+    staff: int
+    staff_registered: int
+    staff_completed: int
+    staff_rate: Decimal | None
+    staff_needs: int | None
+    party: int
+    party_registered: int
+    party_completed: int
+    party_rate: Decimal | None
+    party_needs: int | None
+    status: str = ""  # meets, below or no_roster; empty on a totals line
+    status_label: str = ""
+
+
+@dataclass(frozen=True)
+class MissingRow:
+    """A roster person still to chase, ID number and phone already masked."""
+
+    unit_code: str
+    unit_name: str
+    name: str
+    masked_id_number: str
+    masked_phone: str
+    position: str | None
+    party: bool
+    reason_label: str
+    volunteer_number: str | None
+    minutes: int
+
+
+@dataclass(frozen=True)
+class UnitSheet:
+    """One unit's missing people, given a sheet of their own in the workbook."""
+
+    unit_code: str
+    unit_name: str
+    people: Sequence[MissingRow]
+
+
+# ---- CSV ---------------------------------------------------------------------------------
+
+
+def rate_text(value: Decimal | None) -> str:
+    """A rate with 4 places, empty when undefined."""
+    return "" if value is None else f"{value:.4f}"
+
+
+def csv_rows(rows: Iterable[SummaryRow]) -> list[list[str]]:
+    """One list per unit in CSV_COLUMNS order (rates with 4 places, empty when undefined)."""
+    return [
+        [
+            row.code,
+            row.name,
+            str(row.staff),
+            str(row.staff_registered),
+            str(row.staff_completed),
+            rate_text(row.staff_rate),
+            str(row.party),
+            str(row.party_registered),
+            str(row.party_completed),
+            rate_text(row.party_rate),
+            MEETS_VALUES[row.status],
+        ]
+        for row in rows
+    ]
+
+
+def compliance_csv(rows: Iterable[SummaryRow]) -> str:
+    """The compliance table as CSV text with the fixed English header."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    writer.writerows(csv_rows(rows))
+    return buffer.getvalue()
+
+
+# ---- Excel -------------------------------------------------------------------------------
+
+
+def compliance_xlsx(
+    total: SummaryRow, rows: Iterable[SummaryRow], sheets: Iterable[UnitSheet]
+) -> bytes:
+    """A summary sheet (totals first, then one row per unit) and one sheet per unit
+    listing its missing people, masked."""
+    workbook = Workbook()
+    used: set[str] = set()
+    _summary_sheet(workbook.active, total, rows, used)
+    for sheet in sheets:
+        title = _sheet_title(f"{sheet.unit_code} {sheet.unit_name}", used)
+        _missing_sheet(workbook.create_sheet(title), sheet.people)
+    return _saved(workbook)
+
+
+def missing_xlsx(unit_name: str, people: Iterable[MissingRow]) -> bytes:
+    """One unit's missing people (masked) as a workbook to chase them with."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _sheet_title(unit_name, set())
+    _missing_sheet(sheet, people)
+    return _saved(workbook)
+
+
+def _summary_sheet(
+    sheet: Worksheet, total: SummaryRow, rows: Iterable[SummaryRow], used: set[str]
+) -> None:
+    """The totals line (named for the whole subtree), then one line per unit."""
+    sheet.title = _sheet_title(str(_l("Summary")), used)
+    _bold_header(sheet, SUMMARY_HEADER)
+    sheet.append(
+        _summary_values(total, str(_l("%(name)s (all units, distinct people)", name=total.name)))
+    )
+    for row in rows:
+        sheet.append(_summary_values(row, row.name))
+    _set_widths(sheet, SUMMARY_WIDTHS)
+
+
+def _summary_values(row: SummaryRow, name: str) -> list:
+    return [
+        row.code,
+        name,
+        row.staff,
+        row.staff_registered,
+        row.staff_completed,
+        _percent(row.staff_rate),
+        row.staff_needs,
+        row.party,
+        row.party_registered,
+        row.party_completed,
+        _percent(row.party_rate),
+        row.party_needs,
+        row.status_label,
+    ]
+
+
+def _missing_sheet(sheet: Worksheet, people: Iterable[MissingRow]) -> None:
+    _bold_header(sheet, MISSING_HEADER)
+    for person in people:
+        sheet.append(_missing_values(person))
+    _set_widths(sheet, MISSING_WIDTHS)
+
+
+def _missing_values(person: MissingRow) -> list:
     return [
         person.unit_code,
         person.unit_name,
         person.name,
-        mask_id_number(person.id_number),
-        mask_phone(person.phone),
+        person.masked_id_number,
+        person.masked_phone,
         person.position or "",
         str(_l("Yes")) if person.party else "",
-        str(MISSING_LABELS[person.reason]),
+        person.reason_label,
         person.volunteer_number or "",
         round(person.minutes / 60, 1),
     ]
 
 
-def _bold_header(sheet, header) -> None:
+def _sheet_title(text: str, used: set[str]) -> str:
+    """A valid sheet title (31 characters, no []*?/\\:) not yet in `used`, then added to it."""
+    title = re.sub(r"[\[\]\*\?/\\:]", "_", text)[:31] or "sheet"
+    base, number = title, 2
+    while title in used:
+        suffix = f"~{number}"
+        title = base[: 31 - len(suffix)] + suffix
+        number += 1
+    used.add(title)
+    return title
+
+
+def _bold_header(sheet: Worksheet, header) -> None:
     sheet.append([str(label) for label in header])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"
 
 
-def compliance_xlsx(report: Report, missing: list[MissingPerson]) -> bytes:
-    """A summary sheet (totals first, then one row per unit) and one sheet per unit
-    listing its missing people, masked."""
-    workbook = Workbook()
-    summary = workbook.active
-    summary.title = _sheet_title(str(_l("Summary")), set())
-    used = {summary.title}
-    header = (
-        _l("Unit code"),
-        _l("Unit"),
-        _l("Staff"),
-        _l("Staff registered"),
-        _l("Staff completed"),
-        _l("Staff rate"),
-        _l("Staff needs"),
-        _l("Party members"),
-        _l("Party registered"),
-        _l("Party completed"),
-        _l("Party rate"),
-        _l("Party needs"),
-        _l("Status"),
-    )
-    _bold_header(summary, header)
-    total = report.total
-    summary.append(
-        [
-            report.root.code,
-            str(_l("%(name)s (all units, distinct people)", name=report.root.name)),
-            total.staff,
-            total.staff_registered,
-            total.staff_completed,
-            _percent(total.staff_rate),
-            total.staff_needs(report.targets),
-            total.party,
-            total.party_registered,
-            total.party_completed,
-            _percent(total.party_rate),
-            total.party_needs(report.targets),
-            "",
-        ]
-    )
-    for row in report.rows:
-        f = row.figures
-        summary.append(
-            [
-                row.code,
-                row.name,
-                f.staff,
-                f.staff_registered,
-                f.staff_completed,
-                _percent(f.staff_rate),
-                row.staff_needs,
-                f.party,
-                f.party_registered,
-                f.party_completed,
-                _percent(f.party_rate),
-                row.party_needs,
-                str(STATUS_LABELS[row.status]),
-            ]
-        )
-    for letter, width in zip("ABCDEFGHIJKLM", (14, 28) + (12,) * 11, strict=True):
-        summary.column_dimensions[letter].width = width
-    by_unit: dict[int, list[MissingPerson]] = {}
-    for person in missing:
-        by_unit.setdefault(person.unit_id, []).append(person)
-    for row in report.rows:
-        people = by_unit.get(row.unit_id)
-        if not people:
-            continue
-        sheet = workbook.create_sheet(_sheet_title(f"{row.code} {row.name}", used))
-        _bold_header(sheet, MISSING_HEADER)
-        for person in people:
-            sheet.append(_missing_row(person))
-        _widths(sheet)
+def _set_widths(sheet: Worksheet, widths: Sequence[int]) -> None:
+    for index, width in enumerate(widths):
+        sheet.column_dimensions[chr(ord("A") + index)].width = width
+
+
+def _saved(workbook: Workbook) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
 
-def missing_xlsx(unit_name: str, missing: list[MissingPerson]) -> bytes:
-    """One unit's missing people (masked) as a workbook to chase them with."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _sheet_title(unit_name, set())
-    _bold_header(sheet, MISSING_HEADER)
-    for person in missing:
-        sheet.append(_missing_row(person))
-    _widths(sheet)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def _widths(sheet) -> None:
-    for letter, width in zip("ABCDEFGHIJ", (12, 20, 10, 22, 14, 12, 8, 22, 14, 10), strict=True):
-        sheet.column_dimensions[letter].width = width
-
-
-def _percent(value) -> str:
+def _percent(value: Decimal | None) -> str:
     return "" if value is None else f"{value * 100:.1f}%"

@@ -1,0 +1,73 @@
+"""Compliance (DOMAIN.md "Compliance"): who on a unit's roster registered and completed.
+
+Everything is computed in a handful of SQL aggregate statements per page,
+never one per unit or per person. The modules, in reading order:
+
+- `targets`: the targets of a year (shares, minimum time, milestone), saved per year.
+- `figures`: the formulas (rate, needs, status) and the report's dataclasses.
+- `scope`: SQL pieces shared by the statements (subtree, party flag, completion).
+- `rollup`: `compliance_report`, ONE statement for a whole subtree's units and totals.
+- `history`: `compliance_history`, month-end rates from registration and record dates.
+- `missing`: `missing_people`, those not registered or without enough hours.
+- `exports`: the report and missing people as CSV and Excel (via volunteer.documents).
+- `tree`: the banner, the subtrees a person sees, tree order.
+
+Roster entries match volunteers by the normalized ID number at query time,
+so someone who registers after the roster was uploaded counts at once.
+"""
+
+from volunteer.services.compliance import exports
+from volunteer.services.compliance.exports import missing_xlsx, report_csv, report_xlsx
+from volunteer.services.compliance.figures import (
+    STATUS_LABELS,
+    Figures,
+    Report,
+    Status,
+    UnitRow,
+    needs,
+    rate,
+)
+from volunteer.services.compliance.history import HistoryPoint, compliance_history
+from volunteer.services.compliance.missing import (
+    MISSING_LABELS,
+    Missing,
+    MissingPerson,
+    missing_people,
+)
+from volunteer.services.compliance.rollup import compliance_report
+from volunteer.services.compliance.targets import (
+    Targets,
+    save_targets,
+    saved_years,
+    targets_for,
+)
+from volunteer.services.compliance.tree import root_unit, roots_of, tree_key, visible_roots
+
+__all__ = [
+    "MISSING_LABELS",
+    "STATUS_LABELS",
+    "Figures",
+    "HistoryPoint",
+    "Missing",
+    "MissingPerson",
+    "Report",
+    "Status",
+    "Targets",
+    "UnitRow",
+    "compliance_history",
+    "compliance_report",
+    "exports",
+    "missing_people",
+    "missing_xlsx",
+    "needs",
+    "rate",
+    "report_csv",
+    "report_xlsx",
+    "root_unit",
+    "roots_of",
+    "save_targets",
+    "saved_years",
+    "targets_for",
+    "tree_key",
+    "visible_roots",
+]

@@ -1,0 +1,112 @@
+"""The compliance report and missing people as the documents' plain rows, and the files.
+
+Personal data is masked here, before it reaches a document; labels are put in
+the reader's language here too, so the documents only lay out what they get.
+"""
+
+from volunteer.documents import compliance as documents
+from volunteer.documents.compliance import MissingRow, SummaryRow, UnitSheet
+from volunteer.services.compliance.figures import STATUS_LABELS, Figures, Report, UnitRow
+from volunteer.services.compliance.missing import MISSING_LABELS, MissingPerson
+from volunteer.services.privacy import mask_id_number, mask_phone
+
+
+def report_csv(report: Report) -> str:
+    """The compliance table as CSV (the columns the office reports upward)."""
+    return documents.compliance_csv(summary_rows(report))
+
+
+def report_xlsx(report: Report, missing: list[MissingPerson]) -> bytes:
+    """The compliance table and every unit's missing people (masked) as a workbook."""
+    return documents.compliance_xlsx(
+        total_row(report), summary_rows(report), _sheets(report, missing)
+    )
+
+
+def missing_xlsx(unit_name: str, missing: list[MissingPerson]) -> bytes:
+    """One unit's missing people (masked) as a workbook."""
+    return documents.missing_xlsx(unit_name, [missing_row(person) for person in missing])
+
+
+def summary_rows(report: Report) -> list[SummaryRow]:
+    """One summary row per unit of the report, in report order."""
+    return [_summary_row(row) for row in report.rows]
+
+
+def total_row(report: Report) -> SummaryRow:
+    """The subtree's distinct-people totals as a summary row under the root's code and name."""
+    total, targets = report.total, report.targets
+    return _figures_row(
+        report.root.code,
+        report.root.name,
+        total,
+        total.staff_needs(targets),
+        total.party_needs(targets),
+    )
+
+
+def missing_row(person: MissingPerson) -> MissingRow:
+    """A missing person with ID number and phone masked and the reason as text."""
+    return MissingRow(
+        unit_code=person.unit_code,
+        unit_name=person.unit_name,
+        name=person.name,
+        masked_id_number=mask_id_number(person.id_number),
+        masked_phone=mask_phone(person.phone),
+        position=person.position,
+        party=person.party,
+        reason_label=str(MISSING_LABELS[person.reason]),
+        volunteer_number=person.volunteer_number,
+        minutes=person.minutes,
+    )
+
+
+def _summary_row(row: UnitRow) -> SummaryRow:
+    return _figures_row(
+        row.code,
+        row.name,
+        row.figures,
+        row.staff_needs,
+        row.party_needs,
+        status=row.status.value,
+        status_label=str(STATUS_LABELS[row.status]),
+    )
+
+
+def _figures_row(
+    code: str,
+    name: str,
+    figures: Figures,
+    staff_needs: int | None,
+    party_needs: int | None,
+    status: str = "",
+    status_label: str = "",
+) -> SummaryRow:
+    return SummaryRow(
+        code=code,
+        name=name,
+        staff=figures.staff,
+        staff_registered=figures.staff_registered,
+        staff_completed=figures.staff_completed,
+        staff_rate=figures.staff_rate,
+        staff_needs=staff_needs,
+        party=figures.party,
+        party_registered=figures.party_registered,
+        party_completed=figures.party_completed,
+        party_rate=figures.party_rate,
+        party_needs=party_needs,
+        status=status,
+        status_label=status_label,
+    )
+
+
+def _sheets(report: Report, missing: list[MissingPerson]) -> list[UnitSheet]:
+    """A sheet per unit with missing people, in report order."""
+    by_unit: dict[int, list[MissingRow]] = {}
+    for person in missing:
+        by_unit.setdefault(person.unit_id, []).append(missing_row(person))
+    return [
+        UnitSheet(row.code, row.name, by_unit[row.unit_id])
+        for row in report.rows
+        if by_unit.get(row.unit_id)
+    ]

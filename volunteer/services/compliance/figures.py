@@ -1,0 +1,144 @@
+"""The compliance formulas (DOMAIN.md "Compliance"): rates, needs, status, and the report."""
+
+import enum
+import math
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from volunteer.i18n import lazy_gettext as _l
+from volunteer.models import Unit, UnitKind
+from volunteer.services.compliance.targets import Targets
+from volunteer.services.periods import Period
+
+
+class Status(enum.StrEnum):
+    """Where a unit stands against the targets."""
+
+    MEETS = "meets"
+    BELOW = "below"
+    NO_ROSTER = "no_roster"
+
+
+# Shown on the compliance page and written into the Excel summary.
+STATUS_LABELS = {
+    Status.MEETS: _l("Meets targets"),
+    Status.BELOW: _l("Below target"),
+    Status.NO_ROSTER: _l("No roster"),
+}
+
+
+def rate(done: int, total: int) -> Decimal | None:
+    """done / total to 4 places, None when there is no one to count (never 0%)."""
+    if total == 0:
+        return None
+    return (Decimal(done) / Decimal(total)).quantize(Decimal("0.0001"))
+
+
+def needs(target: Decimal, total: int, completed: int) -> int:
+    """How many more must complete to reach `target`: max(0, ceil(target * N) - completed)."""
+    return max(0, math.ceil(target * total) - completed)
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Counts over a set of roster people (one unit's, or a subtree's distinct people)."""
+
+    staff: int = 0
+    staff_registered: int = 0
+    staff_completed: int = 0
+    party: int = 0
+    party_registered: int = 0
+    party_completed: int = 0
+
+    @property
+    def has_roster(self) -> bool:
+        return self.staff > 0
+
+    @property
+    def staff_rate(self) -> Decimal | None:
+        return rate(self.staff_completed, self.staff)
+
+    @property
+    def party_rate(self) -> Decimal | None:
+        return rate(self.party_completed, self.party)
+
+    @property
+    def staff_registration_rate(self) -> Decimal | None:
+        return rate(self.staff_registered, self.staff)
+
+    @property
+    def party_registration_rate(self) -> Decimal | None:
+        return rate(self.party_registered, self.party)
+
+    def staff_needs(self, targets: Targets) -> int | None:
+        """More staff needed to reach the staff target (None without a roster)."""
+        if not self.has_roster:
+            return None
+        return needs(targets.staff_target, self.staff, self.staff_completed)
+
+    def party_needs(self, targets: Targets) -> int | None:
+        """More party members needed to reach the party target (None without a roster)."""
+        if not self.has_roster:
+            return None
+        return needs(targets.party_target, self.party, self.party_completed)
+
+    def status(self, targets: Targets) -> Status:
+        """Meets when both rates reach their targets; no party members: staff alone."""
+        if not self.has_roster:
+            return Status.NO_ROSTER
+        if self.staff_needs(targets) or self.party_needs(targets):
+            return Status.BELOW
+        return Status.MEETS
+
+
+@dataclass(frozen=True)
+class UnitRow:
+    """One unit's own roster figures."""
+
+    unit_id: int
+    code: str
+    name: str
+    kind: UnitKind
+    depth: int
+    path: str
+    figures: Figures
+    status: Status
+    staff_needs: int | None
+    party_needs: int | None
+
+
+@dataclass
+class Report:
+    """The compliance of a subtree: one row per unit, the distinct-people totals, the milestone."""
+
+    root: Unit
+    period: Period
+    targets: Targets
+    rows: list[UnitRow]
+    total: Figures
+    status_counts: dict[Status, int] = field(default_factory=dict)
+
+    @property
+    def units_meeting(self) -> int:
+        return self.status_counts.get(Status.MEETS, 0)
+
+    @property
+    def units_assessed(self) -> int:
+        """Units counted for the milestone: every unit, a unit with no roster as not meeting."""
+        return len(self.rows)
+
+    @property
+    def meeting_share(self) -> Decimal | None:
+        return rate(self.units_meeting, self.units_assessed)
+
+    @property
+    def milestone_reached(self) -> bool | None:
+        if self.targets.milestone is None or self.meeting_share is None:
+            return None
+        return self.meeting_share >= self.targets.milestone
+
+    @property
+    def units_needed_for_milestone(self) -> int | None:
+        if self.targets.milestone is None:
+            return None
+        return needs(self.targets.milestone, self.units_assessed, self.units_meeting)

@@ -1,0 +1,125 @@
+"""Who is missing: roster people not registered, or registered without enough hours.
+
+One statement for a unit or a whole subtree; roster entries match volunteers by
+the normalized ID number at query time, so someone who registers after the
+roster was uploaded counts at once.
+"""
+
+import enum
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, Row, Select, Subquery, func, select
+
+from volunteer.extensions import db
+from volunteer.i18n import lazy_gettext as _l
+from volunteer.models import RosterEntry, ServiceRecord, Unit, Volunteer
+from volunteer.services import hours
+from volunteer.services.compliance.scope import party_flag, subtree_clause
+from volunteer.services.compliance.targets import Targets, targets_for
+from volunteer.services.periods import Period
+
+
+class Missing(enum.StrEnum):
+    """Why a roster person does not count as completed."""
+
+    NOT_REGISTERED = "not_registered"
+    NO_HOURS = "no_hours"
+
+
+# Written into the Excel lists used to chase people.
+MISSING_LABELS = {
+    Missing.NOT_REGISTERED: _l("Not registered"),
+    Missing.NO_HOURS: _l("Registered, not enough hours"),
+}
+
+
+@dataclass(frozen=True)
+class MissingPerson:
+    """A roster person who has not completed, with what is needed to chase them."""
+
+    unit_id: int
+    unit_code: str
+    unit_name: str
+    name: str
+    id_number: str
+    phone: str | None
+    position: str | None
+    party: bool
+    reason: Missing
+    volunteer_number: str | None
+    minutes: int
+
+
+def missing_people(
+    root: Unit, period: Period, targets: Targets | None = None, subtree: bool = False
+) -> list[MissingPerson]:
+    """Roster people of the unit (or its whole subtree) who are not registered, or are
+    registered with less than min_minutes of approved time in the period."""
+    targets = targets or targets_for(period.year)
+    scope = subtree_clause(root) if subtree else Unit.id == root.id
+    rows = db.session.execute(_missing_statement(scope, period, targets)).all()
+    return [_missing_person(row) for row in rows]
+
+
+def _missing_statement(scope: ColumnElement[bool], period: Period, targets: Targets) -> Select:
+    """Active roster entries in scope without a volunteer or with too few minutes, by unit."""
+    minutes = _minutes_served(scope, period)
+    served = func.coalesce(minutes.c.minutes, 0)
+    return (
+        select(
+            Unit.id,
+            Unit.code,
+            Unit.name.label("unit_name"),
+            RosterEntry.name,
+            RosterEntry.id_number,
+            RosterEntry.phone,
+            RosterEntry.position,
+            party_flag(targets).label("party"),
+            Volunteer.volunteer_number,
+            Volunteer.id.label("volunteer_id"),
+            served.label("served"),
+        )
+        .join(Unit, Unit.id == RosterEntry.unit_id)
+        .outerjoin(Volunteer, Volunteer.id_number == RosterEntry.id_number)
+        .outerjoin(minutes, minutes.c.volunteer_id == Volunteer.id)
+        .where(
+            scope,
+            RosterEntry.active.is_(True),
+            (Volunteer.id.is_(None)) | (served < targets.min_minutes),
+        )
+        .order_by(Unit.path, Volunteer.id.is_not(None), RosterEntry.name, RosterEntry.id)
+    )
+
+
+def _minutes_served(scope: ColumnElement[bool], period: Period) -> Subquery:
+    """Approved minutes in the period of each volunteer on a roster in scope."""
+    start, end = period.utc_bounds()
+    return (
+        select(
+            ServiceRecord.volunteer_id,
+            func.sum(ServiceRecord.credited_minutes).label("minutes"),
+        )
+        .join(Volunteer, Volunteer.id == ServiceRecord.volunteer_id)
+        .join(RosterEntry, RosterEntry.id_number == Volunteer.id_number)
+        .join(Unit, Unit.id == RosterEntry.unit_id)
+        .where(scope, RosterEntry.active.is_(True), hours.approved(start, end))
+        .group_by(ServiceRecord.volunteer_id)
+        .subquery("minutes")
+    )
+
+
+def _missing_person(row: Row) -> MissingPerson:
+    """A result row as a MissingPerson: no volunteer means not registered."""
+    return MissingPerson(
+        unit_id=row.id,
+        unit_code=row.code,
+        unit_name=row.unit_name,
+        name=row.name,
+        id_number=row.id_number,
+        phone=row.phone,
+        position=row.position,
+        party=bool(row.party),
+        reason=Missing.NOT_REGISTERED if row.volunteer_id is None else Missing.NO_HOURS,
+        volunteer_number=row.volunteer_number,
+        minutes=int(row.served),
+    )

@@ -1,0 +1,154 @@
+"""The compliance report of a subtree: every unit's own figures and the distinct-people totals.
+
+ONE statement for the whole subtree: the set of volunteers who completed
+`min_minutes` of approved time in the period is a CTE used twice, once grouped
+per unit (and party flag) and once per distinct person for the subtree totals
+(a person on two rosters counts once). The units themselves are a second,
+plain statement.
+"""
+
+from sqlalchemy import CTE, Row, Select, func, null, select, union_all
+
+from volunteer.extensions import db
+from volunteer.models import RosterEntry, Unit, Volunteer
+from volunteer.services.compliance.figures import Figures, Report, Status, UnitRow
+from volunteer.services.compliance.scope import (
+    completed_volunteers,
+    party_flag,
+    roster_volunteers,
+    subtree_clause,
+)
+from volunteer.services.compliance.targets import Targets, targets_for
+from volunteer.services.compliance.tree import tree_key
+from volunteer.services.periods import Period
+
+# Counts of one unit (or of the totals, unit None) by party flag: (staff, registered, completed).
+CountsByParty = dict[int, tuple[int, int, int]]
+
+
+def compliance_report(root: Unit, period: Period, targets: Targets | None = None) -> Report:
+    """Every active unit of the subtree with its own roster figures, and the subtree totals."""
+    targets = targets or targets_for(period.year)
+    units = _subtree_units(root)
+    counts = _counts_by_unit(_rollup_statement(root, period, targets))
+    rows = [_unit_row(unit, _figures(counts.get(unit.id, {})), targets) for unit in units]
+    status_counts = dict.fromkeys(Status, 0)
+    for row in rows:
+        status_counts[row.status] += 1
+    return Report(
+        root=root,
+        period=period,
+        targets=targets,
+        rows=rows,
+        total=_figures(counts.get(None, {})),
+        status_counts=status_counts,
+    )
+
+
+def _subtree_units(root: Unit) -> list[Row]:
+    """The active units of the subtree in tree order (parents before children)."""
+    units = db.session.execute(
+        select(Unit.id, Unit.code, Unit.name, Unit.kind, Unit.depth, Unit.path).where(
+            subtree_clause(root)
+        )
+    ).all()
+    return sorted(units, key=lambda unit: tree_key(unit.path))
+
+
+def _entries_cte(root: Unit, period: Period, targets: Targets) -> CTE:
+    """Active roster entries of the subtree with their volunteer (or NULL) and completion."""
+    # Below the banner, only the subtree's own people's records are read (through the
+    # volunteer index) instead of aggregating the whole county's records.
+    among = None if root.parent_id is None else roster_volunteers(root)
+    done = completed_volunteers(period, targets, among).cte("done")
+    return (
+        select(
+            RosterEntry.unit_id.label("unit_id"),
+            RosterEntry.id_number.label("id_number"),
+            party_flag(targets).label("party"),
+            Volunteer.id.label("volunteer_id"),
+            done.c.volunteer_id.label("done_id"),
+        )
+        .join(Unit, Unit.id == RosterEntry.unit_id)
+        .outerjoin(Volunteer, Volunteer.id_number == RosterEntry.id_number)
+        .outerjoin(done, done.c.volunteer_id == Volunteer.id)
+        .where(RosterEntry.active.is_(True), subtree_clause(root))
+        .cte("entries")
+    )
+
+
+def _rollup_statement(root: Unit, period: Period, targets: Targets) -> Select:
+    """Per-unit rows (grouped by unit and party flag) and one totals row, in one statement."""
+    entries = _entries_cte(root, period, targets)
+    per_unit = select(
+        entries.c.unit_id,
+        entries.c.party,
+        func.count().label("staff"),
+        func.count(entries.c.volunteer_id).label("registered"),
+        func.count(entries.c.done_id).label("completed"),
+    ).group_by(entries.c.unit_id, entries.c.party)
+    people = _distinct_people(entries)
+    totals = select(
+        null().label("unit_id"),
+        people.c.party,
+        func.count().label("staff"),
+        func.count(people.c.volunteer_id).label("registered"),
+        func.count(people.c.done_id).label("completed"),
+    ).group_by(people.c.party)
+    return union_all(per_unit, totals)
+
+
+def _distinct_people(entries: CTE):
+    """The entries collapsed by ID number: a person on several rosters counts once."""
+    return (
+        select(
+            entries.c.id_number,
+            func.max(entries.c.party).label("party"),
+            func.max(entries.c.volunteer_id).label("volunteer_id"),
+            func.max(entries.c.done_id).label("done_id"),
+        )
+        .group_by(entries.c.id_number)
+        .subquery("people")
+    )
+
+
+def _counts_by_unit(statement: Select) -> dict[int | None, CountsByParty]:
+    """Run the rollup: counts per unit id (None for the totals) and party flag."""
+    counts: dict[int | None, CountsByParty] = {}
+    for row in db.session.execute(statement):
+        counts.setdefault(row.unit_id, {})[int(row.party)] = (
+            row.staff,
+            row.registered,
+            row.completed,
+        )
+    return counts
+
+
+def _figures(by_party: CountsByParty) -> Figures:
+    """Staff figures sum both party flags; party figures are those of flag 1."""
+    staff = [sum(values) for values in zip(*by_party.values(), strict=True)] or [0, 0, 0]
+    party = by_party.get(1, (0, 0, 0))
+    return Figures(
+        staff=staff[0],
+        staff_registered=staff[1],
+        staff_completed=staff[2],
+        party=party[0],
+        party_registered=party[1],
+        party_completed=party[2],
+    )
+
+
+def _unit_row(unit: Row, figures: Figures, targets: Targets) -> UnitRow:
+    """One unit's row with its status and needs."""
+    return UnitRow(
+        unit_id=unit.id,
+        code=unit.code,
+        name=unit.name,
+        kind=unit.kind,
+        depth=unit.depth,
+        path=unit.path,
+        figures=figures,
+        status=figures.status(targets),
+        staff_needs=figures.staff_needs(targets),
+        party_needs=figures.party_needs(targets),
+    )

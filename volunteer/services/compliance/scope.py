@@ -1,0 +1,48 @@
+"""The SQL pieces every compliance statement shares: a subtree, party members, completion."""
+
+from sqlalchemy import ColumnElement, Select, and_, case, func, select
+
+from volunteer.models import RosterEntry, ServiceRecord, Unit, Volunteer
+from volunteer.services import hours
+from volunteer.services.compliance.targets import Targets
+from volunteer.services.periods import Period
+
+
+def subtree_clause(root: Unit) -> ColumnElement[bool]:
+    """Active units at or below `root` (Unit must be in the query)."""
+    return and_(Unit.path.startswith(root.path, autoescape=True), Unit.active.is_(True))
+
+
+def party_flag(targets: Targets):
+    """1 for a roster entry counted as a party member this year, else 0."""
+    return case(
+        (RosterEntry.political_status.in_([s.value for s in targets.party_statuses()]), 1),
+        else_=0,
+    )
+
+
+def roster_volunteers(root: Unit) -> Select:
+    """Ids of volunteers matching an active roster entry of the subtree."""
+    return (
+        select(Volunteer.id)
+        .join(RosterEntry, RosterEntry.id_number == Volunteer.id_number)
+        .join(Unit, Unit.id == RosterEntry.unit_id)
+        .where(RosterEntry.active.is_(True), subtree_clause(root))
+    )
+
+
+def credited_in(period: Period) -> ColumnElement[bool]:
+    """Approved records checked in inside the period that credited some time."""
+    start, end = period.utc_bounds()
+    return and_(hours.approved(start, end), ServiceRecord.credited_minutes > 0)
+
+
+def completed_volunteers(period: Period, targets: Targets, among=None) -> Select:
+    """Volunteers with at least min_minutes of APPROVED time checked in inside the period
+    (optionally only those whose id is in the subquery `among`)."""
+    query = select(ServiceRecord.volunteer_id.label("volunteer_id")).where(credited_in(period))
+    if among is not None:
+        query = query.where(ServiceRecord.volunteer_id.in_(among))
+    return query.group_by(ServiceRecord.volunteer_id).having(
+        func.sum(ServiceRecord.credited_minutes) >= targets.min_minutes
+    )
