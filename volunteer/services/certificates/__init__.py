@@ -12,7 +12,7 @@ The modules:
 - `scope`: who may issue and see whose certificates (the certificate-scope rules);
 - `serials`: sequential serial numbers per year, safe against concurrent issuers;
 - `issuing`: issuing (one or a batch), revoking and re-issuing;
-- `listing`: finding certificates (a person's, by serial, the admin list).
+- `listing`: finding certificates (a person's, by serial, the admin list) and whom for.
 """
 
 from volunteer.services.certificates.content import (
@@ -45,6 +45,7 @@ from volunteer.services.certificates.listing import (
     all_certificates_statement,
     certificates_of,
     find_by_serial,
+    find_volunteer,
 )
 from volunteer.services.certificates.scope import (
     can_view_certificate,
@@ -77,6 +78,7 @@ __all__ = [
     "current_seal",
     "find_by_serial",
     "find_people_in_scope",
+    "find_volunteer",
     "is_person_in_scope",
     "issue_certificate",
     "issue_certificates",

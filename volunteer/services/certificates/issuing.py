@@ -1,7 +1,8 @@
 """Issuing certificates (one or a batch), revoking and re-issuing them."""
 
 from collections.abc import Sequence
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -11,6 +12,7 @@ from volunteer.i18n import lazy_gettext as _l
 from volunteer.models import Certificate, Organization, StoredFile, User, Volunteer, utcnow
 from volunteer.services.audit import record_audit
 from volunteer.services.certificates.content import (
+    Facts,
     build_content,
     gather_facts,
     period_of,
@@ -40,27 +42,12 @@ def issue_certificates(
     """
     if not volunteers:
         return []
-    now = now or utcnow()
-    issue_date = local_today(now)
-    issuer = require_issuer()
-    seal = current_seal()
-    organization_id = organization.id if organization else None
-    facts = gather_facts([v.id for v in volunteers], period, organization_id)
+    batch = _Batch.start(period, actor, organization, now or utcnow())
+    facts = gather_facts([v.id for v in volunteers], period, batch.organization_id)
     existing = _latest_valid(volunteers, period) if reuse_current else {}
-    certificates = []
-    next_number = None
-    for volunteer in volunteers:
-        content = build_content(
-            volunteer, period, facts[volunteer.id], issuer, issue_date, organization
-        )
-        previous = existing.get((volunteer.id, organization_id))
-        if previous is not None and _same_print(previous, content, seal):
-            certificates.append(previous)
-            continue
-        certificate = _new_certificate(volunteer, period, content, seal, now, actor)
-        next_number = insert_with_serial(certificate, content, issue_date.year, next_number)
-        _audit_issue(actor, certificate, period, organization_id)
-        certificates.append(certificate)
+    certificates = [
+        batch.issue(v, facts[v.id], existing.get((v.id, batch.organization_id))) for v in volunteers
+    ]
     db.session.flush()
     return certificates
 
@@ -76,40 +63,79 @@ def issue_certificate(
     return issue_certificates([volunteer], period, actor, organization, reuse_current)[0]
 
 
-def _new_certificate(
-    volunteer: Volunteer,
-    period: Period,
-    content: dict[str, Any],
-    seal: StoredFile | None,
-    now: datetime,
-    actor: User | None,
-) -> Certificate:
-    """A certificate not yet inserted (it gets its serial on insert)."""
-    return Certificate(
-        volunteer=volunteer,
-        period_start=period.start,
-        period_end=period.end,
-        total_minutes=content["total_minutes"],
-        star_level=content["star_level"],
-        seal_file_id=seal.id if seal else None,
-        issued_at=now,
-        issued_by_id=actor.id if actor is not None else None,
-    )
+@dataclass
+class _Batch:
+    """What every certificate issued in one call shares, and the next serial number."""
 
+    period: Period
+    actor: User | None
+    organization: Organization | None
+    now: datetime
+    issue_date: date
+    issuer: dict[str, str]
+    seal: StoredFile | None
+    next_number: int | None = None
 
-def _audit_issue(
-    actor: User | None, certificate: Certificate, period: Period, organization_id: int | None
-) -> None:
-    record_audit(
-        actor,
-        "certificate.issue",
-        certificate,
-        serial=certificate.serial,
-        volunteer_id=certificate.volunteer.id,
-        period_start=period.start,
-        period_end=period.end,
-        organization_id=organization_id,
-    )
+    @classmethod
+    def start(
+        cls, period: Period, actor: User | None, organization: Organization | None, now: datetime
+    ) -> "_Batch":
+        """Read the issuer details and seal once; refuse when no issuer is set."""
+        return cls(
+            period=period,
+            actor=actor,
+            organization=organization,
+            now=now,
+            issue_date=local_today(now),
+            issuer=require_issuer(),
+            seal=current_seal(),
+        )
+
+    @property
+    def organization_id(self) -> int | None:
+        """The organization the certificates are limited to (None: all)."""
+        return self.organization.id if self.organization else None
+
+    def issue(
+        self, volunteer: Volunteer, facts: Facts, previous: Certificate | None
+    ) -> Certificate:
+        """A new certificate, or `previous` when it would print exactly the same."""
+        content = build_content(
+            volunteer, self.period, facts, self.issuer, self.issue_date, self.organization
+        )
+        if previous is not None and _same_print(previous, content, self.seal):
+            return previous
+        return self.insert(volunteer, content)
+
+    def insert(self, volunteer: Volunteer, content: dict[str, Any]) -> Certificate:
+        """Insert a new certificate with the next serial, and audit it."""
+        certificate = Certificate(
+            volunteer=volunteer,
+            period_start=self.period.start,
+            period_end=self.period.end,
+            total_minutes=content["total_minutes"],
+            star_level=content["star_level"],
+            seal_file_id=self.seal.id if self.seal else None,
+            issued_at=self.now,
+            issued_by_id=self.actor.id if self.actor is not None else None,
+        )
+        self.next_number = insert_with_serial(
+            certificate, content, self.issue_date.year, self.next_number
+        )
+        self._audit(certificate)
+        return certificate
+
+    def _audit(self, certificate: Certificate) -> None:
+        record_audit(
+            self.actor,
+            "certificate.issue",
+            certificate,
+            serial=certificate.serial,
+            volunteer_id=certificate.volunteer_id,
+            period_start=self.period.start,
+            period_end=self.period.end,
+            organization_id=self.organization_id,
+        )
 
 
 def _latest_valid(volunteers: Sequence[Volunteer], period: Period) -> dict[ScopeKey, Certificate]:

@@ -1,9 +1,11 @@
-"""Finding certificates: a person's, one by serial, and the admin's list."""
+"""Finding certificates (a person's, one by serial, the admin's list) and whom they are for."""
 
 from sqlalchemy import Select, or_, select
 
 from volunteer.extensions import db
 from volunteer.models import Certificate, User, Volunteer
+from volunteer.services import accounts
+from volunteer.services.identity import normalize_id_number
 
 MAX_SERIAL_LENGTH = 32
 
@@ -40,3 +42,14 @@ def all_certificates_statement(query: str = "") -> Select[tuple[Certificate]]:
             or_(Certificate.serial == query.upper(), User.name.like(f"%{query}%"))
         )
     return statement
+
+
+def find_volunteer(phone_or_id: str) -> Volunteer | None:
+    """A volunteer by mobile number, ID number or volunteer number."""
+    user = accounts.find_user_by_login(phone_or_id)
+    if user is not None and user.volunteer is not None:
+        return user.volunteer
+    key = normalize_id_number(phone_or_id)
+    return db.session.scalar(
+        select(Volunteer).where((Volunteer.id_number == key) | (Volunteer.volunteer_number == key))
+    )
