@@ -42,11 +42,11 @@ def issue_certificates(
     """
     if not volunteers:
         return []
-    batch = _Batch.start(period, actor, organization, now or utcnow())
-    facts = gather_facts([v.id for v in volunteers], period, batch.organization_id)
+    run = _IssueRun.start(period, actor, organization, now or utcnow())
+    facts = gather_facts([v.id for v in volunteers], period, run.organization_id)
     existing = _latest_valid(volunteers, period) if reuse_current else {}
     certificates = [
-        batch.issue(v, facts[v.id], existing.get((v.id, batch.organization_id))) for v in volunteers
+        run.issue(v, facts[v.id], existing.get((v.id, run.organization_id))) for v in volunteers
     ]
     db.session.flush()
     return certificates
@@ -64,7 +64,7 @@ def issue_certificate(
 
 
 @dataclass
-class _Batch:
+class _IssueRun:
     """What every certificate issued in one call shares, and the next serial number."""
 
     period: Period
@@ -79,7 +79,7 @@ class _Batch:
     @classmethod
     def start(
         cls, period: Period, actor: User | None, organization: Organization | None, now: datetime
-    ) -> "_Batch":
+    ) -> "_IssueRun":
         """Read the issuer details and seal once; refuse when no issuer is set."""
         return cls(
             period=period,
