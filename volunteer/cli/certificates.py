@@ -4,27 +4,12 @@ from pathlib import Path
 
 import click
 from flask.cli import AppGroup
-from sqlalchemy import select
 
 from volunteer.extensions import db
-from volunteer.models import Volunteer
 from volunteer.printing import batches
 from volunteer.printing.output import certificate_pdf, public_base_url
-from volunteer.services import accounts, certificates, periods, units
+from volunteer.services import certificates, periods, units
 from volunteer.services.errors import ServiceError
-from volunteer.services.identity import normalize_id_number
-
-
-def find_volunteer(phone_or_id: str) -> Volunteer | None:
-    """A volunteer by mobile number, ID number or volunteer number."""
-    user = accounts.find_user_by_login(phone_or_id)
-    if user is not None and user.volunteer is not None:
-        return user.volunteer
-    key = normalize_id_number(phone_or_id)
-    return db.session.scalar(
-        select(Volunteer).where((Volunteer.id_number == key) | (Volunteer.volunteer_number == key))
-    )
-
 
 group = AppGroup("certificate", help="Service-hour certificates.")
 
@@ -36,17 +21,11 @@ group = AppGroup("certificate", help="Service-hour certificates.")
 @click.option("--output", type=click.Path(dir_okay=False, writable=True), required=True)
 def issue(who: str, year: int | None, all_time: bool, output: str) -> None:
     """Issue a certificate for one volunteer and write the PDF."""
-    volunteer = find_volunteer(who)
+    volunteer = certificates.find_volunteer(who)
     if volunteer is None:
         raise click.ClickException(f"No volunteer with phone or ID number {who}.")
     try:
-        if all_time:
-            period = periods.all_time()
-        elif year:
-            period = periods.whole_year(year)
-        else:
-            period = periods.this_year()
-        issued = certificates.issue_certificate(volunteer, period, actor=None)
+        issued = certificates.issue_certificate(volunteer, _period(year, all_time), actor=None)
     except ServiceError as error:
         db.session.rollback()
         raise click.ClickException(error.message) from error
@@ -56,6 +35,15 @@ def issue(who: str, year: int | None, all_time: bool, output: str) -> None:
         f"Certificate {issued.serial}: {volunteer.user.name}, "
         f"{issued.total_minutes / 60:.1f} h, written to {output}"
     )
+
+
+def _period(year: int | None, all_time: bool) -> periods.Period:
+    """All records, a calendar year, or this year so far."""
+    if all_time:
+        return periods.all_time()
+    if year:
+        return periods.whole_year(year)
+    return periods.this_year()
 
 
 @group.command("batch")

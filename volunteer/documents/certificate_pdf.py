@@ -140,14 +140,28 @@ def _draw_certificate_page(
     canvas: Canvas, content: dict[str, Any], verify_url: str, seal: bytes | None, font: str
 ) -> None:
     styles = _styles(font)
-    issuer = content["issuer"]
-    # Frame: a double red border.
+    _draw_frame(canvas)
+    _draw_title(canvas, content, font)
+    width = PAGE_WIDTH - 2 * MARGIN - 10 * mm
+    top = PAGE_HEIGHT - 65 * mm
+    statement_bottom = _draw_statement(canvas, content, styles, width, top)
+    _draw_summary_table(canvas, content, styles, font, width, statement_bottom - 8 * mm)
+    _draw_issuer_block(canvas, content, seal, font)
+    _draw_remarks(canvas, content["issuer"], styles)
+    _draw_verification(canvas, verify_url, font)
+
+
+def _draw_frame(canvas: Canvas) -> None:
+    """A double red border."""
     canvas.setStrokeColor(RED)
     canvas.setLineWidth(2.5)
     canvas.rect(12 * mm, 12 * mm, PAGE_WIDTH - 24 * mm, PAGE_HEIGHT - 24 * mm)
     canvas.setLineWidth(0.8)
     canvas.rect(14.5 * mm, 14.5 * mm, PAGE_WIDTH - 29 * mm, PAGE_HEIGHT - 29 * mm)
 
+
+def _draw_title(canvas: Canvas, content: dict[str, Any], font: str) -> None:
+    """The title, and the serial number under it on the right."""
     canvas.setFillColor(RED)
     canvas.setFont(font, 28)
     canvas.drawCentredString(PAGE_WIDTH / 2, PAGE_HEIGHT - 45 * mm, "志愿服务记录证明")
@@ -157,23 +171,38 @@ def _draw_certificate_page(
         PAGE_WIDTH - MARGIN - 4 * mm, PAGE_HEIGHT - 55 * mm, f"编号：{content['serial']}"
     )
 
+
+def statement_text(content: dict[str, Any]) -> str:
+    """The certifying sentence (兹证明……), as paragraph markup."""
     scope = content.get("scope") or {}
     where = ""
     if scope.get("organization_name"):
         where = f"在{scope['organization_name']}组织的志愿服务活动中"
-    sentence = (
+    return (
         f"兹证明 <b>{_escape(content['name'])}</b> 同志（{content['id_type_name']}："
         f"{content['id_number_masked']}，志愿者编号：{content['volunteer_number'] or '—'}）"
         f"于{period_text(content)}期间{_escape(where)}参加志愿服务 {content['record_count']} 次，"
         f"累计服务时长 <b>{hours_text(content['total_minutes'])}</b> 小时。"
         "服务内容详见附页《志愿服务记录明细》。特此证明。"
     )
-    body = Paragraph(sentence, styles["body"])
-    width = PAGE_WIDTH - 2 * MARGIN - 10 * mm
-    _, body_height = body.wrap(width, 200 * mm)
-    top = PAGE_HEIGHT - 65 * mm
-    body.drawOn(canvas, MARGIN + 5 * mm, top - body_height)
 
+
+def _draw_statement(
+    canvas: Canvas,
+    content: dict[str, Any],
+    styles: dict[str, ParagraphStyle],
+    width: float,
+    top: float,
+) -> float:
+    """The certifying sentence below `top`; returns where it ends."""
+    body = Paragraph(statement_text(content), styles["body"])
+    _, body_height = body.wrap(width, 200 * mm)
+    body.drawOn(canvas, MARGIN + 5 * mm, top - body_height)
+    return top - body_height
+
+
+def summary_rows(content: dict[str, Any]) -> list[tuple[str, str]]:
+    """The (label, value) rows of the summary table on page 1."""
     rows = [
         ("姓名", content["name"]),
         ("证件类型", content["id_type_name"]),
@@ -184,10 +213,26 @@ def _draw_certificate_page(
         ("累计服务时长", f"{hours_text(content['cumulative_minutes'])} 小时"),
         ("星级", stars_text(content["star_level"])),
     ]
+    scope = content.get("scope") or {}
     if scope.get("organization_name"):
         rows.append(("记录范围", f"{scope['organization_name']}组织的活动"))
+    return rows
+
+
+def _draw_summary_table(
+    canvas: Canvas,
+    content: dict[str, Any],
+    styles: dict[str, ParagraphStyle],
+    font: str,
+    width: float,
+    table_top: float,
+) -> None:
+    """The summary table (name, ID, period, hours, star level) from `table_top` down."""
     table = Table(
-        [[label, _cell(value, width - 35 * mm, styles["cell"])] for label, value in rows],
+        [
+            [label, _cell(value, width - 35 * mm, styles["cell"])]
+            for label, value in summary_rows(content)
+        ],
         colWidths=[35 * mm, width - 35 * mm],
     )
     table.setStyle(
@@ -203,10 +248,14 @@ def _draw_certificate_page(
         )
     )
     _, table_height = table.wrap(width, 200 * mm)
-    table_top = top - body_height - 8 * mm
     table.drawOn(canvas, MARGIN + 5 * mm, table_top - table_height)
 
-    # Issuer block, bottom right, with the seal over the issuing organization's name.
+
+def _draw_issuer_block(
+    canvas: Canvas, content: dict[str, Any], seal: bytes | None, font: str
+) -> None:
+    """Issuer block, bottom right, with the seal over the issuing organization's name."""
+    issuer = content["issuer"]
     lines = [
         ("出具单位", issuer.get("organization")),
         ("负责人", issuer.get("person_in_charge")),
@@ -221,25 +270,37 @@ def _draw_certificate_page(
         canvas.drawString(x, y, f"{label}：{value or '—'}")
         y -= 8 * mm
     if seal:
-        size = 42 * mm
-        canvas.drawImage(
-            ImageReader(io.BytesIO(seal)),
-            x + 15 * mm,
-            95 * mm - size / 2 - 6 * mm,
-            width=size,
-            height=size,
-            mask="auto",
-            preserveAspectRatio=True,
-            anchor="c",
-        )
+        _draw_seal(canvas, seal, x + 15 * mm, 95 * mm)
 
-    # Remarks, bottom left above the QR code.
-    if issuer.get("remarks"):
-        remarks = Paragraph("备注：" + _escape(issuer["remarks"]), styles["small"])
-        _, remarks_height = remarks.wrap(PAGE_WIDTH / 2 - MARGIN - 5 * mm, 40 * mm)
-        remarks.drawOn(canvas, MARGIN + 5 * mm, 100 * mm - remarks_height)
 
-    # Verification QR code to this system's own public page.
+def _draw_seal(canvas: Canvas, seal: bytes, x: float, name_y: float) -> None:
+    """The seal image, its centre a little below the issuing organization's line."""
+    size = 42 * mm
+    canvas.drawImage(
+        ImageReader(io.BytesIO(seal)),
+        x,
+        name_y - size / 2 - 6 * mm,
+        width=size,
+        height=size,
+        mask="auto",
+        preserveAspectRatio=True,
+        anchor="c",
+    )
+
+
+def _draw_remarks(
+    canvas: Canvas, issuer: dict[str, Any], styles: dict[str, ParagraphStyle]
+) -> None:
+    """Remarks, bottom left above the QR code."""
+    if not issuer.get("remarks"):
+        return
+    remarks = Paragraph("备注：" + _escape(issuer["remarks"]), styles["small"])
+    _, remarks_height = remarks.wrap(PAGE_WIDTH / 2 - MARGIN - 5 * mm, 40 * mm)
+    remarks.drawOn(canvas, MARGIN + 5 * mm, 100 * mm - remarks_height)
+
+
+def _draw_verification(canvas: Canvas, verify_url: str, font: str) -> None:
+    """Verification QR code to this system's own public page, and the legal footer."""
     qr_size = 32 * mm
     canvas.drawImage(qr_image(verify_url), MARGIN + 5 * mm, 40 * mm, qr_size, qr_size)
     canvas.setFont(font, 9)
@@ -258,17 +319,33 @@ def _draw_certificate_page(
 
 
 def _draw_record_pages(canvas: Canvas, content: dict[str, Any], font: str) -> None:
-    styles = _styles(font)
     width = PAGE_WIDTH - 2 * MARGIN
+    top = PAGE_HEIGHT - MARGIN - 18 * mm
+    available = top - MARGIN - 10 * mm
+    remaining: Table | None = _records_table(content, font, width)
+    page = 2
+    while remaining is not None:
+        # Table.split gives the rows that fit this page and the rest (header row repeated).
+        parts = remaining.split(width, available) or [remaining]
+        _record_page_header(canvas, content, font, page)
+        _, height = parts[0].wrap(width, available)
+        parts[0].drawOn(canvas, MARGIN, top - height)
+        canvas.showPage()
+        page += 1
+        remaining = parts[1] if len(parts) > 1 else None
+
+
+def _records_table(content: dict[str, Any], font: str, width: float) -> Table:
+    """Every record (date, activity, organization, hours) and the total, header repeated."""
+    style = _styles(font)["record"]
     col_widths = [26 * mm, width - 26 * mm - 60 * mm - 22 * mm, 60 * mm, 22 * mm]
-    header = ["日期", "活动", "组织", "时长（小时）"]
-    data = [header]
+    data: list[list[Any]] = [["日期", "活动", "组织", "时长（小时）"]]
     for day, title, organization, minutes in content["records"]:
         data.append(
             [
                 day,
-                _cell(title, col_widths[1], styles["record"]),
-                _cell(organization, col_widths[2], styles["record"]),
+                _cell(title, col_widths[1], style),
+                _cell(organization, col_widths[2], style),
                 hours_text(minutes),
             ]
         )
@@ -285,19 +362,7 @@ def _draw_record_pages(canvas: Canvas, content: dict[str, Any], font: str) -> No
             ]
         )
     )
-    top = PAGE_HEIGHT - MARGIN - 18 * mm
-    available = top - MARGIN - 10 * mm
-    remaining: Table | None = table
-    page = 2
-    while remaining is not None:
-        # Table.split gives the rows that fit this page and the rest (header row repeated).
-        parts = remaining.split(width, available) or [remaining]
-        _record_page_header(canvas, content, font, page)
-        _, height = parts[0].wrap(width, available)
-        parts[0].drawOn(canvas, MARGIN, top - height)
-        canvas.showPage()
-        page += 1
-        remaining = parts[1] if len(parts) > 1 else None
+    return table
 
 
 def _record_page_header(canvas: Canvas, content: dict[str, Any], font: str, page: int) -> None:

@@ -55,23 +55,26 @@ def national_export_xlsx(rows: Iterable[NationalRow]) -> bytes:
     sheet.freeze_panes = "A2"
     sheet.append(list(HEADERS))
     for row in rows:
-        sheet.append(
-            [
-                row.name,
-                row.id_type_name,
-                _text(sheet, row.id_number),
-                _text(sheet, row.phone),
-                row.activity,
-                _formatted(sheet, row.day, "yyyy-mm-dd"),
-                _formatted(sheet, row.start, "hh:mm"),
-                _formatted(sheet, row.end, "hh:mm") if row.end else "",
-                _formatted(sheet, row.hours, "0.00"),
-                row.organization,
-            ]
-        )
+        sheet.append(_cells(sheet, row))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _cells(sheet, row: NationalRow) -> list:
+    """One record's cells, in the order of HEADERS."""
+    return [
+        row.name,
+        row.id_type_name,
+        _text(sheet, row.id_number),
+        _text(sheet, row.phone),
+        row.activity,
+        _formatted(sheet, row.day, "yyyy-mm-dd"),
+        _formatted(sheet, row.start, "hh:mm"),
+        _formatted(sheet, row.end, "hh:mm") if row.end else "",
+        _formatted(sheet, row.hours, "0.00"),
+        row.organization,
+    ]
 
 
 def _text(sheet, value: str) -> WriteOnlyCell:

@@ -45,35 +45,15 @@ class StreamingPdfWriter:
 
     @property
     def page_count(self) -> int:
+        """Pages written so far."""
         return len(self._kids)
 
     def add(self, pdf: bytes) -> None:
         """Append every page of a PDF document (its objects reachable from its pages)."""
-        reader = PdfReader(io.BytesIO(pdf))
-        numbers: dict[int, int] = {}
-        pending: list[int] = []
-
-        def new_number(old: int) -> int:
-            if old in numbers:
-                return numbers[old]
-            key = _share_key(reader, reader.get_object(old))
-            if key is not None and key in self._shared:
-                numbers[old] = self._shared[key]  # identical bytes already in the file
-                return numbers[old]
-            numbers[old] = self._reserve()
-            pending.append(old)
-            if key is not None:
-                self._remember(key, numbers[old])
-            return numbers[old]
-
-        for page in reader.pages:
-            self._kids.append(new_number(page.indirect_reference.idnum))
-        while pending:
-            old = pending.pop()
-            copied = _renumber(reader.get_object(old), new_number)
-            if isinstance(copied, DictionaryObject) and copied.get("/Type") == "/Page":
-                copied[NameObject("/Parent")] = IndirectObject(self._pages_number, 0, None)
-            self._write_object(numbers[old], copied)
+        copy = _DocumentCopy(self, PdfReader(io.BytesIO(pdf)))
+        for page in copy.reader.pages:
+            self._kids.append(copy.number_for(page.indirect_reference.idnum))
+        copy.write_pending()
         self.documents += 1
 
     def close(self) -> None:
@@ -120,6 +100,41 @@ class StreamingPdfWriter:
     def _write_raw_object(self, number: int, body: bytes) -> None:
         self._offsets[number] = self._position
         self._write(b"%d 0 obj\n%s\nendobj\n" % (number, body))
+
+
+class _DocumentCopy:
+    """One document being appended: its object numbers in the output file, and what is left
+    to write (objects reachable from its pages, found as references are renumbered)."""
+
+    def __init__(self, writer: StreamingPdfWriter, reader: PdfReader):
+        self.writer = writer
+        self.reader = reader
+        self.numbers: dict[int, int] = {}
+        self.pending: list[int] = []
+
+    def number_for(self, old: int) -> int:
+        """The output number of the document's object `old`, reserving it on first sight."""
+        if old in self.numbers:
+            return self.numbers[old]
+        writer = self.writer
+        key = _share_key(self.reader, self.reader.get_object(old))
+        if key is not None and key in writer._shared:
+            self.numbers[old] = writer._shared[key]  # identical bytes already in the file
+            return self.numbers[old]
+        self.numbers[old] = writer._reserve()
+        self.pending.append(old)
+        if key is not None:
+            writer._remember(key, self.numbers[old])
+        return self.numbers[old]
+
+    def write_pending(self) -> None:
+        """Write every reserved object, renumbered; pages get the output's page tree."""
+        while self.pending:
+            old = self.pending.pop()
+            copied = _renumber(self.reader.get_object(old), self.number_for)
+            if isinstance(copied, DictionaryObject) and copied.get("/Type") == "/Page":
+                copied[NameObject("/Parent")] = IndirectObject(self.writer._pages_number, 0, None)
+            self.writer._write_object(self.numbers[old], copied)
 
 
 def _share_key(

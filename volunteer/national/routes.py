@@ -6,17 +6,20 @@ from flask import Blueprint, abort, render_template, send_file
 from wtforms import SelectChoice
 
 from volunteer.access import Rule, access, acting_user
+from volunteer.actions import service_action
 from volunteer.documents.national_xlsx import national_export_xlsx
 from volunteer.extensions import db
 from volunteer.i18n import lazy_gettext as _l
 from volunteer.models import Organization
 from volunteer.national.forms import NationalExportForm
 from volunteer.services import national_export, permissions
-from volunteer.services.errors import PermissionDenied, ServiceError
+from volunteer.services.errors import PermissionDenied
+from volunteer.services.periods import Period
 
 bp = Blueprint("national", __name__, url_prefix="/national-export")
 
 ALL = "all"
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXPORTERS = Rule(
     "organizer or admin",
     allowed=lambda user: (
@@ -30,42 +33,53 @@ EXPORTERS = Rule(
 def export():
     """Choose organization and period; download the .xlsx for the national system."""
     form = NationalExportForm()
-    organizations = national_export.exportable_organizations(acting_user())
-    all_label = (
-        _l("All organizations")
-        if permissions.is_admin(acting_user())
-        else _l("All my organizations")
-    )
-    form.organization_id.choices = [SelectChoice(ALL, str(all_label))] + [
-        SelectChoice(str(o.id), o.name) for o in organizations
-    ]
+    form.organization_id.choices = _organization_choices()
     if form.validate_on_submit():
-        organization = None
-        if form.organization_id.data != ALL:
-            organization = db.session.get(Organization, int(form.organization_id.data))
-            if organization is None:
-                abort(404)
-        try:
+        organization = _chosen_organization(form)
+        # The commit keeps the audit entry, once the file is built.
+        with service_action(form, default_field="organization_id") as outcome:
             period = form.to_period()
-            organization_ids, _count = national_export.start_export(
-                acting_user(), period, organization
-            )
-        except PermissionDenied:
-            db.session.rollback()
-            abort(403)
-        except ServiceError as error:
-            db.session.rollback()
-            field = getattr(form, error.field or "", None) or form.organization_id
-            field.errors = [*field.errors, error.message]
-        else:
-            data = national_export_xlsx(national_export.national_rows(organization_ids, period))
-            db.session.commit()  # the audit entry, once the file is built
-            end = period.end.isoformat()
-            start = period.start.isoformat() if period.start else "all"
+            data = _workbook(period, organization)
+        if outcome.ok:
             return send_file(
                 io.BytesIO(data),
-                mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                mimetype=XLSX_MIMETYPE,
                 as_attachment=True,
-                download_name=f"全国志愿服务信息系统导入-{start}-{end}.xlsx",
+                download_name=_file_name(period),
             )
     return render_template("national/export.html", form=form)
+
+
+def _organization_choices() -> list[SelectChoice]:
+    """ "All" first, then each organization the user may export."""
+    user = acting_user()
+    all_label = (
+        _l("All organizations") if permissions.is_admin(user) else _l("All my organizations")
+    )
+    return [SelectChoice(ALL, str(all_label))] + [
+        SelectChoice(str(o.id), o.name) for o in national_export.exportable_organizations(user)
+    ]
+
+
+def _chosen_organization(form: NationalExportForm) -> Organization | None:
+    """The organization picked (None: all of the user's); 404 for an unknown one."""
+    if form.organization_id.data == ALL:
+        return None
+    organization = db.session.get(Organization, int(form.organization_id.data))
+    if organization is None:
+        abort(404)
+    return organization
+
+
+def _workbook(period: Period, organization: Organization | None) -> bytes:
+    """Audit the export and build the workbook; 403 when the user may not export these."""
+    try:
+        organization_ids, _count = national_export.start_export(acting_user(), period, organization)
+    except PermissionDenied:
+        abort(403)
+    return national_export_xlsx(national_export.national_rows(organization_ids, period))
+
+
+def _file_name(period: Period) -> str:
+    start = period.start.isoformat() if period.start else "all"
+    return f"全国志愿服务信息系统导入-{start}-{period.end.isoformat()}.xlsx"

@@ -32,10 +32,10 @@ from volunteer.documents.pdf_stream import StreamingPdfWriter
 from volunteer.extensions import db
 from volunteer.models import (
     Activity,
+    ActivityStatus,
     BackgroundJob,
     JobStatus,
     Organization,
-    RecordStatus,
     RosterEntry,
     ServiceRecord,
     Unit,
@@ -44,10 +44,12 @@ from volunteer.models import (
     utcnow,
 )
 from volunteer.printing.output import certificate_pdf
-from volunteer.services import certificates, periods
+from volunteer.services import certificates, hours, periods, permissions
 from volunteer.services.periods import Period
 
 JOB_KIND = "certificate_batch"
+ACTIVITY_CHOICES_LIMIT = 300
+RECENT_JOBS = 10
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
 
@@ -56,6 +58,7 @@ Progress = Callable[[int, int], None]
 
 
 def period_params(period: Period) -> dict[str, Any]:
+    """A period as the JSON a job's parameters keep."""
     return {
         "start": period.start.isoformat() if period.start else None,
         "end": period.end.isoformat(),
@@ -64,6 +67,7 @@ def period_params(period: Period) -> dict[str, Any]:
 
 
 def period_from_params(params: dict[str, Any]) -> Period:
+    """The period a job's parameters keep."""
     start = params.get("start")
     return Period(
         date.fromisoformat(start) if start else None,
@@ -73,6 +77,7 @@ def period_from_params(params: dict[str, Any]) -> Period:
 
 
 def unit_batch_params(unit: Unit, include_subunits: bool, period: Period) -> dict[str, Any]:
+    """A coordinator's batch: everyone on a unit's roster with approved time in the period."""
     return {
         "source": "unit",
         "unit_id": unit.id,
@@ -83,6 +88,7 @@ def unit_batch_params(unit: Unit, include_subunits: bool, period: Period) -> dic
 
 
 def activity_batch_params(activity: Activity) -> dict[str, Any]:
+    """An organizer's batch: everyone with approved time at one activity."""
     return {
         "source": "activity",
         "activity_id": activity.id,
@@ -95,33 +101,41 @@ def activity_batch_params(activity: Activity) -> dict[str, Any]:
 def batch_volunteer_ids(params: dict[str, Any]) -> list[int]:
     """Who gets a certificate: people with approved time in the period, in a stable order."""
     period = period_from_params(params["period"])
-    start, end = period.utc_bounds()
     served = [
         ServiceRecord.volunteer_id == Volunteer.id,
-        ServiceRecord.status == RecordStatus.APPROVED,
+        hours.approved(*period.utc_bounds()),
         ServiceRecord.credited_minutes > 0,
-        ServiceRecord.check_in_at < end,
     ]
-    if start is not None:
-        served.append(ServiceRecord.check_in_at >= start)
     query = select(Volunteer.id)
     if params["source"] == "unit":
-        unit = db.session.get(Unit, params["unit_id"])
-        units = (
-            Unit.path.startswith(unit.path)
-            if params.get("include_subunits")
-            else Unit.id == unit.id
-        )
-        roster = (
-            select(RosterEntry.id_number)
-            .join(Unit, Unit.id == RosterEntry.unit_id)
-            .where(RosterEntry.active.is_(True), units)
-        )
-        query = query.where(Volunteer.id_number.in_(roster))
+        query = query.where(Volunteer.id_number.in_(_unit_roster(params)))
     else:
         served.append(ServiceRecord.activity_id == params["activity_id"])
     query = query.where(exists().where(*served)).order_by(Volunteer.volunteer_number, Volunteer.id)
     return list(db.session.scalars(query))
+
+
+def _unit_roster(params: dict[str, Any]) -> Any:
+    """A subquery of ID numbers on the batch unit's active roster (and its sub-units')."""
+    unit = db.session.get(Unit, params["unit_id"])
+    units = (
+        Unit.path.startswith(unit.path) if params.get("include_subunits") else Unit.id == unit.id
+    )
+    return (
+        select(RosterEntry.id_number)
+        .join(Unit, Unit.id == RosterEntry.unit_id)
+        .where(RosterEntry.active.is_(True), units)
+    )
+
+
+def activities_for_batches(user: User, limit: int = ACTIVITY_CHOICES_LIMIT) -> list[Activity]:
+    """Published activities the user may print a batch for (admins: all), newest first."""
+    statement = select(Activity).where(Activity.status != ActivityStatus.DRAFT)
+    if not permissions.is_admin(user):
+        statement = statement.where(
+            Activity.organization_id.in_(permissions.organizer_organization_ids(user) or {-1})
+        )
+    return list(db.session.scalars(statement.order_by(Activity.starts_at.desc()).limit(limit)))
 
 
 # ---- producing the PDF ----
@@ -145,8 +159,6 @@ def produce_batch(
     fails; the output file only appears (atomically renamed) once complete.
     """
     ids = batch_volunteer_ids(params)
-    period = period_from_params(params["period"])
-    organization_id = params.get("organization_id")
     chunk_size = current_app.config["CERTIFICATE_BATCH_CHUNK"]
     if progress:
         progress(0, len(ids))
@@ -155,34 +167,51 @@ def produce_batch(
     with partial.open("wb") as out:
         writer = StreamingPdfWriter(out)
         for chunk in _chunks(ids, chunk_size):
-            actor = db.session.get(User, actor_id) if actor_id else None
-            organization = (
-                db.session.get(Organization, organization_id) if organization_id else None
-            )
-            volunteers = db.session.scalars(
-                select(Volunteer)
-                .where(Volunteer.id.in_(chunk))
-                .options(selectinload(Volunteer.user))
-                .order_by(Volunteer.volunteer_number, Volunteer.id)
-            ).all()
-            issued = certificates.issue_certificates(volunteers, period, actor, organization)
-            db.session.commit()
-            for certificate in issued:
-                writer.add(certificate_pdf(certificate, base_url))
-            done += len(issued)
+            done += _print_chunk(writer, params, actor_id, chunk, base_url)
             if progress:
                 progress(done, len(ids))
-            # Forget this chunk's objects: the identity map must not grow with the batch.
-            db.session.expunge_all()
         writer.close()
     os.replace(partial, output_path)
     return done
+
+
+def _print_chunk(
+    writer: StreamingPdfWriter,
+    params: dict[str, Any],
+    actor_id: int | None,
+    chunk: Sequence[int],
+    base_url: str,
+) -> int:
+    """Issue one chunk's certificates, commit, and append their PDFs; returns how many."""
+    organization_id = params.get("organization_id")
+    actor = db.session.get(User, actor_id) if actor_id else None
+    organization = db.session.get(Organization, organization_id) if organization_id else None
+    issued = certificates.issue_certificates(
+        _volunteers(chunk), period_from_params(params["period"]), actor, organization
+    )
+    db.session.commit()
+    for certificate in issued:
+        writer.add(certificate_pdf(certificate, base_url))
+    # Forget this chunk's objects: the identity map must not grow with the batch.
+    db.session.expunge_all()
+    return len(issued)
+
+
+def _volunteers(ids: Sequence[int]) -> Sequence[Volunteer]:
+    """These people with their accounts loaded, in the batch's order."""
+    return db.session.scalars(
+        select(Volunteer)
+        .where(Volunteer.id.in_(ids))
+        .options(selectinload(Volunteer.user))
+        .order_by(Volunteer.volunteer_number, Volunteer.id)
+    ).all()
 
 
 # ---- background jobs ----
 
 
 def job_directory() -> Path:
+    """Where finished batch files are kept (created when missing)."""
     configured = current_app.config.get("CERTIFICATE_JOB_DIR")
     directory = (
         Path(configured) if configured else Path(current_app.instance_path) / "certificate-jobs"
@@ -202,6 +231,25 @@ def create_job(params: dict[str, Any], actor: User, base_url: str) -> Background
     db.session.add(job)
     db.session.flush()
     return job
+
+
+def queue_batch(params: dict[str, Any], actor: User, base_url: str) -> BackgroundJob:
+    """Queue a batch once the issuer details are set, clearing out old batch files first."""
+    certificates.require_issuer()
+    remove_old_results()
+    return create_job(params, actor, base_url)
+
+
+def recent_jobs(user: User, limit: int = RECENT_JOBS) -> list[BackgroundJob]:
+    """The user's latest batch jobs, newest first."""
+    return list(
+        db.session.scalars(
+            select(BackgroundJob)
+            .where(BackgroundJob.kind == JOB_KIND, BackgroundJob.created_by_id == user.id)
+            .order_by(BackgroundJob.id.desc())
+            .limit(limit)
+        )
+    )
 
 
 def start_in_thread(app: Flask, job_id: int) -> threading.Thread:

@@ -7,8 +7,9 @@ leave the system, so every export is written to the audit log.
 """
 
 from collections.abc import Iterator, Sequence
+from datetime import datetime, time
 
-from sqlalchemy import func, select
+from sqlalchemy import Row, func, select
 
 from volunteer.documents.national_xlsx import NationalRow
 from volunteer.extensions import db
@@ -16,13 +17,12 @@ from volunteer.i18n import lazy_gettext as _l
 from volunteer.models import (
     Activity,
     Organization,
-    RecordStatus,
     ServiceRecord,
     User,
     Volunteer,
 )
 from volunteer.models.base import LOCAL_ZONE
-from volunteer.services import permissions
+from volunteer.services import hours, permissions
 from volunteer.services.audit import record_audit
 from volunteer.services.certificates import ID_TYPE_NAMES_ZH
 from volunteer.services.errors import PermissionDenied, ServiceError
@@ -42,13 +42,28 @@ def exportable_organizations(user: User | None) -> list[Organization]:
 
 
 def _conditions(organization_ids: Sequence[int] | None, period: Period) -> list:
-    start, end = period.utc_bounds()
-    conditions = [ServiceRecord.status == RecordStatus.APPROVED, ServiceRecord.check_in_at < end]
-    if start is not None:
-        conditions.append(ServiceRecord.check_in_at >= start)
+    """Approved records checked in during the period, at these organizations (None: all)."""
+    conditions = [hours.approved(*period.utc_bounds())]
     if organization_ids is not None:
         conditions.append(Activity.organization_id.in_(organization_ids))
     return conditions
+
+
+def export_scope(actor: User, organization: Organization | None) -> list[int] | None:
+    """The organizations an export covers (None: all), or PermissionDenied.
+
+    `organization` None means every organization the actor may export (all, for admins).
+    """
+    if organization is not None:
+        if not permissions.can_organize(actor, organization):
+            raise PermissionDenied(_l("You may only export your own organization's records."))
+        return [organization.id]
+    if permissions.is_admin(actor):
+        return None
+    organization_ids = sorted(permissions.organizer_organization_ids(actor))
+    if not organization_ids:
+        raise PermissionDenied(_l("Only organizers and administrators may export records."))
+    return organization_ids
 
 
 def start_export(
@@ -58,16 +73,7 @@ def start_export(
 
     `organization` None means every organization the actor may export (all, for admins).
     """
-    if organization is not None and not permissions.can_organize(actor, organization):
-        raise PermissionDenied(_l("You may only export your own organization's records."))
-    if organization is not None:
-        organization_ids: list[int] | None = [organization.id]
-    elif permissions.is_admin(actor):
-        organization_ids = None
-    else:
-        organization_ids = sorted(permissions.organizer_organization_ids(actor))
-        if not organization_ids:
-            raise PermissionDenied(_l("Only organizers and administrators may export records."))
+    organization_ids = export_scope(actor, organization)
     count = db.session.scalar(
         select(func.count(ServiceRecord.id))
         .join(Activity, Activity.id == ServiceRecord.activity_id)
@@ -112,19 +118,27 @@ def national_rows(organization_ids: Sequence[int] | None, period: Period) -> Ite
         .execution_options(yield_per=STREAM_CHUNK)
     )
     for row in db.session.execute(query):
-        check_in = row.check_in_at.astimezone(LOCAL_ZONE)
-        check_out = row.check_out_at.astimezone(LOCAL_ZONE) if row.check_out_at else None
-        yield NationalRow(
-            name=row.name,
-            id_type_name=ID_TYPE_NAMES_ZH[row.id_type],
-            id_number=row.id_number,
-            phone=row.phone,
-            activity=row.title,
-            day=check_in.date(),
-            start=check_in.time().replace(second=0, microsecond=0, tzinfo=None),
-            end=check_out.time().replace(second=0, microsecond=0, tzinfo=None)
-            if check_out
-            else None,
-            hours=round(row.credited_minutes / 60, 2),
-            organization=row.organization,
-        )
+        yield _national_row(row)
+
+
+def _national_row(row: Row) -> NationalRow:
+    """One selected record as the national system imports it, in Beijing time."""
+    check_in = row.check_in_at.astimezone(LOCAL_ZONE)
+    check_out = row.check_out_at.astimezone(LOCAL_ZONE) if row.check_out_at else None
+    return NationalRow(
+        name=row.name,
+        id_type_name=ID_TYPE_NAMES_ZH[row.id_type],
+        id_number=row.id_number,
+        phone=row.phone,
+        activity=row.title,
+        day=check_in.date(),
+        start=_minute(check_in),
+        end=_minute(check_out) if check_out else None,
+        hours=round(row.credited_minutes / 60, 2),
+        organization=row.organization,
+    )
+
+
+def _minute(moment: datetime) -> time:
+    """The local time of day to the minute, without a zone (as spreadsheets take it)."""
+    return moment.time().replace(second=0, microsecond=0, tzinfo=None)

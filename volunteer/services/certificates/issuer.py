@@ -1,0 +1,132 @@
+"""The issuing organization's details and seal image, set by an admin for new certificates.
+
+A seal is a StoredFile that is never overwritten: a new upload adds a file, so
+certificates already issued keep the seal they were issued with.
+"""
+
+import io
+from typing import Any
+
+from flask import current_app
+from PIL import Image, UnidentifiedImageError
+
+from volunteer.extensions import db
+from volunteer.i18n import lazy_gettext as _l
+from volunteer.models import Certificate, Setting, StoredFile, User
+from volunteer.services.audit import record_audit
+from volunteer.services.errors import ServiceError
+
+ISSUER_SETTING_KEY = "certificate.issuer"
+SEAL_SETTING_KEY = "certificate.seal_file_id"
+SEAL_PURPOSE = "certificate_seal"
+ISSUER_FIELDS = ("organization", "person_in_charge", "handling_officer", "contact", "remarks")
+SEAL_MIN_PIXELS = 32
+
+
+def issuer_settings() -> dict[str, str]:
+    """The issuing organization's details an admin set (empty strings when unset)."""
+    setting = db.session.get(Setting, ISSUER_SETTING_KEY)
+    stored = setting.value if setting is not None and isinstance(setting.value, dict) else {}
+    return {field: str(stored.get(field) or "") for field in ISSUER_FIELDS}
+
+
+def require_issuer() -> dict[str, str]:
+    """The issuer details, or a ServiceError when no admin has entered the organization yet."""
+    issuer = issuer_settings()
+    if not issuer["organization"]:
+        raise ServiceError(
+            _l("An administrator must first enter the issuing organization's details.")
+        )
+    return issuer
+
+
+def save_issuer_settings(values: dict[str, str | None], actor: User) -> dict[str, str]:
+    """Store issuer details (organization, person in charge, handling officer, contact, remarks)."""
+    cleaned = {field: (values.get(field) or "").strip() for field in ISSUER_FIELDS}
+    if not cleaned["organization"]:
+        raise ServiceError(_l("Enter the issuing organization."), "organization")
+    before = issuer_settings()
+    _put_setting(ISSUER_SETTING_KEY, cleaned, actor)
+    record_audit(actor, "certificate.issuer_settings", None, before=before, after=cleaned)
+    db.session.flush()
+    return cleaned
+
+
+def current_seal() -> StoredFile | None:
+    """The seal image new certificates carry, or None."""
+    setting = db.session.get(Setting, SEAL_SETTING_KEY)
+    if setting is None or not setting.value:
+        return None
+    return db.session.get(StoredFile, int(setting.value))
+
+
+def save_seal(filename: str, data: bytes, actor: User) -> StoredFile:
+    """Validate and store a new seal image (PNG or JPEG); earlier ones stay for old certificates."""
+    image_format = _checked_seal_format(data)
+    stored = StoredFile(
+        purpose=SEAL_PURPOSE,
+        filename=(filename or "seal").rsplit("/", 1)[-1][:255],
+        content_type="image/png" if image_format == "PNG" else "image/jpeg",
+        data=data,
+        uploaded_by_id=actor.id,
+    )
+    db.session.add(stored)
+    db.session.flush()
+    _put_setting(SEAL_SETTING_KEY, stored.id, actor)
+    record_audit(actor, "certificate.seal_upload", stored, filename=stored.filename)
+    db.session.flush()
+    return stored
+
+
+def remove_seal(actor: User) -> None:
+    """New certificates carry no seal; certificates already issued keep theirs."""
+    _put_setting(SEAL_SETTING_KEY, None, actor)
+    record_audit(actor, "certificate.seal_remove", None)
+    db.session.flush()
+
+
+def seal_bytes(certificate: Certificate) -> bytes | None:
+    """The seal image the certificate was issued with."""
+    return certificate.seal_file.data if certificate.seal_file is not None else None
+
+
+def _checked_seal_format(data: bytes) -> str:
+    """The image format ("PNG" or "JPEG") of an acceptable seal, else a ServiceError."""
+    limit = current_app.config["CERTIFICATE_SEAL_MAX_BYTES"]
+    if not data:
+        raise ServiceError(_l("The seal file is empty."), "seal")
+    if len(data) > limit:
+        raise ServiceError(_l("The seal image is larger than %(kb)s KB.", kb=limit // 1024), "seal")
+    image_format, width, height = _read_image(data)
+    if image_format not in ("PNG", "JPEG"):
+        raise ServiceError(_l("The seal must be a PNG or JPEG image."), "seal")
+    max_side = current_app.config["CERTIFICATE_SEAL_MAX_PIXELS"]
+    if not all(SEAL_MIN_PIXELS <= side <= max_side for side in (width, height)):
+        raise ServiceError(
+            _l("The seal image must be between 32 and %(px)s pixels wide and high.", px=max_side),
+            "seal",
+        )
+    return image_format
+
+
+def _read_image(data: bytes) -> tuple[str | None, int, int]:
+    """Format, width and height of a whole, readable image, else a ServiceError."""
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image_format = image.format
+            image.verify()  # reads the whole file: truncated or corrupt images fail here
+        with Image.open(io.BytesIO(data)) as image:
+            width, height = image.size
+            image.load()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
+        raise ServiceError(_l("The seal must be a PNG or JPEG image."), "seal") from error
+    return image_format, width, height
+
+
+def _put_setting(key: str, value: Any, actor: User) -> None:
+    setting = db.session.get(Setting, key)
+    if setting is None:
+        setting = Setting(key=key)
+        db.session.add(setting)
+    setting.value = value
+    setting.updated_by_id = actor.id if actor is not None else None

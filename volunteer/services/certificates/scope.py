@@ -1,0 +1,194 @@
+"""Who may issue and see whose certificates (谁组织谁记录，谁记录谁证明).
+
+Full certificates (all organizations): the person, admins, and the coordinators of a
+unit whose active roster holds the person. Organizers certify only what their
+organization organized, for people with approved service there.
+"""
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import ColumnElement, false, or_, select, true
+
+from volunteer.extensions import db
+from volunteer.models import (
+    Activity,
+    Certificate,
+    Organization,
+    RosterEntry,
+    ServiceRecord,
+    Unit,
+    User,
+    Volunteer,
+)
+from volunteer.services import hours, permissions
+from volunteer.services.certificates.content import scope_organization_id
+from volunteer.services.certificates.listing import certificates_of
+
+PEOPLE_SEARCH_LIMIT = 50
+
+
+def roster_id_numbers(user: User | None) -> Any:
+    """A subquery of ID numbers on the active rosters of units the user coordinates."""
+    return (
+        select(RosterEntry.id_number)
+        .join(Unit, Unit.id == RosterEntry.unit_id)
+        .where(RosterEntry.active.is_(True), permissions.visible_units_clause(user))
+    )
+
+
+def on_coordinated_roster(user: User | None, volunteer: Volunteer) -> bool:
+    """Whether the person is on an active roster of a unit in the user's subtrees."""
+    if not permissions.coordinated_units(user):
+        return False
+    return (
+        db.session.scalar(
+            select(RosterEntry.id)
+            .join(Unit, Unit.id == RosterEntry.unit_id)
+            .where(
+                RosterEntry.id_number == volunteer.id_number,
+                RosterEntry.active.is_(True),
+                permissions.visible_units_clause(user),
+            )
+            .limit(1)
+        )
+        is not None
+    )
+
+
+def _served_at(organization_ids: Iterable[int]) -> Any:
+    """A subquery of the people with approved service at these organizations' activities."""
+    return (
+        select(ServiceRecord.volunteer_id)
+        .join(Activity, Activity.id == ServiceRecord.activity_id)
+        .where(hours.approved(), Activity.organization_id.in_(organization_ids))
+    )
+
+
+def served_with(volunteer: Volunteer, organization_ids: Iterable[int]) -> bool:
+    """Whether the person has approved service at activities of these organizations."""
+    ids = list(organization_ids)
+    if not ids:
+        return False
+    return (
+        db.session.scalar(
+            select(ServiceRecord.id)
+            .join(Activity, Activity.id == ServiceRecord.activity_id)
+            .where(
+                ServiceRecord.volunteer_id == volunteer.id,
+                hours.approved(),
+                Activity.organization_id.in_(ids),
+            )
+            .limit(1)
+        )
+        is not None
+    )
+
+
+def may_issue_full(user: User | None, volunteer: Volunteer) -> bool:
+    """Full certificates (all organizations): the person, admins, and their roster coordinators."""
+    if user is None:
+        return False
+    if user.volunteer is not None and user.volunteer.id == volunteer.id:
+        return True
+    return permissions.is_admin(user) or on_coordinated_roster(user, volunteer)
+
+
+def may_issue_for_organization(
+    user: User | None, volunteer: Volunteer, organization: Organization
+) -> bool:
+    """Organizers certify what their organization organized (谁组织谁记录，谁记录谁证明).
+
+    An organizer may issue a certificate covering only their organization's activities, for
+    people with approved service there; they never see service done elsewhere.
+    """
+    if may_issue_full(user, volunteer):
+        return True
+    return permissions.can_organize(user, organization) and served_with(
+        volunteer, [organization.id]
+    )
+
+
+def can_view_certificate(user: User | None, certificate: Certificate) -> bool:
+    """Who may open or download a certificate."""
+    if may_issue_full(user, certificate.volunteer):
+        return True
+    organization_id = scope_organization_id(certificate)
+    return organization_id is not None and permissions.can_organize(user, organization_id)
+
+
+def organizations_certifiable_by(user: User | None, volunteer: Volunteer) -> list[Organization]:
+    """Organizations the user organizes at whose activities the person has approved service."""
+    organization_ids = permissions.organizer_organization_ids(user)
+    if not organization_ids:
+        return []
+    served = (
+        select(Activity.organization_id)
+        .join(ServiceRecord, ServiceRecord.activity_id == Activity.id)
+        .where(ServiceRecord.volunteer_id == volunteer.id, hours.approved())
+    )
+    return list(
+        db.session.scalars(
+            select(Organization)
+            .where(Organization.id.in_(organization_ids), Organization.id.in_(served))
+            .order_by(Organization.name)
+        )
+    )
+
+
+def visible_certificates(user: User | None, volunteer: Volunteer) -> list[Certificate]:
+    """The person's certificates the user may open (same rule as can_view_certificate)."""
+    everything = certificates_of(volunteer)
+    if may_issue_full(user, volunteer):
+        return everything
+    organization_ids = permissions.organizer_organization_ids(user)
+    return [c for c in everything if scope_organization_id(c) in organization_ids]
+
+
+def people_in_scope_clause(user: User | None) -> ColumnElement[bool]:
+    """A WHERE clause on Volunteer: people the user may issue certificates for."""
+    if permissions.is_admin(user):
+        return true()
+    clauses = []
+    if permissions.coordinated_units(user):
+        clauses.append(Volunteer.id_number.in_(roster_id_numbers(user)))
+    organization_ids = permissions.organizer_organization_ids(user)
+    if organization_ids:
+        clauses.append(Volunteer.id.in_(_served_at(organization_ids)))
+    if user is not None and user.volunteer is not None:
+        clauses.append(Volunteer.id == user.volunteer.id)
+    if not clauses:
+        return false()
+    return or_(*clauses)
+
+
+def is_person_in_scope(user: User | None, volunteer: Volunteer) -> bool:
+    """Whether the user may issue certificates for this person."""
+    return (
+        db.session.scalar(
+            select(Volunteer.id).where(Volunteer.id == volunteer.id, people_in_scope_clause(user))
+        )
+        is not None
+    )
+
+
+def find_people_in_scope(user: User | None, query: str) -> list[Volunteer]:
+    """People in the user's scope by part of the name, mobile number or volunteer number."""
+    if not query:
+        return []
+    return list(
+        db.session.scalars(
+            select(Volunteer)
+            .join(User, User.id == Volunteer.user_id)
+            .where(
+                people_in_scope_clause(user),
+                or_(
+                    User.name.like(f"%{query}%"),
+                    User.phone == query,
+                    Volunteer.volunteer_number == query.upper(),
+                ),
+            )
+            .order_by(User.name)
+            .limit(PEOPLE_SEARCH_LIMIT)
+        )
+    )
