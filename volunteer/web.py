@@ -13,6 +13,14 @@ from volunteer.services import identity, permissions, privacy
 
 def init_app(app: Flask) -> None:
     """Register blueprints, error handlers and template helpers."""
+    _register_blueprints(app)
+    app.before_request(enforce_declared_access)
+    for code in (400, 403, 404, 405, 413, 429, 500):
+        app.register_error_handler(code, _error_page)
+    _register_template_helpers(app)
+
+
+def _register_blueprints(app: Flask) -> None:
     from volunteer.activities.routes import bp as activities_bp
     from volunteer.admin.routes import bp as admin_bp
     from volunteer.auth.routes import bp as auth_bp
@@ -41,12 +49,13 @@ def init_app(app: Flask) -> None:
         admin_bp,
     ):
         app.register_blueprint(blueprint)
+    if app.config.get("BENCH_FLOOR_ENDPOINT"):
+        from volunteer.benchfloor.routes import bp as benchfloor_bp
 
-    app.before_request(enforce_declared_access)
+        app.register_blueprint(benchfloor_bp)
 
-    for code in (400, 403, 404, 405, 413, 429, 500):
-        app.register_error_handler(code, _error_page)
 
+def _register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters.update(
         local_dt=i18n.local_datetime,
         hours=i18n.hours,

@@ -18,9 +18,9 @@ from flask_login import current_user
 from volunteer.access import PUBLIC, VOLUNTEER, access, acting_user, organizer_of
 from volunteer.checkin.forms import CodeForm, KioskForm, LocatedScanForm
 from volunteer.documents.qr import qr_png, qr_svg
-from volunteer.extensions import csrf, db, limiter
+from volunteer.extensions import db, limiter
 from volunteer.i18n import gettext as _
-from volunteer.models import Activity, AuditEntry, User, utcnow
+from volunteer.models import Activity, utcnow
 from volunteer.services import checkin, records, tokens
 from volunteer.services.checkin import Outcome, Position, ScanRefused
 
@@ -312,22 +312,3 @@ def my_code_png():
     """The personal code as a PNG, to save or print."""
     png = qr_png(checkin.personal_code_payload(current_user.volunteer))
     return _no_store(Response(png, mimetype="image/png"))
-
-
-# ---- the benchmark's floor (off unless BENCH_FLOOR_ENDPOINT is set) ----
-
-
-@access(PUBLIC)
-def bench_floor():
-    """One indexed read and one insert: what a request costs at the least (bench/)."""
-    user = db.session.scalar(db.select(User).where(User.phone == request.args.get("phone", "")))
-    db.session.add(AuditEntry(actor_id=user.id if user else None, action="bench.floor"))
-    db.session.commit()
-    return {"ok": True}
-
-
-@bp.record_once
-def _maybe_register_bench_floor(state) -> None:
-    if state.app.config.get("BENCH_FLOOR_ENDPOINT"):
-        csrf.exempt(bench_floor)
-        state.app.add_url_rule("/bench/floor", "bench_floor", bench_floor)

@@ -129,6 +129,11 @@ def find_user_by_login(login: str) -> User | None:
     )
 
 
+def user_with_phone(phone: str) -> User | None:
+    """The account registered with exactly this phone number."""
+    return db.session.scalar(select(User).where(User.phone == phone))
+
+
 def authenticate(login: str, password: str) -> User | None:
     """The active account matching these credentials, or None."""
     user = find_user_by_login(login)
