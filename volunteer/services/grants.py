@@ -100,3 +100,14 @@ def search_people(term: str, limit: int = 20) -> list[User]:
         .limit(limit)
     )
     return list(db.session.scalars(query))
+
+
+def active_grants() -> list[RoleGrant]:
+    """The grants not revoked, by role and then age."""
+    return list(
+        db.session.scalars(
+            select(RoleGrant)
+            .where(RoleGrant.revoked_at.is_(None))
+            .order_by(RoleGrant.role, RoleGrant.granted_at)
+        )
+    )
