@@ -24,18 +24,7 @@ def grant_role(
         raise ServiceError(_l("Choose the unit this person will coordinate."), "unit")
     organization = organization if role == Role.ORGANIZER else None
     unit = unit if role == Role.COORDINATOR else None
-    existing = db.session.scalar(
-        select(RoleGrant).where(
-            RoleGrant.user_id == user.id,
-            RoleGrant.role == role,
-            RoleGrant.revoked_at.is_(None),
-            RoleGrant.organization_id == organization.id
-            if organization
-            else RoleGrant.organization_id.is_(None),
-            RoleGrant.unit_id == unit.id if unit else RoleGrant.unit_id.is_(None),
-        )
-    )
-    if existing is not None:
+    if _active_grant(user, role, organization, unit) is not None:
         raise DuplicateError(_l("This person already holds that role."))
     grant = RoleGrant(
         user=user,
@@ -56,6 +45,23 @@ def grant_role(
         unit_id=unit.id if unit else None,
     )
     return grant
+
+
+def _active_grant(
+    user: User, role: Role, organization: Organization | None, unit: Unit | None
+) -> RoleGrant | None:
+    """The user's unrevoked grant of exactly this role and scope, if any."""
+    return db.session.scalar(
+        select(RoleGrant).where(
+            RoleGrant.user_id == user.id,
+            RoleGrant.role == role,
+            RoleGrant.revoked_at.is_(None),
+            RoleGrant.organization_id == organization.id
+            if organization
+            else RoleGrant.organization_id.is_(None),
+            RoleGrant.unit_id == unit.id if unit else RoleGrant.unit_id.is_(None),
+        )
+    )
 
 
 def revoke_role(grant: RoleGrant, actor: User | None) -> RoleGrant:
