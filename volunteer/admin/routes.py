@@ -146,17 +146,8 @@ def grant_list():
     form.unit_id.choices = unit_choices()
     if form.validate_on_submit():
         person = db.session.get(User, int(form.user_id.data))
-        organization_id = form.organization_id.data
         with service_action(success=_("Role granted to %(name)s.", name=person.name)) as outcome:
-            grants.grant_role(
-                person,
-                Role(form.role.data),
-                actor=acting_user(),
-                organization=db.session.get(Organization, int(organization_id))
-                if organization_id
-                else None,
-                unit=unit_from_choice(form.unit_id.data),
-            )
+            _grant_requested(form, person)
         if outcome.ok:
             return redirect(url_for("admin.grant_list", q=request.args.get("q", "")))
     query = request.args.get("q", "")
@@ -168,6 +159,18 @@ def grant_list():
         active_grants=grants.active_grants(),
         role_labels=ROLE_LABELS,
         revoke_form=ConfirmForm(prefix="revoke"),
+    )
+
+
+def _grant_requested(form: GrantForm, person: User) -> RoleGrant:
+    organization_id = form.organization_id.data
+    organization = db.session.get(Organization, int(organization_id)) if organization_id else None
+    return grants.grant_role(
+        person,
+        Role(form.role.data),
+        actor=acting_user(),
+        organization=organization,
+        unit=unit_from_choice(form.unit_id.data),
     )
 
 

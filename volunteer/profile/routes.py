@@ -6,7 +6,7 @@ from volunteer.access import SIGNED_IN, VOLUNTEER, access, acting_user
 from volunteer.actions import service_action
 from volunteer.forms import unit_choices, unit_from_choice
 from volunteer.i18n import gettext as _
-from volunteer.models import PoliticalStatus
+from volunteer.models import PoliticalStatus, Volunteer
 from volunteer.profile.forms import PasswordForm, ProfileForm
 from volunteer.services import accounts, identity
 
@@ -30,16 +30,8 @@ def show():
 @access(VOLUNTEER)
 def edit():
     """Edit name, phone, work unit, skills and service areas."""
-    user = acting_user()
-    volunteer = user.volunteer
-    form = ProfileForm(
-        obj=volunteer,
-        name=user.name,
-        phone=user.phone,
-        political_status=volunteer.political_status.value,
-        unit_id=str(volunteer.unit_id or ""),
-    )
-    form.unit_id.choices = unit_choices()
+    volunteer = acting_user().volunteer
+    form = _profile_form(volunteer)
     if form.validate_on_submit():
         with service_action(form, _("Your profile has been saved."), "name") as outcome:
             accounts.update_profile(
@@ -55,6 +47,19 @@ def edit():
         if outcome.ok:
             return redirect(url_for("profile.show"))
     return render_template("profile/edit.html", form=form)
+
+
+def _profile_form(volunteer: Volunteer) -> ProfileForm:
+    """The profile form, filled with the volunteer's current data."""
+    form = ProfileForm(
+        obj=volunteer,
+        name=volunteer.user.name,
+        phone=volunteer.user.phone,
+        political_status=volunteer.political_status.value,
+        unit_id=str(volunteer.unit_id or ""),
+    )
+    form.unit_id.choices = unit_choices()
+    return form
 
 
 @bp.route("/password", methods=["GET", "POST"])
