@@ -6,7 +6,7 @@ from flask import Flask, render_template
 from flask_login import current_user
 
 from volunteer import i18n
-from volunteer.access import enforce_declared_access
+from volunteer.access import acting_user, enforce_declared_access
 from volunteer.models.base import LOCAL_ZONE
 from volunteer.services import identity, permissions, privacy
 
@@ -72,7 +72,7 @@ def _register_template_helpers(app: Flask) -> None:
 
     @app.context_processor
     def navigation_roles() -> dict:
-        user = current_user if current_user.is_authenticated else None
+        user = acting_user() if current_user.is_authenticated else None
         return {
             "nav": {
                 "is_admin": permissions.is_admin(user),
