@@ -52,12 +52,8 @@ def register_volunteer(data: Registration, today: date | None = None) -> Volunte
     id_number, phone = _checked_id_number_and_phone(data)
     gender, birth_date = _gender_and_birth_date(data, id_number)
     guardian_needed = _guardian_needed(birth_date, today or utcnow().date())
-    if guardian_needed and not (
-        data.guardian_consent and data.guardian_name and data.guardian_phone
-    ):
-        raise ServiceError(
-            _l("Volunteers under 14 need a guardian's name, phone and consent."), "guardian_name"
-        )
+    if guardian_needed:
+        _require_guardian_consent(data)
     _refuse_duplicates(phone, id_number)
     user = User(phone=phone, name=data.name.strip(), password_hash=hash_password(data.password))
     volunteer = Volunteer(
@@ -109,6 +105,13 @@ def _guardian_needed(birth_date: date | None, today: date) -> bool:
     return identity.age_on(birth_date, today) < current_app.config.get(
         "GUARDIAN_CONSENT_UNDER_AGE", 14
     )
+
+
+def _require_guardian_consent(data: Registration) -> None:
+    if not (data.guardian_consent and data.guardian_name and data.guardian_phone):
+        raise ServiceError(
+            _l("Volunteers under 14 need a guardian's name, phone and consent."), "guardian_name"
+        )
 
 
 def _add_refusing_racing_duplicates(volunteer: Volunteer, phone: str, id_number: str) -> None:

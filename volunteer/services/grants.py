@@ -18,12 +18,7 @@ def grant_role(
     unit: Unit | None = None,
 ) -> RoleGrant:
     """Give `user` a role over an organization (organizer), a unit (coordinator) or all."""
-    if role == Role.ORGANIZER and organization is None:
-        raise ServiceError(_l("Choose the organization this person will organize."), "organization")
-    if role == Role.COORDINATOR and unit is None:
-        raise ServiceError(_l("Choose the unit this person will coordinate."), "unit")
-    organization = organization if role == Role.ORGANIZER else None
-    unit = unit if role == Role.COORDINATOR else None
+    organization, unit = _scope_of(role, organization, unit)
     if _active_grant(user, role, organization, unit) is not None:
         raise DuplicateError(_l("This person already holds that role."))
     grant = RoleGrant(
@@ -45,6 +40,20 @@ def grant_role(
         unit_id=unit.id if unit else None,
     )
     return grant
+
+
+def _scope_of(
+    role: Role, organization: Organization | None, unit: Unit | None
+) -> tuple[Organization | None, Unit | None]:
+    """What the role is held over: an organizer an organization, a coordinator a unit."""
+    if role == Role.ORGANIZER and organization is None:
+        raise ServiceError(_l("Choose the organization this person will organize."), "organization")
+    if role == Role.COORDINATOR and unit is None:
+        raise ServiceError(_l("Choose the unit this person will coordinate."), "unit")
+    return (
+        organization if role == Role.ORGANIZER else None,
+        unit if role == Role.COORDINATOR else None,
+    )
 
 
 def _active_grant(
