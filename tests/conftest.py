@@ -9,10 +9,12 @@ nothing behind. SQLite by default; PostgreSQL when TEST_DATABASE_URL is set.
 import os
 import shutil
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import delete
+from sqlalchemy import delete, event
 from werkzeug.serving import make_server
 
 from volunteer import create_app
@@ -98,6 +100,33 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+class StatementCount:
+    """How many SQL statements ran inside a `count_queries()` block."""
+
+    def __init__(self) -> None:
+        self.statements = 0
+
+
+@pytest.fixture
+def count_queries(app):
+    """`with count_queries() as counted: ...`, then `counted.statements`: statements sent."""
+
+    @contextmanager
+    def _count() -> Iterator[StatementCount]:
+        counted = StatementCount()
+
+        def count(*_args) -> None:
+            counted.statements += 1
+
+        event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            yield counted
+        finally:
+            event.remove(db.engine, "before_cursor_execute", count)
+
+    return _count
 
 
 @pytest.fixture

@@ -39,7 +39,8 @@ class Rule:
             return kwargs
         if not current_user.is_authenticated:
             abort(login_manager.unauthorized())
-        if self.allowed is not None and not self.allowed(current_user):
+        user = acting_user()
+        if self.allowed is not None and not self.allowed(user):
             abort(403)
         if self.model is None:
             return kwargs
@@ -47,7 +48,7 @@ class Rule:
         obj = db.session.get(self.model, kwargs.pop(self.id_arg))
         if obj is None:
             abort(404)
-        if not self.scope_check(current_user, obj):
+        if not self.scope_check(user, obj):
             abort(403)
         kwargs[self.as_arg] = obj
         return kwargs

@@ -32,12 +32,16 @@ class Outcome:
 
 @contextmanager
 def service_action(
-    form=None, success: str | None = None, default_field: str | None = None
+    form=None,
+    success: str | None = None,
+    default_field: str | None = None,
+    show_error: bool = True,
 ) -> Iterator[Outcome]:
     """Commit when the block succeeds (flashing `success`); on ServiceError roll back and show it.
 
-    The error goes under `form`'s field named by the error (or `default_field`)
-    when the form has it, otherwise into a flash message.
+    The error goes under `form`'s field named by the error, else under `default_field`
+    (when the form has such a field), otherwise into a flash message. With `show_error=False`
+    the view shows `outcome.error` itself (a page of its own, say).
     """
     outcome = Outcome()
     try:
@@ -45,7 +49,8 @@ def service_action(
     except ServiceError as error:
         db.session.rollback()
         outcome.error = error
-        _show_error(form, error, default_field)
+        if show_error:
+            _show_error(form, error, default_field)
     else:
         db.session.commit()
         outcome.ok = True
@@ -54,10 +59,14 @@ def service_action(
 
 
 def _show_error(form, error: ServiceError, default_field: str | None) -> None:
-    field_name = error.field or default_field
-    field = getattr(form, field_name, None) if form is not None and field_name else None
-    if field is None or not hasattr(field, "errors"):
+    field = _form_field(form, error.field) or _form_field(form, default_field)
+    if field is None:
         flash(error.message, "danger")
         return
     # Before validation WTForms keeps errors in a tuple; after it, a list.
     field.errors = [*field.errors, error.message]
+
+
+def _form_field(form, name: str | None):
+    field = getattr(form, name, None) if form is not None and name else None
+    return field if hasattr(field, "errors") else None

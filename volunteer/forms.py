@@ -4,7 +4,6 @@ from datetime import date
 from urllib.parse import urlsplit
 
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 from wtforms import (
     DateField,
     IntegerField,
@@ -20,7 +19,7 @@ from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optio
 from volunteer.extensions import db
 from volunteer.i18n import lazy_gettext as _l
 from volunteer.models import Unit
-from volunteer.services import identity, periods
+from volunteer.services import identity, periods, units
 from volunteer.services.errors import ServiceError
 
 PASSWORD_MIN_LENGTH = 8
@@ -29,10 +28,7 @@ LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 
 def unit_choices(include_blank: bool = True, clause=None) -> list[SelectChoice]:
     """(id, indented name) choices for a unit select, in tree order."""
-    query = select(Unit.id, Unit.name, Unit.depth).where(Unit.active.is_(True))
-    if clause is not None:
-        query = query.where(clause)
-    rows = db.session.execute(query.order_by(Unit.path)).all()
+    rows = units.active_unit_rows(clause)
     choices = [SelectChoice("", str(_l("— none —")))] if include_blank else []
     return choices + [SelectChoice(str(row.id), "\u3000" * row.depth + row.name) for row in rows]
 

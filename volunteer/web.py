@@ -6,13 +6,21 @@ from flask import Flask, render_template
 from flask_login import current_user
 
 from volunteer import i18n
-from volunteer.access import enforce_declared_access
+from volunteer.access import acting_user, enforce_declared_access
 from volunteer.models.base import LOCAL_ZONE
 from volunteer.services import identity, permissions, privacy
 
 
 def init_app(app: Flask) -> None:
     """Register blueprints, error handlers and template helpers."""
+    _register_blueprints(app)
+    app.before_request(enforce_declared_access)
+    for code in (400, 403, 404, 405, 413, 429, 500):
+        app.register_error_handler(code, _error_page)
+    _register_template_helpers(app)
+
+
+def _register_blueprints(app: Flask) -> None:
     from volunteer.activities.routes import bp as activities_bp
     from volunteer.admin.routes import bp as admin_bp
     from volunteer.auth.routes import bp as auth_bp
@@ -41,12 +49,13 @@ def init_app(app: Flask) -> None:
         admin_bp,
     ):
         app.register_blueprint(blueprint)
+    if app.config.get("BENCH_FLOOR_ENDPOINT"):
+        from volunteer.benchfloor.routes import bp as benchfloor_bp
 
-    app.before_request(enforce_declared_access)
+        app.register_blueprint(benchfloor_bp)
 
-    for code in (400, 403, 404, 405, 413, 429, 500):
-        app.register_error_handler(code, _error_page)
 
+def _register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters.update(
         local_dt=i18n.local_datetime,
         hours=i18n.hours,
@@ -63,7 +72,7 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def navigation_roles() -> dict:
-        user = current_user if current_user.is_authenticated else None
+        user = acting_user() if current_user.is_authenticated else None
         return {
             "nav": {
                 "is_admin": permissions.is_admin(user),

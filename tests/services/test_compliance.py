@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from tests import factories as f
 from volunteer.compliance.table import filter_and_sort
@@ -189,22 +189,14 @@ def test_milestone_compares_units_meeting_targets_with_the_years_share(tree):
     assert report.units_needed_for_milestone == 1
 
 
-def test_the_rollup_is_a_handful_of_statements_whatever_the_number_of_units(tree):
+def test_the_rollup_is_a_handful_of_statements_whatever_the_number_of_units(tree, count_queries):
     for index in range(12):
         unit = f.make_unit(parent=tree["town"])
         served(tree, unit, minutes=30 * (index % 2))
-    statements = []
-
-    def count(*_args):
-        statements.append(1)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
+    with count_queries() as counted:
         report = c.compliance_report(tree["root"], PERIOD)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
     assert len(report.rows) == 16
-    assert len(statements) <= 3
+    assert counted.statements <= 3
 
 
 def test_drill_down_lists_unregistered_and_registered_without_hours(tree):

@@ -183,9 +183,7 @@ def test_the_review_queue_holds_missing_and_pending_of_ones_organizations(volunt
     assert len(records.review_queue(None)) == 2
 
 
-def test_record_lists_load_volunteer_names_with_the_records(app):
-    from sqlalchemy import event
-
+def test_record_lists_load_volunteer_names_with_the_records(app, count_queries):
     team = factories.make_organization()
     activity = factories.make_activity(team)
     for number in range(5):
@@ -193,16 +191,8 @@ def test_record_lists_load_volunteer_names_with_the_records(app):
     db.session.commit()
     activity = db.session.get(type(activity), activity.id)
     db.session.expunge_all()
-    statements = []
-
-    def count(*_args):
-        statements.append(1)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
+    with count_queries() as counted:
         names = [r.volunteer.name for r in records.activity_records(activity)]
         queued = records.review_queue(None)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
     assert len(names) == 5 and queued == []
-    assert len(statements) == 2  # one per list, however many records
+    assert counted.statements == 2  # one per list, however many records

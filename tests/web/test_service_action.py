@@ -55,3 +55,22 @@ def test_error_without_a_matching_field_is_flashed(request_context):
 def test_other_exceptions_propagate(request_context):
     with pytest.raises(ZeroDivisionError), service_action():
         _ = 1 / 0
+
+
+def test_an_error_the_view_shows_itself_is_neither_flashed_nor_placed(request_context):
+    form = NameForm()
+    with service_action(form, show_error=False) as outcome:
+        factories.make_unit(name="Refused unit")
+        raise ServiceError("refused", "name")
+    assert outcome.error.message == "refused"
+    assert db.session.scalar(select(Unit).where(Unit.name == "Refused unit")) is None
+    assert form.name.errors == () and get_flashed_messages() == []
+
+
+def test_an_error_naming_a_field_the_form_lacks_lands_under_the_default_field(request_context):
+    form = NameForm()
+    with service_action(form, default_field="name") as outcome:
+        raise ServiceError("pick another activity", "activity")
+    assert not outcome.ok
+    assert form.name.errors == ["pick another activity"]
+    assert get_flashed_messages() == []

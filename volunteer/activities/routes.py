@@ -33,7 +33,7 @@ from volunteer.models import (
     SignupStatus,
     utcnow,
 )
-from volunteer.services import activities, permissions
+from volunteer.services import activities, organizations, permissions
 from volunteer.services.periods import aware_to_beijing_naive, beijing_to_aware
 
 bp = Blueprint("activities", __name__, url_prefix="/activities")
@@ -58,29 +58,31 @@ def _organization_choices(organizations) -> list[SelectChoice]:
 def browse():
     """Upcoming activities, filtered by date, category and organization."""
     form = FilterForm(request.args)
-    orgs = db.session.scalars(
-        db.select(Organization).where(Organization.active.is_(True)).order_by(Organization.name)
-    ).all()
     form.organization_id.choices = [
         SelectChoice("", _("All organizations")),
-        *_organization_choices(orgs),
+        *_organization_choices(organizations.active_organizations()),
     ]
-    filters = activities.Filters()
-    if form.validate():
-        if form.date_from.data:
-            filters.date_from = beijing_to_aware(datetime.combine(form.date_from.data, time.min))
-        if form.date_to.data:
-            filters.date_to = beijing_to_aware(
-                datetime.combine(form.date_to.data, time.min) + timedelta(days=1)
-            )
-        if form.category.data:
-            filters.category = ServiceCategory(form.category.data)
-        if form.organization_id.data:
-            filters.organization_id = int(form.organization_id.data)
+    filters = _filters(form) if form.validate() else activities.Filters()
     rows = activities.browse(filters, utcnow())
     return render_template(
         "activities/browse.html", form=form, rows=rows, category_labels=CATEGORY_LABELS
     )
+
+
+def _filters(form: FilterForm) -> activities.Filters:
+    """The browse filters the (valid) form asks for; dates are Beijing calendar days."""
+    filters = activities.Filters()
+    if form.date_from.data:
+        filters.date_from = beijing_to_aware(datetime.combine(form.date_from.data, time.min))
+    if form.date_to.data:
+        filters.date_to = beijing_to_aware(
+            datetime.combine(form.date_to.data, time.min) + timedelta(days=1)
+        )
+    if form.category.data:
+        filters.category = ServiceCategory(form.category.data)
+    if form.organization_id.data:
+        filters.organization_id = int(form.organization_id.data)
+    return filters
 
 
 @bp.route("/<int:activity_id>")
@@ -95,7 +97,7 @@ def show(activity_id: int):
     )
     if activity is None or (activity.status == ActivityStatus.DRAFT and not can_manage):
         abort(404)
-    volunteer = current_user.volunteer if current_user.is_authenticated else None
+    volunteer = acting_user().volunteer if current_user.is_authenticated else None
     signup = activities.signup_of(volunteer, activity) if volunteer else None
     return render_template(
         "activities/show.html",
@@ -126,7 +128,7 @@ def sign_up(activity: Activity):
     """Sign up (capacity and no overlapping sign-ups are checked by the service)."""
     return _act(
         activity,
-        lambda: activities.sign_up(current_user.volunteer, activity, utcnow()),
+        lambda: activities.sign_up(acting_user().volunteer, activity, utcnow()),
         _("You have signed up."),
     )
 
@@ -137,7 +139,7 @@ def cancel_signup(activity: Activity):
     """Withdraw a sign-up before the start."""
     return _act(
         activity,
-        lambda: activities.cancel_signup(current_user.volunteer, activity, utcnow()),
+        lambda: activities.cancel_signup(acting_user().volunteer, activity, utcnow()),
         _("Your sign-up has been cancelled."),
     )
 
@@ -148,7 +150,7 @@ def mine():
     """The volunteer's sign-ups."""
     return render_template(
         "activities/mine.html",
-        signups=activities.my_signups(current_user.volunteer),
+        signups=activities.my_signups(acting_user().volunteer),
         now=utcnow(),
     )
 

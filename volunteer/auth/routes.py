@@ -12,12 +12,12 @@ from flask import (
 from flask_login import current_user, login_user, logout_user
 
 from volunteer.access import PUBLIC, SIGNED_IN, access
+from volunteer.actions import service_action
 from volunteer.auth.forms import LoginForm, RegistrationForm
-from volunteer.extensions import db, limiter
+from volunteer.extensions import limiter
 from volunteer.forms import is_safe_next, unit_choices
 from volunteer.i18n import gettext as _
 from volunteer.services import accounts
-from volunteer.services.errors import ServiceError
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -29,21 +29,12 @@ def register():
     form = RegistrationForm()
     form.unit_id.choices = unit_choices()
     if form.validate_on_submit():
-        try:
+        with service_action(form, default_field="name") as outcome:
             volunteer = accounts.register_volunteer(form.to_registration())
-        except ServiceError as error:
-            db.session.rollback()
-            getattr(form, error.field or "name").errors.append(error.message)
-        else:
-            db.session.commit()
+        if outcome.ok:
             login_user(volunteer.user)
-            flash(
-                _(
-                    "Welcome! Your volunteer number is %(number)s.",
-                    number=volunteer.volunteer_number,
-                ),
-                "success",
-            )
+            number = volunteer.volunteer_number
+            flash(_("Welcome! Your volunteer number is %(number)s.", number=number), "success")
             return redirect(url_for("profile.show"))
     return render_template("auth/register.html", form=form)
 
@@ -57,11 +48,11 @@ def login():
         return redirect(url_for("main.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = accounts.authenticate(form.login.data, form.password.data)
+        with service_action():
+            user = accounts.authenticate(form.login.data, form.password.data)
         if user is None:
             flash(_("The phone/ID number or password is wrong."), "danger")
         else:
-            db.session.commit()
             login_user(user, remember=form.remember.data)
             target = request.args.get("next")
             return redirect(target if is_safe_next(target) else url_for("main.index"))

@@ -16,11 +16,12 @@ from flask import (
 from flask_login import current_user
 
 from volunteer.access import PUBLIC, VOLUNTEER, access, acting_user, organizer_of
+from volunteer.actions import service_action
 from volunteer.checkin.forms import CodeForm, KioskForm, LocatedScanForm
 from volunteer.documents.qr import qr_png, qr_svg
-from volunteer.extensions import csrf, db, limiter
+from volunteer.extensions import db, limiter
 from volunteer.i18n import gettext as _
-from volunteer.models import Activity, AuditEntry, User, utcnow
+from volunteer.models import Activity, utcnow
 from volunteer.services import checkin, records, tokens
 from volunteer.services.checkin import Outcome, Position, ScanRefused
 
@@ -162,24 +163,13 @@ def _scan_view(activity_id: int, step: int, code: str):
     now = utcnow()
     activity = db.session.get(Activity, activity_id)
     if not current_user.is_authenticated:
-        # Check the token before asking for a sign-in (no point signing in for an
-        # expired code), then remember that it was fresh, so the time spent signing
-        # in does not expire it.
-        problem = tokens.check_token(activity, step, code, now) if activity else "forged"
-        if problem is not None:
-            return _refused_page(_token_refusal(problem))
-        session[PENDING_SCAN] = [activity_id, step, code, int(now.timestamp())]
-        return redirect(url_for("auth.login", next=request.path))
-    if current_user.volunteer is None:
+        return _remember_fresh_scan_then_sign_in(activity, activity_id, step, code, now)
+    volunteer = acting_user().volunteer
+    if volunteer is None:
         return _refused_page(
             ScanRefused(_("Only volunteers can check in. Sign in with a volunteer account."))
         )
-    verified_at = None
-    pending = session.get(PENDING_SCAN)
-    if pending and pending[:3] == [activity_id, step, code]:
-        seen = datetime.fromtimestamp(pending[3], UTC)
-        if (now - seen).total_seconds() <= current_app.config["CHECKIN_LOGIN_GRACE_SECONDS"]:
-            verified_at = seen
+    verified_at = _verified_before_sign_in(activity_id, step, code, now)
     position = None
     if activity is not None and checkin.has_geofence(activity):
         form = LocatedScanForm()
@@ -188,21 +178,37 @@ def _scan_view(activity_id: int, step: int, code: str):
         position = _position(form)
     if PENDING_SCAN in session:
         session.pop(PENDING_SCAN)
-    try:
-        result = checkin.scan_token(
-            current_user.volunteer, activity_id, step, code, now, verified_at, position
-        )
-    except ScanRefused as error:
-        db.session.rollback()
-        return _refused_page(error)
-    return _commit_then(_result_page(result))
+    with service_action(show_error=False) as outcome:
+        result = checkin.scan_token(volunteer, activity_id, step, code, now, verified_at, position)
+        # Render from the loaded objects before the commit: committing first would expire
+        # every object and reload it to render; the page is only sent once the scan is stored.
+        page = _result_page(result)
+    return page if outcome.ok else _refused_page(outcome.error)
 
 
-def _commit_then(page: str) -> str:
-    """Render from the loaded objects, then commit: a page is only sent once the scan is
-    stored, and committing first would expire every object and reload it to render."""
-    db.session.commit()
-    return page
+def _remember_fresh_scan_then_sign_in(
+    activity: Activity | None, activity_id: int, step: int, code: str, now: datetime
+):
+    """Check the token before asking for a sign-in (no point signing in for an expired
+    code), then remember that it was fresh, so the time spent signing in does not expire it."""
+    problem = tokens.check_token(activity, step, code, now) if activity else "forged"
+    if problem is not None:
+        return _refused_page(_token_refusal(problem))
+    session[PENDING_SCAN] = [activity_id, step, code, int(now.timestamp())]
+    return redirect(url_for("auth.login", next=request.path))
+
+
+def _verified_before_sign_in(
+    activity_id: int, step: int, code: str, now: datetime
+) -> datetime | None:
+    """When this very token was seen fresh before signing in, if within the grace."""
+    pending = session.get(PENDING_SCAN)
+    if not pending or pending[:3] != [activity_id, step, code]:
+        return None
+    seen = datetime.fromtimestamp(pending[3], UTC)
+    if (now - seen).total_seconds() <= current_app.config["CHECKIN_LOGIN_GRACE_SECONDS"]:
+        return seen
+    return None
 
 
 def _token_refusal(problem: str) -> ScanRefused:
@@ -235,16 +241,14 @@ def enter_code():
     form = CodeForm()
     need_location = False
     if form.validate_on_submit():
-        try:
+        with service_action(form, default_field="code") as outcome:
             result = checkin.scan_code(
-                current_user.volunteer, form.code.data, utcnow(), _position(form)
+                acting_user().volunteer, form.code.data, utcnow(), _position(form)
             )
-        except ScanRefused as error:
-            db.session.rollback()
-            form.code.errors.append(error.message)
-            need_location = isinstance(error, checkin.LocationNeeded)
-        else:
-            return _commit_then(_result_page(result))
+            page = _result_page(result)  # rendered before the commit, as in _scan_view
+        if outcome.ok:
+            return page
+        need_location = isinstance(outcome.error, checkin.LocationNeeded)
     return render_template("checkin/code.html", form=form, need_location=need_location)
 
 
@@ -260,13 +264,9 @@ def kiosk(activity: Activity):
     form = KioskForm()
     result, refusal = None, None
     if form.validate_on_submit():
-        try:
+        with service_action(show_error=False) as outcome:
             result = checkin.kiosk_scan(activity, form.code.data, acting_user(), utcnow())
-        except ScanRefused as error:
-            db.session.rollback()
-            refusal = error.message
-        else:
-            db.session.commit()
+        refusal = outcome.error.message if outcome.error else None
         form.code.data = ""
     return render_template(
         "checkin/kiosk.html",
@@ -286,7 +286,7 @@ def kiosk(activity: Activity):
 @access(VOLUNTEER)
 def my_code():
     """The personal code an organizer's kiosk scans."""
-    volunteer = current_user.volunteer
+    volunteer = acting_user().volunteer
     return render_template(
         "checkin/my_code.html",
         volunteer=volunteer,
@@ -298,7 +298,7 @@ def my_code():
 @access(VOLUNTEER)
 def my_card():
     """A printable card with the personal code."""
-    volunteer = current_user.volunteer
+    volunteer = acting_user().volunteer
     return render_template(
         "checkin/card.html",
         volunteer=volunteer,
@@ -310,24 +310,5 @@ def my_card():
 @access(VOLUNTEER)
 def my_code_png():
     """The personal code as a PNG, to save or print."""
-    png = qr_png(checkin.personal_code_payload(current_user.volunteer))
+    png = qr_png(checkin.personal_code_payload(acting_user().volunteer))
     return _no_store(Response(png, mimetype="image/png"))
-
-
-# ---- the benchmark's floor (off unless BENCH_FLOOR_ENDPOINT is set) ----
-
-
-@access(PUBLIC)
-def bench_floor():
-    """One indexed read and one insert: what a request costs at the least (bench/)."""
-    user = db.session.scalar(db.select(User).where(User.phone == request.args.get("phone", "")))
-    db.session.add(AuditEntry(actor_id=user.id if user else None, action="bench.floor"))
-    db.session.commit()
-    return {"ok": True}
-
-
-@bp.record_once
-def _maybe_register_bench_floor(state) -> None:
-    if state.app.config.get("BENCH_FLOOR_ENDPOINT"):
-        csrf.exempt(bench_floor)
-        state.app.add_url_rule("/bench/floor", "bench_floor", bench_floor)

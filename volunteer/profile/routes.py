@@ -1,16 +1,14 @@
 """A volunteer's own profile and password."""
 
-from flask import Blueprint, flash, redirect, render_template, url_for
-from flask_login import current_user
+from flask import Blueprint, redirect, render_template, url_for
 
 from volunteer.access import SIGNED_IN, VOLUNTEER, access, acting_user
-from volunteer.extensions import db
+from volunteer.actions import service_action
 from volunteer.forms import unit_choices, unit_from_choice
 from volunteer.i18n import gettext as _
-from volunteer.models import PoliticalStatus
+from volunteer.models import PoliticalStatus, Volunteer
 from volunteer.profile.forms import PasswordForm, ProfileForm
 from volunteer.services import accounts, identity
-from volunteer.services.errors import ServiceError
 
 bp = Blueprint("profile", __name__, url_prefix="/me")
 
@@ -21,8 +19,8 @@ def show():
     """The signed-in person's profile, personal data masked."""
     return render_template(
         "profile/show.html",
-        user=current_user,
-        volunteer=current_user.volunteer,
+        user=acting_user(),
+        volunteer=acting_user().volunteer,
         id_type_labels=identity.ID_TYPE_LABELS,
         political_labels=identity.POLITICAL_STATUS_LABELS,
     )
@@ -32,17 +30,10 @@ def show():
 @access(VOLUNTEER)
 def edit():
     """Edit name, phone, work unit, skills and service areas."""
-    volunteer = current_user.volunteer
-    form = ProfileForm(
-        obj=volunteer,
-        name=current_user.name,
-        phone=current_user.phone,
-        political_status=volunteer.political_status.value,
-        unit_id=str(volunteer.unit_id or ""),
-    )
-    form.unit_id.choices = unit_choices()
+    volunteer = acting_user().volunteer
+    form = _profile_form(volunteer)
     if form.validate_on_submit():
-        try:
+        with service_action(form, _("Your profile has been saved."), "name") as outcome:
             accounts.update_profile(
                 volunteer,
                 name=form.name.data,
@@ -53,14 +44,22 @@ def edit():
                 skills=form.skills.data,
                 service_areas=form.service_areas.data,
             )
-        except ServiceError as error:
-            db.session.rollback()
-            getattr(form, error.field or "name").errors.append(error.message)
-        else:
-            db.session.commit()
-            flash(_("Your profile has been saved."), "success")
+        if outcome.ok:
             return redirect(url_for("profile.show"))
     return render_template("profile/edit.html", form=form)
+
+
+def _profile_form(volunteer: Volunteer) -> ProfileForm:
+    """The profile form, filled with the volunteer's current data."""
+    form = ProfileForm(
+        obj=volunteer,
+        name=volunteer.user.name,
+        phone=volunteer.user.phone,
+        political_status=volunteer.political_status.value,
+        unit_id=str(volunteer.unit_id or ""),
+    )
+    form.unit_id.choices = unit_choices()
+    return form
 
 
 @bp.route("/password", methods=["GET", "POST"])
@@ -69,15 +68,11 @@ def password():
     """Change one's own password."""
     form = PasswordForm()
     if form.validate_on_submit():
-        try:
+        changed = _("Your password has been changed.")
+        with service_action(form, changed, default_field="current_password") as outcome:
             accounts.change_password(
                 acting_user(), form.current_password.data, form.new_password.data
             )
-        except ServiceError as error:
-            db.session.rollback()
-            form.current_password.errors.append(error.message)
-        else:
-            db.session.commit()
-            flash(_("Your password has been changed."), "success")
+        if outcome.ok:
             return redirect(url_for("profile.show"))
     return render_template("profile/password.html", form=form)

@@ -1,13 +1,13 @@
 """Service records: a volunteer's own, claims (补录申请), and the organizer's review queue."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import current_user
 from wtforms import SelectChoice
 
 from volunteer.access import ANY_ORGANIZER, VOLUNTEER, Rule, access, acting_user, organizer_of
+from volunteer.actions import service_action
 from volunteer.extensions import db
 from volunteer.i18n import gettext as _
-from volunteer.models import Activity, RecordStatus, ServiceRecord, utcnow
+from volunteer.models import Activity, RecordStatus, ServiceRecord, Volunteer, utcnow
 from volunteer.records import labels
 from volunteer.records.forms import ClaimForm, DecisionForm, ManualRecordForm, SetTimesForm
 from volunteer.services import permissions, records
@@ -46,7 +46,7 @@ OWNER_OR_ORGANIZER_OF_RECORD = Rule(
 @access(VOLUNTEER)
 def mine():
     """Approved hours this year and all time, every record with its status, pending claims."""
-    volunteer = current_user.volunteer
+    volunteer = acting_user().volunteer
     now = utcnow()
     if records.close_stale(now, volunteer=volunteer):
         db.session.commit()
@@ -72,21 +72,17 @@ def claim():
     if request.method == "GET" and request.args.get("activity_id"):
         form.activity_id.data = request.args["activity_id"]
     if form.validate_on_submit():
-        try:
+        submitted = _("Your claim has been submitted; the organizer will review it.")
+        with service_action(form, submitted, default_field="reason") as outcome:
             records.submit_claim(
-                current_user.volunteer,
+                acting_user().volunteer,
                 db.session.get(Activity, int(form.activity_id.data)),
                 beijing_to_aware(form.check_in.data),
                 beijing_to_aware(form.check_out.data),
                 form.reason.data,
                 now,
             )
-        except ServiceError as error:
-            db.session.rollback()
-            getattr(form, error.field or "reason", form.reason).errors.append(error.message)
-        else:
-            db.session.commit()
-            flash(_("Your claim has been submitted; the organizer will review it."), "success")
+        if outcome.ok:
             return redirect(url_for("records.mine"))
     return render_template("records/claim.html", form=form)
 
@@ -136,25 +132,17 @@ def activity_records(activity: Activity):
         db.session.commit()
     form = ManualRecordForm()
     if form.validate_on_submit():
-        volunteer = records.find_volunteer(form.volunteer.data)
-        try:
-            if volunteer is None:
-                raise ServiceError(_("No volunteer has this number or phone."), "volunteer")
+        with service_action(form, _("The record has been added."), "reason") as outcome:
             records.add_manual_record(
                 activity,
-                volunteer,
+                _volunteer_named_in(form),
                 beijing_to_aware(form.check_in.data),
                 beijing_to_aware(form.check_out.data),
                 form.reason.data,
                 acting_user(),
                 now,
             )
-        except ServiceError as error:
-            db.session.rollback()
-            getattr(form, error.field or "reason", form.reason).errors.append(error.message)
-        else:
-            db.session.commit()
-            flash(_("The record has been added."), "success")
+        if outcome.ok:
             return redirect(url_for("records.activity_records", activity_id=activity.id))
     return render_template(
         "records/activity.html",
@@ -163,6 +151,13 @@ def activity_records(activity: Activity):
         records=records.activity_records(activity),
         queue=records.review_queue(None, activity),
     )
+
+
+def _volunteer_named_in(form: ManualRecordForm) -> Volunteer:
+    volunteer = records.find_volunteer(form.volunteer.data)
+    if volunteer is None:
+        raise ServiceError(_("No volunteer has this number or phone."), "volunteer")
+    return volunteer
 
 
 def _back(record: ServiceRecord):
@@ -179,7 +174,7 @@ def set_times(record: ServiceRecord):
             for message in errors:
                 flash(message, "danger")
         return _back(record)
-    try:
+    with service_action(success=_("The times have been corrected.")):
         records.set_times(
             record,
             beijing_to_aware(form.check_in.data),
@@ -188,12 +183,6 @@ def set_times(record: ServiceRecord):
             acting_user(),
             utcnow(),
         )
-    except ServiceError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-    else:
-        db.session.commit()
-        flash(_("The times have been corrected."), "success")
     return _back(record)
 
 
@@ -203,17 +192,10 @@ def decide(record: ServiceRecord):
     """Approve or reject a pending claim (a rejection needs a reason)."""
     form = DecisionForm()
     form.validate_on_submit()
-    try:
-        if form.reject.data:
+    if form.reject.data:
+        with service_action(success=_("The claim has been rejected.")):
             records.reject_claim(record, acting_user(), form.reason.data or "", utcnow())
-            message = _("The claim has been rejected.")
-        else:
-            records.approve_claim(record, acting_user(), form.reason.data, utcnow())
-            message = _("The claim has been approved.")
-    except ServiceError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
     else:
-        db.session.commit()
-        flash(message, "success")
+        with service_action(success=_("The claim has been approved.")):
+            records.approve_claim(record, acting_user(), form.reason.data, utcnow())
     return _back(record)

@@ -49,28 +49,12 @@ def register_volunteer(data: Registration, today: date | None = None) -> Volunte
     """Create the account and profile, or raise a ServiceError naming the field."""
     if not data.privacy_consent:
         raise ServiceError(_l("You must agree to the privacy notice to register."), "privacy")
-    id_number = identity.normalize_id_number(data.id_number)
-    phone = identity.normalize_phone(data.phone)
-    if error := identity.id_number_error(data.id_type, id_number):
-        raise ServiceError(error, "id_number")
-    if error := identity.phone_error(phone):
-        raise ServiceError(error, "phone")
-    gender, birth_date = data.gender, data.birth_date
-    if data.id_type == IdType.RESIDENT_ID:
-        facts = identity.resident_id_facts(id_number)
-        gender, birth_date = facts.gender, facts.birth_date
-    today = today or utcnow().date()
-    guardian_needed = birth_date is not None and identity.age_on(
-        birth_date, today
-    ) < current_app.config.get("GUARDIAN_CONSENT_UNDER_AGE", 14)
-    if guardian_needed and not (
-        data.guardian_consent and data.guardian_name and data.guardian_phone
-    ):
-        raise ServiceError(
-            _l("Volunteers under 14 need a guardian's name, phone and consent."), "guardian_name"
-        )
+    id_number, phone = _checked_id_number_and_phone(data)
+    gender, birth_date = _gender_and_birth_date(data, id_number)
+    guardian_needed = _guardian_needed(birth_date, today or utcnow().date())
+    if guardian_needed:
+        _require_guardian_consent(data)
     _refuse_duplicates(phone, id_number)
-
     user = User(phone=phone, name=data.name.strip(), password_hash=hash_password(data.password))
     volunteer = Volunteer(
         user=user,
@@ -89,6 +73,48 @@ def register_volunteer(data: Registration, today: date | None = None) -> Volunte
         guardian_phone=data.guardian_phone if guardian_needed else None,
         guardian_consent_at=utcnow() if guardian_needed else None,
     )
+    _add_refusing_racing_duplicates(volunteer, phone, id_number)
+    volunteer.volunteer_number = volunteer_number_for(volunteer)
+    db.session.flush()
+    return volunteer
+
+
+def _checked_id_number_and_phone(data: Registration) -> tuple[str, str]:
+    """The normalized ID number and phone, or a ServiceError naming the wrong one."""
+    id_number = identity.normalize_id_number(data.id_number)
+    phone = identity.normalize_phone(data.phone)
+    if error := identity.id_number_error(data.id_type, id_number):
+        raise ServiceError(error, "id_number")
+    if error := identity.phone_error(phone):
+        raise ServiceError(error, "phone")
+    return id_number, phone
+
+
+def _gender_and_birth_date(data: Registration, id_number: str) -> tuple[str | None, date | None]:
+    """A resident ID states both; other documents leave them to the form."""
+    if data.id_type == IdType.RESIDENT_ID:
+        facts = identity.resident_id_facts(id_number)
+        return facts.gender, facts.birth_date
+    return data.gender, data.birth_date
+
+
+def _guardian_needed(birth_date: date | None, today: date) -> bool:
+    """Under the guardian-consent age (14 by default) a guardian must consent."""
+    if birth_date is None:
+        return False
+    return identity.age_on(birth_date, today) < current_app.config.get(
+        "GUARDIAN_CONSENT_UNDER_AGE", 14
+    )
+
+
+def _require_guardian_consent(data: Registration) -> None:
+    if not (data.guardian_consent and data.guardian_name and data.guardian_phone):
+        raise ServiceError(
+            _l("Volunteers under 14 need a guardian's name, phone and consent."), "guardian_name"
+        )
+
+
+def _add_refusing_racing_duplicates(volunteer: Volunteer, phone: str, id_number: str) -> None:
     db.session.add(volunteer)
     try:
         # A savepoint, so a racing duplicate surfaces as a message, not a 500.
@@ -97,9 +123,6 @@ def register_volunteer(data: Registration, today: date | None = None) -> Volunte
     except IntegrityError:
         _refuse_duplicates(phone, id_number)
         raise
-    volunteer.volunteer_number = volunteer_number_for(volunteer)
-    db.session.flush()
-    return volunteer
 
 
 def volunteer_number_for(volunteer: Volunteer) -> str:
@@ -127,6 +150,11 @@ def find_user_by_login(login: str) -> User | None:
         .join(Volunteer, Volunteer.user_id == User.id)
         .where(Volunteer.id_number == id_number)
     )
+
+
+def user_with_phone(phone: str) -> User | None:
+    """The account registered with exactly this phone number."""
+    return db.session.scalar(select(User).where(User.phone == phone))
 
 
 def authenticate(login: str, password: str) -> User | None:

@@ -79,15 +79,24 @@ def save_activity(activity: Activity | None, data: ActivityData, actor: User) ->
     elif activity.status == ActivityStatus.CANCELLED:
         raise ServiceError(_l("A cancelled activity cannot be edited."), "title")
     if not created and activity.capacity != data.capacity and data.capacity is not None:
-        taken = signup_count(activity)
-        if data.capacity < taken:
-            raise ServiceError(
-                _l(
-                    "%(count)s volunteers have already signed up; capacity cannot be lower.",
-                    count=taken,
-                ),
-                "capacity",
-            )
+        _refuse_capacity_below_signups(activity, data.capacity)
+    _apply(activity, data)
+    db.session.flush()
+    record_audit(actor, "activity.create" if created else "activity.update", activity)
+    return activity
+
+
+def _refuse_capacity_below_signups(activity: Activity, capacity: int) -> None:
+    taken = signup_count(activity)
+    if capacity < taken:
+        message = _l(
+            "%(count)s volunteers have already signed up; capacity cannot be lower.", count=taken
+        )
+        raise ServiceError(message, "capacity")
+
+
+def _apply(activity: Activity, data: ActivityData) -> None:
+    """Copy the form's data onto the activity."""
     activity.organization = data.organization
     activity.title = data.title.strip()
     activity.description = data.description
@@ -103,9 +112,6 @@ def save_activity(activity: Activity | None, data: ActivityData, actor: User) ->
     activity.latitude = data.latitude
     activity.longitude = data.longitude
     activity.geofence_radius_m = data.geofence_radius_m
-    db.session.flush()
-    record_audit(actor, "activity.create" if created else "activity.update", activity)
-    return activity
 
 
 def publish(activity: Activity, actor: User) -> None:
@@ -174,19 +180,7 @@ def sign_up(volunteer: Volunteer, activity: Activity, now: datetime) -> Signup:
         raise ServiceError(_l("You have already signed up for this activity."))
     if activity.capacity is not None and signup_count(activity) >= activity.capacity:
         raise ServiceError(_l("This activity is full."))
-    clash = db.session.scalar(
-        select(Activity)
-        .join(Signup, Signup.activity_id == Activity.id)
-        .where(
-            Signup.volunteer_id == volunteer.id,
-            Signup.status == SignupStatus.SIGNED_UP,
-            Activity.status != ActivityStatus.CANCELLED,
-            Activity.id != activity.id,
-            Activity.starts_at < activity.ends_at,
-            Activity.ends_at > activity.starts_at,
-        )
-        .limit(1)
-    )
+    clash = _overlapping_signup(volunteer, activity)
     if clash is not None:
         raise ServiceError(
             _l("You have signed up for “%(title)s” at the same time.", title=clash.title)
@@ -199,6 +193,23 @@ def sign_up(volunteer: Volunteer, activity: Activity, now: datetime) -> Signup:
     existing.cancelled_at = None
     db.session.flush()
     return existing
+
+
+def _overlapping_signup(volunteer: Volunteer, activity: Activity) -> Activity | None:
+    """Another live activity the volunteer stands signed up for at the same time, if any."""
+    return db.session.scalar(
+        select(Activity)
+        .join(Signup, Signup.activity_id == Activity.id)
+        .where(
+            Signup.volunteer_id == volunteer.id,
+            Signup.status == SignupStatus.SIGNED_UP,
+            Activity.status != ActivityStatus.CANCELLED,
+            Activity.id != activity.id,
+            Activity.starts_at < activity.ends_at,
+            Activity.ends_at > activity.starts_at,
+        )
+        .limit(1)
+    )
 
 
 def cancel_signup(volunteer: Volunteer, activity: Activity, now: datetime) -> Signup:

@@ -206,42 +206,69 @@ def scan(
     """Check the volunteer in or out of the activity (the rules of DOMAIN.md)."""
     open_record, recent_out = _scan_state(volunteer.id, activity.id, now)
     if open_record is not None and open_record.activity_id != activity.id:
-        other = open_record.activity
-        if other.ends_at < now:
-            records.close_as_missing_checkout(
-                open_record, now, str(_l("Checked in at another activity without checking out."))
-            )
-            open_record = None
-        else:
-            raise ScanRefused(
-                _l(
-                    "You are still checked in at “%(title)s”. Check out there first.",
-                    title=other.title,
-                )
-            )
-
+        _close_forgotten_elsewhere(open_record, now)
+        open_record = None
     if open_record is not None:
         if now - open_record.check_in_at < _repeat_window():
             return ScanResult(Outcome.ALREADY_IN, open_record, activity)
-        _require_running(activity, now, checking_out=True)
-        passed, distance = _geofence(activity, position)
-        out_at = max(now, open_record.check_in_at)
-        # Compute before assigning, so the daily-cap query does not autoflush a half update.
-        minutes = hours.credited_minutes(
-            volunteer.id, activity, open_record.check_in_at, out_at, open_record.id
-        )
-        open_record.check_out_at = out_at
-        open_record.check_out_source = source
-        open_record.credited_minutes = minutes
-        open_record.status = RecordStatus.APPROVED
-        if passed is not None:
-            open_record.geofence_passed = passed
-            open_record.geofence_distance_m = max(distance, open_record.geofence_distance_m or 0)
-        db.session.flush()
+        _check_out(volunteer, activity, open_record, now, source, position)
         return ScanResult(Outcome.CHECKED_OUT, open_record, activity)
-
     if recent_out is not None and now - recent_out.check_out_at < _repeat_window():
         return ScanResult(Outcome.ALREADY_OUT, recent_out, activity)
+    return _check_in(volunteer, activity, now, source, position)
+
+
+def _still_checked_in_elsewhere(other: Activity) -> ScanRefused:
+    return ScanRefused(
+        _l("You are still checked in at “%(title)s”. Check out there first.", title=other.title)
+    )
+
+
+def _close_forgotten_elsewhere(open_record: ServiceRecord, now: datetime) -> None:
+    """An open record at another activity: closed as a missing check-out if that activity
+    has ended, else the scan is refused (one place at a time)."""
+    other = open_record.activity
+    if other.ends_at >= now:
+        raise _still_checked_in_elsewhere(other)
+    records.close_as_missing_checkout(
+        open_record, now, str(_l("Checked in at another activity without checking out."))
+    )
+
+
+def _check_out(
+    volunteer: Volunteer,
+    activity: Activity,
+    open_record: ServiceRecord,
+    now: datetime,
+    source: RecordSource,
+    position: Position | None,
+) -> None:
+    """Close the open record here: credit its minutes and approve it."""
+    _require_running(activity, now, checking_out=True)
+    passed, distance = _geofence(activity, position)
+    out_at = max(now, open_record.check_in_at)
+    # Compute before assigning, so the daily-cap query does not autoflush a half update.
+    minutes = hours.credited_minutes(
+        volunteer.id, activity, open_record.check_in_at, out_at, open_record.id
+    )
+    open_record.check_out_at = out_at
+    open_record.check_out_source = source
+    open_record.credited_minutes = minutes
+    open_record.status = RecordStatus.APPROVED
+    if passed is not None:
+        open_record.geofence_passed = passed
+        open_record.geofence_distance_m = max(distance, open_record.geofence_distance_m or 0)
+    db.session.flush()
+
+
+def _check_in(
+    volunteer: Volunteer,
+    activity: Activity,
+    now: datetime,
+    source: RecordSource,
+    position: Position | None,
+) -> ScanResult:
+    """Open a record here, unless a concurrent scan of the same volunteer won the race."""
     _require_running(activity, now, checking_out=False)
     _require_signup(volunteer, activity)
     passed, distance = _geofence(activity, position)
@@ -259,20 +286,19 @@ def scan(
         }
     )
     if record is None:
-        # Another scan of the same volunteer opened a record a moment earlier and the
-        # one-open-record index refused ours: report theirs.
-        winner = _open_record(volunteer.id)
-        if winner is None:  # it was closed again in between; let the caller retry
-            raise ScanRefused(_l("Please scan again."))
-        if winner.activity_id != activity.id:
-            raise ScanRefused(
-                _l(
-                    "You are still checked in at “%(title)s”. Check out there first.",
-                    title=winner.activity.title,
-                )
-            )
-        return ScanResult(Outcome.ALREADY_IN, winner, activity)
+        return _report_race_winner(volunteer, activity)
     return ScanResult(Outcome.CHECKED_IN, record, activity)
+
+
+def _report_race_winner(volunteer: Volunteer, activity: Activity) -> ScanResult:
+    """Another scan of the same volunteer opened a record a moment earlier and the
+    one-open-record index refused ours: report theirs."""
+    winner = _open_record(volunteer.id)
+    if winner is None:  # it was closed again in between; let the caller retry
+        raise ScanRefused(_l("Please scan again."))
+    if winner.activity_id != activity.id:
+        raise _still_checked_in_elsewhere(winner.activity)
+    return ScanResult(Outcome.ALREADY_IN, winner, activity)
 
 
 OPEN_RECORD_PREDICATE = text("status = 'open'")  # as in models/records.py

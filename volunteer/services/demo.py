@@ -240,58 +240,67 @@ def _load_volunteers(units_by_code, password_hash, rng, today) -> list[Volunteer
     return volunteers
 
 
+DEMO_ACTIVITIES = [
+    ("文明交通劝导", ServiceCategory.TRAFFIC, "嘎鲁图镇萨拉乌苏大街与团结路口"),
+    ("社区环境清洁日", ServiceCategory.ENVIRONMENT, "团结社区广场"),
+    ("敬老院探访", ServiceCategory.ELDERLY, "乌审旗敬老院"),
+    ("义务植树", ServiceCategory.ENVIRONMENT, "无定河生态公园"),
+    ("政策宣讲进嘎查", ServiceCategory.CULTURE, "萨如拉嘎查党群服务中心"),
+    ("义诊服务", ServiceCategory.HEALTH, "图克镇卫生院"),
+    ("文明城市创建宣传", ServiceCategory.CIVILIZATION, "乌审旗政务服务中心"),
+    ("课后托管辅导", ServiceCategory.EDUCATION, "乌审旗第一小学"),
+]
+
+
 def _load_activities(organizations, organizer, rng, today) -> list[Activity]:
-    titles = [
-        ("文明交通劝导", ServiceCategory.TRAFFIC, "嘎鲁图镇萨拉乌苏大街与团结路口"),
-        ("社区环境清洁日", ServiceCategory.ENVIRONMENT, "团结社区广场"),
-        ("敬老院探访", ServiceCategory.ELDERLY, "乌审旗敬老院"),
-        ("义务植树", ServiceCategory.ENVIRONMENT, "无定河生态公园"),
-        ("政策宣讲进嘎查", ServiceCategory.CULTURE, "萨如拉嘎查党群服务中心"),
-        ("义诊服务", ServiceCategory.HEALTH, "图克镇卫生院"),
-        ("文明城市创建宣传", ServiceCategory.CIVILIZATION, "乌审旗政务服务中心"),
-        ("课后托管辅导", ServiceCategory.EDUCATION, "乌审旗第一小学"),
-    ]
-    activities = []
+    """Twenty past activities, four upcoming ones, and one running now."""
     base = datetime(today.year, today.month, today.day, 1, 0, tzinfo=UTC)  # 09:00 Beijing
+    activities = []
     for index in range(24):
-        title, category, place = titles[index % len(titles)]
         day_offset = -150 + index * 8 if index < 20 else (index - 19) * 3  # past, then upcoming
-        starts = base + timedelta(days=day_offset)
+        organization = organizations[index % len(organizations)]
         activities.append(
-            Activity(
-                organization=organizations[index % len(organizations)],
-                title=title,
-                description="演示活动：" + title,
-                category=category,
-                place=place,
-                starts_at=starts,
-                ends_at=starts + timedelta(hours=rng.choice((2, 3, 4))),
-                capacity=rng.choice((None, 30, 50)),
-                signup_required=index % 3 == 0,
-                status=ActivityStatus.PUBLISHED,
-                checkin_secret=secrets.token_hex(16),
-                created_by=organizer,
-            )
+            _demo_activity(index, organization, organizer, base + timedelta(days=day_offset), rng)
         )
     # One running now, so the check-in screen and scanning can be tried at once.
-    now = datetime.now(UTC).replace(second=0, microsecond=0)
-    activities.append(
-        Activity(
-            organization=organizations[0],
-            title="文明城市创建志愿服务（今日）",
-            description="演示活动：正在进行，可打开签到屏扫码签到。",
-            category=ServiceCategory.CIVILIZATION,
-            place="乌审旗政务服务中心广场",
-            starts_at=now - timedelta(minutes=30),
-            ends_at=now + timedelta(hours=4),
-            status=ActivityStatus.PUBLISHED,
-            checkin_secret=secrets.token_hex(16),
-            created_by=organizer,
-        )
-    )
+    activities.append(_running_now(organizations[0], organizer))
     db.session.add_all(activities)
     db.session.flush()
     return activities
+
+
+def _demo_activity(index, organization, organizer, starts: datetime, rng) -> Activity:
+    title, category, place = DEMO_ACTIVITIES[index % len(DEMO_ACTIVITIES)]
+    return Activity(
+        organization=organization,
+        title=title,
+        description="演示活动：" + title,
+        category=category,
+        place=place,
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=rng.choice((2, 3, 4))),
+        capacity=rng.choice((None, 30, 50)),
+        signup_required=index % 3 == 0,
+        status=ActivityStatus.PUBLISHED,
+        checkin_secret=secrets.token_hex(16),
+        created_by=organizer,
+    )
+
+
+def _running_now(organization, organizer) -> Activity:
+    now = datetime.now(UTC).replace(second=0, microsecond=0)
+    return Activity(
+        organization=organization,
+        title="文明城市创建志愿服务（今日）",
+        description="演示活动：正在进行，可打开签到屏扫码签到。",
+        category=ServiceCategory.CIVILIZATION,
+        place="乌审旗政务服务中心广场",
+        starts_at=now - timedelta(minutes=30),
+        ends_at=now + timedelta(hours=4),
+        status=ActivityStatus.PUBLISHED,
+        checkin_secret=secrets.token_hex(16),
+        created_by=organizer,
+    )
 
 
 def _load_records(volunteers, activities, rng, today) -> int:
@@ -353,6 +362,18 @@ def _load_review_queue(volunteers, activities, rng) -> int:
     return len(waiting)
 
 
+ROSTER_UNIT_CODES = (
+    "WS-WMB",
+    "WS-JYJ",
+    "WS-GLT",
+    "WS-GLT-SRL",
+    "WS-GLT-TJSQ",
+    "WS-TQW",
+    "WS-WJJ",
+    "WS-TK",
+)
+
+
 def _load_rosters(units_by_code, volunteers, rng) -> int:
     """Rosters for several units: registered volunteers plus staff not yet registered."""
     by_unit: dict[int, list[Volunteer]] = {}
@@ -360,46 +381,37 @@ def _load_rosters(units_by_code, volunteers, rng) -> int:
         if volunteer.unit_id is not None:
             by_unit.setdefault(volunteer.unit_id, []).append(volunteer)
     count = 0
-    for code in (
-        "WS-WMB",
-        "WS-JYJ",
-        "WS-GLT",
-        "WS-GLT-SRL",
-        "WS-GLT-TJSQ",
-        "WS-TQW",
-        "WS-WJJ",
-        "WS-TK",
-    ):
+    for code in ROSTER_UNIT_CODES:
         unit = units_by_code[code]
-        members = by_unit.get(unit.id, [])
-        for volunteer in members:
-            db.session.add(
-                RosterEntry(
-                    unit=unit,
-                    name=volunteer.user.name,
-                    id_type=IdType.RESIDENT_ID,
-                    id_number=volunteer.id_number,
-                    phone=volunteer.user.phone,
-                    political_status=volunteer.political_status,
-                    position="干部",
-                )
-            )
-            count += 1
-        for _ in range(rng.randrange(3, 12)):  # staff who have not registered yet
-            birth = date(1970 + rng.randrange(0, 30), rng.randrange(1, 13), rng.randrange(1, 28))
-            db.session.add(
-                RosterEntry(
-                    unit=unit,
-                    name=_person_name(rng),
-                    id_type=IdType.RESIDENT_ID,
-                    id_number=_resident_id(rng, birth, rng.random() < 0.5),
-                    phone=f"137{rng.randrange(0, 10**8):08d}",
-                    political_status=rng.choice(
-                        (PoliticalStatus.CPC_MEMBER, PoliticalStatus.MASSES)
-                    ),
-                    position="职工",
-                )
-            )
-            count += 1
+        entries = [_registered_entry(unit, v) for v in by_unit.get(unit.id, [])]
+        # Staff who have not registered yet.
+        entries += [_unregistered_entry(unit, rng) for _ in range(rng.randrange(3, 12))]
+        db.session.add_all(entries)
+        count += len(entries)
     db.session.flush()
     return count
+
+
+def _registered_entry(unit: Unit, volunteer: Volunteer) -> RosterEntry:
+    return RosterEntry(
+        unit=unit,
+        name=volunteer.user.name,
+        id_type=IdType.RESIDENT_ID,
+        id_number=volunteer.id_number,
+        phone=volunteer.user.phone,
+        political_status=volunteer.political_status,
+        position="干部",
+    )
+
+
+def _unregistered_entry(unit: Unit, rng) -> RosterEntry:
+    birth = date(1970 + rng.randrange(0, 30), rng.randrange(1, 13), rng.randrange(1, 28))
+    return RosterEntry(
+        unit=unit,
+        name=_person_name(rng),
+        id_type=IdType.RESIDENT_ID,
+        id_number=_resident_id(rng, birth, rng.random() < 0.5),
+        phone=f"137{rng.randrange(0, 10**8):08d}",
+        political_status=rng.choice((PoliticalStatus.CPC_MEMBER, PoliticalStatus.MASSES)),
+        position="职工",
+    )

@@ -18,24 +18,8 @@ def grant_role(
     unit: Unit | None = None,
 ) -> RoleGrant:
     """Give `user` a role over an organization (organizer), a unit (coordinator) or all."""
-    if role == Role.ORGANIZER and organization is None:
-        raise ServiceError(_l("Choose the organization this person will organize."), "organization")
-    if role == Role.COORDINATOR and unit is None:
-        raise ServiceError(_l("Choose the unit this person will coordinate."), "unit")
-    organization = organization if role == Role.ORGANIZER else None
-    unit = unit if role == Role.COORDINATOR else None
-    existing = db.session.scalar(
-        select(RoleGrant).where(
-            RoleGrant.user_id == user.id,
-            RoleGrant.role == role,
-            RoleGrant.revoked_at.is_(None),
-            RoleGrant.organization_id == organization.id
-            if organization
-            else RoleGrant.organization_id.is_(None),
-            RoleGrant.unit_id == unit.id if unit else RoleGrant.unit_id.is_(None),
-        )
-    )
-    if existing is not None:
+    organization, unit = _scope_of(role, organization, unit)
+    if _active_grant(user, role, organization, unit) is not None:
         raise DuplicateError(_l("This person already holds that role."))
     grant = RoleGrant(
         user=user,
@@ -56,6 +40,37 @@ def grant_role(
         unit_id=unit.id if unit else None,
     )
     return grant
+
+
+def _scope_of(
+    role: Role, organization: Organization | None, unit: Unit | None
+) -> tuple[Organization | None, Unit | None]:
+    """What the role is held over: an organizer an organization, a coordinator a unit."""
+    if role == Role.ORGANIZER and organization is None:
+        raise ServiceError(_l("Choose the organization this person will organize."), "organization")
+    if role == Role.COORDINATOR and unit is None:
+        raise ServiceError(_l("Choose the unit this person will coordinate."), "unit")
+    return (
+        organization if role == Role.ORGANIZER else None,
+        unit if role == Role.COORDINATOR else None,
+    )
+
+
+def _active_grant(
+    user: User, role: Role, organization: Organization | None, unit: Unit | None
+) -> RoleGrant | None:
+    """The user's unrevoked grant of exactly this role and scope, if any."""
+    return db.session.scalar(
+        select(RoleGrant).where(
+            RoleGrant.user_id == user.id,
+            RoleGrant.role == role,
+            RoleGrant.revoked_at.is_(None),
+            RoleGrant.organization_id == organization.id
+            if organization
+            else RoleGrant.organization_id.is_(None),
+            RoleGrant.unit_id == unit.id if unit else RoleGrant.unit_id.is_(None),
+        )
+    )
 
 
 def revoke_role(grant: RoleGrant, actor: User | None) -> RoleGrant:
@@ -100,3 +115,14 @@ def search_people(term: str, limit: int = 20) -> list[User]:
         .limit(limit)
     )
     return list(db.session.scalars(query))
+
+
+def active_grants() -> list[RoleGrant]:
+    """The grants not revoked, by role and then age."""
+    return list(
+        db.session.scalars(
+            select(RoleGrant)
+            .where(RoleGrant.revoked_at.is_(None))
+            .order_by(RoleGrant.role, RoleGrant.granted_at)
+        )
+    )

@@ -38,3 +38,26 @@ def save_organization(
     db.session.flush()
     record_audit(actor, "organization.create" if created else "organization.update", organization)
     return organization
+
+
+def active_organizations() -> list[Organization]:
+    """The active organizations, by name."""
+    return list(
+        db.session.scalars(
+            select(Organization).where(Organization.active.is_(True)).order_by(Organization.name)
+        )
+    )
+
+
+def all_organizations() -> list[Organization]:
+    """Every organization, active or not, by name."""
+    return list(db.session.scalars(select(Organization).order_by(Organization.name)))
+
+
+def organizations_of_unit(unit: Unit) -> list[Organization]:
+    """The organizations belonging to this unit, by name."""
+    return list(
+        db.session.scalars(
+            select(Organization).where(Organization.unit_id == unit.id).order_by(Organization.name)
+        )
+    )

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import case, func, select
+from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from volunteer.extensions import db
@@ -285,26 +285,19 @@ def totals_for(volunteer: Volunteer, now: datetime) -> Totals:
     """Approved minutes this (local) year and all time, and the number of pending claims."""
     local_now = now.astimezone(hours.LOCAL_ZONE)
     year_start = local_now.replace(month=1, day=1, hour=0, minute=0, second=0, microsecond=0)
-    approved = ServiceRecord.status == RecordStatus.APPROVED
     row = db.session.execute(
         select(
-            func.coalesce(
-                func.sum(
-                    case(
-                        (
-                            approved & (ServiceRecord.check_in_at >= year_start),
-                            ServiceRecord.credited_minutes,
-                        ),
-                        else_=0,
-                    )
-                ),
-                0,
-            ),
-            func.coalesce(func.sum(case((approved, ServiceRecord.credited_minutes), else_=0)), 0),
+            _approved_minutes(hours.approved(start=year_start)),
+            _approved_minutes(hours.approved()),
             func.count().filter(ServiceRecord.status == RecordStatus.PENDING),
         ).where(ServiceRecord.volunteer_id == volunteer.id)
     ).one()
     return Totals(int(row[0]), int(row[1]), int(row[2]))
+
+
+def _approved_minutes(condition: ColumnElement[bool]) -> ColumnElement[int]:
+    """Sum of credited minutes over the records meeting `condition` (0 when none)."""
+    return func.coalesce(func.sum(case((condition, ServiceRecord.credited_minutes), else_=0)), 0)
 
 
 # Lists show each record's volunteer by name: load them with the records, not one by one.

@@ -1,10 +1,10 @@
 """The unit tree: create, rename, move, deactivate (never delete)."""
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, Row, func, select, update
 
 from volunteer.extensions import db
 from volunteer.i18n import lazy_gettext as _l
-from volunteer.models import Unit, UnitKind, User
+from volunteer.models import Unit, UnitKind, User, Volunteer
 from volunteer.services.audit import record_audit
 from volunteer.services.errors import DuplicateError, ServiceError
 
@@ -81,6 +81,41 @@ def subtree(root: Unit, include_inactive: bool = False) -> list[Unit]:
     if not include_inactive:
         query = query.where(Unit.active.is_(True))
     return list(db.session.scalars(query))
+
+
+def all_units() -> list[Unit]:
+    """Every unit, active or not, in tree order."""
+    return list(db.session.scalars(select(Unit).order_by(Unit.path)))
+
+
+def active_unit_rows(clause: ColumnElement[bool] | None = None) -> list[Row]:
+    """(id, name, depth) of the active units (those matching `clause`), in tree order."""
+    query = select(Unit.id, Unit.name, Unit.depth).where(Unit.active.is_(True))
+    if clause is not None:
+        query = query.where(clause)
+    return list(db.session.execute(query.order_by(Unit.path)).all())
+
+
+def outside_subtree(unit: Unit) -> ColumnElement[bool]:
+    """Units that are neither `unit` nor below it (where it may move)."""
+    return ~Unit.path.startswith(unit.path)
+
+
+def units_matching(clause: ColumnElement[bool]) -> list[Unit]:
+    """The units matching `clause` (a permissions scope, say), in tree order."""
+    return list(db.session.scalars(select(Unit).where(clause).order_by(Unit.path)))
+
+
+def children_of(unit: Unit) -> list[Unit]:
+    """The unit's direct sub-units, by code."""
+    return list(
+        db.session.scalars(select(Unit).where(Unit.parent_id == unit.id).order_by(Unit.code))
+    )
+
+
+def volunteer_count(unit: Unit) -> int:
+    """How many volunteers name this unit (not its sub-units) as their work unit."""
+    return db.session.scalar(select(func.count(Volunteer.id)).where(Volunteer.unit_id == unit.id))
 
 
 def get_unit_by_code(code: str) -> Unit | None:
