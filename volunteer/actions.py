@@ -58,6 +58,12 @@ def service_action(
             flash(str(success), "success")
 
 
+def commit_if(changed: bool) -> None:
+    """Commit housekeeping a service reports it did (closing stale records) before a page reads."""
+    if changed:
+        db.session.commit()
+
+
 def _show_error(form, error: ServiceError, default_field: str | None) -> None:
     field = _form_field(form, error.field) or _form_field(form, default_field)
     if field is None:
