@@ -117,10 +117,9 @@ def _times_form(record: ServiceRecord) -> SetTimesForm:
 @access(ANY_ORGANIZER)
 def review():
     """Missing check-outs and pending claims of the organizer's activities."""
-    now = utcnow()
     user = acting_user()
     scope = None if permissions.is_admin(user) else permissions.organizer_organization_ids(user)
-    commit_if(records.close_stale(now))
+    commit_if(records.close_stale(utcnow()))
     return render_template("records/review.html", queue=records.review_queue(scope))
 
 
