@@ -67,20 +67,23 @@ def claim():
     form.activity_id.choices = _claimable_choices(now)
     if request.method == "GET" and request.args.get("activity_id"):
         form.activity_id.data = request.args["activity_id"]
-    if form.validate_on_submit():
-        submitted = _("Your claim has been submitted; the organizer will review it.")
-        with service_action(form, submitted, default_field="reason") as outcome:
-            records.submit_claim(
-                acting_user().volunteer,
-                db.session.get(Activity, int(form.activity_id.data)),
-                beijing_to_aware(form.check_in.data),
-                beijing_to_aware(form.check_out.data),
-                form.reason.data,
-                now,
-            )
-        if outcome.ok:
-            return redirect(url_for("records.mine"))
+    if form.validate_on_submit() and _submitted_claim(form, now):
+        return redirect(url_for("records.mine"))
     return render_template("records/claim.html", form=form)
+
+
+def _submitted_claim(form: ClaimForm, now) -> bool:
+    submitted = _("Your claim has been submitted; the organizer will review it.")
+    with service_action(form, submitted, default_field="reason") as outcome:
+        records.submit_claim(
+            acting_user().volunteer,
+            db.session.get(Activity, int(form.activity_id.data)),
+            beijing_to_aware(form.check_in.data),
+            beijing_to_aware(form.check_out.data),
+            form.reason.data,
+            now,
+        )
+    return outcome.ok
 
 
 def _claimable_choices(now) -> list[SelectChoice]:
