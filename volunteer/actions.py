@@ -10,6 +10,10 @@ is that ritual, so a view only says what to call and where to go next:
     if outcome.ok:
         return redirect(url_for(...))
     return render_template(...)
+
+The error goes under `form`'s field named by the error, else under `default_field`
+(when the form has such a field), otherwise into a flash message. With `show_error=False`
+the view shows `outcome.error` itself (a page of its own, say).
 """
 
 from collections.abc import Iterator
@@ -37,12 +41,7 @@ def service_action(
     default_field: str | None = None,
     show_error: bool = True,
 ) -> Iterator[Outcome]:
-    """Commit when the block succeeds (flashing `success`); on ServiceError roll back and show it.
-
-    The error goes under `form`'s field named by the error, else under `default_field`
-    (when the form has such a field), otherwise into a flash message. With `show_error=False`
-    the view shows `outcome.error` itself (a page of its own, say).
-    """
+    """Commit and flash `success` when the block succeeds; on ServiceError roll back and show it."""
     outcome = Outcome()
     try:
         yield outcome
@@ -56,6 +55,12 @@ def service_action(
         outcome.ok = True
         if success:
             flash(str(success), "success")
+
+
+def commit_if(changed: bool) -> None:
+    """Commit housekeeping a service reports it did (closing stale records) before a page reads."""
+    if changed:
+        db.session.commit()
 
 
 def _show_error(form, error: ServiceError, default_field: str | None) -> None:

@@ -1,8 +1,9 @@
 """Web wiring: blueprints, error pages, template helpers."""
 
 from datetime import datetime
+from importlib import import_module
 
-from flask import Flask, render_template
+from flask import Flask, current_app, render_template
 from flask_login import current_user
 
 from volunteer import i18n
@@ -20,39 +21,28 @@ def init_app(app: Flask) -> None:
     _register_template_helpers(app)
 
 
+# (module, blueprint attribute) in registration order; imported late to avoid import cycles.
+BLUEPRINTS = (
+    ("main", "bp"),
+    ("auth", "bp"),
+    ("profile", "bp"),
+    ("activities", "bp"),
+    ("checkin", "bp"),
+    ("records", "bp"),
+    ("units", "bp"),
+    ("compliance", "bp"),
+    ("certificates", "bp"),
+    ("certificates", "verify_bp"),
+    ("national", "bp"),
+    ("admin", "bp"),
+)
+
+
 def _register_blueprints(app: Flask) -> None:
-    from volunteer.activities.routes import bp as activities_bp
-    from volunteer.admin.routes import bp as admin_bp
-    from volunteer.auth.routes import bp as auth_bp
-    from volunteer.certificates.routes import bp as certificates_bp
-    from volunteer.certificates.routes import verify_bp
-    from volunteer.checkin.routes import bp as checkin_bp
-    from volunteer.compliance.routes import bp as compliance_bp
-    from volunteer.main.routes import bp as main_bp
-    from volunteer.national.routes import bp as national_bp
-    from volunteer.profile.routes import bp as profile_bp
-    from volunteer.records.routes import bp as records_bp
-    from volunteer.units.routes import bp as units_bp
-
-    for blueprint in (
-        main_bp,
-        auth_bp,
-        profile_bp,
-        activities_bp,
-        checkin_bp,
-        records_bp,
-        units_bp,
-        compliance_bp,
-        certificates_bp,
-        verify_bp,
-        national_bp,
-        admin_bp,
-    ):
-        app.register_blueprint(blueprint)
-    if app.config.get("BENCH_FLOOR_ENDPOINT"):
-        from volunteer.benchfloor.routes import bp as benchfloor_bp
-
-        app.register_blueprint(benchfloor_bp)
+    bench_floor = [("benchfloor", "bp")] if app.config.get("BENCH_FLOOR_ENDPOINT") else []
+    for module, attribute in [*BLUEPRINTS, *bench_floor]:
+        routes = import_module(f"volunteer.{module}.routes")
+        app.register_blueprint(getattr(routes, attribute))
 
 
 def _register_template_helpers(app: Flask) -> None:
@@ -63,26 +53,33 @@ def _register_template_helpers(app: Flask) -> None:
         mask_phone=privacy.mask_phone,
         mask_name=privacy.mask_name,
     )
+    app.add_template_test(is_minor, "minor")
+    app.context_processor(navigation_roles)
 
-    @app.template_test("minor")
-    def is_minor(volunteer) -> bool:
-        """`{% if volunteer is minor %}`: under-18 status, which organizers must see."""
-        today = datetime.now(LOCAL_ZONE).date()
-        return identity.is_minor(volunteer.birth_date, today, app.config["MINOR_UNDER_AGE"])
 
-    @app.context_processor
-    def navigation_roles() -> dict:
-        user = acting_user() if current_user.is_authenticated else None
-        return {
-            "nav": {
-                "is_admin": permissions.is_admin(user),
-                "is_organizer": permissions.is_organizer(user),
-                "is_coordinator": permissions.is_coordinator(user),
-                "is_volunteer": bool(user and user.volunteer),
-            },
-            "languages": app.config["LANGUAGES"],
-            "current_locale": i18n.select_locale(),
-        }
+def is_minor(volunteer) -> bool:
+    """`{% if volunteer is minor %}`: under-18 status, which organizers must see."""
+    today = datetime.now(LOCAL_ZONE).date()
+    return identity.is_minor(volunteer.birth_date, today, current_app.config["MINOR_UNDER_AGE"])
+
+
+def navigation_roles() -> dict:
+    """The navigation's role flags and the language switcher, for every template."""
+    user = acting_user() if current_user.is_authenticated else None
+    return {
+        "nav": _navigation_flags(user),
+        "languages": current_app.config["LANGUAGES"],
+        "current_locale": i18n.select_locale(),
+    }
+
+
+def _navigation_flags(user) -> dict:
+    return {
+        "is_admin": permissions.is_admin(user),
+        "is_organizer": permissions.is_organizer(user),
+        "is_coordinator": permissions.is_coordinator(user),
+        "is_volunteer": bool(user and user.volunteer),
+    }
 
 
 def _error_page(error):

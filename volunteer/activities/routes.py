@@ -90,15 +90,10 @@ def _filters(form: FilterForm) -> activities.Filters:
 def show(activity_id: int):
     """An activity's details, with sign-up for volunteers."""
     activity = db.session.get(Activity, activity_id)
-    can_manage = bool(
-        activity
-        and current_user.is_authenticated
-        and permissions.can_organize(acting_user(), activity.organization_id)
-    )
+    can_manage = activity is not None and _can_manage(activity)
     if activity is None or (activity.status == ActivityStatus.DRAFT and not can_manage):
         abort(404)
-    volunteer = acting_user().volunteer if current_user.is_authenticated else None
-    signup = activities.signup_of(volunteer, activity) if volunteer else None
+    signup = _own_signup(activity)
     return render_template(
         "activities/show.html",
         activity=activity,
@@ -111,6 +106,17 @@ def show(activity_id: int):
         cancel_form=CancelActivityForm(),
         now=utcnow(),
     )
+
+
+def _can_manage(activity: Activity) -> bool:
+    user = acting_user() if current_user.is_authenticated else None
+    return user is not None and permissions.can_organize(user, activity.organization_id)
+
+
+def _own_signup(activity: Activity):
+    """The signed-in volunteer's sign-up for the activity, if any."""
+    volunteer = acting_user().volunteer if current_user.is_authenticated else None
+    return activities.signup_of(volunteer, activity) if volunteer else None
 
 
 def _act(activity: Activity, action, success: str):
@@ -126,44 +132,34 @@ def _act(activity: Activity, action, success: str):
 @access(VOLUNTEER_ON_ACTIVITY)
 def sign_up(activity: Activity):
     """Sign up (capacity and no overlapping sign-ups are checked by the service)."""
-    return _act(
-        activity,
-        lambda: activities.sign_up(acting_user().volunteer, activity, utcnow()),
-        _("You have signed up."),
-    )
+    return _as_volunteer(activity, activities.sign_up, _("You have signed up."))
 
 
 @bp.route("/<int:activity_id>/signup/cancel", methods=["POST"])
 @access(VOLUNTEER_ON_ACTIVITY)
 def cancel_signup(activity: Activity):
     """Withdraw a sign-up before the start."""
-    return _act(
-        activity,
-        lambda: activities.cancel_signup(acting_user().volunteer, activity, utcnow()),
-        _("Your sign-up has been cancelled."),
-    )
+    return _as_volunteer(activity, activities.cancel_signup, _("Your sign-up has been cancelled."))
+
+
+def _as_volunteer(activity: Activity, action, success: str):
+    return _act(activity, lambda: action(acting_user().volunteer, activity, utcnow()), success)
 
 
 @bp.route("/mine")
 @access(VOLUNTEER)
 def mine():
     """The volunteer's sign-ups."""
-    return render_template(
-        "activities/mine.html",
-        signups=activities.my_signups(acting_user().volunteer),
-        now=utcnow(),
-    )
+    signups = activities.my_signups(acting_user().volunteer)
+    return render_template("activities/mine.html", signups=signups, now=utcnow())
 
 
 @bp.route("/manage")
 @access(ANY_ORGANIZER)
 def manage():
     """Activities of the organizations the organizer runs."""
-    return render_template(
-        "activities/manage.html",
-        activities=activities.managed_activities(acting_user()),
-        now=utcnow(),
-    )
+    managed = activities.managed_activities(acting_user())
+    return render_template("activities/manage.html", activities=managed, now=utcnow())
 
 
 def _form_data(form: ActivityForm) -> activities.ActivityData:
@@ -220,11 +216,8 @@ def edit(activity: Activity):
 @access(ORGANIZER_OF_ACTIVITY)
 def publish(activity: Activity):
     """Publish a draft."""
-    return _act(
-        activity,
-        lambda: activities.publish(activity, acting_user()),
-        _("The activity is published."),
-    )
+    published = _("The activity is published.")
+    return _act(activity, lambda: activities.publish(activity, acting_user()), published)
 
 
 @bp.route("/<int:activity_id>/cancel", methods=["POST"])

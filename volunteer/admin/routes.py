@@ -34,21 +34,24 @@ def unit_tree():
     """The whole unit tree, with a form to add a unit."""
     form = UnitCreateForm()
     form.parent_id.choices = unit_choices()
-    if form.validate_on_submit():
-        name = form.name.data.strip()
-        with service_action(form, _("Unit %(name)s created.", name=name), "code") as outcome:
-            units.create_unit(
-                form.code.data,
-                form.name.data,
-                UnitKind(form.kind.data),
-                unit_from_choice(form.parent_id.data),
-                actor=acting_user(),
-            )
-        if outcome.ok:
-            return redirect(url_for("admin.unit_tree"))
+    if form.validate_on_submit() and _created_unit(form):
+        return redirect(url_for("admin.unit_tree"))
     return render_template(
         "admin/unit_tree.html", form=form, tree=units.all_units(), kind_labels=UNIT_KIND_LABELS
     )
+
+
+def _created_unit(form: UnitCreateForm) -> bool:
+    name = form.name.data.strip()
+    with service_action(form, _("Unit %(name)s created.", name=name), "code") as outcome:
+        units.create_unit(
+            form.code.data,
+            form.name.data,
+            UnitKind(form.kind.data),
+            unit_from_choice(form.parent_id.data),
+            actor=acting_user(),
+        )
+    return outcome.ok
 
 
 @bp.route("/units/<int:unit_id>", methods=["GET", "POST"])
@@ -56,8 +59,6 @@ def unit_tree():
 def unit_edit(unit: Unit):
     """Rename a unit, change its kind; links to move and (de)activate."""
     form = UnitEditForm(obj=unit, kind=unit.kind.value)
-    move_form = UnitMoveForm(prefix="move")
-    move_form.parent_id.choices = unit_choices(clause=units.outside_subtree(unit))
     if form.validate_on_submit():
         with service_action(form, _("Unit saved.")) as outcome:
             units.rename_unit(unit, form.name.data, UnitKind(form.kind.data), actor=acting_user())
@@ -67,10 +68,16 @@ def unit_edit(unit: Unit):
         "admin/unit_edit.html",
         unit=unit,
         form=form,
-        move_form=move_form,
+        move_form=_move_form(unit),
         toggle_form=ConfirmForm(prefix="toggle"),
         kind_labels=UNIT_KIND_LABELS,
     )
+
+
+def _move_form(unit: Unit) -> UnitMoveForm:
+    move_form = UnitMoveForm(prefix="move")
+    move_form.parent_id.choices = unit_choices(clause=units.outside_subtree(unit))
+    return move_form
 
 
 @bp.route("/units/<int:unit_id>/move", methods=["POST"])
@@ -119,22 +126,25 @@ def organization_edit(organization_id: int | None):
         obj=organization, unit_id=str(getattr(organization, "unit_id", "") or "")
     )
     form.unit_id.choices = unit_choices()
-    if form.validate_on_submit():
-        saved = _("Organization %(name)s saved.", name=form.name.data.strip())
-        with service_action(form, saved, default_field="name") as outcome:
-            organizations.save_organization(
-                organization,
-                name=form.name.data,
-                unit=unit_from_choice(form.unit_id.data),
-                description=form.description.data,
-                contact_name=form.contact_name.data,
-                contact_phone=form.contact_phone.data,
-                active=form.active.data,
-                actor=acting_user(),
-            )
-        if outcome.ok:
-            return redirect(url_for("admin.organization_list"))
+    if form.validate_on_submit() and _saved_organization(organization, form):
+        return redirect(url_for("admin.organization_list"))
     return render_template("admin/organization_edit.html", form=form, organization=organization)
+
+
+def _saved_organization(organization: Organization | None, form: OrganizationForm) -> bool:
+    saved = _("Organization %(name)s saved.", name=form.name.data.strip())
+    with service_action(form, saved, default_field="name") as outcome:
+        organizations.save_organization(
+            organization,
+            name=form.name.data,
+            unit=unit_from_choice(form.unit_id.data),
+            description=form.description.data,
+            contact_name=form.contact_name.data,
+            contact_phone=form.contact_phone.data,
+            active=form.active.data,
+            actor=acting_user(),
+        )
+    return outcome.ok
 
 
 @bp.route("/grants", methods=["GET", "POST"])
@@ -144,13 +154,9 @@ def grant_list():
     form = GrantForm()
     form.organization_id.choices = _organization_choices()
     form.unit_id.choices = unit_choices()
-    if form.validate_on_submit():
-        person = db.session.get(User, int(form.user_id.data))
-        with service_action(success=_("Role granted to %(name)s.", name=person.name)) as outcome:
-            _grant_requested(form, person)
-        if outcome.ok:
-            return redirect(url_for("admin.grant_list", q=request.args.get("q", "")))
     query = request.args.get("q", "")
+    if form.validate_on_submit() and _granted(form):
+        return redirect(url_for("admin.grant_list", q=query))
     return render_template(
         "admin/grants.html",
         form=form,
@@ -160,6 +166,13 @@ def grant_list():
         role_labels=ROLE_LABELS,
         revoke_form=ConfirmForm(prefix="revoke"),
     )
+
+
+def _granted(form: GrantForm) -> bool:
+    person = db.session.get(User, int(form.user_id.data))
+    with service_action(success=_("Role granted to %(name)s.", name=person.name)) as outcome:
+        _grant_requested(form, person)
+    return outcome.ok
 
 
 def _grant_requested(form: GrantForm, person: User) -> RoleGrant:

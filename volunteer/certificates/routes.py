@@ -45,10 +45,9 @@ def mine():
     volunteer = acting_user().volunteer
     form = IssueForm()
     del form.scope  # one's own certificate always covers all organizations
-    if form.validate_on_submit():
-        certificate = _issue(form, volunteer, None)
-        if certificate is not None:
-            return redirect(url_for("certificates.show", certificate_id=certificate.id))
+    certificate = _issue(form, volunteer, None) if form.validate_on_submit() else None
+    if certificate is not None:
+        return redirect(url_for("certificates.show", certificate_id=certificate.id))
     return render_template(
         "certificates/mine.html",
         form=form,

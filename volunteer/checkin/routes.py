@@ -16,7 +16,7 @@ from flask import (
 from flask_login import current_user
 
 from volunteer.access import PUBLIC, VOLUNTEER, access, acting_user, organizer_of
-from volunteer.actions import service_action
+from volunteer.actions import commit_if, service_action
 from volunteer.checkin.forms import CodeForm, KioskForm, LocatedScanForm
 from volunteer.documents.qr import qr_png, qr_svg
 from volunteer.extensions import db, limiter
@@ -54,8 +54,7 @@ def _no_store(response: Response) -> Response:
 @access(ORGANIZER_OF_ACTIVITY)
 def screen(activity: Activity):
     """The big rotating QR for a projector, with the code and live counts."""
-    if records.close_stale(utcnow(), activity=activity):
-        db.session.commit()
+    commit_if(records.close_stale(utcnow(), activity=activity))
     return render_template(
         "checkin/screen.html",
         activity=activity,
@@ -72,8 +71,7 @@ def screen(activity: Activity):
 def live(activity: Activity):
     """What the screen polls: the current token and the counts."""
     now = utcnow()
-    if records.close_stale(now, activity=activity):
-        db.session.commit()
+    commit_if(records.close_stale(now, activity=activity))
     token = tokens.current_token(activity, now)
     status = checkin.live_status(activity)
     return _no_store(
@@ -85,12 +83,16 @@ def live(activity: Activity):
             qr_url=url_for("checkin.screen_qr", activity_id=activity.id, step=token.step),
             checked_in=status.checked_in,
             checked_out=status.checked_out,
-            present=[
-                {"name": name, "number": number, "since": _hhmm(since)}
-                for name, number, since in status.present
-            ],
+            present=_present_rows(status),
         )
     )
+
+
+def _present_rows(status: checkin.LiveStatus) -> list[dict]:
+    return [
+        {"name": name, "number": number, "since": _hhmm(since)}
+        for name, number, since in status.present
+    ]
 
 
 @bp.route("/activities/<int:activity_id>/qr.svg")
@@ -170,14 +172,12 @@ def _scan_view(activity_id: int, step: int, code: str):
             ScanRefused(_("Only volunteers can check in. Sign in with a volunteer account."))
         )
     verified_at = _verified_before_sign_in(activity_id, step, code, now)
-    position = None
-    if activity is not None and checkin.has_geofence(activity):
-        form = LocatedScanForm()
-        if not form.validate_on_submit():
-            return render_template("checkin/locate.html", activity=activity, form=form)
-        position = _position(form)
-    if PENDING_SCAN in session:
-        session.pop(PENDING_SCAN)
+    located = activity is not None and checkin.has_geofence(activity)
+    form = LocatedScanForm() if located else None
+    if located and not form.validate_on_submit():
+        return render_template("checkin/locate.html", activity=activity, form=form)
+    position = _position(form) if located else None
+    session.pop(PENDING_SCAN, None)
     with service_action(show_error=False) as outcome:
         result = checkin.scan_token(volunteer, activity_id, step, code, now, verified_at, position)
         # Render from the loaded objects before the commit: committing first would expire
@@ -259,8 +259,7 @@ def enter_code():
 @access(ORGANIZER_OF_ACTIVITY)
 def kiosk(activity: Activity):
     """Camera or USB scanner reads a personal code; the volunteer is checked in or out."""
-    if records.close_stale(utcnow(), activity=activity):
-        db.session.commit()
+    commit_if(records.close_stale(utcnow(), activity=activity))
     form = KioskForm()
     result, refusal = None, None
     if form.validate_on_submit():
@@ -286,24 +285,20 @@ def kiosk(activity: Activity):
 @access(VOLUNTEER)
 def my_code():
     """The personal code an organizer's kiosk scans."""
-    volunteer = acting_user().volunteer
-    return render_template(
-        "checkin/my_code.html",
-        volunteer=volunteer,
-        svg=qr_svg(checkin.personal_code_payload(volunteer)).decode(),
-    )
+    return _personal_code_page("checkin/my_code.html")
 
 
 @bp.route("/my-code/card")
 @access(VOLUNTEER)
 def my_card():
     """A printable card with the personal code."""
+    return _personal_code_page("checkin/card.html")
+
+
+def _personal_code_page(template: str):
     volunteer = acting_user().volunteer
-    return render_template(
-        "checkin/card.html",
-        volunteer=volunteer,
-        svg=qr_svg(checkin.personal_code_payload(volunteer)).decode(),
-    )
+    svg = qr_svg(checkin.personal_code_payload(volunteer)).decode()
+    return render_template(template, volunteer=volunteer, svg=svg)
 
 
 @bp.route("/my-code.png")

@@ -93,10 +93,13 @@ def _unit_bars(bars: _Bars, index: int, row: UnitRow) -> str:
         f'<text x="{bars.label_w + staff_w + 3:.1f}" y="{y + bars.bar_h - 1}" font-size="8">'
         f"{staff_rate:.0f}%</text>"
     )
-    if row.figures.party_rate is None:
-        return svg
+    return svg if row.figures.party_rate is None else svg + _party_bar(bars, y, row)
+
+
+def _party_bar(bars: _Bars, y: float, row: UnitRow) -> str:
+    """The unit's party-member rate, under its staff bar."""
     party_rate = _pct(row.figures.party_rate)
-    return svg + (
+    return (
         f'<rect x="{bars.label_w}" y="{y + bars.bar_h}" '
         f'width="{bars.plot_w * party_rate / 100:.1f}" height="{bars.bar_h - 2}" '
         f'fill="{PARTY}" opacity="0.7"><title>{escape(row.name)} '

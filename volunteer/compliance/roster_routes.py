@@ -73,14 +73,14 @@ def _upload_page(unit: Unit | None):
         return _render_upload(unit, form)
     if not checked.ok:
         return _render_upload(unit, form, checked=checked), 422
-    token = _keep_for_confirm(checked)
-    return _render_upload(
-        unit,
-        form,
-        checked=checked,
-        plans=rosters.plan_roster(checked),
-        confirm=RosterConfirmForm(token=token),
-    )
+    return _render_preview(unit, form, checked)
+
+
+def _render_preview(unit: Unit | None, form: RosterUploadForm, checked: rosters.CheckedRoster):
+    """The checked rows and what importing them would change, with the confirm button."""
+    confirm = RosterConfirmForm(token=_keep_for_confirm(checked))
+    plans = rosters.plan_roster(checked)
+    return _render_upload(unit, form, checked=checked, plans=plans, confirm=confirm)
 
 
 def _submitted_upload_form() -> tuple[RosterUploadForm, bool]:
@@ -154,12 +154,16 @@ def confirm():
         upload = rosters.apply_roster(checked, acting_user())
     if not outcome.ok:
         return redirect(url_for("compliance.index"))
-    rosters.discard_pending(token)
-    pending.pop(token, None)
-    session[PENDING_KEY] = pending
+    _forget_pending(token, pending)
     flash(_imported_message(upload), "success")
     target = units[0] if len(units) == 1 else compliance.visible_roots(units)[0]
     return redirect(url_for("compliance.report", unit_id=target.id))
+
+
+def _forget_pending(token: str, pending: dict) -> None:
+    rosters.discard_pending(token)
+    pending.pop(token, None)
+    session[PENDING_KEY] = pending
 
 
 def _imported_message(upload: RosterUpload) -> str:

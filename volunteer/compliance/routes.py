@@ -53,12 +53,15 @@ def _period_args(period: periods.Period) -> dict:
 
 
 def _download(data: bytes | str, filename: str, mimetype: str) -> Response:
-    response = Response(data, mimetype=mimetype)
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="{filename.encode("ascii", "ignore").decode() or "export"}"; '
-        f"filename*=UTF-8''{quote(filename)}"
-    )
-    return response
+    ascii_name = filename.encode("ascii", "ignore").decode() or "export"
+    disposition = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+    return Response(data, mimetype=mimetype, headers={"Content-Disposition": disposition})
+
+
+def _audited(unit: Unit, action: str, **details) -> None:
+    """Keep an audit entry of an export or a reveal of personal data."""
+    with service_action():
+        record_audit(acting_user(), action, unit, **details)
 
 
 @bp.route("/")
@@ -128,8 +131,7 @@ def export_csv(unit: Unit):
     """The compliance table as CSV (the columns the office reports upward)."""
     period = _period()
     full = compliance.compliance_report(unit, period)
-    with service_action():
-        record_audit(acting_user(), "compliance.export", unit, format="csv", year=period.year)
+    _audited(unit, "compliance.export", format="csv", year=period.year)
     return _download(
         "\ufeff" + compliance.report_csv(full),
         f"compliance-{unit.code}-{period.start}-{period.end}.csv",
@@ -144,8 +146,7 @@ def export_xlsx(unit: Unit):
     period = _period()
     full = compliance.compliance_report(unit, period)
     missing = compliance.missing_people(unit, period, full.targets, subtree=True)
-    with service_action():
-        record_audit(acting_user(), "compliance.export", unit, format="xlsx", year=period.year)
+    _audited(unit, "compliance.export", format="xlsx", year=period.year)
     return _download(
         compliance.report_xlsx(full, missing),
         f"达标情况-{unit.name}-{period.start}-{period.end}.xlsx",
@@ -163,8 +164,7 @@ def missing(unit: Unit):
     # Masked by default; a coordinator chasing people may show the full numbers, audited.
     show_full = request.args.get("full") == "1"
     if show_full:
-        with service_action():
-            record_audit(acting_user(), "personal_data.reveal", unit, people=len(people))
+        _audited(unit, "personal_data.reveal", people=len(people))
     return render_template(
         "compliance/missing.html",
         show_full=show_full,
@@ -184,8 +184,7 @@ def missing_xlsx(unit: Unit):
     """The drill-down as Excel, masked, for chasing people."""
     period = _period()
     people = compliance.missing_people(unit, period)
-    with service_action():
-        record_audit(acting_user(), "compliance.export_missing", unit, year=period.year)
+    _audited(unit, "compliance.export_missing", year=period.year)
     return _download(
         compliance.missing_xlsx(unit.name, people),
         f"未完成名单-{unit.name}-{period.start}-{period.end}.xlsx",

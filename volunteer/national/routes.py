@@ -41,13 +41,17 @@ def export():
             period = form.to_period()
             data = _workbook(period, organization)
         if outcome.ok:
-            return send_file(
-                io.BytesIO(data),
-                mimetype=XLSX_MIMETYPE,
-                as_attachment=True,
-                download_name=_file_name(period),
-            )
+            return _download(data, period)
     return render_template("national/export.html", form=form)
+
+
+def _download(data: bytes, period: Period):
+    return send_file(
+        io.BytesIO(data),
+        mimetype=XLSX_MIMETYPE,
+        as_attachment=True,
+        download_name=_file_name(period),
+    )
 
 
 def _organization_choices() -> list[SelectChoice]:

@@ -32,21 +32,24 @@ def edit():
     """Edit name, phone, work unit, skills and service areas."""
     volunteer = acting_user().volunteer
     form = _profile_form(volunteer)
-    if form.validate_on_submit():
-        with service_action(form, _("Your profile has been saved."), "name") as outcome:
-            accounts.update_profile(
-                volunteer,
-                name=form.name.data,
-                phone=form.phone.data,
-                political_status=PoliticalStatus(form.political_status.data),
-                unit=unit_from_choice(form.unit_id.data),
-                work_unit_name=form.work_unit_name.data,
-                skills=form.skills.data,
-                service_areas=form.service_areas.data,
-            )
-        if outcome.ok:
-            return redirect(url_for("profile.show"))
+    if form.validate_on_submit() and _saved_profile(volunteer, form):
+        return redirect(url_for("profile.show"))
     return render_template("profile/edit.html", form=form)
+
+
+def _saved_profile(volunteer: Volunteer, form: ProfileForm) -> bool:
+    with service_action(form, _("Your profile has been saved."), "name") as outcome:
+        accounts.update_profile(
+            volunteer,
+            name=form.name.data,
+            phone=form.phone.data,
+            political_status=PoliticalStatus(form.political_status.data),
+            unit=unit_from_choice(form.unit_id.data),
+            work_unit_name=form.work_unit_name.data,
+            skills=form.skills.data,
+            service_areas=form.service_areas.data,
+        )
+    return outcome.ok
 
 
 def _profile_form(volunteer: Volunteer) -> ProfileForm:

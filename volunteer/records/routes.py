@@ -4,7 +4,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from wtforms import SelectChoice
 
 from volunteer.access import ANY_ORGANIZER, VOLUNTEER, Rule, access, acting_user, organizer_of
-from volunteer.actions import service_action
+from volunteer.actions import commit_if, service_action
 from volunteer.extensions import db
 from volunteer.i18n import gettext as _
 from volunteer.models import Activity, RecordStatus, ServiceRecord, Volunteer, utcnow
@@ -48,8 +48,7 @@ def mine():
     """Approved hours this year and all time, every record with its status, pending claims."""
     volunteer = acting_user().volunteer
     now = utcnow()
-    if records.close_stale(now, volunteer=volunteer):
-        db.session.commit()
+    commit_if(records.close_stale(now, volunteer=volunteer))
     all_records = records.records_of(volunteer)
     return render_template(
         "records/mine.html",
@@ -65,26 +64,33 @@ def claim():
     """Claim hours that were not recorded; pending until an organizer decides."""
     now = utcnow()
     form = ClaimForm()
-    choices = records.claimable_activities(now)
-    form.activity_id.choices = [
-        SelectChoice(str(a.id), f"{a.title} · {a.organization.name}") for a in choices
-    ]
+    form.activity_id.choices = _claimable_choices(now)
     if request.method == "GET" and request.args.get("activity_id"):
         form.activity_id.data = request.args["activity_id"]
-    if form.validate_on_submit():
-        submitted = _("Your claim has been submitted; the organizer will review it.")
-        with service_action(form, submitted, default_field="reason") as outcome:
-            records.submit_claim(
-                acting_user().volunteer,
-                db.session.get(Activity, int(form.activity_id.data)),
-                beijing_to_aware(form.check_in.data),
-                beijing_to_aware(form.check_out.data),
-                form.reason.data,
-                now,
-            )
-        if outcome.ok:
-            return redirect(url_for("records.mine"))
+    if form.validate_on_submit() and _submitted_claim(form, now):
+        return redirect(url_for("records.mine"))
     return render_template("records/claim.html", form=form)
+
+
+def _submitted_claim(form: ClaimForm, now) -> bool:
+    submitted = _("Your claim has been submitted; the organizer will review it.")
+    with service_action(form, submitted, default_field="reason") as outcome:
+        records.submit_claim(
+            acting_user().volunteer,
+            db.session.get(Activity, int(form.activity_id.data)),
+            beijing_to_aware(form.check_in.data),
+            beijing_to_aware(form.check_out.data),
+            form.reason.data,
+            now,
+        )
+    return outcome.ok
+
+
+def _claimable_choices(now) -> list[SelectChoice]:
+    return [
+        SelectChoice(str(a.id), f"{a.title} · {a.organization.name}")
+        for a in records.claimable_activities(now)
+    ]
 
 
 @bp.route("/<int:record_id>")
@@ -94,17 +100,19 @@ def show(record: ServiceRecord):
     if records.is_stale(record, utcnow()):
         records.close_stale(utcnow(), volunteer=record.volunteer)
         db.session.commit()
-    can_review = permissions.can_organize(acting_user(), record.activity.organization_id)
-    times = SetTimesForm(
-        check_in=aware_to_beijing_naive(record.check_in_at),
-        check_out=aware_to_beijing_naive(record.check_out_at or record.activity.ends_at),
-    )
     return render_template(
         "records/show.html",
         record=record,
-        can_review=can_review,
-        times_form=times,
+        can_review=permissions.can_organize(acting_user(), record.activity.organization_id),
+        times_form=_times_form(record),
         decision_form=DecisionForm(),
+    )
+
+
+def _times_form(record: ServiceRecord) -> SetTimesForm:
+    return SetTimesForm(
+        check_in=aware_to_beijing_naive(record.check_in_at),
+        check_out=aware_to_beijing_naive(record.check_out_at or record.activity.ends_at),
     )
 
 
@@ -112,14 +120,9 @@ def show(record: ServiceRecord):
 @access(ANY_ORGANIZER)
 def review():
     """Missing check-outs and pending claims of the organizer's activities."""
-    now = utcnow()
-    scope = (
-        None
-        if permissions.is_admin(acting_user())
-        else permissions.organizer_organization_ids(acting_user())
-    )
-    if records.close_stale(now):
-        db.session.commit()
+    user = acting_user()
+    scope = None if permissions.is_admin(user) else permissions.organizer_organization_ids(user)
+    commit_if(records.close_stale(utcnow()))
     return render_template("records/review.html", queue=records.review_queue(scope))
 
 
@@ -128,22 +131,10 @@ def review():
 def activity_records(activity: Activity):
     """An activity's records, its review queue and manual entry from paper sheets."""
     now = utcnow()
-    if records.close_stale(now, activity=activity):
-        db.session.commit()
+    commit_if(records.close_stale(now, activity=activity))
     form = ManualRecordForm()
-    if form.validate_on_submit():
-        with service_action(form, _("The record has been added."), "reason") as outcome:
-            records.add_manual_record(
-                activity,
-                _volunteer_named_in(form),
-                beijing_to_aware(form.check_in.data),
-                beijing_to_aware(form.check_out.data),
-                form.reason.data,
-                acting_user(),
-                now,
-            )
-        if outcome.ok:
-            return redirect(url_for("records.activity_records", activity_id=activity.id))
+    if form.validate_on_submit() and _added_manual_record(activity, form, now):
+        return redirect(url_for("records.activity_records", activity_id=activity.id))
     return render_template(
         "records/activity.html",
         activity=activity,
@@ -151,6 +142,21 @@ def activity_records(activity: Activity):
         records=records.activity_records(activity),
         queue=records.review_queue(None, activity),
     )
+
+
+def _added_manual_record(activity: Activity, form: ManualRecordForm, now) -> bool:
+    """Add the record typed from a paper sheet; False (errors shown on the form) if refused."""
+    with service_action(form, _("The record has been added."), "reason") as outcome:
+        records.add_manual_record(
+            activity,
+            _volunteer_named_in(form),
+            beijing_to_aware(form.check_in.data),
+            beijing_to_aware(form.check_out.data),
+            form.reason.data,
+            acting_user(),
+            now,
+        )
+    return outcome.ok
 
 
 def _volunteer_named_in(form: ManualRecordForm) -> Volunteer:
@@ -164,15 +170,18 @@ def _back(record: ServiceRecord):
     return redirect(url_for("records.show", record_id=record.id))
 
 
+def _flash_errors(form) -> None:
+    for message in (m for errors in form.errors.values() for m in errors):
+        flash(message, "danger")
+
+
 @bp.route("/<int:record_id>/times", methods=["POST"])
 @access(ORGANIZER_OF_RECORD)
 def set_times(record: ServiceRecord):
     """Set the real check-in and check-out times (re-credits, writes an adjustment)."""
     form = SetTimesForm()
     if not form.validate_on_submit():
-        for errors in form.errors.values():
-            for message in errors:
-                flash(message, "danger")
+        _flash_errors(form)
         return _back(record)
     with service_action(success=_("The times have been corrected.")):
         records.set_times(
