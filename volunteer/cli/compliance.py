@@ -30,20 +30,29 @@ def report(unit_code: str | None, year: int | None, fmt: str, output: str | None
     period = periods.year_period(year or periods.local_today().year)
     result = compliance.compliance_report(root, period)
     if fmt == "xlsx":
-        if not output:
-            raise click.ClickException("--format xlsx needs --output FILE.")
-        missing = compliance.missing_people(root, period, result.targets, subtree=True)
-        with open(output, "wb") as handle:
-            handle.write(compliance.report_xlsx(result, missing))
-        click.echo(f"Wrote {output}", err=True)
-        return
-    text = compliance.report_csv(result) if fmt == "csv" else _table(result)
-    if output:
-        with open(output, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        click.echo(f"Wrote {output}", err=True)
+        _write_xlsx(result, output)
     else:
+        _write_text(compliance.report_csv(result) if fmt == "csv" else _table(result), output)
+
+
+def _write_xlsx(result: compliance.Report, output: str | None) -> None:
+    """The report workbook, with the people still missing, written to `output`."""
+    if not output:
+        raise click.ClickException("--format xlsx needs --output FILE.")
+    missing = compliance.missing_people(result.root, result.period, result.targets, subtree=True)
+    with open(output, "wb") as handle:
+        handle.write(compliance.report_xlsx(result, missing))
+    click.echo(f"Wrote {output}", err=True)
+
+
+def _write_text(text: str, output: str | None) -> None:
+    """The CSV or table written to `output`, or to stdout."""
+    if not output:
         sys.stdout.write(text)
+        return
+    with open(output, "w", encoding="utf-8", newline="") as handle:
+        handle.write(text)
+    click.echo(f"Wrote {output}", err=True)
 
 
 def _table(result: compliance.Report) -> str:
