@@ -40,9 +40,7 @@ def _period(year: int | None, all_time: bool) -> periods.Period:
     """All records, a calendar year, or this year so far."""
     if all_time:
         return periods.all_time()
-    if year:
-        return periods.whole_year(year)
-    return periods.this_year()
+    return periods.whole_year(year) if year else periods.this_year()
 
 
 @group.command("batch")

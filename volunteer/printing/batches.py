@@ -53,6 +53,7 @@ ACTIVITY_CHOICES_LIMIT = 300
 RECENT_JOBS = 10
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
+Issuer = tuple[User | None, Organization | None]
 
 
 # ---- who is in a batch ----
@@ -200,9 +201,7 @@ def _print_chunk(
     return len(issued)
 
 
-def _issuer(
-    params: dict[str, Any], actor_id: int | None
-) -> tuple[User | None, Organization | None]:
+def _issuer(params: dict[str, Any], actor_id: int | None) -> Issuer:
     """Who issues the batch: the acting user and, for an activity's batch, its organization."""
     organization_id = params.get("organization_id")
     actor = db.session.get(User, actor_id) if actor_id else None
