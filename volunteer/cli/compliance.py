@@ -1,6 +1,7 @@
 """`flask compliance report`: the compliance table as CSV, Excel or a text table."""
 
 import sys
+from pathlib import Path
 
 import click
 from flask.cli import AppGroup
@@ -40,18 +41,20 @@ def _write_xlsx(result: compliance.Report, output: str | None) -> None:
     if not output:
         raise click.ClickException("--format xlsx needs --output FILE.")
     missing = compliance.missing_people(result.root, result.period, result.targets, subtree=True)
-    with open(output, "wb") as handle:
-        handle.write(compliance.report_xlsx(result, missing))
-    click.echo(f"Wrote {output}", err=True)
+    _write_file(output, compliance.report_xlsx(result, missing))
 
 
 def _write_text(text: str, output: str | None) -> None:
-    """The CSV or table written to `output`, or to stdout."""
-    if not output:
+    """The CSV or table written to `output` (UTF-8, line ends as they are), or to stdout."""
+    if output:
+        _write_file(output, text.encode("utf-8"))
+    else:
         sys.stdout.write(text)
-        return
-    with open(output, "w", encoding="utf-8", newline="") as handle:
-        handle.write(text)
+
+
+def _write_file(output: str, data: bytes) -> None:
+    """Write the report file and say so on stderr, leaving stdout to the report itself."""
+    Path(output).write_bytes(data)
     click.echo(f"Wrote {output}", err=True)
 
 

@@ -174,10 +174,9 @@ def _draw_certificate_page(
 def _draw_frame(canvas: Canvas) -> None:
     """A double red border."""
     canvas.setStrokeColor(RED)
-    canvas.setLineWidth(2.5)
-    canvas.rect(12 * mm, 12 * mm, PAGE_WIDTH - 24 * mm, PAGE_HEIGHT - 24 * mm)
-    canvas.setLineWidth(0.8)
-    canvas.rect(14.5 * mm, 14.5 * mm, PAGE_WIDTH - 29 * mm, PAGE_HEIGHT - 29 * mm)
+    for line_width, inset in ((2.5, 12 * mm), (0.8, 14.5 * mm)):
+        canvas.setLineWidth(line_width)
+        canvas.rect(inset, inset, PAGE_WIDTH - 2 * inset, PAGE_HEIGHT - 2 * inset)
 
 
 def _draw_title(canvas: Canvas, content: dict[str, Any], font: str) -> None:

@@ -167,9 +167,8 @@ def compliance_xlsx(
 def missing_xlsx(unit_name: str, people: Iterable[MissingRow]) -> bytes:
     """One unit's missing people (masked) as a workbook to chase them with."""
     workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _sheet_title(unit_name, set())
-    _missing_sheet(sheet, people)
+    workbook.active.title = _sheet_title(unit_name, set())
+    _missing_sheet(workbook.active, people)
     return workbook_bytes(workbook)
 
 

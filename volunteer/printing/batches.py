@@ -61,21 +61,15 @@ Issuer = tuple[User | None, Organization | None]
 
 def period_params(period: Period) -> dict[str, Any]:
     """A period as the JSON a job's parameters keep."""
-    return {
-        "start": period.start.isoformat() if period.start else None,
-        "end": period.end.isoformat(),
-        "kind": period.kind,
-    }
+    start = period.start.isoformat() if period.start else None
+    return {"start": start, "end": period.end.isoformat(), "kind": period.kind}
 
 
 def period_from_params(params: dict[str, Any]) -> Period:
     """The period a job's parameters keep."""
     start = params.get("start")
-    return Period(
-        date.fromisoformat(start) if start else None,
-        date.fromisoformat(params["end"]),
-        params.get("kind", "range"),
-    )
+    end = date.fromisoformat(params["end"])
+    return Period(date.fromisoformat(start) if start else None, end, params.get("kind", "range"))
 
 
 def unit_batch_params(unit: Unit, include_subunits: bool, period: Period) -> dict[str, Any]:
@@ -224,9 +218,7 @@ def _volunteers(ids: Sequence[int]) -> Sequence[Volunteer]:
 def job_directory() -> Path:
     """Where finished batch files are kept (created when missing)."""
     configured = current_app.config.get("CERTIFICATE_JOB_DIR")
-    directory = (
-        Path(configured) if configured else Path(current_app.instance_path) / "certificate-jobs"
-    )
+    directory = Path(configured or Path(current_app.instance_path) / "certificate-jobs")
     directory.mkdir(parents=True, exist_ok=True)
     return directory
 
