@@ -1,5 +1,7 @@
 """`flask certificate ...`: issue one certificate or print a batch from the command line."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -24,11 +26,8 @@ def issue(who: str, year: int | None, all_time: bool, output: str) -> None:
     volunteer = certificates.find_volunteer(who)
     if volunteer is None:
         raise click.ClickException(f"No volunteer with phone or ID number {who}.")
-    try:
+    with _service_errors_as_click():
         issued = certificates.issue_certificate(volunteer, _period(year, all_time), actor=None)
-    except ServiceError as error:
-        db.session.rollback()
-        raise click.ClickException(error.message) from error
     db.session.commit()
     Path(output).write_bytes(certificate_pdf(issued, public_base_url()))
     click.echo(
@@ -41,9 +40,7 @@ def _period(year: int | None, all_time: bool) -> periods.Period:
     """All records, a calendar year, or this year so far."""
     if all_time:
         return periods.all_time()
-    if year:
-        return periods.whole_year(year)
-    return periods.this_year()
+    return periods.whole_year(year) if year else periods.this_year()
 
 
 @group.command("batch")
@@ -56,25 +53,31 @@ def batch(code: str, no_subunits: bool, year: int | None, output: str) -> None:
     unit = units.get_unit_by_code(code)
     if unit is None:
         raise click.ClickException(f"No unit with code {code}.")
-    try:
+    with _service_errors_as_click():
         period = periods.whole_year(year) if year else periods.this_year()
-    except ServiceError as error:
-        raise click.ClickException(error.message) from error
     params = batches.unit_batch_params(unit, not no_subunits, period)
     unit_name = unit.name  # the batch forgets loaded objects as it goes
-
-    def progress(done: int, total: int) -> None:
-        click.echo(f"\r{done}/{total}", nl=False, err=True)
-
-    try:
+    with _service_errors_as_click():
         count = batches.produce_batch(
-            params, None, Path(output).resolve(), public_base_url(), progress
+            params, None, Path(output).resolve(), public_base_url(), _echo_progress
         )
+    click.echo("", err=True)
+    click.echo(f"{count} certificates for {unit_name} written to {output}")
+
+
+def _echo_progress(done: int, total: int) -> None:
+    """Show how far the batch got, on one line of the terminal."""
+    click.echo(f"\r{done}/{total}", nl=False, err=True)
+
+
+@contextmanager
+def _service_errors_as_click() -> Iterator[None]:
+    """Report a refused service call as a command error, with nothing half-written."""
+    try:
+        yield
     except ServiceError as error:
         db.session.rollback()
         raise click.ClickException(error.message) from error
-    click.echo("", err=True)
-    click.echo(f"{count} certificates for {unit_name} written to {output}")
 
 
 @group.command("run-jobs")

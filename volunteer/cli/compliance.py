@@ -1,6 +1,7 @@
 """`flask compliance report`: the compliance table as CSV, Excel or a text table."""
 
 import sys
+from pathlib import Path
 
 import click
 from flask.cli import AppGroup
@@ -30,20 +31,31 @@ def report(unit_code: str | None, year: int | None, fmt: str, output: str | None
     period = periods.year_period(year or periods.local_today().year)
     result = compliance.compliance_report(root, period)
     if fmt == "xlsx":
-        if not output:
-            raise click.ClickException("--format xlsx needs --output FILE.")
-        missing = compliance.missing_people(root, period, result.targets, subtree=True)
-        with open(output, "wb") as handle:
-            handle.write(compliance.report_xlsx(result, missing))
-        click.echo(f"Wrote {output}", err=True)
-        return
-    text = compliance.report_csv(result) if fmt == "csv" else _table(result)
+        _write_xlsx(result, output)
+    else:
+        _write_text(compliance.report_csv(result) if fmt == "csv" else _table(result), output)
+
+
+def _write_xlsx(result: compliance.Report, output: str | None) -> None:
+    """The report workbook, with the people still missing, written to `output`."""
+    if not output:
+        raise click.ClickException("--format xlsx needs --output FILE.")
+    missing = compliance.missing_people(result.root, result.period, result.targets, subtree=True)
+    _write_file(output, compliance.report_xlsx(result, missing))
+
+
+def _write_text(text: str, output: str | None) -> None:
+    """The CSV or table written to `output` (UTF-8, line ends as they are), or to stdout."""
     if output:
-        with open(output, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        click.echo(f"Wrote {output}", err=True)
+        _write_file(output, text.encode("utf-8"))
     else:
         sys.stdout.write(text)
+
+
+def _write_file(output: str, data: bytes) -> None:
+    """Write the report file and say so on stderr, leaving stdout to the report itself."""
+    Path(output).write_bytes(data)
+    click.echo(f"Wrote {output}", err=True)
 
 
 def _table(result: compliance.Report) -> str:

@@ -44,6 +44,21 @@ RED = colors.HexColor("#b3261e")
 DARK = colors.HexColor("#222222")
 GREY = colors.HexColor("#666666")
 STAR_NAMES = {1: "一星级", 2: "二星级", 3: "三星级", 4: "四星级", 5: "五星级"}
+TABLE_HEAD = colors.HexColor("#f6eeee")
+# Table style commands besides the font, which each table sets first.
+SUMMARY_TABLE_STYLE = (
+    ("TOPPADDING", (0, 0), (-1, -1), 4),
+    ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+    ("GRID", (0, 0), (-1, -1), 0.5, GREY),
+    ("BACKGROUND", (0, 0), (0, -1), TABLE_HEAD),
+    ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+)
+RECORDS_TABLE_STYLE = (
+    ("GRID", (0, 0), (-1, -1), 0.4, GREY),
+    ("BACKGROUND", (0, 0), (-1, 0), TABLE_HEAD),
+    ("ALIGN", (-1, 0), (-1, -1), "RIGHT"),
+    ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+)
 PERIOD_KIND_NAMES = {"year": "年度", "range": "指定期间", "all": "全部", "activity": "活动"}
 
 
@@ -106,15 +121,20 @@ def render_certificate(
     font = register_font(font_path)
     buffer = io.BytesIO()
     canvas = Canvas(buffer, pagesize=A4, invariant=1, pageCompression=1)
-    canvas.setTitle(f"志愿服务记录证明 {content['serial']}")
-    canvas.setAuthor(content["issuer"].get("organization") or "")
-    canvas.setCreator("volunteer service-hours system")
-    canvas.setProducer("volunteer service-hours system")
+    _set_metadata(canvas, content)
     _draw_certificate_page(canvas, content, verify_url, seal, font)
     canvas.showPage()
     _draw_record_pages(canvas, content, font)
     canvas.save()
     return buffer.getvalue()
+
+
+def _set_metadata(canvas: Canvas, content: dict[str, Any]) -> None:
+    """The document's title, author (the issuer) and producing program."""
+    canvas.setTitle(f"志愿服务记录证明 {content['serial']}")
+    canvas.setAuthor(content["issuer"].get("organization") or "")
+    canvas.setCreator("volunteer service-hours system")
+    canvas.setProducer("volunteer service-hours system")
 
 
 # ---- page 1 ----
@@ -154,10 +174,9 @@ def _draw_certificate_page(
 def _draw_frame(canvas: Canvas) -> None:
     """A double red border."""
     canvas.setStrokeColor(RED)
-    canvas.setLineWidth(2.5)
-    canvas.rect(12 * mm, 12 * mm, PAGE_WIDTH - 24 * mm, PAGE_HEIGHT - 24 * mm)
-    canvas.setLineWidth(0.8)
-    canvas.rect(14.5 * mm, 14.5 * mm, PAGE_WIDTH - 29 * mm, PAGE_HEIGHT - 29 * mm)
+    for line_width, inset in ((2.5, 12 * mm), (0.8, 14.5 * mm)):
+        canvas.setLineWidth(line_width)
+        canvas.rect(inset, inset, PAGE_WIDTH - 2 * inset, PAGE_HEIGHT - 2 * inset)
 
 
 def _draw_title(canvas: Canvas, content: dict[str, Any], font: str) -> None:
@@ -228,25 +247,12 @@ def _draw_summary_table(
     table_top: float,
 ) -> None:
     """The summary table (name, ID, period, hours, star level) from `table_top` down."""
-    table = Table(
-        [
-            [label, _cell(value, width - 35 * mm, styles["cell"])]
-            for label, value in summary_rows(content)
-        ],
-        colWidths=[35 * mm, width - 35 * mm],
-    )
-    table.setStyle(
-        TableStyle(
-            [
-                ("FONT", (0, 0), (-1, -1), font, 11),
-                ("TOPPADDING", (0, 0), (-1, -1), 4),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
-                ("GRID", (0, 0), (-1, -1), 0.5, GREY),
-                ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#f6eeee")),
-                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-            ]
-        )
-    )
+    value_width = width - 35 * mm
+    rows = [
+        [label, _cell(value, value_width, styles["cell"])] for label, value in summary_rows(content)
+    ]
+    table = Table(rows, colWidths=[35 * mm, value_width])
+    table.setStyle(_table_style(font, 11, SUMMARY_TABLE_STYLE))
     _, table_height = table.wrap(width, 200 * mm)
     table.drawOn(canvas, MARGIN + 5 * mm, table_top - table_height)
 
@@ -255,22 +261,26 @@ def _draw_issuer_block(
     canvas: Canvas, content: dict[str, Any], seal: bytes | None, font: str
 ) -> None:
     """Issuer block, bottom right, with the seal over the issuing organization's name."""
+    x = PAGE_WIDTH / 2 + 5 * mm
+    y = 95 * mm
+    canvas.setFont(font, 12)
+    for label, value in _issuer_lines(content):
+        canvas.drawString(x, y, f"{label}：{value or '—'}")
+        y -= 8 * mm
+    if seal:
+        _draw_seal(canvas, seal, x + 15 * mm, 95 * mm)
+
+
+def _issuer_lines(content: dict[str, Any]) -> list[tuple[str, str | None]]:
+    """The issuer block's (label, value) lines."""
     issuer = content["issuer"]
-    lines = [
+    return [
         ("出具单位", issuer.get("organization")),
         ("负责人", issuer.get("person_in_charge")),
         ("经办人", issuer.get("handling_officer")),
         ("联系方式", issuer.get("contact")),
         ("出具日期", chinese_date(content["issue_date"])),
     ]
-    x = PAGE_WIDTH / 2 + 5 * mm
-    y = 95 * mm
-    canvas.setFont(font, 12)
-    for label, value in lines:
-        canvas.drawString(x, y, f"{label}：{value or '—'}")
-        y -= 8 * mm
-    if seal:
-        _draw_seal(canvas, seal, x + 15 * mm, 95 * mm)
 
 
 def _draw_seal(canvas: Canvas, seal: bytes, x: float, name_y: float) -> None:
@@ -339,30 +349,30 @@ def _records_table(content: dict[str, Any], font: str, width: float) -> Table:
     """Every record (date, activity, organization, hours) and the total, header repeated."""
     style = _styles(font)["record"]
     col_widths = [26 * mm, width - 26 * mm - 60 * mm - 22 * mm, 60 * mm, 22 * mm]
-    data: list[list[Any]] = [["日期", "活动", "组织", "时长（小时）"]]
-    for day, title, organization, minutes in content["records"]:
-        data.append(
-            [
-                day,
-                _cell(title, col_widths[1], style),
-                _cell(organization, col_widths[2], style),
-                hours_text(minutes),
-            ]
-        )
-    data.append(["", "合计", "", hours_text(content["total_minutes"])])
+    data = [
+        ["日期", "活动", "组织", "时长（小时）"],
+        *(_record_row(record, col_widths, style) for record in content["records"]),
+        ["", "合计", "", hours_text(content["total_minutes"])],
+    ]
     table = Table(data, colWidths=col_widths, repeatRows=1)
-    table.setStyle(
-        TableStyle(
-            [
-                ("FONT", (0, 0), (-1, -1), font, 10),
-                ("GRID", (0, 0), (-1, -1), 0.4, GREY),
-                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#f6eeee")),
-                ("ALIGN", (-1, 0), (-1, -1), "RIGHT"),
-                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-            ]
-        )
-    )
+    table.setStyle(_table_style(font, 10, RECORDS_TABLE_STYLE))
     return table
+
+
+def _record_row(record: list[Any], col_widths: list[float], style: ParagraphStyle) -> list[Any]:
+    """One record's row: date, activity, organization (wrapped if long) and hours."""
+    day, title, organization, minutes = record
+    return [
+        day,
+        _cell(title, col_widths[1], style),
+        _cell(organization, col_widths[2], style),
+        hours_text(minutes),
+    ]
+
+
+def _table_style(font: str, size: int, commands: tuple[tuple, ...]) -> TableStyle:
+    """A table style: the font in every cell, then the given commands."""
+    return TableStyle([("FONT", (0, 0), (-1, -1), font, size), *commands])
 
 
 def _record_page_header(canvas: Canvas, content: dict[str, Any], font: str, page: int) -> None:
@@ -376,11 +386,14 @@ def _record_page_header(canvas: Canvas, content: dict[str, Any], font: str, page
         f"{content['name']}（志愿者编号：{content['volunteer_number'] or '—'}）"
         f"  服务期间：{period_text(content)}",
     )
+    _draw_page_footer(canvas, content["serial"], font, page)
+
+
+def _draw_page_footer(canvas: Canvas, serial: str, font: str, page: int) -> None:
+    """The serial number and page number, bottom right."""
     canvas.setFillColor(GREY)
     canvas.setFont(font, 9)
-    canvas.drawRightString(
-        PAGE_WIDTH - MARGIN, MARGIN - 6 * mm, f"编号：{content['serial']}  第 {page} 页"
-    )
+    canvas.drawRightString(PAGE_WIDTH - MARGIN, MARGIN - 6 * mm, f"编号：{serial}  第 {page} 页")
     canvas.setFillColor(DARK)
 
 

@@ -16,6 +16,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
+from volunteer.documents.workbooks import set_column_widths, workbook_bytes
 from volunteer.i18n import lazy_gettext as _l
 
 CSV_COLUMNS = (
@@ -153,24 +154,22 @@ def compliance_csv(rows: Iterable[SummaryRow]) -> str:
 def compliance_xlsx(
     total: SummaryRow, rows: Iterable[SummaryRow], sheets: Iterable[UnitSheet]
 ) -> bytes:
-    """A summary sheet (totals first, then one row per unit) and one sheet per unit
-    listing its missing people, masked."""
+    """A summary sheet (totals, then one row per unit) and a sheet of missing people per unit."""
     workbook = Workbook()
     used: set[str] = set()
     _summary_sheet(workbook.active, total, rows, used)
     for sheet in sheets:
         title = _sheet_title(f"{sheet.unit_code} {sheet.unit_name}", used)
         _missing_sheet(workbook.create_sheet(title), sheet.people)
-    return _saved(workbook)
+    return workbook_bytes(workbook)
 
 
 def missing_xlsx(unit_name: str, people: Iterable[MissingRow]) -> bytes:
     """One unit's missing people (masked) as a workbook to chase them with."""
     workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _sheet_title(unit_name, set())
-    _missing_sheet(sheet, people)
-    return _saved(workbook)
+    workbook.active.title = _sheet_title(unit_name, set())
+    _missing_sheet(workbook.active, people)
+    return workbook_bytes(workbook)
 
 
 def _summary_sheet(
@@ -178,13 +177,9 @@ def _summary_sheet(
 ) -> None:
     """The totals line (named for the whole subtree), then one line per unit."""
     sheet.title = _sheet_title(str(_l("Summary")), used)
-    _bold_header(sheet, SUMMARY_HEADER)
-    sheet.append(
-        _summary_values(total, str(_l("%(name)s (all units, distinct people)", name=total.name)))
-    )
-    for row in rows:
-        sheet.append(_summary_values(row, row.name))
-    _set_widths(sheet, SUMMARY_WIDTHS)
+    total_name = str(_l("%(name)s (all units, distinct people)", name=total.name))
+    lines = [_summary_values(total, total_name), *(_summary_values(row, row.name) for row in rows)]
+    _write_table(sheet, SUMMARY_HEADER, lines, SUMMARY_WIDTHS)
 
 
 def _summary_values(row: SummaryRow, name: str) -> list:
@@ -206,10 +201,15 @@ def _summary_values(row: SummaryRow, name: str) -> list:
 
 
 def _missing_sheet(sheet: Worksheet, people: Iterable[MissingRow]) -> None:
-    _bold_header(sheet, MISSING_HEADER)
-    for person in people:
-        sheet.append(_missing_values(person))
-    _set_widths(sheet, MISSING_WIDTHS)
+    _write_table(sheet, MISSING_HEADER, map(_missing_values, people), MISSING_WIDTHS)
+
+
+def _write_table(sheet: Worksheet, header, lines: Iterable[list], widths: Sequence[int]) -> None:
+    """A bold, frozen header, one sheet row per line, and the column widths."""
+    _bold_header(sheet, header)
+    for line in lines:
+        sheet.append(line)
+    set_column_widths(sheet, widths)
 
 
 def _missing_values(person: MissingRow) -> list:
@@ -244,17 +244,6 @@ def _bold_header(sheet: Worksheet, header) -> None:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"
-
-
-def _set_widths(sheet: Worksheet, widths: Sequence[int]) -> None:
-    for index, width in enumerate(widths):
-        sheet.column_dimensions[chr(ord("A") + index)].width = width
-
-
-def _saved(workbook: Workbook) -> bytes:
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 def _percent(value: Decimal | None) -> str:

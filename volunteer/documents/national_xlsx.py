@@ -6,13 +6,14 @@ the whole sheet in memory; ID numbers and phones are written as text so spreadsh
 programs never turn an 18-digit number into 1.52627E+17.
 """
 
-import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, time
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+
+from volunteer.documents.workbooks import set_column_widths, workbook_bytes
 
 HEADERS = (
     "姓名",
@@ -50,15 +51,12 @@ def national_export_xlsx(rows: Iterable[NationalRow]) -> bytes:
     """The workbook as bytes; `rows` may be a generator streaming from the database."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(SHEET_TITLE)
-    for index, width in enumerate(COLUMN_WIDTHS):
-        sheet.column_dimensions[chr(ord("A") + index)].width = width
+    set_column_widths(sheet, COLUMN_WIDTHS)
     sheet.freeze_panes = "A2"
     sheet.append(list(HEADERS))
     for row in rows:
         sheet.append(_cells(sheet, row))
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)
 
 
 def _cells(sheet, row: NationalRow) -> list:
@@ -78,9 +76,7 @@ def _cells(sheet, row: NationalRow) -> list:
 
 
 def _text(sheet, value: str) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value=value or "")
-    cell.number_format = "@"
-    return cell
+    return _formatted(sheet, value or "", "@")
 
 
 def _formatted(sheet, value, number_format: str) -> WriteOnlyCell:

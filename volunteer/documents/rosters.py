@@ -5,12 +5,13 @@ template and the reader of uploads cannot drift apart; the roster service reads
 uploads by these names.
 """
 
-import io
-
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
+
+from volunteer.documents.workbooks import workbook_bytes
 
 # The template's columns; uploads may use the listed other spellings.
 COL_UNIT = "单位代码"
@@ -67,6 +68,8 @@ NOTES = (
 COLUMN_WIDTHS = {COL_UNIT: 14, COL_ID_NUMBER: 24, COL_PHONE: 15, COL_ID_TYPE: 24, COL_POLITICAL: 16}
 TEXT_COLUMNS = (COL_ID_NUMBER, COL_PHONE, COL_UNIT)
 TEMPLATE_ROWS = 5000
+# Columns chosen from a list, and the choices (kept on the 选项 sheet, one column each).
+DROP_DOWN_LISTS = ((COL_ID_TYPE, ID_TYPE_CHINESE_NAMES), (COL_POLITICAL, POLITICAL_CHINESE_NAMES))
 
 
 def roster_template_xlsx(multi_unit: bool = False, unit_code: str | None = None) -> bytes:
@@ -81,9 +84,7 @@ def roster_template_xlsx(multi_unit: bool = False, unit_code: str | None = None)
         sheet.cell(row=2, column=1, value=unit_code)
     _add_notes(workbook)
     sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)
 
 
 def _write_header(sheet: Worksheet, columns: tuple[str, ...]) -> None:
@@ -97,26 +98,33 @@ def _write_header(sheet: Worksheet, columns: tuple[str, ...]) -> None:
         cell.font, cell.fill = bold, fill
         sheet.column_dimensions[cell.column_letter].width = COLUMN_WIDTHS.get(name, 12)
         if name in TEXT_COLUMNS:
-            # Text format keeps 18-digit ID numbers from turning into 1.5E+17.
-            for row in range(2, TEMPLATE_ROWS + 2):
-                sheet.cell(row=row, column=index).number_format = "@"
+            _format_as_text(sheet, index)
+
+
+def _format_as_text(sheet: Worksheet, column: int) -> None:
+    """Every template row's cell in `column` formatted as text."""
+    # Text format keeps 18-digit ID numbers from turning into 1.5E+17.
+    for row in range(2, TEMPLATE_ROWS + 2):
+        sheet.cell(row=row, column=column).number_format = "@"
 
 
 def _add_drop_down_lists(workbook: Workbook, sheet: Worksheet, columns: tuple[str, ...]) -> None:
     """Document types and political statuses chosen from lists kept on an 选项 sheet."""
     lists = workbook.create_sheet("选项")
-    for row, name in enumerate(ID_TYPE_CHINESE_NAMES, start=1):
-        lists.cell(row=row, column=1, value=name)
-    for row, name in enumerate(POLITICAL_CHINESE_NAMES, start=1):
-        lists.cell(row=row, column=2, value=name)
-    for name, source in (
-        (COL_ID_TYPE, f"选项!$A$1:$A${len(ID_TYPE_CHINESE_NAMES)}"),
-        (COL_POLITICAL, f"选项!$B$1:$B${len(POLITICAL_CHINESE_NAMES)}"),
-    ):
-        letter = sheet.cell(row=1, column=columns.index(name) + 1).column_letter
-        validation = DataValidation(type="list", formula1=source, allow_blank=True)
-        validation.add(f"{letter}2:{letter}{TEMPLATE_ROWS + 1}")
-        sheet.add_data_validation(validation)
+    for list_column, (name, choices) in enumerate(DROP_DOWN_LISTS, start=1):
+        for row, choice in enumerate(choices, start=1):
+            lists.cell(row=row, column=list_column, value=choice)
+        letter = get_column_letter(list_column)
+        source = f"选项!${letter}$1:${letter}${len(choices)}"
+        _add_drop_down(sheet, columns.index(name) + 1, source)
+
+
+def _add_drop_down(sheet: Worksheet, column: int, source: str) -> None:
+    """A list to choose from (the cells `source`) on `column` of every template row."""
+    letter = get_column_letter(column)
+    validation = DataValidation(type="list", formula1=source, allow_blank=True)
+    validation.add(f"{letter}2:{letter}{TEMPLATE_ROWS + 1}")
+    sheet.add_data_validation(validation)
 
 
 def _add_notes(workbook: Workbook) -> None:

@@ -20,12 +20,13 @@ import logging
 import os
 import threading
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from flask import Flask, current_app
-from sqlalchemy import exists, select, update
+from sqlalchemy import Update, exists, select, update
 from sqlalchemy.orm import selectinload
 
 from volunteer.documents.pdf_stream import StreamingPdfWriter
@@ -52,6 +53,7 @@ ACTIVITY_CHOICES_LIMIT = 300
 RECENT_JOBS = 10
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
+Issuer = tuple[User | None, Organization | None]
 
 
 # ---- who is in a batch ----
@@ -59,21 +61,15 @@ Progress = Callable[[int, int], None]
 
 def period_params(period: Period) -> dict[str, Any]:
     """A period as the JSON a job's parameters keep."""
-    return {
-        "start": period.start.isoformat() if period.start else None,
-        "end": period.end.isoformat(),
-        "kind": period.kind,
-    }
+    start = period.start.isoformat() if period.start else None
+    return {"start": start, "end": period.end.isoformat(), "kind": period.kind}
 
 
 def period_from_params(params: dict[str, Any]) -> Period:
     """The period a job's parameters keep."""
     start = params.get("start")
-    return Period(
-        date.fromisoformat(start) if start else None,
-        date.fromisoformat(params["end"]),
-        params.get("kind", "range"),
-    )
+    end = date.fromisoformat(params["end"])
+    return Period(date.fromisoformat(start) if start else None, end, params.get("kind", "range"))
 
 
 def unit_batch_params(unit: Unit, include_subunits: bool, period: Period) -> dict[str, Any]:
@@ -153,26 +149,32 @@ def produce_batch(
     base_url: str,
     progress: Progress | None = None,
 ) -> int:
-    """Issue and print every certificate of the batch into `output_path`; returns the count.
-
-    Commits after each chunk, so certificates issued so far stay issued if a later chunk
-    fails; the output file only appears (atomically renamed) once complete.
-    """
+    """Issue and print every certificate of the batch into `output_path`; returns the count."""
+    # Commits after each chunk, so certificates issued so far stay issued if a later one fails.
     ids = batch_volunteer_ids(params)
-    chunk_size = current_app.config["CERTIFICATE_BATCH_CHUNK"]
-    if progress:
-        progress(0, len(ids))
-    partial = output_path.with_suffix(".part")
+    report = progress or _ignore_progress
+    report(0, len(ids))
     done = 0
-    with partial.open("wb") as out:
+    with _complete_file(output_path) as out:
         writer = StreamingPdfWriter(out)
-        for chunk in _chunks(ids, chunk_size):
+        for chunk in _chunks(ids, current_app.config["CERTIFICATE_BATCH_CHUNK"]):
             done += _print_chunk(writer, params, actor_id, chunk, base_url)
-            if progress:
-                progress(done, len(ids))
+            report(done, len(ids))
         writer.close()
-    os.replace(partial, output_path)
     return done
+
+
+def _ignore_progress(done: int, total: int) -> None:
+    """Progress nobody watches."""
+
+
+@contextmanager
+def _complete_file(path: Path) -> Iterator[BinaryIO]:
+    """A file written beside `path` that only takes its name (atomically) once complete."""
+    partial = path.with_suffix(".part")
+    with partial.open("wb") as out:
+        yield out
+    os.replace(partial, path)
 
 
 def _print_chunk(
@@ -183,18 +185,21 @@ def _print_chunk(
     base_url: str,
 ) -> int:
     """Issue one chunk's certificates, commit, and append their PDFs; returns how many."""
-    organization_id = params.get("organization_id")
-    actor = db.session.get(User, actor_id) if actor_id else None
-    organization = db.session.get(Organization, organization_id) if organization_id else None
-    issued = certificates.issue_certificates(
-        _volunteers(chunk), period_from_params(params["period"]), actor, organization
-    )
+    period = period_from_params(params["period"])
+    issued = certificates.issue_certificates(_volunteers(chunk), period, *_issuer(params, actor_id))
     db.session.commit()
     for certificate in issued:
         writer.add(certificate_pdf(certificate, base_url))
     # Forget this chunk's objects: the identity map must not grow with the batch.
     db.session.expunge_all()
     return len(issued)
+
+
+def _issuer(params: dict[str, Any], actor_id: int | None) -> Issuer:
+    """Who issues the batch: the acting user and, for an activity's batch, its organization."""
+    organization_id = params.get("organization_id")
+    actor = db.session.get(User, actor_id) if actor_id else None
+    return actor, db.session.get(Organization, organization_id) if organization_id else None
 
 
 def _volunteers(ids: Sequence[int]) -> Sequence[Volunteer]:
@@ -213,9 +218,7 @@ def _volunteers(ids: Sequence[int]) -> Sequence[Volunteer]:
 def job_directory() -> Path:
     """Where finished batch files are kept (created when missing)."""
     configured = current_app.config.get("CERTIFICATE_JOB_DIR")
-    directory = (
-        Path(configured) if configured else Path(current_app.instance_path) / "certificate-jobs"
-    )
+    directory = Path(configured or Path(current_app.instance_path) / "certificate-jobs")
     directory.mkdir(parents=True, exist_ok=True)
     return directory
 
@@ -269,8 +272,13 @@ def _run_in_app(app: Flask, job_id: int) -> None:
             db.session.remove()
 
 
+def _job_update(job_id: int) -> Update:
+    """An UPDATE of one job's row."""
+    return update(BackgroundJob).where(BackgroundJob.id == job_id)
+
+
 def _set_job(job_id: int, **values: Any) -> None:
-    db.session.execute(update(BackgroundJob).where(BackgroundJob.id == job_id).values(**values))
+    db.session.execute(_job_update(job_id).values(**values))
     db.session.commit()
 
 
@@ -283,28 +291,29 @@ def run_job(job_id: int) -> None:
     _set_job(job_id, status=JobStatus.RUNNING, started_at=utcnow())
     output = job_directory() / f"certificates-{job_id}.pdf"
     try:
-        produce_batch(
-            params,
-            actor_id,
-            output,
-            params["base_url"],
-            progress=lambda done, total: _set_job(job_id, done=done, total=total),
-        )
+        produce_batch(params, actor_id, output, params["base_url"], _recorded_progress(job_id))
     except Exception as error:  # the job records any failure for the person waiting
-        db.session.rollback()
-        log.exception("certificate batch job %s failed", job_id)
-        _set_job(job_id, status=JobStatus.FAILED, error=str(error)[:1000], finished_at=utcnow())
+        _fail_job(job_id, error)
         return
     _set_job(job_id, status=JobStatus.DONE, result_path=str(output), finished_at=utcnow())
 
 
-def requeue_abandoned_jobs(now: datetime) -> int:
-    """Put back in the queue jobs left "running" by a process that died (a restart).
+def _recorded_progress(job_id: int) -> Progress:
+    """A progress callback that keeps the counts on the job's row."""
+    return lambda done, total: _set_job(job_id, done=done, total=total)
 
-    A batch of thousands takes minutes; one still "running" after
-    CERTIFICATE_JOB_ABANDONED_MINUTES lost its thread. Issuing is idempotent for
-    unchanged records, so running it again reuses the certificates it already issued.
-    """
+
+def _fail_job(job_id: int, error: Exception) -> None:
+    """Undo the failed chunk, log the error and record it on the job."""
+    db.session.rollback()
+    log.exception("certificate batch job %s failed", job_id)
+    _set_job(job_id, status=JobStatus.FAILED, error=str(error)[:1000], finished_at=utcnow())
+
+
+def requeue_abandoned_jobs(now: datetime) -> int:
+    """Put back in the queue jobs left "running" by a process that died (a restart)."""
+    # A job still "running" after CERTIFICATE_JOB_ABANDONED_MINUTES lost its thread. Issuing
+    # is idempotent for unchanged records, so running it again reuses what it already issued.
     cutoff = now - timedelta(minutes=current_app.config["CERTIFICATE_JOB_ABANDONED_MINUTES"])
     result = db.session.execute(
         update(BackgroundJob)
@@ -322,13 +331,11 @@ def requeue_abandoned_jobs(now: datetime) -> int:
 def run_queued_jobs() -> int:
     """Run every queued batch job in this process (the CLI worker); returns how many ran."""
     requeue_abandoned_jobs(utcnow())
-    ids = list(
-        db.session.scalars(
-            select(BackgroundJob.id)
-            .where(BackgroundJob.kind == JOB_KIND, BackgroundJob.status == JobStatus.QUEUED)
-            .order_by(BackgroundJob.id)
-        )
-    )
+    ids = db.session.scalars(
+        select(BackgroundJob.id)
+        .where(BackgroundJob.kind == JOB_KIND, BackgroundJob.status == JobStatus.QUEUED)
+        .order_by(BackgroundJob.id)
+    ).all()
     for job_id in ids:
         run_job(job_id)
     return len(ids)
@@ -336,17 +343,19 @@ def run_queued_jobs() -> int:
 
 def remove_old_results() -> int:
     """Delete finished batch files older than CERTIFICATE_JOB_KEEP_DAYS (rows stay)."""
-    cutoff = utcnow() - timedelta(days=current_app.config["CERTIFICATE_JOB_KEEP_DAYS"])
-    old = db.session.execute(
+    old = _old_results(utcnow() - timedelta(days=current_app.config["CERTIFICATE_JOB_KEEP_DAYS"]))
+    for job_id, path in old:
+        Path(path).unlink(missing_ok=True)
+        db.session.execute(_job_update(job_id).values(result_path=None))
+    return len(old)
+
+
+def _old_results(cutoff: datetime) -> Sequence[Any]:
+    """(job id, file path) of every batch file finished before `cutoff`."""
+    return db.session.execute(
         select(BackgroundJob.id, BackgroundJob.result_path).where(
             BackgroundJob.kind == JOB_KIND,
             BackgroundJob.result_path.is_not(None),
             BackgroundJob.finished_at < cutoff,
         )
     ).all()
-    for job_id, path in old:
-        Path(path).unlink(missing_ok=True)
-        db.session.execute(
-            update(BackgroundJob).where(BackgroundJob.id == job_id).values(result_path=None)
-        )
-    return len(old)

@@ -10,11 +10,9 @@ from volunteer.services.certificates import seal_bytes
 def public_base_url() -> str:
     """Where this site is reached: config PUBLIC_BASE_URL, else the current request's host."""
     configured = current_app.config.get("PUBLIC_BASE_URL")
-    if configured:
-        return configured.rstrip("/")
-    if has_request_context():
-        return request.host_url.rstrip("/")
-    return "http://localhost"
+    if not configured and has_request_context():
+        configured = request.host_url
+    return (configured or "http://localhost").rstrip("/")
 
 
 def verify_url(serial: str, base_url: str | None = None) -> str:
