@@ -5,7 +5,7 @@ from datetime import datetime
 from flask import Flask, render_template
 from flask_login import current_user
 
-from volunteer import i18n
+from volunteer import display, i18n
 from volunteer.access import enforce_declared_access
 from volunteer.models.base import LOCAL_ZONE
 from volunteer.services import access as rules
@@ -44,6 +44,7 @@ def init_app(app: Flask) -> None:
         app.register_blueprint(blueprint)
 
     app.before_request(enforce_declared_access)
+    display.init_app(app)
 
     for code in (400, 403, 404, 405, 413, 429, 500):
         app.register_error_handler(code, _error_page)

@@ -11,6 +11,7 @@ from flask import (
 )
 from flask_login import current_user, login_user, logout_user
 
+from volunteer import display
 from volunteer.access import PUBLIC, SIGNED_IN, access
 from volunteer.auth.forms import LoginForm, RegistrationForm
 from volunteer.extensions import db, limiter
@@ -35,6 +36,7 @@ def register():
             db.session.rollback()
             getattr(form, error.field or "name").errors.append(error.message)
         else:
+            display.carry_into_profile(volunteer.user)
             db.session.commit()
             login_user(volunteer.user)
             flash(
@@ -61,6 +63,7 @@ def login():
         if user is None:
             flash(_("The phone/ID number or password is wrong."), "danger")
         else:
+            display.carry_into_profile(user)
             db.session.commit()
             login_user(user, remember=form.remember.data)
             target = request.args.get("next")
