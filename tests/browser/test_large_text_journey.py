@@ -1,18 +1,26 @@
 """An elderly volunteer switches on 长辈版 on a phone; it stays on across pages and sign-in."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from tests import factories
 from tests.browser.helpers import axe_problems, sign_in
 from volunteer.extensions import db
-from volunteer.models import utcnow
+from volunteer.models import UnitKind, utcnow
 from volunteer.services import tokens
+from volunteer.services.compliance import local_today
 
 pytestmark = pytest.mark.browser
 
 ROOT_FONT_PX = "parseFloat(getComputedStyle(document.documentElement).fontSize)"
+# The smallest chart label as drawn on screen: its font size times the chart's scale.
+SMALLEST_CHART_LABEL_PX = """() => {
+  const svg = document.querySelector('svg.chart');
+  const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+  return Math.min(...[...svg.querySelectorAll('text')].map(
+    t => parseFloat(getComputedStyle(t).fontSize) * scale));
+}"""
 
 
 def test_large_text_stays_on_across_pages_and_after_sign_in(phone_page, app):
@@ -75,3 +83,25 @@ def test_a_new_phone_shows_large_text_once_the_volunteer_signs_in(browser, live_
         assert page.evaluate(ROOT_FONT_PX) == 16
     finally:
         context.close()
+
+
+def test_chart_labels_are_12_px_and_larger_in_large_text(phone_page, app):
+    banner = factories.make_unit("WS", "乌审旗")
+    town = factories.make_unit("WS-GLT", "嘎鲁图镇", banner, UnitKind.TOWN)
+    coordinator = factories.make_coordinator(town, "钱协调")
+    served = factories.make_volunteer("乌云")
+    factories.make_roster_entry(town, served)
+    start = datetime(local_today().year, 1, 1, 1, tzinfo=UTC)
+    activity = factories.make_activity(factories.make_organization(), starts_at=start)
+    factories.make_record(served, activity, 90, check_in_at=start + timedelta(minutes=5))
+    db.session.commit()
+
+    page = phone_page
+    page.goto(f"/auth/login?next=/compliance/units/{town.id}")
+    sign_in(page, coordinator.phone)
+    assert page.evaluate(SMALLEST_CHART_LABEL_PX) >= 12
+    page.get_by_role("button", name="长辈版").click()
+    page.wait_for_selector("html.large-text")
+    assert page.evaluate(SMALLEST_CHART_LABEL_PX) >= 16
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert axe_problems(page) == []

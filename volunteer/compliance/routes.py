@@ -20,6 +20,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from volunteer import display
 from volunteer.access import ADMIN, ANY_COORDINATOR, access, acting_user, coordinator_of
 from volunteer.compliance import charts
 from volunteer.compliance.forms import ComplianceSettingsForm, RosterConfirmForm, RosterUploadForm
@@ -118,7 +119,7 @@ def report(unit: Unit):
         kind_labels=UNIT_KIND_LABELS,
         group_labels=compliance.KIND_GROUP_LABELS,
         status_labels=compliance.STATUS_LABELS,
-        rate_chart=charts.units_by_rate_svg(rows, full.targets),
+        rate_chart=charts.units_by_rate_svg(rows, full.targets, display.wants_large_text()),
         ancestors=_breadcrumb(unit),
         has_children={row.path[: row.path.rstrip("/").rfind("/") + 1] for row in full.rows},
         years=range(compliance.local_today().year + 1, 2017, -1),
@@ -131,7 +132,10 @@ def history_chart(unit: Unit):
     """The rates-over-time chart, loaded as an image so the table shows without waiting."""
     period = _period()
     targets = compliance.targets_for(period.year)
-    svg = charts.history_svg(compliance.compliance_history(unit, period, targets), targets)
+    # The size comes in the URL, not from the cookie, so a cached image follows the view.
+    large = request.args.get("size") == "large"
+    history = compliance.compliance_history(unit, period, targets)
+    svg = charts.history_svg(history, targets, large)
     response = Response(str(svg) or _EMPTY_SVG, mimetype="image/svg+xml")
     response.headers["Cache-Control"] = "private, max-age=300"
     return response
