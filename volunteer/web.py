@@ -6,7 +6,7 @@ from importlib import import_module
 from flask import Flask, current_app, render_template
 from flask_login import current_user
 
-from volunteer import i18n
+from volunteer import display, i18n
 from volunteer.access import acting_user, enforce_declared_access
 from volunteer.models.base import LOCAL_ZONE
 from volunteer.services import identity, permissions, privacy
@@ -16,6 +16,7 @@ def init_app(app: Flask) -> None:
     """Register blueprints, error handlers and template helpers."""
     _register_blueprints(app)
     app.before_request(enforce_declared_access)
+    display.init_app(app)
     for code in (400, 403, 404, 405, 413, 429, 500):
         app.register_error_handler(code, _error_page)
     _register_template_helpers(app)

@@ -1,6 +1,12 @@
 """Steps shared by the browser journeys."""
 
+from pathlib import Path
+
 from tests import factories
+
+# axe-core, vendored as a test asset (version and licence: assets/README.md).
+AXE = Path(__file__).parent / "assets" / "axe.min.js"
+BLOCKING_IMPACTS = {"critical", "serious"}
 
 
 def sign_in(page, phone: str, password: str = factories.PASSWORD) -> None:
@@ -13,3 +19,15 @@ def sign_in(page, phone: str, password: str = factories.PASSWORD) -> None:
     page.get_by_label("密码").fill(password)
     page.get_by_role("button", name="登录").click()
     page.wait_for_url(lambda url: "/auth/login" not in url)
+
+
+def axe_problems(page) -> list[str]:
+    """Run axe on the page as it stands; one line per critical or serious violation."""
+    page.add_script_tag(path=str(AXE))
+    results = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    return [
+        f"{page.url} [{violation['impact']}] {violation['id']}: "
+        + "; ".join(node["target"][0] for node in violation["nodes"][:5])
+        for violation in results["violations"]
+        if violation["impact"] in BLOCKING_IMPACTS
+    ]

@@ -11,10 +11,11 @@ from flask import (
 )
 from flask_login import current_user, login_user, logout_user
 
+from volunteer import display
 from volunteer.access import PUBLIC, SIGNED_IN, access
 from volunteer.actions import service_action
 from volunteer.auth.forms import LoginForm, RegistrationForm
-from volunteer.extensions import limiter
+from volunteer.extensions import db, limiter
 from volunteer.forms import is_safe_next, unit_choices
 from volunteer.i18n import gettext as _
 from volunteer.services import accounts
@@ -31,6 +32,7 @@ def register():
     if form.validate_on_submit():
         with service_action(form, default_field="name") as outcome:
             volunteer = accounts.register_volunteer(form.to_registration())
+            display.carry_into_profile(volunteer.user)
         if outcome.ok:
             login_user(volunteer.user)
             number = volunteer.volunteer_number
@@ -53,6 +55,8 @@ def login():
         if user is None:
             flash(_("The phone/ID number or password is wrong."), "danger")
         else:
+            display.carry_into_profile(user)
+            db.session.commit()
             login_user(user, remember=form.remember.data)
             target = request.args.get("next")
             return redirect(target if is_safe_next(target) else url_for("main.index"))

@@ -1,56 +1,51 @@
-"""Charts drawn on the server as inline SVG (no JavaScript, no CDN)."""
+"""Charts drawn on the server as SVG (no JavaScript, no CDN).
 
+Each chart is drawn at its natural size in CSS pixels (width and height attributes), so a
+label of 12 units is shown at 12 px; the large-text view (长辈版) scales everything by 4/3.
+Each carries a <title> and a <desc> with its figures, for screen readers and text browsers.
+"""
+
+import math
 from collections.abc import Sequence
-from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 
 from markupsafe import Markup, escape
 
 from volunteer.i18n import gettext as _
 from volunteer.services.compliance import HistoryPoint, Status, Targets, UnitRow
 
-GOOD, BAD, PARTY, GRID = "#198754", "#fd7e14", "#0d6efd", "#adb5bd"
+GOOD, BAD, PARTY, GRID = "#198754", "#c4540a", "#0d6efd", "#6c757d"
+LABEL_PX = 12  # the smallest label in the standard view
+LARGE_SCALE = 4 / 3  # 16 px labels in the large-text view
 
 
 def _pct(value: Decimal | None) -> float:
     return float(value or 0) * 100
 
 
-def _svg_open(width: float, height: float, label: str) -> str:
+def _pct_text(value: Decimal | None, places: int = 1) -> str:
+    """A rate as a percentage, floored to `places` (never rounded up across a target)."""
+    if value is None:
+        return "—"
+    step = Decimal(1).scaleb(-places)
+    return f"{(value * 100).quantize(step, rounding=ROUND_DOWN)}%"
+
+
+def _svg_open(size: tuple[float, float], large: bool, chart_id: str, title: str, desc: str) -> str:
+    """The root element at natural size, named by its <title> and described by its <desc>."""
+    width, height = size
+    scale = LARGE_SCALE if large else 1
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" class="chart" '
-        f'role="img" aria-label="{escape(label)}">'
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'width="{round(width * scale)}" height="{round(height * scale)}" class="chart" '
+        f'role="img" font-size="{LABEL_PX}" aria-labelledby="{chart_id}-title" '
+        f'aria-describedby="{chart_id}-desc">'
+        f'<title id="{chart_id}-title">{escape(title)}</title>'
+        f'<desc id="{chart_id}-desc">{escape(desc)}</desc>'
     )
 
 
-# ---- units by rate ---------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Bars:
-    """Geometry of the bar chart: a label column, then two bars (staff, party) per unit."""
-
-    count: int
-    label_w: int = 150
-    plot_w: int = 300
-    bar_h: int = 9
-    gap: int = 6
-    top: int = 28
-
-    @property
-    def height(self) -> int:
-        return self.top + self.count * (2 * self.bar_h + self.gap) + 10
-
-    @property
-    def width(self) -> int:
-        return self.label_w + self.plot_w + 50
-
-    def x(self, percent: float) -> float:
-        """The x of a share given in percent."""
-        return self.label_w + self.plot_w * percent / 100
-
-
-def units_by_rate_svg(rows: Sequence[UnitRow], targets: Targets) -> Markup:
+def units_by_rate_svg(rows: Sequence[UnitRow], targets: Targets, large: bool = False) -> Markup:
     """Horizontal bars: each unit's staff rate (green when it meets targets) and party rate,
     with dashed lines at the staff and party targets."""
     shown = sorted(
@@ -59,167 +54,157 @@ def units_by_rate_svg(rows: Sequence[UnitRow], targets: Targets) -> Markup:
     )
     if not shown:
         return Markup("")
-    bars = _Bars(len(shown))
-    parts = [_svg_open(bars.width, bars.height, _("Units by completion rate"))]
-    parts += [_bar_grid_line(bars, share) for share in (0, 50, 100)]
-    parts += [_unit_bars(bars, index, row) for index, row in enumerate(shown)]
-    parts.append(_bar_target(bars, targets.staff_target, _("Staff target"), GOOD))
-    parts.append(_bar_target(bars, targets.party_target, _("Party target"), PARTY))
+    label_w, plot_w, bar_h, gap, top = 124, 170, 13, 8, 38
+    height = top + len(shown) * (2 * bar_h + gap) + 8
+    width = label_w + plot_w + 44
+    parts = [
+        _svg_open(
+            (width, height),
+            large,
+            "rate",
+            _("Units by completion rate"),
+            _rates_description(shown, targets),
+        ),
+    ]
+    for share, label in ((0, "0%"), (50, "50%"), (100, "100%")):
+        x = label_w + plot_w * share / 100
+        parts.append(
+            f'<line x1="{x}" y1="{top - 4}" x2="{x}" y2="{height - 6}" stroke="#dee2e6"/>'
+            f'<text x="{x}" y="{top - 8}" text-anchor="middle">{label}</text>'
+        )
+    for index, row in enumerate(shown):
+        parts.append(_unit_bars(row, top + index * (2 * bar_h + gap), label_w, plot_w, bar_h))
+    for target, label, color in (
+        (targets.staff_target, _("Staff target"), GOOD),
+        (targets.party_target, _("Party target"), PARTY),
+    ):
+        x = label_w + plot_w * _pct(target) / 100
+        parts.append(
+            f'<line x1="{x:.1f}" y1="{top - 4}" x2="{x:.1f}" y2="{height - 6}" stroke="{color}" '
+            f'stroke-dasharray="4 3" stroke-width="1.5"><title>{escape(label)} '
+            f"{_pct_text(target, 0)}</title></line>"
+            f'<text x="{x:.1f}" y="{top - 24}" fill="{color}" '
+            f'text-anchor="middle">{_pct_text(target, 0)}</text>'
+        )
     parts.append("</svg>")
     return Markup("".join(parts))
 
 
-def _bar_grid_line(bars: _Bars, share: int) -> str:
-    x = bars.x(share)
-    return (
-        f'<line x1="{x}" y1="{bars.top - 4}" x2="{x}" y2="{bars.height - 6}" stroke="#dee2e6"/>'
-        f'<text x="{x}" y="{bars.top - 8}" font-size="9" text-anchor="middle">{share}%</text>'
-    )
-
-
-def _unit_bars(bars: _Bars, index: int, row: UnitRow) -> str:
-    """The unit's name, its staff bar with the rate, and its party bar when it has members."""
-    y = bars.top + index * (2 * bars.bar_h + bars.gap)
+def _unit_bars(row: UnitRow, y: float, label_w: float, plot_w: float, bar_h: float) -> str:
+    """One unit's name, staff bar with its figure, and party bar."""
     color = GOOD if row.status == Status.MEETS else BAD
-    name = row.name if len(row.name) <= 11 else row.name[:10] + "…"
-    staff_rate = _pct(row.figures.staff_rate)
-    staff_w = bars.plot_w * staff_rate / 100
-    svg = (
-        f'<text x="{bars.label_w - 4}" y="{y + bars.bar_h + 3}" font-size="10" '
-        f'text-anchor="end">{escape(name)}</text>'
-        f'<rect x="{bars.label_w}" y="{y}" width="{staff_w:.1f}" height="{bars.bar_h}" '
-        f'fill="{color}"><title>{escape(row.name)} {escape(_("Staff rate"))} '
-        f"{staff_rate:.1f}%</title></rect>"
-        f'<text x="{bars.label_w + staff_w + 3:.1f}" y="{y + bars.bar_h - 1}" font-size="8">'
-        f"{staff_rate:.0f}%</text>"
+    name = row.name if len(row.name) <= 9 else row.name[:8] + "…"
+    staff_w = plot_w * _pct(row.figures.staff_rate) / 100
+    staff = _pct_text(row.figures.staff_rate)
+    part = (
+        f'<text x="{label_w - 4}" y="{y + bar_h}" text-anchor="end">{escape(name)}</text>'
+        f'<rect x="{label_w}" y="{y}" width="{staff_w:.1f}" height="{bar_h}" fill="{color}">'
+        f"<title>{escape(row.name)} {escape(_('Staff rate'))} {staff}</title></rect>"
+        f'<text x="{label_w + staff_w + 3:.1f}" y="{y + bar_h - 2}">'
+        f"{_pct_text(row.figures.staff_rate, 0)}</text>"
     )
-    return svg if row.figures.party_rate is None else svg + _party_bar(bars, y, row)
+    if row.figures.party_rate is not None:
+        party_w = plot_w * _pct(row.figures.party_rate) / 100
+        part += (
+            f'<rect x="{label_w}" y="{y + bar_h}" width="{party_w:.1f}" height="{bar_h - 3}" '
+            f'fill="{PARTY}" opacity="0.7"><title>{escape(row.name)} '
+            f"{escape(_('Party rate'))} {_pct_text(row.figures.party_rate)}</title></rect>"
+        )
+    return part
 
 
-def _party_bar(bars: _Bars, y: float, row: UnitRow) -> str:
-    """The unit's party-member rate, under its staff bar."""
-    party_rate = _pct(row.figures.party_rate)
-    return (
-        f'<rect x="{bars.label_w}" y="{y + bars.bar_h}" '
-        f'width="{bars.plot_w * party_rate / 100:.1f}" height="{bars.bar_h - 2}" '
-        f'fill="{PARTY}" opacity="0.7"><title>{escape(row.name)} '
-        f"{escape(_('Party rate'))} {party_rate:.1f}%</title></rect>"
-    )
+def _rates_description(shown: Sequence[UnitRow], targets: Targets) -> str:
+    """The bar chart's figures in words: targets, then each unit's rates."""
+    lines = [
+        _(
+            "Targets: staff %(staff)s, party members %(party)s.",
+            staff=_pct_text(targets.staff_target),
+            party=_pct_text(targets.party_target),
+        )
+    ]
+    for row in shown:
+        lines.append(
+            _(
+                "%(unit)s: staff rate %(staff)s, party rate %(party)s.",
+                unit=row.name,
+                staff=_pct_text(row.figures.staff_rate),
+                party=_pct_text(row.figures.party_rate),
+            )
+        )
+    return " ".join(lines)
 
 
-def _bar_target(bars: _Bars, target: Decimal, label: str, color: str) -> str:
-    """A dashed vertical line at the target, with its percent above the plot."""
-    x = bars.x(_pct(target))
-    return (
-        f'<line x1="{x:.1f}" y1="{bars.top - 4}" x2="{x:.1f}" y2="{bars.height - 6}" '
-        f'stroke="{color}" stroke-dasharray="4 3" stroke-width="1.5"><title>{escape(label)} '
-        f"{_pct(target):.0f}%</title></line>"
-        f'<text x="{x:.1f}" y="{bars.top - 18}" font-size="9" fill="{color}" '
-        f'text-anchor="middle">{_pct(target):.0f}%</text>'
-    )
-
-
-# ---- rates over time -------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Plot:
-    """Geometry of the line chart: one x step per month end, 0-100% up the y axis."""
-
-    count: int
-    left: int = 36
-    top: int = 14
-    plot_w: int = 440
-    plot_h: int = 180
-
-    @property
-    def width(self) -> int:
-        return self.left + self.plot_w + 16
-
-    @property
-    def height(self) -> int:
-        return self.top + self.plot_h + 34
-
-    @property
-    def step(self) -> float:
-        return self.plot_w / max(self.count - 1, 1)
-
-    def x(self, index: int) -> float:
-        """The x of the index-th month end."""
-        return self.left + index * self.step
-
-    def y(self, percent: float) -> float:
-        """The y of a share given in percent."""
-        return self.top + self.plot_h - self.plot_h * percent / 100
-
-
-def history_svg(points: Sequence[HistoryPoint], targets: Targets) -> Markup:
+def history_svg(points: Sequence[HistoryPoint], targets: Targets, large: bool = False) -> Markup:
     """Lines of the subtree's registration rate, staff rate and party rate at each month end."""
     if not points:
         return Markup("")
-    plot = _Plot(len(points))
+    left, top, plot_w, plot_h, legend_row = 40, 14, 284, 160, 18
     series = (
         ("staff_registration_rate", GRID, _("Staff registered")),
         ("staff_rate", GOOD, _("Staff completed")),
         ("party_rate", PARTY, _("Party completed")),
     )
-    parts = [_svg_open(plot.width, plot.height, _("Rates over time"))]
-    parts += [_plot_grid_line(plot, share) for share in (0, 25, 50, 75, 100)]
-    parts += [_plot_target(plot, targets.staff_target, GOOD)]
-    parts += [_plot_target(plot, targets.party_target, PARTY)]
-    parts += [_series_line(plot, points, *line) for line in series]
-    parts += [_month_label(plot, index, point) for index, point in enumerate(points)]
-    parts += [
-        _legend_entry(plot, index, color, label) for index, (_a, color, label) in enumerate(series)
+    width = left + plot_w + 16
+    height = top + plot_h + 26 + legend_row * len(series)
+    step = plot_w / max(len(points) - 1, 1)
+
+    def xy(index: int, value: Decimal | None) -> str:
+        return f"{left + index * step:.1f},{top + plot_h - plot_h * _pct(value) / 100:.1f}"
+
+    parts = [
+        _svg_open(
+            (width, height),
+            large,
+            "history",
+            _("Rates over time"),
+            _history_description(points, series),
+        ),
     ]
+    for share in (0, 25, 50, 75, 100):
+        y = top + plot_h - plot_h * share / 100
+        parts.append(
+            f'<line x1="{left}" y1="{y}" x2="{left + plot_w}" y2="{y}" stroke="#e9ecef"/>'
+            f'<text x="{left - 4}" y="{y + 4}" text-anchor="end">{share}%</text>'
+        )
+    for target, color in ((targets.staff_target, GOOD), (targets.party_target, PARTY)):
+        y = top + plot_h - plot_h * _pct(target) / 100
+        parts.append(
+            f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" stroke="{color}" '
+            f'stroke-dasharray="4 3"/>'
+        )
+    for attribute, color, label in series:
+        coords = " ".join(xy(i, getattr(p, attribute)) for i, p in enumerate(points))
+        parts.append(
+            f'<polyline points="{coords}" fill="none" stroke="{color}" stroke-width="2">'
+            f"<title>{escape(label)}</title></polyline>"
+        )
+    every = max(1, math.ceil(38 / step))  # a "12/31" label needs about 38 units
+    for index, point in enumerate(points):
+        if index % every == 0:
+            parts.append(
+                f'<text x="{left + index * step:.1f}" y="{top + plot_h + 18}" '
+                f'text-anchor="middle">{point.day.month}/{point.day.day}</text>'
+            )
+    parts.append(_legend(series, left, top + plot_h + 26, legend_row))
     parts.append("</svg>")
     return Markup("".join(parts))
 
 
-def _plot_grid_line(plot: _Plot, share: int) -> str:
-    y = plot.y(share)
-    return (
-        f'<line x1="{plot.left}" y1="{y}" x2="{plot.left + plot.plot_w}" y2="{y}" '
-        f'stroke="#e9ecef"/>'
-        f'<text x="{plot.left - 4}" y="{y + 3}" font-size="9" text-anchor="end">{share}%</text>'
+def _legend(series, x: float, y: float, row_height: float) -> str:
+    """One line per series, one under the other, so long names never collide."""
+    return "".join(
+        f'<rect x="{x}" y="{y + row * row_height + 3}" width="14" height="8" fill="{color}"/>'
+        f'<text x="{x + 20}" y="{y + row * row_height + 12}">{escape(label)}</text>'
+        for row, (_attribute, color, label) in enumerate(series)
     )
 
 
-def _plot_target(plot: _Plot, target: Decimal, color: str) -> str:
-    y = plot.y(_pct(target))
-    return (
-        f'<line x1="{plot.left}" y1="{y:.1f}" x2="{plot.left + plot.plot_w}" y2="{y:.1f}" '
-        f'stroke="{color}" stroke-dasharray="4 3"/>'
-    )
-
-
-def _series_line(
-    plot: _Plot, points: Sequence[HistoryPoint], attribute: str, color: str, label: str
-) -> str:
-    """One rate (an attribute of the points) as a polyline."""
-    coords = " ".join(
-        f"{plot.x(index):.1f},{plot.y(_pct(getattr(point, attribute))):.1f}"
-        for index, point in enumerate(points)
-    )
-    return (
-        f'<polyline points="{coords}" fill="none" stroke="{color}" stroke-width="2">'
-        f"<title>{escape(label)}</title></polyline>"
-    )
-
-
-def _month_label(plot: _Plot, index: int, point: HistoryPoint) -> str:
-    """The month end under the x axis (every other one when there are more than 12)."""
-    if plot.count > 12 and index % 2:
-        return ""
-    return (
-        f'<text x="{plot.x(index):.1f}" y="{plot.top + plot.plot_h + 14}" font-size="9" '
-        f'text-anchor="middle">{point.day.month}/{point.day.day}</text>'
-    )
-
-
-def _legend_entry(plot: _Plot, index: int, color: str, label: str) -> str:
-    x = plot.left + 110 * index
-    return (
-        f'<rect x="{x}" y="{plot.height - 10}" width="10" height="6" fill="{color}"/>'
-        f'<text x="{x + 13}" y="{plot.height - 4}" font-size="9">{escape(label)}</text>'
-    )
+def _history_description(points: Sequence[HistoryPoint], series) -> str:
+    """The line chart's figures in words: each month end's three rates."""
+    lines = []
+    for point in points:
+        figures = ", ".join(
+            f"{label} {_pct_text(getattr(point, attribute))}" for attribute, _color, label in series
+        )
+        lines.append(f"{point.day.isoformat()}: {figures}.")
+    return " ".join(lines)

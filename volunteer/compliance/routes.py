@@ -13,6 +13,7 @@ from flask import (
     url_for,
 )
 
+from volunteer import display
 from volunteer.access import ADMIN, ANY_COORDINATOR, access, acting_user, coordinator_of
 from volunteer.actions import service_action
 from volunteer.compliance import charts
@@ -95,7 +96,7 @@ def report(unit: Unit):
         kind_labels=UNIT_KIND_LABELS,
         group_labels=KIND_GROUP_LABELS,
         status_labels=compliance.STATUS_LABELS,
-        rate_chart=charts.units_by_rate_svg(rows, full.targets),
+        rate_chart=charts.units_by_rate_svg(rows, full.targets, display.wants_large_text()),
         ancestors=_breadcrumb(unit),
         has_children=parents_with_children(full.rows),
         years=range(periods.local_today().year + 1, 2017, -1),
@@ -108,7 +109,10 @@ def history_chart(unit: Unit):
     """The rates-over-time chart, loaded as an image so the table shows without waiting."""
     period = _period()
     targets = compliance.targets_for(period.year)
-    svg = charts.history_svg(compliance.compliance_history(unit, period, targets), targets)
+    # The size comes in the URL, not from the cookie, so a cached image follows the view.
+    large = request.args.get("size") == "large"
+    history = compliance.compliance_history(unit, period, targets)
+    svg = charts.history_svg(history, targets, large)
     response = Response(str(svg) or _EMPTY_SVG, mimetype="image/svg+xml")
     response.headers["Cache-Control"] = "private, max-age=300"
     return response

@@ -1,9 +1,11 @@
-"""Home page and language switch."""
+"""Home page, language switch and the large-text view switch."""
 
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
+from volunteer import display
 from volunteer.access import PUBLIC, access
+from volunteer.extensions import db
 from volunteer.forms import is_safe_next
 
 bp = Blueprint("main", __name__)
@@ -24,6 +26,19 @@ def set_language(code: str):
         session["lang"] = code
     target = request.args.get("next")
     return redirect(target if is_safe_next(target) else url_for("main.index"))
+
+
+@bp.route("/display/<any(large, standard):mode>", methods=["POST"])
+@access(PUBLIC)
+def set_display(mode: str):
+    """Switch between the standard and the large-text view (长辈版) and go back."""
+    large = mode == display.LARGE
+    if current_user.is_authenticated:
+        current_user.large_text = large
+        db.session.commit()
+    target = request.args.get("next")
+    response = redirect(target if is_safe_next(target) else url_for("main.index"))
+    return display.remember_on_device(response, large)
 
 
 @bp.route("/healthz")
