@@ -14,7 +14,7 @@ from tests import factories
 from tests.browser.helpers import axe_problems, sign_in
 from volunteer.extensions import db
 from volunteer.models import PoliticalStatus, UnitKind, utcnow
-from volunteer.services import certificates, tokens
+from volunteer.services import certificates, periods, tokens
 
 pytestmark = pytest.mark.browser
 
@@ -54,7 +54,7 @@ def site(app) -> Site:
     factories.make_signup(volunteer, activity)
     factories.make_roster_entry(town, volunteer)
     factories.make_roster_entry(town, name="巴特尔")
-    certificate = certificates.issue_certificate(volunteer, certificates.this_year(), None)
+    certificate = certificates.issue_certificate(volunteer, periods.this_year(), None)
     site = Site(
         volunteer=volunteer,
         organizer=factories.make_organizer(team, "赵组织"),

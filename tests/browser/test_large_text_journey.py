@@ -9,7 +9,7 @@ from tests.browser.helpers import axe_problems, sign_in
 from volunteer.extensions import db
 from volunteer.models import UnitKind, utcnow
 from volunteer.services import tokens
-from volunteer.services.compliance import local_today
+from volunteer.services.periods import local_today
 
 pytestmark = pytest.mark.browser
 

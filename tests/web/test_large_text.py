@@ -7,7 +7,7 @@ from tests import factories
 from tests.conftest import login
 from volunteer.extensions import db
 from volunteer.models import UnitKind
-from volunteer.services.compliance import local_today
+from volunteer.services.periods import local_today
 
 LARGE_ROOT = '<html lang="zh-CN" class="large-text">'
 
