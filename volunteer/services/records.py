@@ -40,32 +40,34 @@ def adjust(
     now: datetime | None = None,
 ) -> Adjustment:
     """Change a record and write the Adjustment row saying who, when, why, before, after."""
-    adjustment = Adjustment(
-        record_id=record.id,
-        actor_id=actor.id if actor is not None else None,
-        reason=reason,
-        before_minutes=record.credited_minutes,
-        before_status=record.status.value,
-        before_check_in_at=record.check_in_at,
-        before_check_out_at=record.check_out_at,
-    )
+    before = _record_state(record, "before")
+    changes = {
+        "status": status,
+        "credited_minutes": minutes,
+        "check_in_at": check_in,
+        "check_out_at": check_out,
+    }
+    for attribute, value in changes.items():
+        if value is not None:
+            setattr(record, attribute, value)
+    after = _record_state(record, "after")
+    actor_id = actor.id if actor is not None else None
+    adjustment = Adjustment(record_id=record.id, actor_id=actor_id, reason=reason, **before | after)
     if now is not None:
         adjustment.created_at = now
-    if status is not None:
-        record.status = status
-    if minutes is not None:
-        record.credited_minutes = minutes
-    if check_in is not None:
-        record.check_in_at = check_in
-    if check_out is not None:
-        record.check_out_at = check_out
-    adjustment.after_minutes = record.credited_minutes
-    adjustment.after_status = record.status.value
-    adjustment.after_check_in_at = record.check_in_at
-    adjustment.after_check_out_at = record.check_out_at
     db.session.add(adjustment)
     db.session.flush()
     return adjustment
+
+
+def _record_state(record: ServiceRecord, when: str) -> dict[str, object]:
+    """The record's credited time, status and times as Adjustment fields (`before_...`)."""
+    return {
+        f"{when}_minutes": record.credited_minutes,
+        f"{when}_status": record.status.value,
+        f"{when}_check_in_at": record.check_in_at,
+        f"{when}_check_out_at": record.check_out_at,
+    }
 
 
 # ---- forgotten check-outs ----
@@ -88,14 +90,12 @@ def close_as_missing_checkout(
     adjust(record, actor, reason, status=RecordStatus.MISSING_CHECKOUT, minutes=0, now=now)
 
 
+# Reads call close_stale before showing records, so a stale record is never shown as
+# open even when the cron job has not run yet.
 def close_stale(
     now: datetime, activity: Activity | None = None, volunteer: Volunteer | None = None
 ) -> int:
-    """Sweep forgotten check-outs (all, or of one activity / one volunteer); returns how many.
-
-    Reads call this before showing records, so a stale record is never shown as
-    open even when the cron job has not run yet.
-    """
+    """Sweep forgotten check-outs (all, or of one activity / one volunteer); returns how many."""
     query = (
         select(ServiceRecord)
         .join(Activity, Activity.id == ServiceRecord.activity_id)
@@ -107,13 +107,11 @@ def close_stale(
         query = query.where(ServiceRecord.activity_id == activity.id)
     if volunteer is not None:
         query = query.where(ServiceRecord.volunteer_id == volunteer.id)
-    closed = 0
-    for record in db.session.scalars(query).all():
-        close_as_missing_checkout(
-            record, now, str(_l("No check-out by the end of the activity plus grace."))
-        )
-        closed += 1
-    return closed
+    stale = db.session.scalars(query).all()
+    reason = str(_l("No check-out by the end of the activity plus grace."))
+    for record in stale:
+        close_as_missing_checkout(record, now, reason)
+    return len(stale)
 
 
 # ---- organizer corrections ----
