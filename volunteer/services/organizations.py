@@ -22,9 +22,7 @@ def save_organization(
 ) -> Organization:
     """Create (organization None) or update an organization."""
     name = name.strip()
-    clash = db.session.scalar(select(Organization).where(Organization.name == name))
-    if clash is not None and clash is not organization:
-        raise DuplicateError(_l("An organization with this name already exists."), "name")
+    _refuse_name_clash(name, organization)
     created = organization is None
     if created:
         organization = Organization(name=name)
@@ -38,6 +36,13 @@ def save_organization(
     db.session.flush()
     record_audit(actor, "organization.create" if created else "organization.update", organization)
     return organization
+
+
+def _refuse_name_clash(name: str, organization: Organization | None) -> None:
+    """Refuse a name another organization already has."""
+    clash = db.session.scalar(select(Organization).where(Organization.name == name))
+    if clash is not None and clash is not organization:
+        raise DuplicateError(_l("An organization with this name already exists."), "name")
 
 
 def active_organizations() -> list[Organization]:
