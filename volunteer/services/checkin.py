@@ -377,15 +377,13 @@ def activities_open_for_scans(now: datetime) -> list[Activity]:
     """Published activities whose scan window holds `now`."""
     opens_before = timedelta(minutes=_config("CHECKIN_OPENS_BEFORE_START_MINUTES"))
     grace = timedelta(minutes=_config("MISSING_CHECKOUT_GRACE_MINUTES"))
-    return list(
-        db.session.scalars(
-            select(Activity).where(
-                Activity.status == ActivityStatus.PUBLISHED,
-                Activity.starts_at <= now + opens_before,
-                Activity.ends_at >= now - grace,
-            )
+    return db.session.scalars(
+        select(Activity).where(
+            Activity.status == ActivityStatus.PUBLISHED,
+            Activity.starts_at <= now + opens_before,
+            Activity.ends_at >= now - grace,
         )
-    )
+    ).all()
 
 
 def scan_code(

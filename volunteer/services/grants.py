@@ -116,10 +116,8 @@ def search_people(term: str, limit: int = 20) -> list[User]:
 
 def active_grants() -> list[RoleGrant]:
     """The grants not revoked, by role and then age."""
-    return list(
-        db.session.scalars(
-            select(RoleGrant)
-            .where(RoleGrant.revoked_at.is_(None))
-            .order_by(RoleGrant.role, RoleGrant.granted_at)
-        )
-    )
+    return db.session.scalars(
+        select(RoleGrant)
+        .where(RoleGrant.revoked_at.is_(None))
+        .order_by(RoleGrant.role, RoleGrant.granted_at)
+    ).all()

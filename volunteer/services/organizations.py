@@ -47,11 +47,9 @@ def _refuse_name_clash(name: str, organization: Organization | None) -> None:
 
 def active_organizations() -> list[Organization]:
     """The active organizations, by name."""
-    return list(
-        db.session.scalars(
-            select(Organization).where(Organization.active.is_(True)).order_by(Organization.name)
-        )
-    )
+    return db.session.scalars(
+        select(Organization).where(Organization.active.is_(True)).order_by(Organization.name)
+    ).all()
 
 
 def all_organizations() -> list[Organization]:
@@ -61,8 +59,6 @@ def all_organizations() -> list[Organization]:
 
 def organizations_of_unit(unit: Unit) -> list[Organization]:
     """The organizations belonging to this unit, by name."""
-    return list(
-        db.session.scalars(
-            select(Organization).where(Organization.unit_id == unit.id).order_by(Organization.name)
-        )
-    )
+    return db.session.scalars(
+        select(Organization).where(Organization.unit_id == unit.id).order_by(Organization.name)
+    ).all()

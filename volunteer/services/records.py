@@ -304,14 +304,12 @@ _WITH_VOLUNTEER_NAME = joinedload(ServiceRecord.volunteer).joinedload(Volunteer.
 
 def records_of(volunteer: Volunteer) -> list[ServiceRecord]:
     """The volunteer's records, newest first."""
-    return list(
-        db.session.scalars(
-            select(ServiceRecord)
-            .where(ServiceRecord.volunteer_id == volunteer.id)
-            .options(joinedload(ServiceRecord.activity).joinedload(Activity.organization))
-            .order_by(ServiceRecord.check_in_at.desc(), ServiceRecord.id.desc())
-        )
-    )
+    return db.session.scalars(
+        select(ServiceRecord)
+        .where(ServiceRecord.volunteer_id == volunteer.id)
+        .options(joinedload(ServiceRecord.activity).joinedload(Activity.organization))
+        .order_by(ServiceRecord.check_in_at.desc(), ServiceRecord.id.desc())
+    ).all()
 
 
 def review_queue(organization_ids: set[int] | None, activity: Activity | None = None):
@@ -344,26 +342,22 @@ def find_volunteer(number_or_phone: str) -> Volunteer | None:
 
 def claimable_activities(now: datetime, days: int = 90) -> list[Activity]:
     """Published activities that started within the last `days` days (claims may name them)."""
-    return list(
-        db.session.scalars(
-            select(Activity)
-            .where(
-                Activity.status == ActivityStatus.PUBLISHED,
-                Activity.starts_at <= now,
-                Activity.starts_at >= now - timedelta(days=days),
-            )
-            .order_by(Activity.starts_at.desc())
+    return db.session.scalars(
+        select(Activity)
+        .where(
+            Activity.status == ActivityStatus.PUBLISHED,
+            Activity.starts_at <= now,
+            Activity.starts_at >= now - timedelta(days=days),
         )
-    )
+        .order_by(Activity.starts_at.desc())
+    ).all()
 
 
 def activity_records(activity: Activity) -> list[ServiceRecord]:
     """Every record of an activity, in order of check-in."""
-    return list(
-        db.session.scalars(
-            select(ServiceRecord)
-            .where(ServiceRecord.activity_id == activity.id)
-            .options(_WITH_VOLUNTEER_NAME)
-            .order_by(ServiceRecord.check_in_at)
-        )
-    )
+    return db.session.scalars(
+        select(ServiceRecord)
+        .where(ServiceRecord.activity_id == activity.id)
+        .options(_WITH_VOLUNTEER_NAME)
+        .order_by(ServiceRecord.check_in_at)
+    ).all()
