@@ -352,6 +352,8 @@ def _activity_or_refuse(activity_id: int) -> Activity:
     return activity
 
 
+# verified_at: the scan URL was opened before signing in, so signing in does not
+# make the token expire.
 def scan_token(
     volunteer: Volunteer,
     activity_id: int,
@@ -362,8 +364,6 @@ def scan_token(
     position: Position | None = None,
 ) -> ScanResult:
     """A scan of the screen's QR; `verified_at`: when the token was first seen fresh."""
-    # verified_at: the scan URL was opened before signing in, so signing in does not
-    # make the token expire.
     activity = _activity_or_refuse(activity_id)
     problem = tokens.check_token(activity, step, code, verified_at or now)
     if problem == tokens.TokenProblem.FORGED:
