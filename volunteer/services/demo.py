@@ -199,20 +199,24 @@ def _load_staff_accounts(units_by_code, organizations, password_hash, rng) -> di
     now = datetime.now(UTC) - timedelta(days=200)
     people: dict[str, User] = {"admin": _demo_admin(password_hash)}
     for login in DEMO_LOGINS[1:]:
-        birth = _random_birth(rng, 1980, 15)
-        volunteer = _new_volunteer(
-            name=login.name,
-            phone=login.phone,
-            id_number=_resident_id(rng, birth, rng.random() < 0.5),
-            unit=units_by_code["WS-WMB"],
-            status=PoliticalStatus.CPC_MEMBER,
-            password_hash=password_hash,
-            registered_at=now,
-        )
+        volunteer = _staff_volunteer(login, units_by_code["WS-WMB"], password_hash, rng, now)
         people[login.role] = volunteer.user
     grants.grant_role(people["coordinator"], Role.COORDINATOR, None, unit=units_by_code["WS-WMB"])
     grants.grant_role(people["organizer"], Role.ORGANIZER, None, organization=organizations[0])
     return people
+
+
+def _staff_volunteer(login: DemoLogin, unit: Unit, password_hash, rng, now) -> Volunteer:
+    birth = _random_birth(rng, 1980, 15)
+    return _new_volunteer(
+        name=login.name,
+        phone=login.phone,
+        id_number=_resident_id(rng, birth, rng.random() < 0.5),
+        unit=unit,
+        status=PoliticalStatus.CPC_MEMBER,
+        password_hash=password_hash,
+        registered_at=now,
+    )
 
 
 def _demo_admin(password_hash: str) -> User:

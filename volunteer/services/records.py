@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import ColumnElement, case, func, select
+from sqlalchemy import ColumnElement, Select, case, func, select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from volunteer.extensions import db
@@ -96,13 +96,7 @@ def close_stale(
     now: datetime, activity: Activity | None = None, volunteer: Volunteer | None = None
 ) -> int:
     """Sweep forgotten check-outs (all, or of one activity / one volunteer); returns how many."""
-    query = (
-        select(ServiceRecord)
-        .join(Activity, Activity.id == ServiceRecord.activity_id)
-        .where(ServiceRecord.status == RecordStatus.OPEN, Activity.ends_at < stale_cutoff(now))
-        .with_for_update(of=ServiceRecord, skip_locked=True)
-        .execution_options(populate_existing=True)
-    )
+    query = _stale_records(now)
     if activity is not None:
         query = query.where(ServiceRecord.activity_id == activity.id)
     if volunteer is not None:
@@ -112,6 +106,17 @@ def close_stale(
     for record in stale:
         close_as_missing_checkout(record, now, reason)
     return len(stale)
+
+
+def _stale_records(now: datetime) -> Select[tuple[ServiceRecord]]:
+    """Open records whose activity ended before the grace, locked, skipping rows others hold."""
+    return (
+        select(ServiceRecord)
+        .join(Activity, Activity.id == ServiceRecord.activity_id)
+        .where(ServiceRecord.status == RecordStatus.OPEN, Activity.ends_at < stale_cutoff(now))
+        .with_for_update(of=ServiceRecord, skip_locked=True)
+        .execution_options(populate_existing=True)
+    )
 
 
 # ---- organizer corrections ----
@@ -198,16 +203,21 @@ def submit_claim(
 ) -> ServiceRecord:
     """A volunteer's claim for missing hours (补录申请); pending until an organizer decides."""
     reason = _require_reason(reason)
-    if activity.status != ActivityStatus.PUBLISHED:
-        raise ServiceError(_l("Claims can only be made for a published activity."), "activity")
-    if activity.starts_at > now:
-        raise ServiceError(_l("This activity has not started yet."), "activity")
+    _require_claimable(activity, now)
     _check_times(activity, check_in, check_out)
     if check_out > now:
         raise ServiceError(_l("The check-out time cannot be in the future."), "check_out")
     return _pending_backfill(
         volunteer, activity, check_in, check_out, RecordSource.CLAIM, reason, volunteer.user_id, now
     )
+
+
+def _require_claimable(activity: Activity, now: datetime) -> None:
+    """Claims name a published activity that has already started."""
+    if activity.status != ActivityStatus.PUBLISHED:
+        raise ServiceError(_l("Claims can only be made for a published activity."), "activity")
+    if activity.starts_at > now:
+        raise ServiceError(_l("This activity has not started yet."), "activity")
 
 
 def _pending_backfill(
