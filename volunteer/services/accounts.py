@@ -121,12 +121,10 @@ def _guardian_needed(birth_date: date | None, today: date) -> bool:
 
 def _guardian_fields(data: Registration, needed: bool) -> dict[str, object]:
     """The guardian's name, phone and consent time, kept only when a guardian is needed."""
-    if not needed:
-        return {"guardian_name": None, "guardian_phone": None, "guardian_consent_at": None}
     return {
-        "guardian_name": data.guardian_name,
-        "guardian_phone": data.guardian_phone,
-        "guardian_consent_at": utcnow(),
+        "guardian_name": data.guardian_name if needed else None,
+        "guardian_phone": data.guardian_phone if needed else None,
+        "guardian_consent_at": utcnow() if needed else None,
     }
 
 

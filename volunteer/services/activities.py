@@ -138,14 +138,11 @@ def cancel(activity: Activity, reason: str, actor: User, now: datetime) -> None:
 
 
 def signup_count(activity: Activity) -> int:
-    return int(
-        db.session.scalar(
-            select(func.count(Signup.id)).where(
-                Signup.activity_id == activity.id, Signup.status == SignupStatus.SIGNED_UP
-            )
-        )
-        or 0
+    """How many stand signed up for the activity."""
+    query = select(func.count(Signup.id)).where(
+        Signup.activity_id == activity.id, Signup.status == SignupStatus.SIGNED_UP
     )
+    return int(db.session.scalar(query) or 0)
 
 
 def signed_up_volunteers(activity: Activity) -> list[Volunteer]:
