@@ -235,9 +235,8 @@ def _close_forgotten_elsewhere(open_record: ServiceRecord, now: datetime) -> Non
     other = open_record.activity
     if other.ends_at >= now:
         raise _still_checked_in_elsewhere(other)
-    records.close_as_missing_checkout(
-        open_record, now, str(_l("Checked in at another activity without checking out."))
-    )
+    reason = str(_l("Checked in at another activity without checking out."))
+    records.close_as_missing_checkout(open_record, now, reason)
 
 
 def _check_out(

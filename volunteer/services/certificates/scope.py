@@ -162,12 +162,8 @@ def people_in_scope_clause(user: User | None) -> ColumnElement[bool]:
 
 def is_person_in_scope(user: User | None, volunteer: Volunteer) -> bool:
     """Whether the user may issue certificates for this person."""
-    return (
-        db.session.scalar(
-            select(Volunteer.id).where(Volunteer.id == volunteer.id, people_in_scope_clause(user))
-        )
-        is not None
-    )
+    query = select(Volunteer.id).where(Volunteer.id == volunteer.id, people_in_scope_clause(user))
+    return db.session.scalar(query) is not None
 
 
 def find_people_in_scope(user: User | None, query: str) -> list[Volunteer]:

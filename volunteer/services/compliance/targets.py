@@ -81,8 +81,7 @@ def save_targets(
 
 def _settings_row(year: int) -> tuple[ComplianceSettings, dict | None]:
     """The year's settings row (added when new) and its values before the change."""
-    row = db.session.get(ComplianceSettings, year)
-    if row is not None:
+    if (row := db.session.get(ComplianceSettings, year)) is not None:
         return row, _settings_snapshot(row)
     row = ComplianceSettings(year=year)
     db.session.add(row)
