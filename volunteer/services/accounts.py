@@ -69,9 +69,7 @@ def register_volunteer(data: Registration, today: date | None = None) -> Volunte
         service_areas=data.service_areas,
         personal_code=secrets.token_urlsafe(24),
         privacy_consent_at=utcnow(),
-        guardian_name=data.guardian_name if guardian_needed else None,
-        guardian_phone=data.guardian_phone if guardian_needed else None,
-        guardian_consent_at=utcnow() if guardian_needed else None,
+        **_guardian_fields(data, guardian_needed),
     )
     _add_refusing_racing_duplicates(volunteer, phone, id_number)
     volunteer.volunteer_number = volunteer_number_for(volunteer)
@@ -82,12 +80,26 @@ def register_volunteer(data: Registration, today: date | None = None) -> Volunte
 def _checked_id_number_and_phone(data: Registration) -> tuple[str, str]:
     """The normalized ID number and phone, or a ServiceError naming the wrong one."""
     id_number = identity.normalize_id_number(data.id_number)
-    phone = identity.normalize_phone(data.phone)
     if error := identity.id_number_error(data.id_type, id_number):
         raise ServiceError(error, "id_number")
+    return id_number, _checked_phone(data.phone)
+
+
+def _checked_phone(phone: str) -> str:
+    """The normalized mobile phone, or a ServiceError naming the phone field."""
+    phone = identity.normalize_phone(phone)
     if error := identity.phone_error(phone):
         raise ServiceError(error, "phone")
-    return id_number, phone
+    return phone
+
+
+def _refuse_taken_phone(phone: str, owner_id: int | None = None) -> None:
+    """Refuse a phone another account (not `owner_id`'s) already registered."""
+    query = select(User.id).where(User.phone == phone)
+    if owner_id is not None:
+        query = query.where(User.id != owner_id)
+    if db.session.scalar(query) is not None:
+        raise DuplicateError(_l("This phone number is already registered."), "phone")
 
 
 def _gender_and_birth_date(data: Registration, id_number: str) -> tuple[str | None, date | None]:
@@ -105,6 +117,15 @@ def _guardian_needed(birth_date: date | None, today: date) -> bool:
     return identity.age_on(birth_date, today) < current_app.config.get(
         "GUARDIAN_CONSENT_UNDER_AGE", 14
     )
+
+
+def _guardian_fields(data: Registration, needed: bool) -> dict[str, object]:
+    """The guardian's name, phone and consent time, kept only when a guardian is needed."""
+    return {
+        "guardian_name": data.guardian_name if needed else None,
+        "guardian_phone": data.guardian_phone if needed else None,
+        "guardian_consent_at": utcnow() if needed else None,
+    }
 
 
 def _require_guardian_consent(data: Registration) -> None:
@@ -132,8 +153,7 @@ def volunteer_number_for(volunteer: Volunteer) -> str:
 
 
 def _refuse_duplicates(phone: str, id_number: str) -> None:
-    if db.session.scalar(select(User.id).where(User.phone == phone)) is not None:
-        raise DuplicateError(_l("This phone number is already registered."), "phone")
+    _refuse_taken_phone(phone)
     if db.session.scalar(select(Volunteer.id).where(Volunteer.id_number == id_number)):
         raise DuplicateError(_l("This ID number is already registered."), "id_number")
 
@@ -187,14 +207,8 @@ def update_profile(
     service_areas: str | None,
 ) -> Volunteer:
     """Edit the editable part of a profile; the ID number is fixed once registered."""
-    phone = identity.normalize_phone(phone)
-    if error := identity.phone_error(phone):
-        raise ServiceError(error, "phone")
-    taken = db.session.scalar(
-        select(User.id).where(User.phone == phone, User.id != volunteer.user_id)
-    )
-    if taken is not None:
-        raise DuplicateError(_l("This phone number is already registered."), "phone")
+    phone = _checked_phone(phone)
+    _refuse_taken_phone(phone, volunteer.user_id)
     volunteer.user.name = name.strip()
     volunteer.user.phone = phone
     volunteer.political_status = political_status
@@ -208,11 +222,8 @@ def update_profile(
 
 def create_staff_account(name: str, phone: str, password: str) -> User:
     """An account without a volunteer profile (the first admin, from the CLI)."""
-    phone = identity.normalize_phone(phone)
-    if error := identity.phone_error(phone):
-        raise ServiceError(error, "phone")
-    if db.session.scalar(select(User.id).where(User.phone == phone)) is not None:
-        raise DuplicateError(_l("This phone number is already registered."), "phone")
+    phone = _checked_phone(phone)
+    _refuse_taken_phone(phone)
     user = User(phone=phone, name=name.strip(), password_hash=hash_password(password))
     db.session.add(user)
     db.session.flush()

@@ -138,27 +138,22 @@ def cancel(activity: Activity, reason: str, actor: User, now: datetime) -> None:
 
 
 def signup_count(activity: Activity) -> int:
-    return int(
-        db.session.scalar(
-            select(func.count(Signup.id)).where(
-                Signup.activity_id == activity.id, Signup.status == SignupStatus.SIGNED_UP
-            )
-        )
-        or 0
+    """How many stand signed up for the activity."""
+    query = select(func.count(Signup.id)).where(
+        Signup.activity_id == activity.id, Signup.status == SignupStatus.SIGNED_UP
     )
+    return int(db.session.scalar(query) or 0)
 
 
 def signed_up_volunteers(activity: Activity) -> list[Volunteer]:
     """Who stands signed up, for the organizer's list (one query, names loaded with it)."""
-    return list(
-        db.session.scalars(
-            select(Volunteer)
-            .join(Signup, Signup.volunteer_id == Volunteer.id)
-            .where(Signup.activity_id == activity.id, Signup.status == SignupStatus.SIGNED_UP)
-            .options(joinedload(Volunteer.user))
-            .order_by(Signup.created_at)
-        )
-    )
+    return db.session.scalars(
+        select(Volunteer)
+        .join(Signup, Signup.volunteer_id == Volunteer.id)
+        .where(Signup.activity_id == activity.id, Signup.status == SignupStatus.SIGNED_UP)
+        .options(joinedload(Volunteer.user))
+        .order_by(Signup.created_at)
+    ).all()
 
 
 def signup_of(volunteer: Volunteer, activity: Activity) -> Signup | None:
@@ -263,14 +258,12 @@ def browse(filters: Filters, now: datetime, limit: int = 100) -> list[tuple[Acti
 
 def my_signups(volunteer: Volunteer) -> list[Signup]:
     """The volunteer's sign-ups (standing and withdrawn), newest activity first."""
-    return list(
-        db.session.scalars(
-            select(Signup)
-            .join(Activity, Activity.id == Signup.activity_id)
-            .where(Signup.volunteer_id == volunteer.id)
-            .order_by(Activity.starts_at.desc())
-        )
-    )
+    return db.session.scalars(
+        select(Signup)
+        .join(Activity, Activity.id == Signup.activity_id)
+        .where(Signup.volunteer_id == volunteer.id)
+        .order_by(Activity.starts_at.desc())
+    ).all()
 
 
 def managed_activities(actor: User) -> list[Activity]:

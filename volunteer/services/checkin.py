@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import and_, func, or_, select, text
+from sqlalchemy import ColumnElement, and_, func, or_, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
@@ -113,14 +113,18 @@ def _geofence(activity: Activity, position: Position | None) -> tuple[bool | Non
         )
     distance = distance_m(activity, position)
     if distance > activity.geofence_radius_m:
-        raise ScanRefused(
-            _l(
-                "You are %(distance)s m from the activity; scans are accepted within %(radius)s m.",
-                distance=distance,
-                radius=activity.geofence_radius_m,
-            )
-        )
+        raise _too_far(distance, activity.geofence_radius_m)
     return True, distance
+
+
+def _too_far(distance: int, radius: int) -> ScanRefused:
+    return ScanRefused(
+        _l(
+            "You are %(distance)s m from the activity; scans are accepted within %(radius)s m.",
+            distance=distance,
+            radius=radius,
+        )
+    )
 
 
 def _open_record(volunteer_id: int) -> ServiceRecord | None:
@@ -134,23 +138,16 @@ def _open_record(volunteer_id: int) -> ServiceRecord | None:
 SCAN_SOURCES = (RecordSource.QR, RecordSource.CODE, RecordSource.KIOSK)
 
 
+# _scan_state reads, in one locked round trip, the rows a scan may change or report.
 def _scan_state(
     volunteer_id: int, activity_id: int, now: datetime
 ) -> tuple[ServiceRecord | None, ServiceRecord | None]:
-    """(the volunteer's open record anywhere, their check-out here within the repeat window),
-    in one locked round trip: the rows a scan may change or report."""
+    """(the volunteer's open record anywhere, their check-out here within the repeat window)."""
     rows = db.session.scalars(
         select(ServiceRecord)
         .where(
             ServiceRecord.volunteer_id == volunteer_id,
-            or_(
-                ServiceRecord.status == RecordStatus.OPEN,
-                and_(
-                    ServiceRecord.activity_id == activity_id,
-                    ServiceRecord.source.in_(SCAN_SOURCES),
-                    ServiceRecord.check_out_at > now - _repeat_window(),
-                ),
-            ),
+            or_(ServiceRecord.status == RecordStatus.OPEN, _scanned_out_lately(activity_id, now)),
         )
         .with_for_update()
         .execution_options(populate_existing=True)
@@ -159,6 +156,15 @@ def _scan_state(
     closed = [r for r in rows if r.status != RecordStatus.OPEN and r.check_out_at is not None]
     recent_out = max(closed, key=lambda r: r.check_out_at, default=None)
     return open_record, recent_out
+
+
+def _scanned_out_lately(activity_id: int, now: datetime) -> ColumnElement[bool]:
+    """A scanned record of this activity checked out within the repeat window."""
+    return and_(
+        ServiceRecord.activity_id == activity_id,
+        ServiceRecord.source.in_(SCAN_SOURCES),
+        ServiceRecord.check_out_at > now - _repeat_window(),
+    )
 
 
 def _repeat_window() -> timedelta:
@@ -225,14 +231,12 @@ def _still_checked_in_elsewhere(other: Activity) -> ScanRefused:
 
 
 def _close_forgotten_elsewhere(open_record: ServiceRecord, now: datetime) -> None:
-    """An open record at another activity: closed as a missing check-out if that activity
-    has ended, else the scan is refused (one place at a time)."""
+    """Close an open record elsewhere as missing check-out if it ended, else refuse the scan."""
     other = open_record.activity
     if other.ends_at >= now:
         raise _still_checked_in_elsewhere(other)
-    records.close_as_missing_checkout(
-        open_record, now, str(_l("Checked in at another activity without checking out."))
-    )
+    reason = str(_l("Checked in at another activity without checking out."))
+    records.close_as_missing_checkout(open_record, now, reason)
 
 
 def _check_out(
@@ -290,9 +294,10 @@ def _check_in(
     return ScanResult(Outcome.CHECKED_IN, record, activity)
 
 
+# Another scan of the same volunteer opened a record a moment earlier and the
+# one-open-record index refused ours: report theirs.
 def _report_race_winner(volunteer: Volunteer, activity: Activity) -> ScanResult:
-    """Another scan of the same volunteer opened a record a moment earlier and the
-    one-open-record index refused ours: report theirs."""
+    """The open record that won the race against this scan."""
     winner = _open_record(volunteer.id)
     if winner is None:  # it was closed again in between; let the caller retry
         raise ScanRefused(_l("Please scan again."))
@@ -305,25 +310,28 @@ OPEN_RECORD_PREDICATE = text("status = 'open'")  # as in models/records.py
 NATIVE_UPSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
+# PostgreSQL and SQLite: INSERT ... ON CONFLICT DO NOTHING on the partial unique
+# index, one round trip. Elsewhere: a savepoint, turning the IntegrityError into None.
 def _insert_open_record(values: dict) -> ServiceRecord | None:
-    """Insert an open record, or return None if the volunteer already has one.
-
-    PostgreSQL and SQLite: INSERT ... ON CONFLICT DO NOTHING on the partial unique
-    index, one round trip. Elsewhere: a savepoint, turning the IntegrityError into None.
-    """
+    """Insert an open record, or return None if the volunteer already has one."""
     dialect_insert = NATIVE_UPSERT.get(db.session.get_bind().dialect.name)
-    if dialect_insert is not None:
-        statement = (
-            dialect_insert(ServiceRecord)
-            .on_conflict_do_nothing(
-                index_elements=[ServiceRecord.volunteer_id],
-                # The index's own predicate, literally: a bound parameter here would stop
-                # PostgreSQL from matching the partial index.
-                index_where=OPEN_RECORD_PREDICATE,
-            )
-            .returning(ServiceRecord)
+    if dialect_insert is None:
+        return _insert_in_savepoint(values)
+    statement = (
+        dialect_insert(ServiceRecord)
+        .on_conflict_do_nothing(
+            index_elements=[ServiceRecord.volunteer_id],
+            # The index's own predicate, literally: a bound parameter here would stop
+            # PostgreSQL from matching the partial index.
+            index_where=OPEN_RECORD_PREDICATE,
         )
-        return db.session.scalars(statement, [values]).first()
+        .returning(ServiceRecord)
+    )
+    return db.session.scalars(statement, [values]).first()
+
+
+def _insert_in_savepoint(values: dict) -> ServiceRecord | None:
+    """Insert an open record in a savepoint; None if the one-open-record index refuses it."""
     record = ServiceRecord(**values)
     try:
         with db.session.begin_nested():
@@ -343,6 +351,8 @@ def _activity_or_refuse(activity_id: int) -> Activity:
     return activity
 
 
+# verified_at: the scan URL was opened before signing in, so signing in does not
+# make the token expire.
 def scan_token(
     volunteer: Volunteer,
     activity_id: int,
@@ -352,8 +362,7 @@ def scan_token(
     verified_at: datetime | None = None,
     position: Position | None = None,
 ) -> ScanResult:
-    """A scan of the screen's QR. `verified_at`: when the token was first seen fresh
-    (the scan URL opened before signing in), so signing in does not make it expire."""
+    """A scan of the screen's QR; `verified_at`: when the token was first seen fresh."""
     activity = _activity_or_refuse(activity_id)
     problem = tokens.check_token(activity, step, code, verified_at or now)
     if problem == tokens.TokenProblem.FORGED:
@@ -367,15 +376,13 @@ def activities_open_for_scans(now: datetime) -> list[Activity]:
     """Published activities whose scan window holds `now`."""
     opens_before = timedelta(minutes=_config("CHECKIN_OPENS_BEFORE_START_MINUTES"))
     grace = timedelta(minutes=_config("MISSING_CHECKOUT_GRACE_MINUTES"))
-    return list(
-        db.session.scalars(
-            select(Activity).where(
-                Activity.status == ActivityStatus.PUBLISHED,
-                Activity.starts_at <= now + opens_before,
-                Activity.ends_at >= now - grace,
-            )
+    return db.session.scalars(
+        select(Activity).where(
+            Activity.status == ActivityStatus.PUBLISHED,
+            Activity.starts_at <= now + opens_before,
+            Activity.ends_at >= now - grace,
         )
-    )
+    ).all()
 
 
 def scan_code(
@@ -440,12 +447,19 @@ def live_status(activity: Activity) -> LiveStatus:
         db.session.execute(
             select(ServiceRecord.status, func.count(func.distinct(ServiceRecord.volunteer_id)))
             .where(ServiceRecord.activity_id == activity.id)
-            .where(
-                ServiceRecord.source.in_([RecordSource.QR, RecordSource.CODE, RecordSource.KIOSK])
-            )
+            .where(ServiceRecord.source.in_(SCAN_SOURCES))
             .group_by(ServiceRecord.status)
         ).all()
     )
+    return LiveStatus(
+        checked_in=counts.get(RecordStatus.OPEN, 0),
+        checked_out=counts.get(RecordStatus.APPROVED, 0),
+        present=_present(activity),
+    )
+
+
+def _present(activity: Activity) -> list[tuple[str, str | None, datetime]]:
+    """Name, volunteer number and check-in time of everyone checked in now, latest first."""
     rows = db.session.execute(
         select(User.name, Volunteer.volunteer_number, ServiceRecord.check_in_at)
         .join(Volunteer, Volunteer.id == ServiceRecord.volunteer_id)
@@ -453,8 +467,4 @@ def live_status(activity: Activity) -> LiveStatus:
         .where(ServiceRecord.activity_id == activity.id, ServiceRecord.status == RecordStatus.OPEN)
         .order_by(ServiceRecord.check_in_at.desc())
     ).all()
-    return LiveStatus(
-        checked_in=counts.get(RecordStatus.OPEN, 0),
-        checked_out=counts.get(RecordStatus.APPROVED, 0),
-        present=[(r[0], r[1], r[2]) for r in rows],
-    )
+    return [(r[0], r[1], r[2]) for r in rows]

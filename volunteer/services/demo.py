@@ -115,29 +115,34 @@ def _load_units() -> dict[str, Unit]:
     return existing
 
 
+# Demo teams: name, unit code, contact name, contact phone.
+DEMO_TEAMS = (
+    ("旗文明办志愿服务队", "WS-WMB", "演示组织者", "13800000002"),
+    ("旗教育局志愿服务队", "WS-JYJ", "教育局联络员", "13800000012"),
+    ("嘎鲁图镇新时代文明实践所志愿服务队", "WS-GLT", "实践所联络员", "13800000013"),
+    ("团旗委青年志愿者协会", "WS-TQW", "团旗委联络员", "13800000014"),
+    ("旗卫计局医疗志愿服务队", "WS-WJJ", "卫计局联络员", "13800000015"),
+)
+
+
 def _load_organizations(units_by_code: dict[str, Unit]) -> list[Organization]:
-    teams = [
-        ("旗文明办志愿服务队", "WS-WMB", "演示组织者", "13800000002"),
-        ("旗教育局志愿服务队", "WS-JYJ", "教育局联络员", "13800000012"),
-        ("嘎鲁图镇新时代文明实践所志愿服务队", "WS-GLT", "实践所联络员", "13800000013"),
-        ("团旗委青年志愿者协会", "WS-TQW", "团旗委联络员", "13800000014"),
-        ("旗卫计局医疗志愿服务队", "WS-WJJ", "卫计局联络员", "13800000015"),
+    found = [
+        _demo_organization(name, units_by_code[code], contact, phone)
+        for name, code, contact, phone in DEMO_TEAMS
     ]
-    found = []
-    for name, code, contact, phone in teams:
-        organization = db.session.scalar(select(Organization).where(Organization.name == name))
-        if organization is None:
-            organization = Organization(
-                name=name,
-                unit=units_by_code[code],
-                contact_name=contact,
-                contact_phone=phone,
-                description="演示数据",
-            )
-            db.session.add(organization)
-        found.append(organization)
     db.session.flush()
     return found
+
+
+def _demo_organization(name: str, unit: Unit, contact: str, phone: str) -> Organization:
+    existing = db.session.scalar(select(Organization).where(Organization.name == name))
+    if existing is not None:
+        return existing
+    organization = Organization(
+        name=name, unit=unit, contact_name=contact, contact_phone=phone, description="演示数据"
+    )
+    db.session.add(organization)
+    return organization
 
 
 def wushen_region_code(birth: date) -> str:
@@ -149,6 +154,10 @@ def _resident_id(rng: random.Random, birth: date, male: bool) -> str:
     order = rng.randrange(0, 50) * 2 + (1 if male else 0)
     sequence = rng.randrange(0, 10) * 100 + order  # drawn after `order`: same data as before
     return identity.make_resident_id(wushen_region_code(birth), birth, sequence)
+
+
+def _random_birth(rng: random.Random, first_year: int, years: int) -> date:
+    return date(first_year + rng.randrange(0, years), rng.randrange(1, 13), rng.randrange(1, 28))
 
 
 def _person_name(rng: random.Random) -> str:
@@ -188,27 +197,34 @@ def _new_volunteer(
 def _load_staff_accounts(units_by_code, organizations, password_hash, rng) -> dict[str, User]:
     """The four demo logins; the organizer and coordinator are volunteers too."""
     now = datetime.now(UTC) - timedelta(days=200)
-    people: dict[str, User] = {}
-    admin = User(phone=DEMO_LOGINS[0].phone, name=DEMO_LOGINS[0].name, password_hash=password_hash)
-    db.session.add(admin)
-    db.session.flush()
-    grants.grant_role(admin, Role.ADMIN, actor=None)
-    people["admin"] = admin
+    people: dict[str, User] = {"admin": _demo_admin(password_hash)}
     for login in DEMO_LOGINS[1:]:
-        birth = date(1980 + rng.randrange(0, 15), rng.randrange(1, 13), rng.randrange(1, 28))
-        volunteer = _new_volunteer(
-            name=login.name,
-            phone=login.phone,
-            id_number=_resident_id(rng, birth, rng.random() < 0.5),
-            unit=units_by_code["WS-WMB"],
-            status=PoliticalStatus.CPC_MEMBER,
-            password_hash=password_hash,
-            registered_at=now,
-        )
+        volunteer = _staff_volunteer(login, units_by_code["WS-WMB"], password_hash, rng, now)
         people[login.role] = volunteer.user
     grants.grant_role(people["coordinator"], Role.COORDINATOR, None, unit=units_by_code["WS-WMB"])
     grants.grant_role(people["organizer"], Role.ORGANIZER, None, organization=organizations[0])
     return people
+
+
+def _staff_volunteer(login: DemoLogin, unit: Unit, password_hash, rng, now) -> Volunteer:
+    birth = _random_birth(rng, 1980, 15)
+    return _new_volunteer(
+        name=login.name,
+        phone=login.phone,
+        id_number=_resident_id(rng, birth, rng.random() < 0.5),
+        unit=unit,
+        status=PoliticalStatus.CPC_MEMBER,
+        password_hash=password_hash,
+        registered_at=now,
+    )
+
+
+def _demo_admin(password_hash: str) -> User:
+    admin = User(phone=DEMO_LOGINS[0].phone, name=DEMO_LOGINS[0].name, password_hash=password_hash)
+    db.session.add(admin)
+    db.session.flush()
+    grants.grant_role(admin, Role.ADMIN, actor=None)
+    return admin
 
 
 def _load_volunteers(units_by_code, password_hash, rng, today) -> list[Volunteer]:
@@ -223,7 +239,7 @@ def _load_volunteers(units_by_code, password_hash, rng, today) -> list[Volunteer
     volunteers = []
     start_of_year = datetime(today.year, 1, 1, tzinfo=UTC)
     for number in range(296):
-        birth = date(1965 + rng.randrange(0, 40), rng.randrange(1, 13), rng.randrange(1, 28))
+        birth = _random_birth(rng, 1965, 40)
         registered = start_of_year - timedelta(days=rng.randrange(-300, 500))
         registered = min(registered, datetime.now(UTC) - timedelta(days=1))
         volunteers.append(
@@ -312,31 +328,31 @@ def _load_records(volunteers, activities, rng, today) -> int:
         if rng.random() < 0.35:
             continue
         for activity in rng.sample(past, k=min(len(past), rng.randrange(1, 5))):
-            check_in = activity.starts_at + timedelta(minutes=rng.randrange(-10, 20))
-            check_out = activity.ends_at + timedelta(minutes=rng.randrange(-30, 15))
-            start = max(check_in, activity.starts_at)
-            end = min(check_out, activity.ends_at)
-            db.session.add(
-                ServiceRecord(
-                    volunteer=volunteer,
-                    activity=activity,
-                    check_in_at=check_in,
-                    check_out_at=check_out,
-                    credited_minutes=max(0, int((end - start).total_seconds() // 60)),
-                    source=RecordSource.QR,
-                    check_out_source=RecordSource.QR,
-                    status=RecordStatus.APPROVED,
-                )
-            )
+            db.session.add(_approved_scan(volunteer, activity, rng))
             count += 1
     count += _load_review_queue(volunteers, activities, rng)
     db.session.flush()
     return count
 
 
+def _approved_scan(volunteer: Volunteer, activity: Activity, rng) -> ServiceRecord:
+    check_in = activity.starts_at + timedelta(minutes=rng.randrange(-10, 20))
+    check_out = activity.ends_at + timedelta(minutes=rng.randrange(-30, 15))
+    credited = min(check_out, activity.ends_at) - max(check_in, activity.starts_at)
+    return ServiceRecord(
+        volunteer=volunteer,
+        activity=activity,
+        check_in_at=check_in,
+        check_out_at=check_out,
+        credited_minutes=max(0, int(credited.total_seconds() // 60)),
+        source=RecordSource.QR,
+        check_out_source=RecordSource.QR,
+        status=RecordStatus.APPROVED,
+    )
+
+
 def _load_review_queue(volunteers, activities, rng) -> int:
     """A forgotten check-out and two claims (补录申请) for the organizer to review."""
-
     now = datetime.now(UTC)
     team = activities[0].organization
     done = [a for a in activities if a.organization is team and a.ends_at < now]
@@ -405,7 +421,7 @@ def _registered_entry(unit: Unit, volunteer: Volunteer) -> RosterEntry:
 
 
 def _unregistered_entry(unit: Unit, rng) -> RosterEntry:
-    birth = date(1970 + rng.randrange(0, 30), rng.randrange(1, 13), rng.randrange(1, 28))
+    birth = _random_birth(rng, 1970, 30)
     return RosterEntry(
         unit=unit,
         name=_person_name(rng),

@@ -22,24 +22,29 @@ def grant_role(
     if _active_grant(user, role, organization, unit) is not None:
         raise DuplicateError(_l("This person already holds that role."))
     grant = RoleGrant(
-        user=user,
-        role=role,
-        organization=organization,
-        unit=unit,
-        granted_by_id=actor.id if actor else None,
+        user=user, role=role, organization=organization, unit=unit, granted_by_id=_id_of(actor)
     )
     db.session.add(grant)
     db.session.flush()
+    _audit_grant(actor, "role.grant", grant)
+    return grant
+
+
+def _id_of(actor: User | None) -> int | None:
+    return actor.id if actor else None
+
+
+def _audit_grant(actor: User | None, action: str, grant: RoleGrant) -> None:
+    """Audit a grant change with whose role it is, which role, and over what."""
     record_audit(
         actor,
-        "role.grant",
+        action,
         grant,
-        user_id=user.id,
-        role=role,
-        organization_id=organization.id if organization else None,
-        unit_id=unit.id if unit else None,
+        user_id=grant.user_id,
+        role=grant.role,
+        organization_id=grant.organization_id,
+        unit_id=grant.unit_id,
     )
-    return grant
 
 
 def _scope_of(
@@ -80,16 +85,8 @@ def revoke_role(grant: RoleGrant, actor: User | None) -> RoleGrant:
     if grant.role == Role.ADMIN and actor is not None and grant.user_id == actor.id:
         raise ServiceError(_l("You cannot revoke your own admin role."))
     grant.revoked_at = utcnow()
-    grant.revoked_by_id = actor.id if actor else None
-    record_audit(
-        actor,
-        "role.revoke",
-        grant,
-        user_id=grant.user_id,
-        role=grant.role,
-        organization_id=grant.organization_id,
-        unit_id=grant.unit_id,
-    )
+    grant.revoked_by_id = _id_of(actor)
+    _audit_grant(actor, "role.revoke", grant)
     db.session.flush()
     return grant
 
@@ -119,10 +116,8 @@ def search_people(term: str, limit: int = 20) -> list[User]:
 
 def active_grants() -> list[RoleGrant]:
     """The grants not revoked, by role and then age."""
-    return list(
-        db.session.scalars(
-            select(RoleGrant)
-            .where(RoleGrant.revoked_at.is_(None))
-            .order_by(RoleGrant.role, RoleGrant.granted_at)
-        )
-    )
+    return db.session.scalars(
+        select(RoleGrant)
+        .where(RoleGrant.revoked_at.is_(None))
+        .order_by(RoleGrant.role, RoleGrant.granted_at)
+    ).all()

@@ -68,6 +68,8 @@ def minutes_used_on_day(volunteer_id: int, moment: datetime, exclude_id: int | N
     return int(db.session.scalar(query) or 0)
 
 
+# The stretch counts against the local day of its check-in; other approved
+# records of that day (not `record_id` itself) use up the cap first.
 def credited_minutes(
     volunteer_id: int,
     activity: Activity,
@@ -75,18 +77,12 @@ def credited_minutes(
     check_out: datetime,
     record_id: int | None = None,
 ) -> int:
-    """What a stretch earns: overlap, floored to the step, within the daily cap.
-
-    The stretch counts against the local day of its check-in; other approved
-    records of that day (not `record_id` itself) use up the cap first.
-    """
+    """What a stretch earns: overlap, floored to the step, within the daily cap."""
     config = current_app.config
     minutes = overlap_minutes(check_in, check_out, activity, config["CREDIT_GRACE_MINUTES"])
     minutes = floor_to_step(minutes, config["CREDIT_ROUNDING_STEP_MINUTES"])
-    left = max(
-        config["DAILY_CAP_MINUTES"] - minutes_used_on_day(volunteer_id, check_in, record_id), 0
-    )
-    return min(minutes, left)
+    used = minutes_used_on_day(volunteer_id, check_in, record_id)
+    return min(minutes, max(config["DAILY_CAP_MINUTES"] - used, 0))
 
 
 def activity_minutes(activity: Activity) -> int:

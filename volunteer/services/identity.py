@@ -94,19 +94,24 @@ def id_number_error(id_type: IdType, id_number: str) -> str | None:
     if not id_number:
         return str(_l("Enter the ID number."))
     if id_type == IdType.RESIDENT_ID:
-        try:
-            ric.validate(id_number)
-        except stdnum_errors.InvalidChecksum:
-            return str(_l("The ID number's check digit is wrong; please check it."))
-        except stdnum_errors.InvalidLength:
-            return str(_l("A resident ID number has 18 characters."))
-        except stdnum_errors.InvalidComponent:
-            return str(_l("The ID number holds an impossible birth date or region."))
-        except stdnum_errors.ValidationError:
-            return str(_l("The ID number is not in the resident ID format."))
-        return None
+        return _resident_id_error(id_number)
     if not ID_FORMATS[id_type].match(id_number):
         return str(_l("The document number is not in the expected format."))
+    return None
+
+
+def _resident_id_error(id_number: str) -> str | None:
+    """What is wrong with a resident ID number (GB 11643), or None if nothing is."""
+    try:
+        ric.validate(id_number)
+    except stdnum_errors.InvalidChecksum:
+        return str(_l("The ID number's check digit is wrong; please check it."))
+    except stdnum_errors.InvalidLength:
+        return str(_l("A resident ID number has 18 characters."))
+    except stdnum_errors.InvalidComponent:
+        return str(_l("The ID number holds an impossible birth date or region."))
+    except stdnum_errors.ValidationError:
+        return str(_l("The ID number is not in the resident ID format."))
     return None
 
 

@@ -49,11 +49,9 @@ def _conditions(organization_ids: Sequence[int] | None, period: Period) -> list:
     return conditions
 
 
+# `organization` None means every organization the actor may export (all, for admins).
 def export_scope(actor: User, organization: Organization | None) -> list[int] | None:
-    """The organizations an export covers (None: all), or PermissionDenied.
-
-    `organization` None means every organization the actor may export (all, for admins).
-    """
+    """The organizations an export covers (None: all), or PermissionDenied."""
     if organization is not None:
         if not permissions.can_organize(actor, organization):
             raise PermissionDenied(_l("You may only export your own organization's records."))
@@ -69,10 +67,7 @@ def export_scope(actor: User, organization: Organization | None) -> list[int] | 
 def start_export(
     actor: User, period: Period, organization: Organization | None = None
 ) -> tuple[list[int] | None, int]:
-    """Check entitlement, count the rows and audit the export; returns (organization ids, rows).
-
-    `organization` None means every organization the actor may export (all, for admins).
-    """
+    """Check entitlement, count the rows and audit the export; returns (organization ids, rows)."""
     organization_ids = export_scope(actor, organization)
     count = db.session.scalar(
         select(func.count(ServiceRecord.id))

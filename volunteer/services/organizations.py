@@ -22,9 +22,7 @@ def save_organization(
 ) -> Organization:
     """Create (organization None) or update an organization."""
     name = name.strip()
-    clash = db.session.scalar(select(Organization).where(Organization.name == name))
-    if clash is not None and clash is not organization:
-        raise DuplicateError(_l("An organization with this name already exists."), "name")
+    _refuse_name_clash(name, organization)
     created = organization is None
     if created:
         organization = Organization(name=name)
@@ -40,13 +38,18 @@ def save_organization(
     return organization
 
 
+def _refuse_name_clash(name: str, organization: Organization | None) -> None:
+    """Refuse a name another organization already has."""
+    clash = db.session.scalar(select(Organization).where(Organization.name == name))
+    if clash is not None and clash is not organization:
+        raise DuplicateError(_l("An organization with this name already exists."), "name")
+
+
 def active_organizations() -> list[Organization]:
     """The active organizations, by name."""
-    return list(
-        db.session.scalars(
-            select(Organization).where(Organization.active.is_(True)).order_by(Organization.name)
-        )
-    )
+    return db.session.scalars(
+        select(Organization).where(Organization.active.is_(True)).order_by(Organization.name)
+    ).all()
 
 
 def all_organizations() -> list[Organization]:
@@ -56,8 +59,6 @@ def all_organizations() -> list[Organization]:
 
 def organizations_of_unit(unit: Unit) -> list[Organization]:
     """The organizations belonging to this unit, by name."""
-    return list(
-        db.session.scalars(
-            select(Organization).where(Organization.unit_id == unit.id).order_by(Organization.name)
-        )
-    )
+    return db.session.scalars(
+        select(Organization).where(Organization.unit_id == unit.id).order_by(Organization.name)
+    ).all()

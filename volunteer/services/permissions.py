@@ -67,7 +67,6 @@ def visible_units_clause(user: User | None) -> ColumnElement[bool]:
     """A WHERE clause on Unit selecting the units the user may see as coordinator."""
     if is_admin(user):
         return true()
-    roots = coordinated_units(user)
-    if not roots:
+    if not (roots := coordinated_units(user)):
         return false()
     return or_(*(Unit.path.startswith(root.path) for root in roots))

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import ColumnElement, case, func, select
+from sqlalchemy import ColumnElement, Select, case, func, select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from volunteer.extensions import db
@@ -40,32 +40,34 @@ def adjust(
     now: datetime | None = None,
 ) -> Adjustment:
     """Change a record and write the Adjustment row saying who, when, why, before, after."""
-    adjustment = Adjustment(
-        record_id=record.id,
-        actor_id=actor.id if actor is not None else None,
-        reason=reason,
-        before_minutes=record.credited_minutes,
-        before_status=record.status.value,
-        before_check_in_at=record.check_in_at,
-        before_check_out_at=record.check_out_at,
-    )
+    before = _record_state(record, "before")
+    changes = {
+        "status": status,
+        "credited_minutes": minutes,
+        "check_in_at": check_in,
+        "check_out_at": check_out,
+    }
+    for attribute, value in changes.items():
+        if value is not None:
+            setattr(record, attribute, value)
+    after = _record_state(record, "after")
+    actor_id = actor.id if actor is not None else None
+    adjustment = Adjustment(record_id=record.id, actor_id=actor_id, reason=reason, **before | after)
     if now is not None:
         adjustment.created_at = now
-    if status is not None:
-        record.status = status
-    if minutes is not None:
-        record.credited_minutes = minutes
-    if check_in is not None:
-        record.check_in_at = check_in
-    if check_out is not None:
-        record.check_out_at = check_out
-    adjustment.after_minutes = record.credited_minutes
-    adjustment.after_status = record.status.value
-    adjustment.after_check_in_at = record.check_in_at
-    adjustment.after_check_out_at = record.check_out_at
     db.session.add(adjustment)
     db.session.flush()
     return adjustment
+
+
+def _record_state(record: ServiceRecord, when: str) -> dict[str, object]:
+    """The record's credited time, status and times as Adjustment fields (`before_...`)."""
+    return {
+        f"{when}_minutes": record.credited_minutes,
+        f"{when}_status": record.status.value,
+        f"{when}_check_in_at": record.check_in_at,
+        f"{when}_check_out_at": record.check_out_at,
+    }
 
 
 # ---- forgotten check-outs ----
@@ -88,32 +90,33 @@ def close_as_missing_checkout(
     adjust(record, actor, reason, status=RecordStatus.MISSING_CHECKOUT, minutes=0, now=now)
 
 
+# Reads call close_stale before showing records, so a stale record is never shown as
+# open even when the cron job has not run yet.
 def close_stale(
     now: datetime, activity: Activity | None = None, volunteer: Volunteer | None = None
 ) -> int:
-    """Sweep forgotten check-outs (all, or of one activity / one volunteer); returns how many.
+    """Sweep forgotten check-outs (all, or of one activity / one volunteer); returns how many."""
+    query = _stale_records(now)
+    if activity is not None:
+        query = query.where(ServiceRecord.activity_id == activity.id)
+    if volunteer is not None:
+        query = query.where(ServiceRecord.volunteer_id == volunteer.id)
+    stale = db.session.scalars(query).all()
+    reason = str(_l("No check-out by the end of the activity plus grace."))
+    for record in stale:
+        close_as_missing_checkout(record, now, reason)
+    return len(stale)
 
-    Reads call this before showing records, so a stale record is never shown as
-    open even when the cron job has not run yet.
-    """
-    query = (
+
+def _stale_records(now: datetime) -> Select[tuple[ServiceRecord]]:
+    """Open records whose activity ended before the grace, locked, skipping rows others hold."""
+    return (
         select(ServiceRecord)
         .join(Activity, Activity.id == ServiceRecord.activity_id)
         .where(ServiceRecord.status == RecordStatus.OPEN, Activity.ends_at < stale_cutoff(now))
         .with_for_update(of=ServiceRecord, skip_locked=True)
         .execution_options(populate_existing=True)
     )
-    if activity is not None:
-        query = query.where(ServiceRecord.activity_id == activity.id)
-    if volunteer is not None:
-        query = query.where(ServiceRecord.volunteer_id == volunteer.id)
-    closed = 0
-    for record in db.session.scalars(query).all():
-        close_as_missing_checkout(
-            record, now, str(_l("No check-out by the end of the activity plus grace."))
-        )
-        closed += 1
-    return closed
 
 
 # ---- organizer corrections ----
@@ -200,16 +203,21 @@ def submit_claim(
 ) -> ServiceRecord:
     """A volunteer's claim for missing hours (补录申请); pending until an organizer decides."""
     reason = _require_reason(reason)
-    if activity.status != ActivityStatus.PUBLISHED:
-        raise ServiceError(_l("Claims can only be made for a published activity."), "activity")
-    if activity.starts_at > now:
-        raise ServiceError(_l("This activity has not started yet."), "activity")
+    _require_claimable(activity, now)
     _check_times(activity, check_in, check_out)
     if check_out > now:
         raise ServiceError(_l("The check-out time cannot be in the future."), "check_out")
     return _pending_backfill(
         volunteer, activity, check_in, check_out, RecordSource.CLAIM, reason, volunteer.user_id, now
     )
+
+
+def _require_claimable(activity: Activity, now: datetime) -> None:
+    """Claims name a published activity that has already started."""
+    if activity.status != ActivityStatus.PUBLISHED:
+        raise ServiceError(_l("Claims can only be made for a published activity."), "activity")
+    if activity.starts_at > now:
+        raise ServiceError(_l("This activity has not started yet."), "activity")
 
 
 def _pending_backfill(
@@ -306,14 +314,12 @@ _WITH_VOLUNTEER_NAME = joinedload(ServiceRecord.volunteer).joinedload(Volunteer.
 
 def records_of(volunteer: Volunteer) -> list[ServiceRecord]:
     """The volunteer's records, newest first."""
-    return list(
-        db.session.scalars(
-            select(ServiceRecord)
-            .where(ServiceRecord.volunteer_id == volunteer.id)
-            .options(joinedload(ServiceRecord.activity).joinedload(Activity.organization))
-            .order_by(ServiceRecord.check_in_at.desc(), ServiceRecord.id.desc())
-        )
-    )
+    return db.session.scalars(
+        select(ServiceRecord)
+        .where(ServiceRecord.volunteer_id == volunteer.id)
+        .options(joinedload(ServiceRecord.activity).joinedload(Activity.organization))
+        .order_by(ServiceRecord.check_in_at.desc(), ServiceRecord.id.desc())
+    ).all()
 
 
 def review_queue(organization_ids: set[int] | None, activity: Activity | None = None):
@@ -346,26 +352,22 @@ def find_volunteer(number_or_phone: str) -> Volunteer | None:
 
 def claimable_activities(now: datetime, days: int = 90) -> list[Activity]:
     """Published activities that started within the last `days` days (claims may name them)."""
-    return list(
-        db.session.scalars(
-            select(Activity)
-            .where(
-                Activity.status == ActivityStatus.PUBLISHED,
-                Activity.starts_at <= now,
-                Activity.starts_at >= now - timedelta(days=days),
-            )
-            .order_by(Activity.starts_at.desc())
+    return db.session.scalars(
+        select(Activity)
+        .where(
+            Activity.status == ActivityStatus.PUBLISHED,
+            Activity.starts_at <= now,
+            Activity.starts_at >= now - timedelta(days=days),
         )
-    )
+        .order_by(Activity.starts_at.desc())
+    ).all()
 
 
 def activity_records(activity: Activity) -> list[ServiceRecord]:
     """Every record of an activity, in order of check-in."""
-    return list(
-        db.session.scalars(
-            select(ServiceRecord)
-            .where(ServiceRecord.activity_id == activity.id)
-            .options(_WITH_VOLUNTEER_NAME)
-            .order_by(ServiceRecord.check_in_at)
-        )
-    )
+    return db.session.scalars(
+        select(ServiceRecord)
+        .where(ServiceRecord.activity_id == activity.id)
+        .options(_WITH_VOLUNTEER_NAME)
+        .order_by(ServiceRecord.check_in_at)
+    ).all()

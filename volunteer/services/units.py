@@ -36,15 +36,9 @@ def rename_unit(unit: Unit, name: str, kind: UnitKind, actor: User | None = None
     return unit
 
 
-def move_unit(unit: Unit, new_parent: Unit, actor: User | None = None) -> Unit:
-    """Move a unit (with its subtree) under another parent, keeping paths right."""
-    if new_parent.path.startswith(unit.path):
-        raise ServiceError(_l("A unit cannot move under itself or its own sub-units."), "parent")
-    old_path, old_depth = unit.path, unit.depth
-    old_parent_id = unit.parent_id
-    unit.parent = new_parent
-    _place(unit, new_parent)
-    # Re-root the descendants in one statement rather than one per unit.
+# Re-root the descendants in one statement rather than one per unit.
+def _reroot_descendants(unit: Unit, old_path: str, old_depth: int) -> None:
+    """Give the units under a moved unit its new path prefix and depth."""
     db.session.execute(
         update(Unit)
         .where(Unit.path.startswith(old_path), Unit.id != unit.id)
@@ -54,6 +48,17 @@ def move_unit(unit: Unit, new_parent: Unit, actor: User | None = None) -> Unit:
         )
         .execution_options(synchronize_session="fetch")
     )
+
+
+def move_unit(unit: Unit, new_parent: Unit, actor: User | None = None) -> Unit:
+    """Move a unit (with its subtree) under another parent, keeping paths right."""
+    if new_parent.path.startswith(unit.path):
+        raise ServiceError(_l("A unit cannot move under itself or its own sub-units."), "parent")
+    old_path, old_depth = unit.path, unit.depth
+    old_parent_id = unit.parent_id
+    unit.parent = new_parent
+    _place(unit, new_parent)
+    _reroot_descendants(unit, old_path, old_depth)
     record_audit(actor, "unit.move", unit, from_parent=old_parent_id, to_parent=new_parent.id)
     db.session.flush()
     return unit

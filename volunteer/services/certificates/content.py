@@ -59,13 +59,10 @@ def gather_facts(
 ) -> dict[int, Facts]:
     """Records in the period and cumulative minutes for many people: two queries in all."""
     facts = {volunteer_id: Facts() for volunteer_id in volunteer_ids}
-    for volunteer_id, check_in_at, minutes, title, organization_name in _records_in_period(
-        volunteer_ids, period, organization_id
-    ):
+    rows = _records_in_period(volunteer_ids, period, organization_id)
+    for volunteer_id, check_in_at, minutes, title, team in rows:
         fact = facts[volunteer_id]
-        fact.records.append(
-            [local_date(check_in_at).isoformat(), title, organization_name, minutes]
-        )
+        fact.records.append([local_date(check_in_at).isoformat(), title, team, minutes])
         fact.total_minutes += minutes
     # Star level: all approved time so far, everywhere (it is a title of the person).
     _, end = period.utc_bounds()
@@ -119,18 +116,11 @@ def build_content(
     """Everything printed on the certificate, as JSON (serial added on insert)."""
     return {
         "version": CONTENT_VERSION,
-        "name": volunteer.user.name,
-        "id_type": volunteer.id_type.value,
-        "id_type_name": ID_TYPE_NAMES_ZH[volunteer.id_type],
-        "id_number_masked": mask_id_number(volunteer.id_number),
-        "volunteer_number": volunteer.volunteer_number or "",
+        **_person_content(volunteer),
         "period_kind": period.kind,
         "period_start": period.start.isoformat() if period.start else None,
         "period_end": period.end.isoformat(),
-        "total_minutes": facts.total_minutes,
-        "record_count": len(facts.records),
-        "cumulative_minutes": facts.cumulative_minutes,
-        "star_level": star_level(facts.cumulative_minutes),
+        **_facts_content(facts),
         "scope": {
             "organization_id": organization.id if organization else None,
             "organization_name": organization.name if organization else None,
@@ -138,4 +128,25 @@ def build_content(
         "records": facts.records,
         "issuer": issuer,
         "issue_date": issue_date.isoformat(),
+    }
+
+
+def _person_content(volunteer: Volunteer) -> dict[str, Any]:
+    """Who the certificate is for, the ID number masked."""
+    return {
+        "name": volunteer.user.name,
+        "id_type": volunteer.id_type.value,
+        "id_type_name": ID_TYPE_NAMES_ZH[volunteer.id_type],
+        "id_number_masked": mask_id_number(volunteer.id_number),
+        "volunteer_number": volunteer.volunteer_number or "",
+    }
+
+
+def _facts_content(facts: Facts) -> dict[str, Any]:
+    """The minutes and record count in the period, and the star level reached so far."""
+    return {
+        "total_minutes": facts.total_minutes,
+        "record_count": len(facts.records),
+        "cumulative_minutes": facts.cumulative_minutes,
+        "star_level": star_level(facts.cumulative_minutes),
     }

@@ -20,13 +20,11 @@ def find_by_serial(serial: str) -> Certificate | None:
 
 def certificates_of(volunteer: Volunteer) -> list[Certificate]:
     """A person's certificates, newest first."""
-    return list(
-        db.session.scalars(
-            select(Certificate)
-            .where(Certificate.volunteer_id == volunteer.id)
-            .order_by(Certificate.issued_at.desc(), Certificate.id.desc())
-        )
-    )
+    return db.session.scalars(
+        select(Certificate)
+        .where(Certificate.volunteer_id == volunteer.id)
+        .order_by(Certificate.issued_at.desc(), Certificate.id.desc())
+    ).all()
 
 
 def all_certificates_statement(query: str = "") -> Select[tuple[Certificate]]:

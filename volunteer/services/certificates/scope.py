@@ -127,13 +127,11 @@ def organizations_certifiable_by(user: User | None, volunteer: Volunteer) -> lis
         .join(ServiceRecord, ServiceRecord.activity_id == Activity.id)
         .where(ServiceRecord.volunteer_id == volunteer.id, hours.approved())
     )
-    return list(
-        db.session.scalars(
-            select(Organization)
-            .where(Organization.id.in_(organization_ids), Organization.id.in_(served))
-            .order_by(Organization.name)
-        )
-    )
+    return db.session.scalars(
+        select(Organization)
+        .where(Organization.id.in_(organization_ids), Organization.id.in_(served))
+        .order_by(Organization.name)
+    ).all()
 
 
 def visible_certificates(user: User | None, volunteer: Volunteer) -> list[Certificate]:
@@ -164,31 +162,25 @@ def people_in_scope_clause(user: User | None) -> ColumnElement[bool]:
 
 def is_person_in_scope(user: User | None, volunteer: Volunteer) -> bool:
     """Whether the user may issue certificates for this person."""
-    return (
-        db.session.scalar(
-            select(Volunteer.id).where(Volunteer.id == volunteer.id, people_in_scope_clause(user))
-        )
-        is not None
-    )
+    query = select(Volunteer.id).where(Volunteer.id == volunteer.id, people_in_scope_clause(user))
+    return db.session.scalar(query) is not None
 
 
 def find_people_in_scope(user: User | None, query: str) -> list[Volunteer]:
     """People in the user's scope by part of the name, mobile number or volunteer number."""
     if not query:
         return []
-    return list(
-        db.session.scalars(
-            select(Volunteer)
-            .join(User, User.id == Volunteer.user_id)
-            .where(
-                people_in_scope_clause(user),
-                or_(
-                    User.name.like(f"%{query}%"),
-                    User.phone == query,
-                    Volunteer.volunteer_number == query.upper(),
-                ),
-            )
-            .order_by(User.name)
-            .limit(PEOPLE_SEARCH_LIMIT)
+    return db.session.scalars(
+        select(Volunteer)
+        .join(User, User.id == Volunteer.user_id)
+        .where(
+            people_in_scope_clause(user),
+            or_(
+                User.name.like(f"%{query}%"),
+                User.phone == query,
+                Volunteer.volunteer_number == query.upper(),
+            ),
         )
-    )
+        .order_by(User.name)
+        .limit(PEOPLE_SEARCH_LIMIT)
+    ).all()

@@ -155,6 +155,11 @@ def _event_counts(people: Subquery, reached: Subquery, boundaries: list[datetime
     return {(row[0], int(row[1]), int(row[2])): row[3] for row in rows}
 
 
+def _staff_events(counts: EventCounts, what: str, month: int) -> int:
+    """Events of one kind in one month, party members and others together."""
+    return counts.get((what, month, 0), 0) + counts.get((what, month, 1), 0)
+
+
 def _cumulative_points(
     ends: list[date], counts: EventCounts, staff: int, party: int
 ) -> list[HistoryPoint]:
@@ -162,8 +167,8 @@ def _cumulative_points(
     points = []
     registered_staff = completed_staff = completed_party = 0
     for index, day in enumerate(ends, start=1):
-        registered_staff += counts.get(("r", index, 0), 0) + counts.get(("r", index, 1), 0)
-        completed_staff += counts.get(("c", index, 0), 0) + counts.get(("c", index, 1), 0)
+        registered_staff += _staff_events(counts, "r", index)
+        completed_staff += _staff_events(counts, "c", index)
         completed_party += counts.get(("c", index, 1), 0)
         points.append(
             HistoryPoint(

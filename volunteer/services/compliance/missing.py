@@ -53,8 +53,7 @@ class MissingPerson:
 def missing_people(
     root: Unit, period: Period, targets: Targets | None = None, subtree: bool = False
 ) -> list[MissingPerson]:
-    """Roster people of the unit (or its whole subtree) who are not registered, or are
-    registered with less than min_minutes of approved time in the period."""
+    """Roster people of the unit (or subtree) unregistered or short of min_minutes in the period."""
     targets = targets or targets_for(period.year)
     scope = subtree_clause(root) if subtree else Unit.id == root.id
     rows = db.session.execute(_missing_statement(scope, period, targets)).all()

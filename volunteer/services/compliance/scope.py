@@ -38,8 +38,7 @@ def credited_in(period: Period) -> ColumnElement[bool]:
 
 
 def completed_volunteers(period: Period, targets: Targets, among=None) -> Select:
-    """Volunteers with at least min_minutes of APPROVED time checked in inside the period
-    (optionally only those whose id is in the subquery `among`)."""
+    """Volunteers with at least min_minutes of approved time in the period (among `among`)."""
     query = select(ServiceRecord.volunteer_id.label("volunteer_id")).where(credited_in(period))
     if among is not None:
         query = query.where(ServiceRecord.volunteer_id.in_(among))

@@ -65,13 +65,7 @@ def save_targets(
 ) -> ComplianceSettings:
     """Create or change the targets of `year` (audited)."""
     _check_targets(year, staff_target, party_target, min_minutes, milestone)
-    row = db.session.get(ComplianceSettings, year)
-    before = None
-    if row is None:
-        row = ComplianceSettings(year=year)
-        db.session.add(row)
-    else:
-        before = _settings_snapshot(row)
+    row, before = _settings_row(year)
     row.staff_target = staff_target.quantize(SHARE_PLACES)
     row.party_target = party_target.quantize(SHARE_PLACES)
     row.count_probationary = count_probationary
@@ -83,6 +77,15 @@ def save_targets(
         actor, "compliance.settings", None, year=year, before=before, after=_settings_snapshot(row)
     )
     return row
+
+
+def _settings_row(year: int) -> tuple[ComplianceSettings, dict | None]:
+    """The year's settings row (added when new) and its values before the change."""
+    if (row := db.session.get(ComplianceSettings, year)) is not None:
+        return row, _settings_snapshot(row)
+    row = ComplianceSettings(year=year)
+    db.session.add(row)
+    return row, None
 
 
 def _check_targets(

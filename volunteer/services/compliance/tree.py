@@ -14,9 +14,8 @@ def root_unit() -> Unit | None:
 
 def visible_roots(units: list[Unit]) -> list[Unit]:
     """The given units without those lying inside another one's subtree."""
-    ordered = sorted(units, key=lambda unit: unit.path)
     roots: list[Unit] = []
-    for unit in ordered:
+    for unit in sorted(units, key=lambda unit: unit.path):
         if not any(unit.path.startswith(root.path) for root in roots):
             roots.append(unit)
     return roots

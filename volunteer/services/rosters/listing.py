@@ -17,11 +17,9 @@ def roster_entries(unit: Unit, include_inactive: bool = False) -> list[RosterEnt
 def recent_uploads(unit_ids: list[int], limit: int = 10) -> list[RosterUpload]:
     """The latest imports touching these units (multi-unit workbooks included)."""
     unit_entries = select(RosterEntry.upload_id).where(RosterEntry.unit_id.in_(unit_ids))
-    return list(
-        db.session.scalars(
-            select(RosterUpload)
-            .where(RosterUpload.unit_id.in_(unit_ids) | RosterUpload.id.in_(unit_entries))
-            .order_by(RosterUpload.created_at.desc())
-            .limit(limit)
-        )
-    )
+    return db.session.scalars(
+        select(RosterUpload)
+        .where(RosterUpload.unit_id.in_(unit_ids) | RosterUpload.id.in_(unit_entries))
+        .order_by(RosterUpload.created_at.desc())
+        .limit(limit)
+    ).all()

@@ -51,11 +51,8 @@ def load_pending(token: str, digest: str | None, owner: User) -> CheckedRoster:
     expired = ServiceError(_l("This preview has expired or was already imported; upload again."))
     if not token or not digest or not _is_token(token):
         raise expired
-    path = _pending_dir() / f"{token}.json"
-    if not path.is_file() or path.stat().st_mtime < time.time() - PENDING_MAX_AGE_SECONDS:
-        raise expired
-    payload = path.read_bytes()
-    if not secrets.compare_digest(hashlib.sha256(payload).hexdigest(), digest):
+    payload = _fresh_payload(_pending_dir() / f"{token}.json")
+    if payload is None or not secrets.compare_digest(hashlib.sha256(payload).hexdigest(), digest):
         raise expired
     data = json.loads(payload)
     if data["owner_id"] != owner.id:
@@ -66,6 +63,13 @@ def load_pending(token: str, digest: str | None, owner: User) -> CheckedRoster:
         multi_unit=data["multi_unit"],
         rows=[RosterRow(**row) for row in data["rows"]],
     )
+
+
+def _fresh_payload(path: Path) -> bytes | None:
+    """The saved upload's bytes, or None when it is gone or older than the limit."""
+    if not path.is_file() or path.stat().st_mtime < time.time() - PENDING_MAX_AGE_SECONDS:
+        return None
+    return path.read_bytes()
 
 
 def discard_pending(token: str) -> None:
