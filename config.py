@@ -72,9 +72,17 @@ class Config:
     CERTIFICATE_JOB_ABANDONED_MINUTES = 60  # a job "running" this long lost its process
     CERTIFICATE_JOB_KEEP_DAYS = 7  # finished batch files older than this are deleted
 
-    # Rosters
+    # Rosters. Budgets checked before and while reading an upload, whatever it declares
+    # (README "Limits"): a real roster is a few columns of short text, and a 50,000-row
+    # .xlsx unpacks to about 15 MB, packed 5 to 20 to 1.
     ROSTER_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-    ROSTER_MAX_ROWS = 50_000
+    ROSTER_MAX_ROWS = 50_000  # people; the sheet may have 100 more rows (titles, blanks)
+    ROSTER_MAX_COLUMNS = 100
+    ROSTER_MAX_CELLS = 1_000_000
+    ROSTER_MAX_CELL_CHARS = 1_000
+    ROSTER_MAX_ZIP_MEMBERS = 1_000
+    ROSTER_MAX_UNCOMPRESSED_BYTES = 64 * 1024 * 1024
+    ROSTER_MAX_COMPRESSION_RATIO = 100
 
 
 class ProductionConfig(Config):
