@@ -18,8 +18,9 @@ from flask_login import current_user
 from volunteer.access import PUBLIC, VOLUNTEER, access, acting_user, organizer_of
 from volunteer.checkin.forms import CodeForm, KioskForm, LocatedScanForm
 from volunteer.documents.qr import qr_png, qr_svg
-from volunteer.extensions import csrf, db, limiter
+from volunteer.extensions import csrf, db
 from volunteer.i18n import gettext as _
+from volunteer.limits import limit_code_guesses
 from volunteer.models import Activity, AuditEntry, User, utcnow
 from volunteer.services import checkin, records, tokens
 from volunteer.services.checkin import Outcome, Position, ScanRefused
@@ -119,23 +120,7 @@ def static_qr(activity: Activity):
 # ---- the volunteer's scan ----
 
 
-def _scan_rate_key() -> str:
-    """Signed-in scans are limited per person, anonymous ones (token checks) per address."""
-    if current_user.is_authenticated:
-        return f"user:{current_user.id}"
-    return request.remote_addr or "unknown"
-
-
-def _scan_rate_limit() -> str:
-    """Guessing codes is the threat: a few dozen tries against a million codes that live
-    a minute. Anonymous scans share an address behind a carrier NAT, so get more room."""
-    config = current_app.config
-    if current_user.is_authenticated:
-        return config["CHECKIN_SCAN_RATE_LIMIT"]
-    return config["CHECKIN_ANONYMOUS_SCAN_RATE_LIMIT"]
-
-
-scan_limit = limiter.limit(_scan_rate_limit, key_func=_scan_rate_key, methods=["GET", "POST"])
+scan_limit = limit_code_guesses(["GET", "POST"])
 
 
 def _hhmm(moment: datetime | None) -> str:
@@ -162,12 +147,9 @@ def _scan_view(activity_id: int, step: int, code: str):
     now = utcnow()
     activity = db.session.get(Activity, activity_id)
     if not current_user.is_authenticated:
-        # Check the token before asking for a sign-in (no point signing in for an
-        # expired code), then remember that it was fresh, so the time spent signing
-        # in does not expire it.
-        problem = tokens.check_token(activity, step, code, now) if activity else "forged"
-        if problem is not None:
-            return _refused_page(_token_refusal(problem))
+        # Any code gets the same answer before sign-in, so the URL cannot be used to test
+        # guesses without an account (whose guesses are counted). The time it was opened is
+        # kept, so a code fresh then is still good however long signing in takes.
         session[PENDING_SCAN] = [activity_id, step, code, int(now.timestamp())]
         return redirect(url_for("auth.login", next=request.path))
     if current_user.volunteer is None:
@@ -205,12 +187,6 @@ def _commit_then(page: str) -> str:
     return page
 
 
-def _token_refusal(problem: str) -> ScanRefused:
-    if problem == tokens.TokenProblem.EXPIRED:
-        return ScanRefused(_("This check-in code has expired. Scan the code on the screen again."))
-    return ScanRefused(_("This check-in code is not valid for this activity."))
-
-
 @bp.route("/s/<int:activity_id>/<int:step>/<code>", methods=["GET", "POST"])
 @access(PUBLIC)
 @scan_limit
@@ -229,7 +205,7 @@ def scan_static(activity_id: int, code: str):
 
 @bp.route("/code", methods=["GET", "POST"])
 @access(VOLUNTEER)
-@limiter.limit(_scan_rate_limit, key_func=_scan_rate_key, methods=["POST"])
+@limit_code_guesses(["POST"])
 def enter_code():
     """Type the 6-digit code from the screen when the camera fails."""
     form = CodeForm()
