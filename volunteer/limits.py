@@ -11,7 +11,7 @@ Brute-forcing the 6-digit check-in code: a guess is right with probability 2A/10
 the activities open for check-in (each accepts the code of the current and the previous
 30 s step; a QR URL names its step, so a guess there is right with 1/10^6). Guesses are
 counted per volunteer (CHECKIN_SCAN_RATE_LIMIT, 10/min and 60/day, shared by the QR URL,
-static QR and typed code) and per address (CHECKIN_ADDRESS_RATE_LIMIT, 300/min and
+static QR and typed code) and per address (CHECKIN_ADDRESS_RATE_LIMIT, 600/min and
 5,000/day). So one account expects 60 * 2A / 10^6 = 0.00012*A right guesses a day (one in
 about 23 years with A = 1, one in 2.3 years with A = 10), and one address, however many
 accounts it registers (REGISTRATION_RATE_LIMIT), at most 5,000 * 2A / 10^6 = 0.01*A a day.
