@@ -1,7 +1,8 @@
 """Settings for the volunteer service-hours system.
 
 Values here are defaults. `create_app` layers `instance/config.py`, then the
-environment (`SECRET_KEY`, `DATABASE_URL`), then a test config on top.
+environment (`SECRET_KEY`, `DATABASE_URL` and the few in volunteer/settings.py), then a test
+config on top.
 Rules that DOMAIN.md calls "configurable" live here under a name that says
 what they are, so a reader searching for "daily cap" lands on one line.
 """
@@ -27,9 +28,23 @@ class Config:
     BOOTSTRAP_SERVE_LOCAL = True  # government intranets have no internet: no CDN
     BOOTSTRAP_BOOTSWATCH_THEME = None
 
+    # Limits (README "Limits"). Counts are shared through RATELIMIT_STORAGE_URI: Redis
+    # (redis://host:6379/0) whenever more than one worker process serves the site;
+    # production refuses memory:// unless WEB_WORKERS=1 declares a single worker.
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
-    LOGIN_RATE_LIMIT = "10 per minute"
+    WEB_WORKERS = 0  # how many worker processes the operator runs; 0: not declared
+    # Reverse proxies in front that append to X-Forwarded-For (nginx: 1). With 0 the header
+    # is ignored, so a client cannot choose the address its limits are counted under.
+    TRUSTED_PROXY_HOPS = 0
+    # Sign-in attempts (successes count too). Per address: a venue's Wi-Fi or a carrier NAT
+    # puts a whole event behind one address. Per account, from any address: 20 tries an hour
+    # (480 a day) against one password, at the cost of a lockout of at most an hour.
+    LOGIN_RATE_LIMIT = "30 per minute; 300 per hour"
+    LOGIN_ACCOUNT_RATE_LIMIT = "5 per minute; 20 per hour"
+    # Registrations submitted per address: a registration drive on one Wi-Fi fits; a
+    # script minting accounts (each one more budget for guessing codes) does not.
+    REGISTRATION_RATE_LIMIT = "30 per hour; 200 per day"
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -52,9 +67,12 @@ class Config:
     # A fresh scan URL opened before signing in stays good this long after the sign-in page.
     CHECKIN_LOGIN_GRACE_SECONDS = 600
     CHECKIN_SCREEN_POLL_SECONDS = 3
-    # Scans and typed codes: per signed-in volunteer, and per address before sign-in.
-    CHECKIN_SCAN_RATE_LIMIT = "30 per minute"
+    # Scans and typed codes, shared by the QR URL, static QR and typed code: per signed-in
+    # volunteer (anonymous scans per address), and per address for everyone. The brute-force
+    # arithmetic of the 6-digit code is in volunteer/limits.py.
+    CHECKIN_SCAN_RATE_LIMIT = "10 per minute; 60 per day"
     CHECKIN_ANONYMOUS_SCAN_RATE_LIMIT = "300 per minute"
+    CHECKIN_ADDRESS_RATE_LIMIT = "600 per minute; 5000 per day"
     # bench/bench_scan.py only: serve /bench/floor (one indexed read, one insert). Never in prod.
     BENCH_FLOOR_ENDPOINT = False
 
@@ -72,9 +90,17 @@ class Config:
     CERTIFICATE_JOB_ABANDONED_MINUTES = 60  # a job "running" this long lost its process
     CERTIFICATE_JOB_KEEP_DAYS = 7  # finished batch files older than this are deleted
 
-    # Rosters
+    # Rosters. Budgets checked before and while reading an upload, whatever it declares
+    # (README "Limits"): a real roster is a few columns of short text, and a 50,000-row
+    # .xlsx unpacks to about 15 MB, packed 5 to 20 to 1.
     ROSTER_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-    ROSTER_MAX_ROWS = 50_000
+    ROSTER_MAX_ROWS = 50_000  # people; the sheet may have 100 more rows (titles, blanks)
+    ROSTER_MAX_COLUMNS = 100
+    ROSTER_MAX_CELLS = 1_000_000
+    ROSTER_MAX_CELL_CHARS = 1_000
+    ROSTER_MAX_ZIP_MEMBERS = 1_000
+    ROSTER_MAX_UNCOMPRESSED_BYTES = 64 * 1024 * 1024
+    ROSTER_MAX_COMPRESSION_RATIO = 100
 
 
 class ProductionConfig(Config):
@@ -82,7 +108,6 @@ class ProductionConfig(Config):
 
     SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "1") == "1"
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
-    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
 
 
 class TestingConfig(Config):

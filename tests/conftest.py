@@ -140,6 +140,20 @@ def postgres_only(is_postgres):
     require(is_postgres, "needs PostgreSQL: set TEST_DATABASE_URL")
 
 
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    """A Redis for shared rate-limit counts (TEST_REDIS_URL; tests use their own key prefix)."""
+    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/5")
+    try:
+        import redis
+
+        reachable = bool(redis.Redis.from_url(url, socket_connect_timeout=1).ping())
+    except Exception:  # not running, refused, unresolvable: all mean "no Redis here"
+        reachable = False
+    require(reachable, f"needs Redis at {url}: start redis-server or set TEST_REDIS_URL")
+    return url
+
+
 def login(client, user_or_phone, password: str = factories.PASSWORD):
     """Sign `client` in as a user (or by phone) through the real login form."""
     phone = getattr(user_or_phone, "phone", user_or_phone)

@@ -13,17 +13,68 @@ def test_test_config_overrides_defaults(app):
     assert app.config["BABEL_DEFAULT_LOCALE"] == "zh_CN"
 
 
+LONG_SECRET = "0123456789abcdef0123456789abcdef"  # 32 bytes
+PRODUCTION = {"APP_ENV": "production", "SQLALCHEMY_DATABASE_URI": "sqlite://"}
+
+
+def production_app(**settings):
+    return create_app({**PRODUCTION, **settings})
+
+
 def test_production_refuses_the_default_secret(monkeypatch):
     monkeypatch.delenv("SECRET_KEY", raising=False)
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
-        create_app({"APP_ENV": "production", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+        production_app(WEB_WORKERS=1)
+
+
+def test_production_refuses_a_secret_shorter_than_32_bytes(monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", LONG_SECRET[:31])
+    with pytest.raises(RuntimeError, match="at least 32 bytes"):
+        production_app(WEB_WORKERS=1)
+    with pytest.raises(RuntimeError, match="at least 32 bytes"):
+        production_app(WEB_WORKERS=1, SECRET_KEY="x")
 
 
 def test_production_starts_with_a_real_secret(monkeypatch):
-    monkeypatch.setenv("SECRET_KEY", "a-long-random-production-secret")
-    app = create_app({"APP_ENV": "production", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
-    assert app.config["SECRET_KEY"] == "a-long-random-production-secret"
+    monkeypatch.setenv("SECRET_KEY", LONG_SECRET)
+    monkeypatch.setenv("WEB_WORKERS", "1")
+    app = create_app(PRODUCTION)
+    assert app.config["SECRET_KEY"] == LONG_SECRET
+    assert app.config["WEB_WORKERS"] == 1
     assert app.config["SESSION_COOKIE_SECURE"] is True
+
+
+def test_production_refuses_per_worker_limits_unless_one_worker_is_declared(monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", LONG_SECRET)
+    monkeypatch.delenv("WEB_WORKERS", raising=False)
+    monkeypatch.delenv("RATELIMIT_STORAGE_URI", raising=False)
+    with pytest.raises(RuntimeError, match="memory://"):
+        production_app()
+    with pytest.raises(RuntimeError, match="memory://"):
+        production_app(WEB_WORKERS=4)
+    assert production_app(WEB_WORKERS=1).config["RATELIMIT_STORAGE_URI"] == "memory://"
+    monkeypatch.setenv("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/5")
+    assert production_app().config["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379/5"
+
+
+def test_the_client_address_comes_from_the_trusted_proxy_hops_only(monkeypatch):
+    monkeypatch.delenv("TRUSTED_PROXY_HOPS", raising=False)
+    seen = []
+
+    def remember_address():
+        from volunteer.limits import client_address
+
+        seen.append(client_address())
+
+    for hops in (0, 1):
+        app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "TRUSTED_PROXY_HOPS": hops})
+        app.before_request(remember_address)
+        app.test_client().get(
+            "/auth/privacy",
+            headers={"X-Forwarded-For": "203.0.113.9, 198.51.100.7"},
+            environ_base={"REMOTE_ADDR": "127.0.0.1"},
+        )
+    assert seen == ["127.0.0.1", "198.51.100.7"]
 
 
 def test_environment_database_url_uses_psycopg(monkeypatch):

@@ -6,6 +6,7 @@ from pathlib import Path
 from flask import Flask
 
 import config as default_config
+from volunteer import settings
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -23,17 +24,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_object(default_config.CONFIGS[env_name])
     app.config["APP_ENV"] = env_name
     app.config.from_pyfile("config.py", silent=True)
-    if os.environ.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]
+    settings.read_environment(app)
     if os.environ.get("DATABASE_URL"):
         app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
     if test_config is not None:
         app.config.from_mapping(test_config)
-
-    if app.config["APP_ENV"] == "production" and (
-        app.config["SECRET_KEY"] in (None, "", default_config.DEFAULT_SECRET_KEY)
-    ):
-        raise RuntimeError("Refusing to start in production with the default SECRET_KEY.")
+    settings.refuse_unsafe_production(app)
+    settings.trust_proxies(app)
     uri = app.config.get("SQLALCHEMY_DATABASE_URI")
     if not uri:
         uri = "sqlite:///" + str(Path(app.instance_path) / "volunteer.sqlite3")

@@ -131,12 +131,24 @@ def test_refusals_explain_themselves_in_chinese(client, login_as, world):
     assert _records(volunteer) == []
 
 
-def test_an_expired_code_is_refused_before_asking_to_sign_in(client, world):
-    activity = world["activity"]
-    old_step = tokens.step_at(utcnow()) - 5
-    response = client.get(_scan_path(activity, step=old_step))
-    assert response.status_code == 200
-    assert "签到码已过期" in response.get_data(as_text=True)
+def test_before_sign_in_the_scan_url_answers_the_same_for_any_code(client, world):
+    activity, volunteer = world["activity"], world["volunteer"]
+    genuine = _scan_path(activity)
+    others = [
+        _scan_path(activity, code="000000"),
+        _scan_path(activity, step=tokens.step_at(utcnow()) - 5),
+        genuine.replace(f"/s/{activity.id}/", "/s/99999/"),
+    ]
+    answers = set()
+    for path in [genuine, *others]:
+        response = client.get(path)
+        answer = f"{response.status_code} {response.location}\n{response.get_data(as_text=True)}"
+        answers.add(answer.replace(path, "<scan>"))
+    (answer,) = answers
+    assert answer.startswith("302 /auth/login?next=<scan>\n")
+    client.post("/auth/login", data={"login": volunteer.user.phone, "password": factories.PASSWORD})
+    assert "签到码无效" in client.get(others[0]).get_data(as_text=True)
+    assert "已签到" in client.get(genuine).get_data(as_text=True)
 
 
 def test_the_typed_code_checks_in(client, login_as, world):

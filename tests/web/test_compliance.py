@@ -374,3 +374,20 @@ def test_a_5000_row_upload_with_one_bad_row_names_it_and_imports_nothing(client,
     assert "发现 1 处问题" in page
     assert "<td>4323</td><td>政治面貌</td>" in page
     assert db.session.scalar(select(func.count(RosterEntry.id))) == 4  # the world's own entries
+
+
+def test_a_hostile_workbook_gets_a_message_not_a_crash(client, login_as, world):
+    from tests.upload_bombs import declared_whole_sheet_xlsx
+
+    login_as(world["coordinator"])
+    response = upload(client, world["village"], declared_whole_sheet_xlsx(), "名册.xlsx")
+    assert response.status_code == 200
+    assert "第 50100 行" in response.get_data(as_text=True)
+
+
+def test_a_nul_in_the_uploaded_file_name_is_not_a_crash(client, login_as, world):
+    login_as(world["coordinator"])
+    rows = [person("村干部", f.resident_id(), f.phone())]
+    response = upload(client, world["village"], csv_bytes(rows), "名\x00册.csv")
+    assert response.status_code == 200
+    assert "名册.csv" in response.get_data(as_text=True)

@@ -2,7 +2,6 @@
 
 from flask import (
     Blueprint,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -15,9 +14,10 @@ from volunteer import display
 from volunteer.access import PUBLIC, SIGNED_IN, access
 from volunteer.actions import service_action
 from volunteer.auth.forms import LoginForm, RegistrationForm
-from volunteer.extensions import db, limiter
+from volunteer.extensions import db
 from volunteer.forms import is_safe_next, unit_choices
 from volunteer.i18n import gettext as _
+from volunteer.limits import limit_registration, limit_sign_in
 from volunteer.services import accounts
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
@@ -25,6 +25,7 @@ bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 @bp.route("/register", methods=["GET", "POST"])
 @access(PUBLIC)
+@limit_registration
 def register():
     """Self-registration with privacy consent (and a guardian's, under 14)."""
     form = RegistrationForm()
@@ -43,7 +44,7 @@ def register():
 
 @bp.route("/login", methods=["GET", "POST"])
 @access(PUBLIC)
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
+@limit_sign_in
 def login():
     """Sign in by phone or ID number; returns to `next` (a scan, say) afterwards."""
     if current_user.is_authenticated:

@@ -19,8 +19,9 @@ from volunteer.access import PUBLIC, VOLUNTEER, access, acting_user, organizer_o
 from volunteer.actions import commit_if, service_action
 from volunteer.checkin.forms import CodeForm, KioskForm, LocatedScanForm
 from volunteer.documents.qr import qr_png, qr_svg
-from volunteer.extensions import db, limiter
+from volunteer.extensions import db
 from volunteer.i18n import gettext as _
+from volunteer.limits import limit_code_guesses
 from volunteer.models import Activity, utcnow
 from volunteer.services import checkin, records, tokens
 from volunteer.services.checkin import Outcome, Position, ScanRefused
@@ -122,23 +123,7 @@ def static_qr(activity: Activity):
 # ---- the volunteer's scan ----
 
 
-def _scan_rate_key() -> str:
-    """Signed-in scans are limited per person, anonymous ones (token checks) per address."""
-    if current_user.is_authenticated:
-        return f"user:{current_user.id}"
-    return request.remote_addr or "unknown"
-
-
-def _scan_rate_limit() -> str:
-    """Guessing codes is the threat: a few dozen tries against a million codes that live
-    a minute. Anonymous scans share an address behind a carrier NAT, so get more room."""
-    config = current_app.config
-    if current_user.is_authenticated:
-        return config["CHECKIN_SCAN_RATE_LIMIT"]
-    return config["CHECKIN_ANONYMOUS_SCAN_RATE_LIMIT"]
-
-
-scan_limit = limiter.limit(_scan_rate_limit, key_func=_scan_rate_key, methods=["GET", "POST"])
+scan_limit = limit_code_guesses(["GET", "POST"])
 
 
 def _hhmm(moment: datetime | None) -> str:
@@ -165,7 +150,7 @@ def _scan_view(activity_id: int, step: int, code: str):
     now = utcnow()
     activity = db.session.get(Activity, activity_id)
     if not current_user.is_authenticated:
-        return _remember_fresh_scan_then_sign_in(activity, activity_id, step, code, now)
+        return _remember_scan_then_sign_in(activity_id, step, code, now)
     volunteer = acting_user().volunteer
     if volunteer is None:
         return _refused_page(
@@ -186,14 +171,11 @@ def _scan_view(activity_id: int, step: int, code: str):
     return page if outcome.ok else _refused_page(outcome.error)
 
 
-def _remember_fresh_scan_then_sign_in(
-    activity: Activity | None, activity_id: int, step: int, code: str, now: datetime
-):
-    """Check the token before asking for a sign-in (no point signing in for an expired
-    code), then remember that it was fresh, so the time spent signing in does not expire it."""
-    problem = tokens.check_token(activity, step, code, now) if activity else "forged"
-    if problem is not None:
-        return _refused_page(_token_refusal(problem))
+def _remember_scan_then_sign_in(activity_id: int, step: int, code: str, now: datetime):
+    """Keep the scan and ask for a sign-in; the code is checked after it, as of now."""
+    # Any code gets the same answer before sign-in, so the URL cannot be used to test
+    # guesses without an account (whose guesses are counted). The time it was opened is
+    # kept, so a code fresh then is still good however long signing in takes.
     session[PENDING_SCAN] = [activity_id, step, code, int(now.timestamp())]
     return redirect(url_for("auth.login", next=request.path))
 
@@ -209,12 +191,6 @@ def _verified_before_sign_in(
     if (now - seen).total_seconds() <= current_app.config["CHECKIN_LOGIN_GRACE_SECONDS"]:
         return seen
     return None
-
-
-def _token_refusal(problem: str) -> ScanRefused:
-    if problem == tokens.TokenProblem.EXPIRED:
-        return ScanRefused(_("This check-in code has expired. Scan the code on the screen again."))
-    return ScanRefused(_("This check-in code is not valid for this activity."))
 
 
 @bp.route("/s/<int:activity_id>/<int:step>/<code>", methods=["GET", "POST"])
@@ -235,7 +211,7 @@ def scan_static(activity_id: int, code: str):
 
 @bp.route("/code", methods=["GET", "POST"])
 @access(VOLUNTEER)
-@limiter.limit(_scan_rate_limit, key_func=_scan_rate_key, methods=["POST"])
+@limit_code_guesses(["POST"])
 def enter_code():
     """Type the 6-digit code from the screen when the camera fails."""
     form = CodeForm()

@@ -5,10 +5,11 @@ from flask import Flask
 
 def register_commands(app: Flask) -> None:
     """Attach every command and command group to the app's CLI."""
-    from volunteer.cli import accounts, certificates, compliance, demo, records
+    from volunteer.cli import accounts, backup, certificates, compliance, demo, records
 
     for command in (
         accounts.create_admin,
+        backup.backup,
         demo.demo,
         records.group,
         compliance.group,

@@ -1,6 +1,7 @@
 """`flask demo`: load the demo data set and print the demo logins."""
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
@@ -19,6 +20,11 @@ from volunteer.services.demo import DEMO_LOGINS, DEMO_PASSWORD, load_demo_data
 )
 def demo(if_empty: bool) -> None:
     """Load demo units, people, activities and records (idempotent)."""
+    if current_app.config["APP_ENV"] == "production":
+        raise click.ClickException(
+            "Refusing to load demo data under APP_ENV=production: its accounts share a"
+            " published password."
+        )
     has_accounts = db.session.scalar(select(func.count(User.id))) > 0
     has_demo = db.session.scalar(select(User.id).where(User.phone == DEMO_LOGINS[0].phone))
     if if_empty and has_accounts and not has_demo:

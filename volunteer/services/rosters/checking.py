@@ -23,7 +23,7 @@ from volunteer.extensions import db
 from volunteer.i18n import lazy_gettext as _l
 from volunteer.models import IdType, PoliticalStatus, Unit
 from volunteer.services import identity
-from volunteer.services.rosters.reading import RosterFileError, read_table
+from volunteer.services.rosters.reading import RosterFileError, clean_filename, read_table
 
 ID_TYPE_BY_CHINESE_NAME = {
     "居民身份证": IdType.RESIDENT_ID,
@@ -132,6 +132,7 @@ def check_roster(
     in a 单位代码 column. Returns every row error; raises RosterFileError for the file."""
     if unit is not None and not unit.active:
         raise RosterFileError(_l("This unit is inactive; its roster cannot be replaced."))
+    filename = clean_filename(filename)
     table = read_table(data, filename)
     header_at = _header_row_index(table)
     columns = _columns(table[header_at][1], multi_unit=unit is None)

@@ -1,0 +1,118 @@
+"""Limits on guessable things hold per account and per address, and the anonymous scan URL
+tells nothing (issue 10, finding 4). The limiter counts in memory here; the test through
+gunicorn (tests/pg/test_shared_limits.py) shows the counts are shared across workers."""
+
+from datetime import timedelta
+
+import pytest
+
+from tests import factories
+from tests.conftest import IsolatedClient, _test_config
+from volunteer import create_app
+from volunteer.extensions import db
+from volunteer.models import utcnow
+from volunteer.services import tokens
+
+WRONG = "wrong-password-1"
+
+
+@pytest.fixture
+def limited(database_url, app):
+    """`limited(**settings)`: a client of an app with limits on (and one trusted proxy)."""
+    apps = []
+
+    def _client(**settings):
+        db.session.commit()
+        limited_app = create_app(
+            {
+                **_test_config(database_url),
+                "RATELIMIT_ENABLED": True,
+                "RATELIMIT_STORAGE_URI": "memory://",
+                "TRUSTED_PROXY_HOPS": 1,
+                **settings,
+            }
+        )
+        limited_app.test_client_class = IsolatedClient
+        apps.append(limited_app)
+        return limited_app.test_client()
+
+    yield _client
+    for limited_app in apps:
+        with limited_app.app_context():
+            db.engine.dispose()  # that app's own connection pool
+
+
+def sign_in(client, login: str, password: str, address: str = "198.51.100.1"):
+    return client.post(
+        "/auth/login",
+        data={"login": login, "password": password},
+        headers={"X-Forwarded-For": address},
+    )
+
+
+def test_wrong_passwords_for_one_account_count_together_from_any_address(limited, app):
+    volunteer = factories.make_volunteer("巴特尔")
+    client = limited(LOGIN_ACCOUNT_RATE_LIMIT="3 per minute")
+    ways_to_name_it = [volunteer.user.phone, volunteer.id_number, volunteer.id_number.lower()]
+    for number, login in enumerate(ways_to_name_it):
+        assert sign_in(client, login, WRONG, f"203.0.113.{number}").status_code == 200
+    refused = sign_in(client, volunteer.user.phone, factories.PASSWORD, "203.0.113.99")
+    assert refused.status_code == 429
+    other = factories.make_volunteer("其他人")
+    db.session.commit()
+    assert sign_in(client, other.user.phone, factories.PASSWORD, "203.0.113.99").status_code == 302
+
+
+def test_sign_ins_from_one_address_are_limited_whatever_the_account(limited, app):
+    client = limited(LOGIN_RATE_LIMIT="3 per minute")
+    for number in range(3):
+        assert sign_in(client, f"1390000000{number}", WRONG).status_code == 200
+    assert sign_in(client, "13900000009", WRONG).status_code == 429
+    assert sign_in(client, "13900000009", WRONG, "198.51.100.2").status_code == 200
+
+
+def registration(number: int) -> dict:
+    return {
+        "name": f"新志愿者{number}",
+        "id_type": "resident_id",
+        "id_number": factories.resident_id(),
+        "phone": factories.phone(),
+        "password": factories.PASSWORD,
+        "password_confirm": factories.PASSWORD,
+        "political_status": "01",
+        "unit_id": "",
+        "privacy_consent": "y",
+    }
+
+
+def test_registrations_from_one_address_are_limited(limited, app):
+    client = limited(REGISTRATION_RATE_LIMIT="2 per hour")
+    for number in range(2):
+        assert client.post("/auth/register", data=registration(number)).status_code == 302
+        client.post("/auth/logout")
+    assert client.post("/auth/register", data=registration(9)).status_code == 429
+
+
+def test_qr_urls_and_typed_codes_share_one_budget_per_volunteer(limited, app):
+    team = factories.make_organization("嘎鲁图镇志愿服务队")
+    activity = factories.make_activity(team, starts_at=utcnow() - timedelta(hours=1), hours=3)
+    volunteer = factories.make_volunteer("巴特尔")
+    client = limited(CHECKIN_SCAN_RATE_LIMIT="3 per minute")
+    assert sign_in(client, volunteer.user.phone, factories.PASSWORD).status_code == 302
+    step = tokens.step_at(utcnow())
+    assert client.get(f"/checkin/s/{activity.id}/{step}/000000").status_code == 200
+    assert client.get(f"/checkin/p/{activity.id}/000000").status_code == 200
+    assert client.post("/checkin/code", data={"code": "000000"}).status_code == 200
+    assert client.post("/checkin/code", data={"code": "000000"}).status_code == 429
+    assert client.get(f"/checkin/s/{activity.id}/{step}/000000").status_code == 429
+
+
+def test_code_guesses_from_one_address_are_limited_across_volunteers(limited, app):
+    first, second = factories.make_volunteer("甲"), factories.make_volunteer("乙")
+    client = limited(CHECKIN_ADDRESS_RATE_LIMIT="2 per minute")
+    for volunteer in (first, second):
+        sign_in(client, volunteer.user.phone, factories.PASSWORD)
+        assert client.post("/checkin/code", data={"code": "000000"}).status_code == 200
+        client.post("/auth/logout")
+    sign_in(client, first.user.phone, factories.PASSWORD)
+    assert client.post("/checkin/code", data={"code": "000000"}).status_code == 429

@@ -1,0 +1,103 @@
+"""Rate limits on guessable things (passwords, check-in codes, registrations), and the keys
+they count by. Views wear the decorators defined here; the numbers are settings (config.py,
+README "Limits").
+
+Counts live in RATELIMIT_STORAGE_URI: Redis in production, so a limit holds across gunicorn
+workers and hosts (create_app refuses `memory://` in production unless WEB_WORKERS=1). The
+client's address is the one ProxyFix takes from TRUSTED_PROXY_HOPS trusted proxies; with no
+proxy configured, X-Forwarded-For is ignored, so a client cannot pick its own address.
+
+Brute-forcing the 6-digit check-in code: a guess is right with probability 2A/10^6, A being
+the activities open for check-in (each accepts the code of the current and the previous
+30 s step; a QR URL names its step, so a guess there is right with 1/10^6). Guesses are
+counted per volunteer (CHECKIN_SCAN_RATE_LIMIT, 10/min and 60/day, shared by the QR URL,
+static QR and typed code) and per address (CHECKIN_ADDRESS_RATE_LIMIT, 600/min and
+5,000/day). So one account expects 60 * 2A / 10^6 = 0.00012*A right guesses a day (one in
+about 23 years with A = 1, one in 2.3 years with A = 10), and one address, however many
+accounts it registers (REGISTRATION_RATE_LIMIT), at most 5,000 * 2A / 10^6 = 0.01*A a day.
+A right guess only opens a record at an activity the guesser is not at; it is credited only
+with a second right guess at check-out, and a missing check-out is credited 0 and queued
+for the organizer.
+"""
+
+from collections.abc import Callable
+
+from flask import current_app, request
+from flask_limiter.util import get_remote_address
+from flask_login import current_user
+
+from volunteer.extensions import limiter
+
+LOGIN_FIELD = "login"
+
+
+def client_address() -> str:
+    """The client's address (after ProxyFix has applied the trusted proxy hops)."""
+    return get_remote_address() or "unknown"
+
+
+def _setting(name: str) -> Callable[[], str]:
+    return lambda: current_app.config[name]
+
+
+def _account_key() -> str:
+    """The account a sign-in names, however it is named (phone or ID number), so every try
+    at its password counts together from any address; an unknown name counts by itself."""
+    from volunteer.services import accounts
+
+    login = "".join(ch for ch in request.form.get(LOGIN_FIELD, "") if ch.isprintable())[:64]
+    user = accounts.find_user_by_login(login) if login.strip() else None
+    return f"account:{user.id}" if user else f"login:{login.strip().upper()}"
+
+
+def _person_or_address() -> str:
+    """Signed-in scans count per person; anonymous ones per address."""
+    if current_user.is_authenticated:
+        return f"user:{current_user.id}"
+    return client_address()
+
+
+def _scan_limit_for_person() -> str:
+    config = current_app.config
+    if current_user.is_authenticated:
+        return config["CHECKIN_SCAN_RATE_LIMIT"]
+    return config["CHECKIN_ANONYMOUS_SCAN_RATE_LIMIT"]
+
+
+def limit_sign_in(view):
+    """Sign-in attempts per address, and per account whatever address they come from. Every
+    attempt counts, successes too: the count is taken before the password is checked, so
+    parallel requests cannot slip past it."""
+    per_address = limiter.limit(
+        _setting("LOGIN_RATE_LIMIT"), key_func=client_address, methods=["POST"]
+    )
+    per_account = limiter.limit(
+        _setting("LOGIN_ACCOUNT_RATE_LIMIT"), key_func=_account_key, methods=["POST"]
+    )
+    return per_address(per_account(view))
+
+
+def limit_registration(view):
+    """Registrations submitted per address (each new account is more code guesses)."""
+    return limiter.limit(
+        _setting("REGISTRATION_RATE_LIMIT"), key_func=client_address, methods=["POST"]
+    )(view)
+
+
+def limit_code_guesses(methods: list[str]):
+    """Scans and typed codes: one budget per person across every way of sending a code,
+    and one per address (see the arithmetic above)."""
+    per_person = limiter.shared_limit(
+        _scan_limit_for_person, "checkin-code", key_func=_person_or_address, methods=methods
+    )
+    per_address = limiter.shared_limit(
+        _setting("CHECKIN_ADDRESS_RATE_LIMIT"),
+        "checkin-code-address",
+        key_func=client_address,
+        methods=methods,
+    )
+
+    def decorate(view):
+        return per_address(per_person(view))
+
+    return decorate
