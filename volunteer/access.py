@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
-from flask import abort, request
+from flask import abort, g, request
 from flask_login import current_user
 
 from volunteer.extensions import db, login_manager
-from volunteer.services import permissions
+from volunteer.models import utcnow
+from volunteer.services import api_tokens, permissions
 
 # Endpoints served by Flask or extensions themselves (static files).
 EXEMPT_ENDPOINTS = {"static", "bootstrap.static"}
@@ -38,7 +39,7 @@ class Rule:
         if not self.needs_login:
             return kwargs
         if not current_user.is_authenticated:
-            abort(login_manager.unauthorized())
+            abort(401 if is_api_request() else login_manager.unauthorized())
         if self.allowed is not None and not self.allowed(current_user):
             abort(403)
         if self.model is None:
@@ -103,6 +104,31 @@ def admin_of(model: type, id_arg: str, as_arg: str) -> Rule:
         as_arg=as_arg,
         scope_check=lambda user, obj: True,
     )
+
+
+API_PREFIX = "/api/"
+
+
+def is_api_request() -> bool:
+    """Requests to the JSON API: bearer tokens instead of cookies, JSON errors."""
+    return request.path.startswith(API_PREFIX)
+
+
+def sign_in_bearer() -> None:
+    """before_request for the API: the user is the bearer token's owner, or nobody.
+
+    The session and remember-me cookies are never consulted under /api/, so a
+    browser's cookies cannot act there (hence no CSRF to guard against).
+    """
+    if not is_api_request():
+        return
+    scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
+    token = None
+    if scheme.lower() == "bearer" and secret.strip():
+        token = api_tokens.find_active(secret.strip(), utcnow())
+    g.api_token = token
+    # Flask-Login has no public setter for a request's user without touching the session.
+    login_manager._update_request_context_with_user(token.user if token else None)
 
 
 def acting_user():

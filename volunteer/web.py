@@ -5,8 +5,9 @@ from datetime import datetime
 from flask import Flask, render_template
 from flask_login import current_user
 
-from volunteer import i18n
-from volunteer.access import enforce_declared_access
+from volunteer import api, i18n
+from volunteer.access import enforce_declared_access, is_api_request
+from volunteer.api import errors as api_errors
 from volunteer.models.base import LOCAL_ZONE
 from volunteer.services import identity, permissions, privacy
 
@@ -43,6 +44,7 @@ def init_app(app: Flask) -> None:
         app.register_blueprint(blueprint)
 
     app.before_request(enforce_declared_access)
+    api.init_app(app)
 
     for code in (400, 403, 404, 405, 413, 429, 500):
         app.register_error_handler(code, _error_page)
@@ -77,5 +79,7 @@ def init_app(app: Flask) -> None:
 
 
 def _error_page(error):
+    if is_api_request():
+        return api_errors.http_error(error)
     code = getattr(error, "code", 500) or 500
     return render_template("errors/error.html", code=code, error=error), code
