@@ -19,6 +19,8 @@ from volunteer.extensions import db, login_manager
 from volunteer.models import utcnow
 from volunteer.services import api_tokens, permissions
 
+LARGEST_ID = 2**31 - 1  # the largest value of an integer primary key
+
 # Endpoints served by Flask or extensions themselves (static files).
 EXEMPT_ENDPOINTS = {"static", "bootstrap.static"}
 
@@ -45,7 +47,9 @@ class Rule:
         if self.model is None:
             return kwargs
         kwargs = dict(kwargs)
-        obj = db.session.get(self.model, kwargs.pop(self.id_arg))
+        object_id = kwargs.pop(self.id_arg)
+        # Ids past the integer column's range cannot exist (and SQLite cannot even bind them).
+        obj = db.session.get(self.model, object_id) if 0 < object_id <= LARGEST_ID else None
         if obj is None:
             abort(404)
         if not self.scope_check(current_user, obj):

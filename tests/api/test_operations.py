@@ -40,6 +40,7 @@ def test_my_profile_is_for_anyone_signed_in(client, world):
     _check(client, world, "GET", "/api/v1/me", _expect(set(ROLES) - {None}))
     body = client.get("/api/v1/me", headers=bearer(world["coordinator"])).get_json()
     assert body["roles"] == ["volunteer", "coordinator"]
+    assert [unit["code"] for unit in body["coordinated_units"]] == ["WS-GLT"]
     assert "*" in body["volunteer"]["id_number_masked"] and "*" in body["phone"]
 
 

@@ -67,6 +67,8 @@ def init_app(app: Flask) -> None:
     api = VolunteerApi(app)
     api.register_blueprint(bp)
     app.session_interface = CookielessApiSessions()
+    # Chinese names readable in answers (and in curl): UTF-8 JSON rather than \u escapes.
+    app.json.ensure_ascii = False
     # First of all hooks, so nothing can load a user from cookies before the token decides.
     app.before_request_funcs.setdefault(None, []).insert(0, sign_in_bearer)
     app.register_error_handler(HTTPException, _http_error)

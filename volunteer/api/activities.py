@@ -4,9 +4,9 @@ from datetime import timedelta
 
 from flask_login import current_user
 from flask_smorest import abort
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
-from volunteer.access import PUBLIC, Rule, acting_user
+from volunteer.access import LARGEST_ID, PUBLIC, Rule, acting_user
 from volunteer.api.base import PageArgs, api_access, bp, committed, page_of, paged
 from volunteer.extensions import db
 from volunteer.models import (
@@ -34,7 +34,7 @@ class ActivityFilterArgs(PageArgs):
     date_from = fields.Date(metadata={"description": "Beijing date; activities ending after."})
     date_to = fields.Date(metadata={"description": "Beijing date; activities starting before."})
     category = fields.Enum(ServiceCategory, by_value=True)
-    organization_id = fields.Integer()
+    organization_id = fields.Integer(validate=validate.Range(min=1, max=LARGEST_ID))
 
 
 class ActivitySchema(Schema):
@@ -117,7 +117,7 @@ def list_activities(args: dict):
 @bp.response(200, ActivitySchema)
 def get_activity(activity_id: int):
     """One activity (drafts only for its organizers), as the activity page shows it."""
-    activity = db.session.get(Activity, activity_id)
+    activity = db.session.get(Activity, activity_id) if activity_id <= LARGEST_ID else None
     can_manage = bool(
         activity
         and current_user.is_authenticated

@@ -14,10 +14,13 @@ DESCRIPTION = (
     "messages follow `Accept-Language` (zh-CN or en)."
 )
 
+DOCUMENT = {"application/json": {"schema": {"type": "object"}}}
+PAGE = {"text/html": {"schema": {"type": "string"}}}
+
 
 @bp.route("/openapi.json", methods=["GET"])
 @api_access(PUBLIC)
-@bp.doc(hide=True)
+@bp.doc(responses={"200": {"description": "This document.", "content": DOCUMENT}})
 def openapi_document():
     """The OpenAPI 3 document, generated from the code."""
     return jsonify(current_api.spec.to_dict())
@@ -25,7 +28,7 @@ def openapi_document():
 
 @bp.route("/docs", methods=["GET"])
 @api_access(PUBLIC)
-@bp.doc(hide=True)
+@bp.doc(responses={"200": {"description": "The reference page.", "content": PAGE}})
 def reference():
     """The API reference page (Swagger UI, served by the app itself)."""
     return render_template("api/reference.html")

@@ -18,12 +18,24 @@ class VolunteerProfileSchema(Schema):
     service_areas = fields.String(allow_none=True, required=True)
 
 
+class UnitBriefSchema(Schema):
+    id = fields.Integer(required=True)
+    code = fields.String(required=True)
+    name = fields.String(required=True)
+
+
 class MeSchema(Schema):
     id = fields.Integer(required=True)
     name = fields.String(required=True)
-    phone = fields.String(required=True)
+    phone = fields.String(required=True, metadata={"description": "Masked."})
     roles = fields.List(fields.String(), required=True)
     volunteer = fields.Nested(VolunteerProfileSchema, allow_none=True, required=True)
+    coordinated_units = fields.List(
+        fields.Nested(UnitBriefSchema),
+        required=True,
+        metadata={"description": "Roots of the unit subtrees I coordinate."},
+    )
+    organized_organization_ids = fields.List(fields.Integer(), required=True)
 
 
 class TotalsSchema(Schema):
@@ -72,6 +84,8 @@ def me():
         "phone": privacy.mask_phone(user.phone),
         "roles": roles,
         "volunteer": profile,
+        "coordinated_units": permissions.coordinated_units(user),
+        "organized_organization_ids": sorted(permissions.organizer_organization_ids(user)),
     }
 
 
