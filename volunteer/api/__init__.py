@@ -5,7 +5,7 @@ schemas) and validates every body and query with the same schemas. One
 blueprint (`base.bp`); a module per area adds its routes to it.
 """
 
-from flask import Flask, request
+from flask import Flask
 from flask.sessions import SecureCookieSessionInterface
 from flask_smorest import Api
 from werkzeug.exceptions import HTTPException
@@ -75,6 +75,6 @@ def init_app(app: Flask) -> None:
 
 
 def _http_error(error: HTTPException):
-    if request.path.startswith("/api/"):
+    if is_api_request():
         return errors.http_error(error)
     return error

@@ -8,6 +8,7 @@ from marshmallow import Schema, fields, validate
 
 from volunteer.access import LARGEST_ID, PUBLIC, Rule, acting_user
 from volunteer.api.base import PageArgs, api_access, bp, committed, page_of, paged
+from volunteer.api.errors import ErrorSchema
 from volunteer.extensions import db
 from volunteer.models import (
     Activity,
@@ -131,6 +132,12 @@ def get_activity(activity_id: int):
 @bp.route("/activities/<int:activity_id>/signup", methods=["POST"])
 @api_access(VOLUNTEER_ON_ACTIVITY)
 @bp.response(201, SignupSchema)
+@bp.alt_response(
+    409,
+    schema=ErrorSchema,
+    description="`code`: not_open_for_signup, activity_ended, already_signed_up, "
+    "activity_full, signup_clash.",
+)
 def sign_up(activity: Activity):
     """Sign me up for the activity (same rules as the page: open, not full, no clash)."""
     with committed():
@@ -142,6 +149,7 @@ def sign_up(activity: Activity):
 @bp.route("/activities/<int:activity_id>/signup", methods=["DELETE"])
 @api_access(VOLUNTEER_ON_ACTIVITY)
 @bp.response(200, SignupSchema)
+@bp.alt_response(409, schema=ErrorSchema, description="`code`: not_signed_up, activity_started.")
 def cancel_signup(activity: Activity):
     """Withdraw my sign-up before the activity starts."""
     with committed():

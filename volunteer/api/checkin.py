@@ -11,6 +11,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from volunteer.access import VOLUNTEER, acting_user, organizer_of
 from volunteer.api.base import api_access, bp, committed
+from volunteer.api.errors import ErrorSchema
 from volunteer.api.schemas import ActivityBriefSchema, RecordSchema, record_dict
 from volunteer.extensions import db, limiter
 from volunteer.i18n import gettext as _
@@ -71,6 +72,15 @@ class CheckinCodeSchema(Schema):
     scan_url = fields.String(required=True, metadata={"description": "What the QR encodes."})
     opens_at = fields.DateTime(required=True)
     closes_at = fields.DateTime(required=True)
+
+
+SCAN_REFUSALS = (
+    "Refused by a check-in rule, as on the pages. `code`: expired_code, invalid_code, "
+    "unknown_activity, wrong_or_expired_code, not_published, activity_cancelled, not_open_yet, "
+    "outside_window, signup_required, already_open_elsewhere, outside_geofence, scan_again "
+    "(kiosk also unknown_personal_code, account_disabled). 422: malformed_code, "
+    "location_needed (send latitude and longitude)."
+)
 
 
 def _token_key() -> str:
@@ -153,6 +163,7 @@ def _scan(body: dict) -> ScanResult:
 @_limited("CHECKIN_SCAN_RATE_LIMIT")
 @bp.arguments(ScanSchema)
 @bp.response(200, ScanResultSchema)
+@bp.alt_response(409, schema=ErrorSchema, description=SCAN_REFUSALS)
 def scan(body: dict):
     """Check in or out by the screen's QR or its 6-digit code: first scan in, next out."""
     with committed():
@@ -184,6 +195,7 @@ def checkin_code(activity: Activity):
 @_limited("API_KIOSK_RATE_LIMIT")
 @bp.arguments(KioskScanSchema)
 @bp.response(200, ScanResultSchema)
+@bp.alt_response(409, schema=ErrorSchema, description=SCAN_REFUSALS)
 def kiosk_scan(body: dict, activity: Activity):
     """The kiosk read a volunteer's personal code: check them in or out of the activity."""
     if records.close_stale(utcnow(), activity=activity):

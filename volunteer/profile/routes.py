@@ -103,14 +103,10 @@ def tokens():
     ]
     secret = None
     if form.scopes.choices and form.validate_on_submit():
-        with service_action(
-            form, success=_("Token created. Copy it now: it is shown only once.")
-        ) as outcome:
+        with service_action(form, success=_("Token created. Copy it now: it is shown only once.")):
             secret = api_tokens.create_personal_token(
                 user, form.name.data, form.scopes.data, utcnow()
             ).secret
-        if not outcome.ok:
-            secret = None
     return render_template(
         "profile/tokens.html",
         form=form,

@@ -6,5 +6,6 @@
     domNode: target,
     deepLinking: true,
     persistAuthorization: false,
+    validatorUrl: null, // no badge fetched from swagger.io: the page works offline
   });
 })();
