@@ -45,6 +45,12 @@ def test_the_document_validates_and_declares_its_security(client):
     assert document["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
     assert document["paths"]["/api/v1/tokens"]["post"]["security"] == []
     assert document["paths"]["/api/v1/scan"]["post"]["security"] == [{"bearerAuth": []}]
+    declared = {tag["name"] for tag in document["tags"]}
+    for operations in document["paths"].values():
+        for method, operation in operations.items():
+            if method == "parameters":  # the path's own parameters, not an operation
+                continue
+            assert set(operation["tags"]) <= declared, operation["summary"]
 
 
 @pytest.fixture

@@ -151,6 +151,8 @@ def test_only_the_activity_s_organizers_approve(client, world):
 
 def test_a_rejection_needs_a_reason(client, world):
     url = f"/api/v1/records/{world['claim'].id}/reject"
+    refused = {role: 403 for role in ROLES if role not in ("organizer", "admin")} | {None: 401}
+    _check(client, world, "POST", url, refused, json={"reason": "当天未参加"})
     headers = bearer(world["admin"])
     assert client.post(url, json={}, headers=headers).status_code == 422
     blank = client.post(url, json={"reason": "   "}, headers=headers)
@@ -225,6 +227,10 @@ def test_certificates_issue_list_download_and_public_verify(client, world):
     _check(client, world, "GET", pdf, _expect({"volunteer", "coordinator", "admin"}))
     response = client.get(pdf, headers=bearer(world["volunteer"]))
     assert response.data.startswith(b"%PDF")
+    for role, status in ((None, 401), ("staff", 403), ("admin", 403)):
+        headers = bearer(world[role]) if role else {}
+        response = client.post("/api/v1/certificates", json={}, headers=headers)
+        assert response.status_code == status, role
     headers = bearer(world["volunteer"])
     issued = client.post("/api/v1/certificates", json={"period": "year"}, headers=headers)
     assert issued.status_code == 201

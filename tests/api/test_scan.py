@@ -165,6 +165,7 @@ def test_the_kiosk_scans_personal_codes_of_its_activity(client, world):
     activity, volunteer = world["activity"], world["volunteer"].volunteer
     url = f"/api/v1/activities/{activity.id}/kiosk-scans"
     payload = {"code": "WSV:" + volunteer.personal_code}
+    assert client.post(url, json=payload).status_code == 401
     for role in ("other_organizer", "volunteer", "coordinator"):
         assert client.post(url, json=payload, headers=bearer(world[role])).status_code == 403
     response = client.post(url, json=payload, headers=bearer(world["organizer"]))

@@ -13,6 +13,18 @@ from werkzeug.exceptions import HTTPException
 from volunteer.access import is_api_request, sign_in_bearer
 from volunteer.api import errors
 
+# The reference page's sections: one per area module, in the order a client meets them.
+AREAS = {
+    "tokens": "Sign in for a bearer token; list and revoke tokens.",
+    "me": "The signed-in person: profile, totals, records, personal code.",
+    "activities": "Activities, sign-up and cancelling.",
+    "checkin": "Scans: the volunteer's, the organizer's current code, the kiosk's.",
+    "review": "The organizer's review queue: approve and reject.",
+    "compliance": "A unit's compliance rows and missing people.",
+    "certificates": "Issue, list and download certificates; public verification.",
+    "docs": "This document and its reference page.",
+}
+
 
 class VolunteerApi(Api):
     """flask-smorest's Api, but our JSON errors, and the document served by our own route
@@ -66,6 +78,8 @@ def init_app(app: Flask) -> None:
     csrf.exempt(bp)
     api = VolunteerApi(app)
     api.register_blueprint(bp)
+    for name, description in AREAS.items():
+        api.spec.tag({"name": name, "description": description})
     app.session_interface = CookielessApiSessions()
     # Chinese names readable in answers (and in curl): UTF-8 JSON rather than \u escapes.
     app.json.ensure_ascii = False

@@ -43,7 +43,8 @@ def api_access(rule: Rule, scope: str | None = None) -> Callable:
 
         wrapped.access_rule = rule
         wrapped.token_scope = scope
-        return bp.doc(security=[] if rule is PUBLIC else BEARER)(wrapped)
+        area = view.__module__.rsplit(".", 1)[-1]  # the reference page groups by area module
+        return bp.doc(security=[] if rule is PUBLIC else BEARER, tags=[area])(wrapped)
 
     return decorator
 
