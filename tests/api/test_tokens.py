@@ -106,6 +106,7 @@ def test_personal_tokens_carry_only_their_scope(client, world):
     # Nor reveals personal data.
     reveal = client.get(f"/api/v1/units/{town.id}/missing?reveal=true", headers=compliance)
     assert reveal.status_code == 403
+    assert client.get("/api/v1/activities", headers=compliance).status_code == 200  # public
     kiosk = bearer(world["organizer"], [ApiScope.KIOSK])
     activity = world["activity"]
     assert client.get(f"/api/v1/units/{town.id}/compliance", headers=kiosk).status_code == 403

@@ -37,7 +37,8 @@ def api_access(rule: Rule, scope: str | None = None) -> Callable:
         @wraps(guarded)
         def wrapped(**kwargs: Any):
             token = g.get("api_token")
-            if token is not None and not api_tokens.permits(token, scope):
+            # Public endpoints take any token (or none); others need the token to permit them.
+            if rule.needs_login and token is not None and not api_tokens.permits(token, scope):
                 abort(403, code="insufficient_scope", message=_scope_message(scope))
             return guarded(**kwargs)
 
