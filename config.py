@@ -76,6 +76,18 @@ class Config:
     # bench/bench_scan.py only: serve /bench/floor (one indexed read, one insert). Never in prod.
     BENCH_FLOOR_ENDPOINT = False
 
+    # JSON API under /api/v1/ (flask-smorest builds the OpenAPI document from the code)
+    API_TITLE = "Volunteer hours API"
+    API_VERSION = "v1"
+    OPENAPI_VERSION = "3.0.3"
+    API_SIGN_IN_TOKEN_HOURS = 12  # a token from POST /api/v1/tokens lasts this long
+    API_PERSONAL_TOKEN_DAYS = 365  # a personal access token (server-to-server) lasts this long
+    API_TOKEN_RATE_LIMIT = "10 per minute"  # password attempts per address, as the login page
+    # Scans through the API: per token as the pages limit per person, and per address.
+    API_SCAN_ADDRESS_RATE_LIMIT = "300 per minute"
+    API_KIOSK_RATE_LIMIT = "120 per minute"  # a kiosk token scans a queue of volunteers
+    API_PAGE_SIZE_MAX = 100
+
     # Certificates (DOMAIN.md "Certificates")
     STAR_LEVEL_THRESHOLD_HOURS = (100, 300, 600, 1000, 1500)
     CERTIFICATE_FONT_PATH: str | None = None  # a TTF to embed instead of the built-in CID font

@@ -12,11 +12,14 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
-from flask import abort, request
+from flask import abort, g, request
 from flask_login import current_user
 
 from volunteer.extensions import db, login_manager
-from volunteer.services import permissions
+from volunteer.models import utcnow
+from volunteer.services import api_tokens, permissions
+
+LARGEST_ID = 2**31 - 1  # the largest value of an integer primary key
 
 # Endpoints served by Flask or extensions themselves (static files).
 EXEMPT_ENDPOINTS = {"static", "bootstrap.static"}
@@ -38,14 +41,16 @@ class Rule:
         if not self.needs_login:
             return kwargs
         if not current_user.is_authenticated:
-            abort(login_manager.unauthorized())
+            abort(401 if is_api_request() else login_manager.unauthorized())
         user = acting_user()
         if self.allowed is not None and not self.allowed(user):
             abort(403)
         if self.model is None:
             return kwargs
         kwargs = dict(kwargs)
-        obj = db.session.get(self.model, kwargs.pop(self.id_arg))
+        object_id = kwargs.pop(self.id_arg)
+        # Ids past the integer column's range cannot exist (and SQLite cannot even bind them).
+        obj = db.session.get(self.model, object_id) if 0 < object_id <= LARGEST_ID else None
         if obj is None:
             abort(404)
         if not self.scope_check(user, obj):
@@ -104,6 +109,31 @@ def admin_of(model: type, id_arg: str, as_arg: str) -> Rule:
         as_arg=as_arg,
         scope_check=lambda user, obj: True,
     )
+
+
+API_PREFIX = "/api/"
+
+
+def is_api_request() -> bool:
+    """Requests to the JSON API: bearer tokens instead of cookies, JSON errors."""
+    return request.path.startswith(API_PREFIX)
+
+
+def sign_in_bearer() -> None:
+    """before_request for the API: the user is the bearer token's owner, or nobody.
+
+    The session and remember-me cookies are never consulted under /api/, so a
+    browser's cookies cannot act there (hence no CSRF to guard against).
+    """
+    if not is_api_request():
+        return
+    scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
+    token = None
+    if scheme.lower() == "bearer" and secret.strip():
+        token = api_tokens.find_active(secret.strip(), utcnow())
+    g.api_token = token
+    # Flask-Login has no public setter for a request's user without touching the session.
+    login_manager._update_request_context_with_user(token.user if token else None)
 
 
 def acting_user():

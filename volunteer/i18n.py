@@ -20,6 +20,10 @@ def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():  # the CLI and services called from tests
         return current_app.config["BABEL_DEFAULT_LOCALE"]
+    if request.path.startswith("/api/"):  # no session there: the client says what it reads
+        asked = request.accept_languages.best_match(languages)
+        if asked:
+            return asked
     chosen = session.get("lang")
     if chosen in languages:
         return chosen

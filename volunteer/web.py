@@ -6,8 +6,9 @@ from importlib import import_module
 from flask import Flask, current_app, render_template
 from flask_login import current_user
 
-from volunteer import display, i18n
-from volunteer.access import acting_user, enforce_declared_access
+from volunteer import api, display, i18n
+from volunteer.access import acting_user, enforce_declared_access, is_api_request
+from volunteer.api import errors as api_errors
 from volunteer.models.base import LOCAL_ZONE
 from volunteer.services import identity, permissions, privacy
 
@@ -17,6 +18,7 @@ def init_app(app: Flask) -> None:
     _register_blueprints(app)
     app.before_request(enforce_declared_access)
     display.init_app(app)
+    api.init_app(app)
     for code in (400, 403, 404, 405, 413, 429, 500):
         app.register_error_handler(code, _error_page)
     _register_template_helpers(app)
@@ -84,5 +86,7 @@ def _navigation_flags(user) -> dict:
 
 
 def _error_page(error):
+    if is_api_request():
+        return api_errors.http_error(error)
     code = getattr(error, "code", 500) or 500
     return render_template("errors/error.html", code=code, error=error), code

@@ -82,3 +82,8 @@ def test_navigation_follows_roles(client, login_as, world):
     login_as(world["people"]["admin"])
     page = client.get("/").get_data(as_text=True)
     assert "系统管理" in page
+
+
+def test_ids_beyond_the_integer_range_are_404_not_500(client, login_as, world):
+    login_as(world["people"]["admin"])
+    assert client.get(f"/admin/units/{2**63}").status_code == 404

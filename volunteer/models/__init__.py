@@ -7,6 +7,7 @@ from volunteer.models.activities import (
     Signup,
     SignupStatus,
 )
+from volunteer.models.api_tokens import ApiScope, ApiToken, TokenKind
 from volunteer.models.audit import AuditEntry
 from volunteer.models.base import Base, UTCDateTime, utcnow
 from volunteer.models.certificates import Certificate
@@ -29,6 +30,8 @@ __all__ = [
     "Activity",
     "ActivityStatus",
     "Adjustment",
+    "ApiScope",
+    "ApiToken",
     "AuditEntry",
     "BackgroundJob",
     "Base",
@@ -51,6 +54,7 @@ __all__ = [
     "Signup",
     "SignupStatus",
     "StoredFile",
+    "TokenKind",
     "UTCDateTime",
     "Unit",
     "UnitKind",

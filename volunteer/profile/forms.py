@@ -1,8 +1,9 @@
 """Profile and password forms."""
 
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, SubmitField
-from wtforms.validators import DataRequired
+from wtforms import PasswordField, SelectMultipleField, StringField, SubmitField
+from wtforms.validators import DataRequired, Length
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from volunteer import forms as shared
 from volunteer.i18n import lazy_gettext as _l
@@ -30,3 +31,29 @@ class PasswordForm(FlaskForm):
     new_password = shared.new_password_field(_l("New password"))
     new_password_confirm = shared.password_repeat_field(_l("Repeat new password"), "new_password")
     submit = SubmitField(_l("Change password"))
+
+
+class PersonalTokenForm(FlaskForm):
+    """A personal access token for a server: a name and the scopes it carries."""
+
+    name = StringField(
+        _l("Token name"),
+        validators=[
+            DataRequired(_l("Name the token after the system that will use it.")),
+            Length(max=80),
+        ],
+    )
+    scopes = SelectMultipleField(
+        _l("Scopes"),
+        choices=[],
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+        validators=[DataRequired(_l("Choose at least one scope."))],
+    )
+    submit = SubmitField(_l("Create token"))
+
+
+class RevokeTokenForm(FlaskForm):
+    """The button that revokes a token (a form, for its CSRF token)."""
+
+    submit = SubmitField(_l("Revoke"))

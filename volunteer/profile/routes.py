@@ -2,15 +2,23 @@
 
 from flask import Blueprint, redirect, render_template, url_for
 
-from volunteer.access import SIGNED_IN, VOLUNTEER, access, acting_user
+from volunteer.access import SIGNED_IN, VOLUNTEER, Rule, access, acting_user
 from volunteer.actions import service_action
 from volunteer.forms import unit_choices, unit_from_choice
 from volunteer.i18n import gettext as _
-from volunteer.models import PoliticalStatus, Volunteer
-from volunteer.profile.forms import PasswordForm, ProfileForm
-from volunteer.services import accounts, identity
+from volunteer.models import ApiToken, PoliticalStatus, Volunteer, utcnow
+from volunteer.profile.forms import PasswordForm, PersonalTokenForm, ProfileForm, RevokeTokenForm
+from volunteer.services import accounts, api_tokens, identity
 
 bp = Blueprint("profile", __name__, url_prefix="/me")
+
+OWN_TOKEN = Rule(
+    "owner of an API token",
+    model=ApiToken,
+    id_arg="token_id",
+    as_arg="token",
+    scope_check=lambda user, token: token.user_id == user.id,
+)
 
 
 @bp.route("/")
@@ -79,3 +87,38 @@ def password():
         if outcome.ok:
             return redirect(url_for("profile.show"))
     return render_template("profile/password.html", form=form)
+
+
+@bp.route("/tokens", methods=["GET", "POST"])
+@access(SIGNED_IN)
+def tokens():
+    """My API tokens (apps signed in, personal access tokens); make a personal one."""
+    user = acting_user()
+    form = PersonalTokenForm()
+    form.scopes.choices = [
+        (s.value, api_tokens.SCOPE_LABELS[s]) for s in api_tokens.allowed_scopes(user)
+    ]
+    secret = None
+    if form.scopes.choices and form.validate_on_submit():
+        with service_action(form, success=_("Token created. Copy it now: it is shown only once.")):
+            secret = api_tokens.create_personal_token(
+                user, form.name.data, form.scopes.data, utcnow()
+            ).secret
+    return render_template(
+        "profile/tokens.html",
+        form=form,
+        revoke_form=RevokeTokenForm(),
+        tokens=api_tokens.tokens_of(user, utcnow()),
+        scope_labels=api_tokens.SCOPE_LABELS,
+        secret=secret,
+    )
+
+
+@bp.route("/tokens/<int:token_id>/revoke", methods=["POST"])
+@access(OWN_TOKEN)
+def revoke_token(token: ApiToken):
+    """Revoke one of my API tokens; it stops working at once."""
+    if RevokeTokenForm().validate_on_submit():
+        with service_action(success=_("The token has been revoked.")):
+            api_tokens.revoke(token, acting_user(), utcnow())
+    return redirect(url_for("profile.tokens"))

@@ -165,20 +165,23 @@ def signup_of(volunteer: Volunteer, activity: Activity) -> Signup | None:
 def sign_up(volunteer: Volunteer, activity: Activity, now: datetime) -> Signup:
     """Sign up: published, not yet ended, room left, no overlapping sign-up."""
     if activity.status != ActivityStatus.PUBLISHED:
-        raise ServiceError(_l("This activity is not open for sign-up."))
+        raise ServiceError(_l("This activity is not open for sign-up."), code="not_open_for_signup")
     if activity.ends_at <= now:
-        raise ServiceError(_l("This activity has already ended."))
+        raise ServiceError(_l("This activity has already ended."), code="activity_ended")
     # Lock the activity row so two last-seat sign-ups cannot both pass the capacity check.
     db.session.execute(select(Activity.id).where(Activity.id == activity.id).with_for_update())
     existing = signup_of(volunteer, activity)
     if existing is not None and existing.status == SignupStatus.SIGNED_UP:
-        raise ServiceError(_l("You have already signed up for this activity."))
+        raise ServiceError(
+            _l("You have already signed up for this activity."), code="already_signed_up"
+        )
     if activity.capacity is not None and signup_count(activity) >= activity.capacity:
-        raise ServiceError(_l("This activity is full."))
+        raise ServiceError(_l("This activity is full."), code="activity_full")
     clash = _overlapping_signup(volunteer, activity)
     if clash is not None:
         raise ServiceError(
-            _l("You have signed up for “%(title)s” at the same time.", title=clash.title)
+            _l("You have signed up for “%(title)s” at the same time.", title=clash.title),
+            code="signup_clash",
         )
     if existing is None:
         existing = Signup(activity_id=activity.id, volunteer_id=volunteer.id, created_at=now)
@@ -211,9 +214,12 @@ def cancel_signup(volunteer: Volunteer, activity: Activity, now: datetime) -> Si
     """Withdraw a sign-up before the activity starts; the row is kept."""
     signup = signup_of(volunteer, activity)
     if signup is None or signup.status != SignupStatus.SIGNED_UP:
-        raise ServiceError(_l("You have not signed up for this activity."))
+        raise ServiceError(_l("You have not signed up for this activity."), code="not_signed_up")
     if activity.starts_at <= now:
-        raise ServiceError(_l("The activity has started; sign-up can no longer be cancelled."))
+        raise ServiceError(
+            _l("The activity has started; sign-up can no longer be cancelled."),
+            code="activity_started",
+        )
     signup.status = SignupStatus.CANCELLED
     signup.cancelled_at = now
     db.session.flush()

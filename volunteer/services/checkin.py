@@ -38,11 +38,15 @@ from volunteer.services.errors import ServiceError
 
 
 class ScanRefused(ServiceError):
-    """A scan that was refused; the message tells the volunteer why."""
+    """A scan that was refused; the message tells the volunteer why (and `code` a machine)."""
+
+    code = "scan_refused"
 
 
 class LocationNeeded(ScanRefused):
     """The activity has a geofence and the phone sent no position."""
+
+    code = "location_needed"
 
 
 class Outcome(enum.StrEnum):
@@ -123,7 +127,8 @@ def _too_far(distance: int, radius: int) -> ScanRefused:
             "You are %(distance)s m from the activity; scans are accepted within %(radius)s m.",
             distance=distance,
             radius=radius,
-        )
+        ),
+        code="outside_geofence",
     )
 
 
@@ -173,19 +178,20 @@ def _repeat_window() -> timedelta:
 
 def _require_running(activity: Activity, now: datetime, checking_out: bool) -> None:
     if activity.status == ActivityStatus.CANCELLED:
-        raise ScanRefused(_l("This activity has been cancelled."))
+        raise ScanRefused(_l("This activity has been cancelled."), code="activity_cancelled")
     if activity.status != ActivityStatus.PUBLISHED:
-        raise ScanRefused(_l("This activity is not published."))
+        raise ScanRefused(_l("This activity is not published."), code="not_published")
     if now < checkin_opens(activity):
         raise ScanRefused(
             _l(
                 "Check-in has not opened yet; it opens %(minutes)s minutes before the start.",
                 minutes=_config("CHECKIN_OPENS_BEFORE_START_MINUTES"),
-            )
+            ),
+            code="not_open_yet",
         )
     closes = checkout_closes(activity) if checking_out else checkin_closes(activity)
     if now > closes:
-        raise ScanRefused(_l("Check-in for this activity has closed."))
+        raise ScanRefused(_l("Check-in for this activity has closed."), code="outside_window")
 
 
 def _require_signup(volunteer: Volunteer, activity: Activity) -> None:
@@ -199,7 +205,10 @@ def _require_signup(volunteer: Volunteer, activity: Activity) -> None:
         )
     )
     if signed_up is None:
-        raise ScanRefused(_l("This activity requires sign-up, and you have not signed up."))
+        raise ScanRefused(
+            _l("This activity requires sign-up, and you have not signed up."),
+            code="signup_required",
+        )
 
 
 def scan(
@@ -226,7 +235,8 @@ def scan(
 
 def _still_checked_in_elsewhere(other: Activity) -> ScanRefused:
     return ScanRefused(
-        _l("You are still checked in at “%(title)s”. Check out there first.", title=other.title)
+        _l("You are still checked in at “%(title)s”. Check out there first.", title=other.title),
+        code="already_open_elsewhere",
     )
 
 
@@ -300,7 +310,7 @@ def _report_race_winner(volunteer: Volunteer, activity: Activity) -> ScanResult:
     """The open record that won the race against this scan."""
     winner = _open_record(volunteer.id)
     if winner is None:  # it was closed again in between; let the caller retry
-        raise ScanRefused(_l("Please scan again."))
+        raise ScanRefused(_l("Please scan again."), code="scan_again")
     if winner.activity_id != activity.id:
         raise _still_checked_in_elsewhere(winner.activity)
     return ScanResult(Outcome.ALREADY_IN, winner, activity)
@@ -347,7 +357,7 @@ def _insert_in_savepoint(values: dict) -> ServiceRecord | None:
 def _activity_or_refuse(activity_id: int) -> Activity:
     activity = db.session.get(Activity, activity_id)
     if activity is None:
-        raise ScanRefused(_l("This code does not belong to any activity."))
+        raise ScanRefused(_l("This code does not belong to any activity."), code="unknown_activity")
     return activity
 
 
@@ -366,9 +376,14 @@ def scan_token(
     activity = _activity_or_refuse(activity_id)
     problem = tokens.check_token(activity, step, code, verified_at or now)
     if problem == tokens.TokenProblem.FORGED:
-        raise ScanRefused(_l("This check-in code is not valid for this activity."))
+        raise ScanRefused(
+            _l("This check-in code is not valid for this activity."), code="invalid_code"
+        )
     if problem == tokens.TokenProblem.EXPIRED:
-        raise ScanRefused(_l("This check-in code has expired. Scan the code on the screen again."))
+        raise ScanRefused(
+            _l("This check-in code has expired. Scan the code on the screen again."),
+            code="expired_code",
+        )
     return scan(volunteer, activity, now, RecordSource.QR, position)
 
 
@@ -391,11 +406,12 @@ def scan_code(
     """The 6-digit code typed on the phone: matched among activities open for scans."""
     code = "".join(ch for ch in (code or "") if ch.isdigit())
     if len(code) != 6:
-        raise ScanRefused(_l("Enter the 6 digits shown on the screen."))
+        raise ScanRefused(_l("Enter the 6 digits shown on the screen."), code="malformed_code")
     activity = tokens.match_code(activities_open_for_scans(now), code, now)
     if activity is None:
         raise ScanRefused(
-            _l("This code is wrong or has expired. Enter the code now shown on the screen.")
+            _l("This code is wrong or has expired. Enter the code now shown on the screen."),
+            code="wrong_or_expired_code",
         )
     return scan(volunteer, activity, now, RecordSource.CODE, position)
 
@@ -422,9 +438,12 @@ def kiosk_scan(activity: Activity, raw_code: str, actor: User, now: datetime) ->
     """The organizer's device scanned a volunteer's personal code."""
     volunteer = volunteer_by_personal_code(raw_code)
     if volunteer is None:
-        raise ScanRefused(_l("This personal code does not belong to any volunteer."))
+        raise ScanRefused(
+            _l("This personal code does not belong to any volunteer."),
+            code="unknown_personal_code",
+        )
     if not volunteer.user.active:
-        raise ScanRefused(_l("This volunteer's account is disabled."))
+        raise ScanRefused(_l("This volunteer's account is disabled."), code="account_disabled")
     result = scan(volunteer, activity, now, RecordSource.KIOSK)
     if result.changed:
         result.record.created_by_id = result.record.created_by_id or actor.id

@@ -134,7 +134,9 @@ def _check_times(activity: Activity, check_in: datetime, check_out: datetime) ->
 def _require_reason(reason: str | None) -> str:
     reason = (reason or "").strip()
     if not reason:
-        raise ServiceError(_l("Give a reason; it is kept with the record."), "reason")
+        raise ServiceError(
+            _l("Give a reason; it is kept with the record."), "reason", "reason_required"
+        )
     return reason
 
 
@@ -251,7 +253,7 @@ def _pending_backfill(
 
 def _pending_only(record: ServiceRecord) -> None:
     if record.status not in (RecordStatus.PENDING, RecordStatus.MISSING_CHECKOUT):
-        raise ServiceError(_l("This record has already been decided."), "reason")
+        raise ServiceError(_l("This record has already been decided."), "reason", "already_decided")
 
 
 def approve_claim(record: ServiceRecord, actor: User, note: str | None, now: datetime) -> None:
