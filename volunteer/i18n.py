@@ -7,6 +7,8 @@ from flask import current_app, has_request_context, request, session
 from flask_babel import format_datetime, gettext, lazy_gettext, ngettext
 from flask_login import current_user
 
+from volunteer import rounding
+
 # Babel has no data file named zh_CN (it is zh_Hans_CN), so every Locale("zh", "CN") made
 # while rendering a page re-scans its ~1000 locale ids, lower-casing each: about 2 ms of
 # CPU per page. The answer cannot change while the process runs; remember it.
@@ -47,5 +49,5 @@ def local_datetime(value, fmt: str = "yyyy-MM-dd HH:mm") -> str:
 
 
 def hours(minutes: int | None) -> str:
-    """Integer minutes shown as hours with one decimal, as DOMAIN.md asks."""
-    return f"{(minutes or 0) / 60:.1f}"
+    """Integer minutes shown as hours with one decimal, floored, as DOMAIN.md asks."""
+    return rounding.hours_text(minutes)

@@ -6,7 +6,7 @@ from importlib import import_module
 from flask import Flask, current_app, render_template
 from flask_login import current_user
 
-from volunteer import api, display, i18n
+from volunteer import api, display, i18n, rounding
 from volunteer.access import acting_user, enforce_declared_access, is_api_request
 from volunteer.api import errors as api_errors
 from volunteer.models.base import LOCAL_ZONE
@@ -52,6 +52,7 @@ def _register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters.update(
         local_dt=i18n.local_datetime,
         hours=i18n.hours,
+        percent=rounding.percent_text,
         mask_id=privacy.mask_id_number,
         mask_phone=privacy.mask_phone,
         mask_name=privacy.mask_name,

@@ -9,6 +9,7 @@ from flask_limiter.util import get_remote_address
 from flask_smorest import abort
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from volunteer import rounding
 from volunteer.access import VOLUNTEER, acting_user, organizer_of
 from volunteer.api.base import api_access, bp, committed
 from volunteer.api.errors import ErrorSchema
@@ -110,7 +111,7 @@ def _scan_message(result: ScanResult) -> str:
     if result.outcome == Outcome.CHECKED_OUT:
         detail = _(
             "Time credited: %(hours)s h (%(minutes)s min)",
-            hours=f"{record.credited_minutes / 60:.1f}",
+            hours=rounding.hours_text(record.credited_minutes),
             minutes=record.credited_minutes,
         )
         return f"{_('Checked out')} · {detail}"

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
+from volunteer import rounding
 from volunteer.extensions import db
 from volunteer.printing import batches
 from volunteer.printing.output import certificate_pdf, public_base_url
@@ -32,7 +33,7 @@ def issue(who: str, year: int | None, all_time: bool, output: str) -> None:
     Path(output).write_bytes(certificate_pdf(issued, public_base_url()))
     click.echo(
         f"Certificate {issued.serial}: {volunteer.user.name}, "
-        f"{issued.total_minutes / 60:.1f} h, written to {output}"
+        f"{rounding.hours_text(issued.total_minutes)} h, written to {output}"
     )
 
 

@@ -7,10 +7,11 @@ Each carries a <title> and a <desc> with its figures, for screen readers and tex
 
 import math
 from collections.abc import Sequence
-from decimal import ROUND_DOWN, Decimal
+from decimal import Decimal
 
 from markupsafe import Markup, escape
 
+from volunteer import rounding
 from volunteer.i18n import gettext as _
 from volunteer.services.compliance import HistoryPoint, Status, Targets, UnitRow
 
@@ -25,10 +26,7 @@ def _pct(value: Decimal | None) -> float:
 
 def _pct_text(value: Decimal | None, places: int = 1) -> str:
     """A rate as a percentage, floored to `places` (never rounded up across a target)."""
-    if value is None:
-        return "—"
-    step = Decimal(1).scaleb(-places)
-    return f"{(value * 100).quantize(step, rounding=ROUND_DOWN)}%"
+    return rounding.percent_text(value, places)
 
 
 def _svg_open(size: tuple[float, float], large: bool, chart_id: str, title: str, desc: str) -> str:

@@ -33,6 +33,8 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph, Table, TableStyle
 
+from volunteer import rounding
+
 # Binary streams instead of ASCII85 text: PDFs are served as bytes, and the pure-Python
 # ASCII85 encoder was a fifth of the rendering time (and made files a quarter larger).
 rl_config.useA85 = 0
@@ -74,8 +76,8 @@ def register_font(font_path: str | None = None) -> str:
 
 
 def hours_text(minutes: int) -> str:
-    """Minutes as hours with one decimal, as everywhere in the system."""
-    return f"{(minutes or 0) / 60:.1f}"
+    """Minutes as hours with one decimal, floored, as everywhere in the system."""
+    return rounding.hours_text(minutes)
 
 
 def chinese_date(iso_day: str | None) -> str:

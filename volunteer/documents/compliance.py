@@ -16,6 +16,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
+from volunteer import rounding
 from volunteer.documents.workbooks import set_column_widths, workbook_bytes
 from volunteer.i18n import lazy_gettext as _l
 
@@ -115,8 +116,8 @@ class UnitSheet:
 
 
 def rate_text(value: Decimal | None) -> str:
-    """A rate with 4 places, empty when undefined."""
-    return "" if value is None else f"{value:.4f}"
+    """A rate with 4 places, floored, empty when undefined."""
+    return rounding.rate_text(value)
 
 
 def csv_rows(rows: Iterable[SummaryRow]) -> list[list[str]]:
@@ -223,7 +224,7 @@ def _missing_values(person: MissingRow) -> list:
         str(_l("Yes")) if person.party else "",
         person.reason_label,
         person.volunteer_number or "",
-        round(person.minutes / 60, 1),
+        float(rounding.hours_value(person.minutes)),
     ]
 
 

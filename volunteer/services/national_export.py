@@ -11,6 +11,7 @@ from datetime import datetime, time
 
 from sqlalchemy import Row, func, select
 
+from volunteer import rounding
 from volunteer.documents.national_xlsx import NationalRow
 from volunteer.extensions import db
 from volunteer.i18n import lazy_gettext as _l
@@ -129,7 +130,7 @@ def _national_row(row: Row) -> NationalRow:
         day=check_in.date(),
         start=_minute(check_in),
         end=_minute(check_out) if check_out else None,
-        hours=round(row.credited_minutes / 60, 2),
+        hours=float(rounding.hours_value(row.credited_minutes, 2)),
         organization=row.organization,
     )
 

@@ -5,6 +5,7 @@ import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from volunteer import rounding
 from volunteer.i18n import lazy_gettext as _l
 from volunteer.models import Unit, UnitKind
 from volunteer.services.compliance.targets import Targets
@@ -28,10 +29,8 @@ STATUS_LABELS = {
 
 
 def rate(done: int, total: int) -> Decimal | None:
-    """done / total to 4 places, None when there is no one to count (never 0%)."""
-    if total == 0:
-        return None
-    return (Decimal(done) / Decimal(total)).quantize(Decimal("0.0001"))
+    """done / total floored to 4 places, None when there is no one to count (never 0%)."""
+    return rounding.rate(done, total)
 
 
 def needs(target: Decimal, total: int, completed: int) -> int:
