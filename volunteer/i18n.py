@@ -48,6 +48,6 @@ def local_datetime(value, fmt: str = "yyyy-MM-dd HH:mm") -> str:
     return format_datetime(value, fmt)
 
 
-def hours(minutes: int | None) -> str:
-    """Integer minutes shown as hours with one decimal, floored, as DOMAIN.md asks."""
-    return rounding.hours_text(minutes)
+def hours(minutes: int | None, places: int = 1) -> str:
+    """Integer minutes shown as hours with one decimal (or `places`), floored, as DOMAIN.md asks."""
+    return rounding.hours_text(minutes, places)

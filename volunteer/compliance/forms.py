@@ -1,12 +1,11 @@
 """Forms for roster uploads and compliance settings."""
 
-from decimal import Decimal
-
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, DecimalField, HiddenField, IntegerField, SubmitField
 from wtforms.validators import DataRequired, NumberRange, Optional
 
+from volunteer import rounding
 from volunteer.i18n import lazy_gettext as _l
 
 
@@ -68,7 +67,7 @@ class ComplianceSettingsForm(FlaskForm):
             "staff_target": targets.staff_target * 100,
             "party_target": targets.party_target * 100,
             "count_probationary": targets.count_probationary,
-            "min_hours": (Decimal(targets.min_minutes) / 60).quantize(Decimal("0.01")),
+            "min_hours": rounding.hours_value(targets.min_minutes, 2),
             "milestone": None if targets.milestone is None else targets.milestone * 100,
         }
 

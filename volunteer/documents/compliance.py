@@ -248,4 +248,4 @@ def _bold_header(sheet: Worksheet, header) -> None:
 
 
 def _percent(value: Decimal | None) -> str:
-    return "" if value is None else f"{value * 100:.1f}%"
+    return "" if value is None else rounding.percent_text(value)
