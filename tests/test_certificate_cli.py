@@ -117,3 +117,15 @@ def test_run_jobs_restarts_a_batch_abandoned_by_a_restart(app, runner, tmp_path)
     assert result.exit_code == 0, result.output
     assert db.session.get(BackgroundJob, ids[0]).status == JobStatus.DONE
     assert db.session.get(BackgroundJob, ids[1]).status == JobStatus.RUNNING  # still in its thread
+
+
+def test_the_readme_command_issues_a_certificate_on_a_fresh_demo_database(runner, tmp_path):
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    output = tmp_path / "cert.pdf"
+    result = runner.invoke(
+        args=["certificate", "issue", "--volunteer", "13800000003", "--output", str(output)]
+    )
+    assert result.exit_code == 0, result.output
+    text = support.pdf_text(output.read_bytes())
+    assert "演示志愿者" in text
+    assert "演示主任" in text and "演示经办人" in text

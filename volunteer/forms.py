@@ -76,12 +76,16 @@ def mobile_field() -> StringField:
 
 
 def political_status_field() -> SelectField:
-    """GB/T 4762 political status."""
+    """GB/T 4762 political status, chosen on purpose: no default, so none by omission."""
+    labels = identity.POLITICAL_STATUS_LABELS
     return SelectField(
         _l("Political status"),
         choices=[
-            SelectChoice(s.value, label) for s, label in identity.POLITICAL_STATUS_LABELS.items()
+            SelectChoice("", _l("Please choose")),
+            *(SelectChoice(status.value, label) for status, label in labels.items()),
         ],
+        default="",
+        validators=[DataRequired(_l("Choose your political status."))],
     )
 
 

@@ -22,6 +22,12 @@ def test_a_newcomer_registers_on_a_phone_and_sees_their_volunteer_number(phone_p
     page.get_by_label("再次输入密码").fill("volunteer-pw-1")
     page.get_by_label("我已阅读并同意隐私声明").check()
     page.get_by_role("button", name="注册").click()
+    # Nobody becomes a party member, or anything else, by skipping the political status.
+    assert page.get_by_text("请选择政治面貌。").is_visible()
+    page.get_by_label("密码", exact=True).fill("volunteer-pw-1")
+    page.get_by_label("再次输入密码").fill("volunteer-pw-1")
+    page.get_by_label("政治面貌").select_option("13")
+    page.get_by_role("button", name="注册").click()
     page.wait_for_url("**/me/")
     assert "欢迎！您的志愿者编号是" in page.content()
     assert page.get_by_test_id("volunteer-number").inner_text().startswith("WS")

@@ -1,6 +1,6 @@
 """Registration, login and profile rules at the service level."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -8,6 +8,8 @@ from tests import factories
 from volunteer.models import Gender, IdType, PoliticalStatus
 from volunteer.services import accounts
 from volunteer.services.errors import DuplicateError, ServiceError
+
+NOON_25_NOVEMBER = datetime(2026, 11, 25, 4, tzinfo=UTC)  # in Beijing
 
 
 def registration(**changes) -> accounts.Registration:
@@ -17,6 +19,7 @@ def registration(**changes) -> accounts.Registration:
         "id_number": factories.resident_id(date(1990, 5, 17), male=False),
         "phone": factories.phone(),
         "password": "long-enough-1",
+        "political_status": PoliticalStatus.MASSES,
         "privacy_consent": True,
     }
     fields.update(changes)
@@ -62,7 +65,7 @@ def test_duplicate_phone_is_refused(app):
 def test_under_14_needs_a_guardians_consent(app):
     child_id = factories.resident_id(date(2015, 3, 1))
     with pytest.raises(ServiceError) as refused:
-        accounts.register_volunteer(registration(id_number=child_id), today=date(2026, 11, 25))
+        accounts.register_volunteer(registration(id_number=child_id), now=NOON_25_NOVEMBER)
     assert refused.value.field == "guardian_name"
     volunteer = accounts.register_volunteer(
         registration(
@@ -71,14 +74,19 @@ def test_under_14_needs_a_guardians_consent(app):
             guardian_phone="13900001111",
             guardian_consent=True,
         ),
-        today=date(2026, 11, 25),
+        now=NOON_25_NOVEMBER,
     )
     assert volunteer.guardian_consent_at is not None
 
 
 def test_passport_gets_a_format_check_only(app):
     volunteer = accounts.register_volunteer(
-        registration(id_type=IdType.PASSPORT, id_number="e12345678", birth_date=date(1985, 1, 1))
+        registration(
+            id_type=IdType.PASSPORT,
+            id_number="e12345678",
+            birth_date=date(1985, 1, 1),
+            gender=Gender.MALE,
+        )
     )
     assert volunteer.id_number == "E12345678"
     with pytest.raises(ServiceError):

@@ -9,7 +9,7 @@ from tests import certificate_support as support
 from tests import factories
 from tests.conftest import require
 from volunteer.extensions import db
-from volunteer.models import RecordStatus
+from volunteer.models import RecordStatus, Setting
 from volunteer.printing.output import certificate_pdf
 from volunteer.services import certificates, periods
 from volunteer.services.errors import ServiceError
@@ -215,3 +215,21 @@ def test_long_record_lists_continue_on_further_pages(app, person):
     assert len(reader.pages) >= 4  # the certificate, then 80 rows over three pages or more
     assert "合计" in reader.pages[-1].extract_text()
     assert "第 3 页" in reader.pages[2].extract_text()
+
+
+def test_issuer_details_need_the_person_in_charge_and_the_handling_officer(app):
+    admin = factories.make_admin("证书管理员")
+    for missing in ("organization", "person_in_charge", "handling_officer"):
+        with pytest.raises(ServiceError) as refused:
+            support.set_issuer(admin, **{missing: "  "})
+        assert refused.value.field == missing
+    assert certificates.issuer_settings()["organization"] == ""
+
+
+def test_nothing_is_issued_while_the_stored_issuer_lacks_the_handling_officer(app):
+    admin = factories.make_admin("证书管理员")
+    # Details saved before the rule existed: the organization alone.
+    db.session.add(Setting(key="certificate.issuer", value={"organization": "乌审旗文明办"}))
+    person = factories.make_volunteer("其木格")
+    with pytest.raises(ServiceError, match="经办人"):
+        certificates.issue_certificate(person, periods.all_time(), actor=admin)

@@ -387,5 +387,5 @@ def test_batches_refuse_other_organizations_and_wait_for_issuer_details(client, 
         data={"activity-activity_id": str(world["activity"].id), "activity-submit": "y"},
         follow_redirects=True,
     )
-    assert "需先由管理员填写出具单位信息" in response.get_data(as_text=True)
+    assert "需先由管理员填写出具单位、负责人和经办人" in response.get_data(as_text=True)
     assert db.session.scalar(select(BackgroundJob.id)) is None

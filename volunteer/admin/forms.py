@@ -38,10 +38,11 @@ class UnitCreateForm(FlaskForm):
 
 
 class UnitEditForm(FlaskForm):
-    """Rename a unit or change its kind."""
+    """Rename a unit, change its kind, or whether it takes part in the assessment."""
 
     name = StringField(_l("Name"), validators=[DataRequired(_l("Enter a name.")), Length(max=100)])
     kind = SelectField(_l("Kind"), choices=_kind_choices())
+    assessed = BooleanField(_l("Assessed (参与考核): counted in the milestone"))
     submit = SubmitField(_l("Save"))
 
 

@@ -62,6 +62,7 @@ def unit_edit(unit: Unit):
     if form.validate_on_submit():
         with service_action(form, _("Unit saved.")) as outcome:
             units.rename_unit(unit, form.name.data, UnitKind(form.kind.data), actor=acting_user())
+            units.set_assessed(unit, form.assessed.data, actor=acting_user())
         if outcome.ok:
             return redirect(url_for("admin.unit_edit", unit_id=unit.id))
     return render_template(

@@ -1,12 +1,20 @@
 """Registration and login forms."""
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, PasswordField, SelectChoice, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms import (
+    BooleanField,
+    DateField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    SubmitField,
+)
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from volunteer import forms as shared
 from volunteer.i18n import lazy_gettext as _l
-from volunteer.models import IdType, PoliticalStatus
+from volunteer.models import Gender, IdType, PoliticalStatus
 from volunteer.services import accounts, identity
 
 
@@ -20,6 +28,17 @@ class RegistrationForm(FlaskForm):
         default=IdType.RESIDENT_ID.value,
     )
     id_number = StringField(_l("ID number"), validators=[DataRequired(_l("Enter the ID number."))])
+    # A passport or travel permit number says nothing of age: the person states it.
+    birth_date = DateField(_l("Date of birth"), validators=[Optional()])
+    gender = SelectField(
+        _l("Gender"),
+        choices=[
+            SelectChoice("", _l("Please choose")),
+            SelectChoice(Gender.MALE.value, _l("Male")),
+            SelectChoice(Gender.FEMALE.value, _l("Female")),
+        ],
+        default="",
+    )
     phone = shared.mobile_field()
     password = shared.new_password_field(_l("Password"))
     password_confirm = shared.password_repeat_field(_l("Repeat password"), "password")
@@ -39,8 +58,17 @@ class RegistrationForm(FlaskForm):
 
     def validate_id_number(self, field) -> None:
         field.data = identity.normalize_id_number(field.data)
-        if error := identity.id_number_error(IdType(self.id_type.data), field.data):
+        if self.chosen_id_type() is None:
+            return  # the ID type field reports the unknown choice itself
+        if error := identity.id_number_error(self.chosen_id_type(), field.data):
             raise ValidationError(error)
+
+    def chosen_id_type(self) -> IdType | None:
+        """The posted ID type, None when it is not one we know (a tampered form)."""
+        try:
+            return IdType(self.id_type.data)
+        except ValueError:
+            return None
 
     def validate_guardian_phone(self, field) -> None:
         if field.data:
@@ -55,6 +83,8 @@ class RegistrationForm(FlaskForm):
             phone=self.phone.data,
             password=self.password.data,
             political_status=PoliticalStatus(self.political_status.data),
+            gender=Gender(self.gender.data) if self.gender.data else None,
+            birth_date=self.birth_date.data,
             unit=shared.unit_from_choice(self.unit_id.data),
             work_unit_name=self.work_unit_name.data,
             skills=self.skills.data,

@@ -63,8 +63,14 @@ class IssuerSettingsForm(FlaskForm):
         _l("Issuing organization"),
         validators=[DataRequired(_l("Enter the issuing organization.")), Length(max=100)],
     )
-    person_in_charge = StringField(_l("Person in charge"), validators=[Length(max=50)])
-    handling_officer = StringField(_l("Handling officer"), validators=[Length(max=50)])
+    person_in_charge = StringField(
+        _l("Person in charge"),
+        validators=[DataRequired(_l("Enter the person in charge.")), Length(max=50)],
+    )
+    handling_officer = StringField(
+        _l("Handling officer"),
+        validators=[DataRequired(_l("Enter the handling officer.")), Length(max=50)],
+    )
     contact = StringField(_l("Contact"), validators=[Length(max=100)])
     remarks = TextAreaField(_l("Remarks"), validators=[Length(max=300)])
     seal = FileField(

@@ -39,6 +39,7 @@ ID_TYPE_CHINESE_NAMES = (
     "港澳居民来往内地通行证",
     "台湾居民来往大陆通行证",
     "外国人永久居留身份证",
+    "港澳台居民居住证",
 )
 POLITICAL_CHINESE_NAMES = (
     "中共党员",

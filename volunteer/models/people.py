@@ -18,6 +18,8 @@ class IdType(enum.StrEnum):
     HK_MACAU_PERMIT = "hk_macau_permit"  # 港澳居民来往内地通行证
     TAIWAN_PERMIT = "taiwan_permit"  # 台湾居民来往大陆通行证
     FOREIGNER_RESIDENCE = "foreigner_residence"  # 外国人永久居留身份证
+    # 港澳台居民居住证: 18 characters like a resident ID, region 810000/820000/830000.
+    HMT_RESIDENCE = "hmt_residence"
 
 
 class Gender(enum.StrEnum):

@@ -3,7 +3,7 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import CheckConstraint, ForeignKey, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from volunteer.models.base import Base, UTCDateTime, str_enum, utcnow
@@ -35,6 +35,10 @@ class Unit(Base):
     """
 
     __tablename__ = "units"
+    # The banner is the whole being assessed, never one of the units counted for it.
+    __table_args__ = (
+        CheckConstraint("parent_id IS NOT NULL OR NOT assessed", name="root_not_assessed"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(32), unique=True)
@@ -44,6 +48,8 @@ class Unit(Base):
     path: Mapped[str] = mapped_column(String(255), index=True, default="/")
     depth: Mapped[int] = mapped_column(default=0)
     active: Mapped[bool] = mapped_column(default=True)
+    # 参与考核: counted in the milestone (the share of units meeting targets).
+    assessed: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     parent: Mapped["Unit | None"] = relationship(remote_side=[id], back_populates="children")

@@ -2,7 +2,7 @@
 
 import secrets
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from flask import current_app
 from sqlalchemy import select
@@ -11,8 +11,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from volunteer.extensions import db
 from volunteer.i18n import lazy_gettext as _l
-from volunteer.models import IdType, PoliticalStatus, Unit, User, Volunteer, utcnow
-from volunteer.services import identity
+from volunteer.models import Gender, IdType, PoliticalStatus, Unit, User, Volunteer, utcnow
+from volunteer.services import identity, periods
 from volunteer.services.audit import record_audit
 from volunteer.services.errors import DuplicateError, ServiceError
 
@@ -26,12 +26,12 @@ class Registration:
     id_number: str
     phone: str
     password: str
-    political_status: PoliticalStatus = PoliticalStatus.MASSES
+    political_status: PoliticalStatus  # no default: nobody is a party member by omission
     unit: Unit | None = None
     work_unit_name: str | None = None
     skills: str | None = None
     service_areas: str | None = None
-    gender: str | None = None
+    gender: Gender | None = None
     birth_date: date | None = None
     guardian_name: str | None = None
     guardian_phone: str | None = None
@@ -45,13 +45,14 @@ def hash_password(password: str) -> str:
     return generate_password_hash(password, method=method)
 
 
-def register_volunteer(data: Registration, today: date | None = None) -> Volunteer:
+def register_volunteer(data: Registration, now: datetime | None = None) -> Volunteer:
     """Create the account and profile, or raise a ServiceError naming the field."""
     if not data.privacy_consent:
         raise ServiceError(_l("You must agree to the privacy notice to register."), "privacy")
     id_number, phone = _checked_id_number_and_phone(data)
-    gender, birth_date = _gender_and_birth_date(data, id_number)
-    guardian_needed = _guardian_needed(birth_date, today or utcnow().date())
+    today = periods.local_today(now)  # ages go by the Beijing calendar date
+    gender, birth_date = _gender_and_birth_date(data, id_number, today)
+    guardian_needed = _guardian_needed(birth_date, today)
     if guardian_needed:
         _require_guardian_consent(data)
     _refuse_duplicates(phone, id_number)
@@ -102,18 +103,22 @@ def _refuse_taken_phone(phone: str, owner_id: int | None = None) -> None:
         raise DuplicateError(_l("This phone number is already registered."), "phone")
 
 
-def _gender_and_birth_date(data: Registration, id_number: str) -> tuple[str | None, date | None]:
-    """A resident ID states both; other documents leave them to the form."""
-    if data.id_type == IdType.RESIDENT_ID:
+def _gender_and_birth_date(data: Registration, id_number: str, today: date) -> tuple[Gender, date]:
+    """From the number when it states them, else as given; a future birth date is refused."""
+    if data.id_type in identity.ID_TYPES_STATING_BIRTH:
         facts = identity.resident_id_facts(id_number)
-        return facts.gender, facts.birth_date
-    return data.gender, data.birth_date
+        gender, birth_date, field = facts.gender, facts.birth_date, "id_number"
+    else:
+        gender, birth_date, field = data.gender, data.birth_date, "birth_date"
+    if error := identity.birth_date_error(birth_date, today):
+        raise ServiceError(error, field)
+    if gender is None:
+        raise ServiceError(_l("Choose the gender."), "gender")
+    return gender, birth_date
 
 
-def _guardian_needed(birth_date: date | None, today: date) -> bool:
+def _guardian_needed(birth_date: date, today: date) -> bool:
     """Under the guardian-consent age (14 by default) a guardian must consent."""
-    if birth_date is None:
-        return False
     return identity.age_on(birth_date, today) < current_app.config.get(
         "GUARDIAN_CONSENT_UNDER_AGE", 14
     )

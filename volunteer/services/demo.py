@@ -33,7 +33,7 @@ from volunteer.models import (
     User,
     Volunteer,
 )
-from volunteer.services import accounts, grants, identity, records, units
+from volunteer.services import accounts, certificates, grants, identity, records, units
 
 DEMO_PASSWORD = "demo12345"
 SURNAMES = (
@@ -86,6 +86,7 @@ def load_demo_data(today: date | None = None) -> DemoSummary:
     activities = _load_activities(organizations, staff["organizer"], rng, today)
     records = _load_records(volunteers, activities, rng, today)
     roster_count = _load_rosters(units_by_code, volunteers, rng)
+    _load_issuer(staff["admin"])
     if db.session.get(ComplianceSettings, today.year) is None:
         db.session.add(ComplianceSettings(year=today.year, milestone=0.8))
     db.session.flush()
@@ -100,6 +101,22 @@ def load_demo_data(today: date | None = None) -> DemoSummary:
             "roster_entries": roster_count,
         },
     )
+
+
+# 民发〔2015〕149号: the issuer, its person in charge and the handling officer (demo names).
+DEMO_ISSUER = {
+    "organization": "乌审旗精神文明建设委员会办公室",
+    "person_in_charge": "演示主任",
+    "handling_officer": "演示经办人",
+    "contact": "0477-7500000",
+    "remarks": "演示数据，仅供试用。",
+}
+
+
+def _load_issuer(admin: User) -> None:
+    """Issuer details, so certificates can be issued at once; an admin's own details stay."""
+    if not certificates.issuer_settings()["organization"]:
+        certificates.save_issuer_settings(DEMO_ISSUER, admin)
 
 
 def _load_units() -> dict[str, Unit]:

@@ -6,6 +6,7 @@ from datetime import date
 
 from stdnum import exceptions as stdnum_errors
 from stdnum.cn import ric
+from stdnum.iso7064 import mod_11_2
 
 from volunteer.i18n import lazy_gettext as _l
 from volunteer.models import Gender, IdType, PoliticalStatus
@@ -25,7 +26,15 @@ ID_TYPE_LABELS = {
     IdType.HK_MACAU_PERMIT: _l("Hong Kong/Macau travel permit"),
     IdType.TAIWAN_PERMIT: _l("Taiwan travel permit"),
     IdType.FOREIGNER_RESIDENCE: _l("Foreigner permanent residence ID"),
+    IdType.HMT_RESIDENCE: _l("Residence permit for Hong Kong, Macau and Taiwan residents"),
 }
+
+# Numbers that state the holder's birth date and gender (GB 11643 layout); for the other
+# documents the person gives both, so the under-14 and under-18 rules apply to everyone.
+ID_TYPES_STATING_BIRTH = (IdType.RESIDENT_ID, IdType.HMT_RESIDENCE)
+# 港澳台居民居住证 carry the region code of Hong Kong, Macau or Taiwan.
+HMT_RESIDENCE_REGIONS = ("810000", "820000", "830000")
+HMT_RESIDENCE_PATTERN = re.compile(r"^\d{17}[\dX]$")
 
 POLITICAL_STATUS_LABELS = {
     PoliticalStatus.CPC_MEMBER: _l("CPC member"),
@@ -95,6 +104,8 @@ def id_number_error(id_type: IdType, id_number: str) -> str | None:
         return str(_l("Enter the ID number."))
     if id_type == IdType.RESIDENT_ID:
         return _resident_id_error(id_number)
+    if id_type == IdType.HMT_RESIDENCE:
+        return _hmt_residence_error(id_number)
     if not ID_FORMATS[id_type].match(id_number):
         return str(_l("The document number is not in the expected format."))
     return None
@@ -115,16 +126,52 @@ def _resident_id_error(id_number: str) -> str | None:
     return None
 
 
+def _hmt_residence_error(id_number: str) -> str | None:
+    """What is wrong with a Hong Kong/Macau/Taiwan residence permit number, or None."""
+    if not HMT_RESIDENCE_PATTERN.match(id_number):
+        return str(_l("A residence permit number has 17 digits and a check character."))
+    if id_number[:6] not in HMT_RESIDENCE_REGIONS:
+        return str(_l("A residence permit number starts with 810000, 820000 or 830000."))
+    if _number_birth_date(id_number) is None:
+        return str(_l("The ID number holds an impossible birth date or region."))
+    if not mod_11_2.is_valid(id_number):
+        return str(_l("The ID number's check digit is wrong; please check it."))
+    return None
+
+
+def _number_birth_date(id_number: str) -> date | None:
+    """The birth date in characters 7-14 of a GB 11643 style number, None if impossible."""
+    try:
+        return date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))
+    except ValueError:
+        return None
+
+
 def make_resident_id(region: str, birth_date: date, sequence: int) -> str:
     """A resident ID number (GB 11643) with its check digit; an odd `sequence` (0-999) is male."""
     body = f"{region}{birth_date:%Y%m%d}{sequence:03d}"
     return body + ric.calc_check_digit(body + "0")  # the function ignores the last character
 
 
+def make_hmt_residence_id(region: str, birth_date: date, sequence: int) -> str:
+    """A residence permit number for Hong Kong/Macau/Taiwan residents, with its check digit."""
+    body = f"{region}{birth_date:%Y%m%d}{sequence:03d}"
+    return body + mod_11_2.calc_check_digit(body)
+
+
 def resident_id_facts(id_number: str) -> ResidentIdFacts:
-    """Birth date and gender from a valid resident ID (17th digit odd means male)."""
+    """Birth date and gender from a valid resident ID or residence permit (odd 17th: male)."""
     gender = Gender.MALE if int(id_number[16]) % 2 == 1 else Gender.FEMALE
-    return ResidentIdFacts(birth_date=ric.get_birth_date(id_number), gender=gender)
+    return ResidentIdFacts(birth_date=_number_birth_date(id_number), gender=gender)
+
+
+def birth_date_error(birth_date: date | None, today: date) -> str | None:
+    """Why a birth date cannot be right (missing, or after `today` in Beijing), or None."""
+    if birth_date is None:
+        return str(_l("Enter the date of birth."))
+    if birth_date > today:
+        return str(_l("The date of birth is in the future."))
+    return None
 
 
 def phone_error(phone: str) -> str | None:

@@ -8,17 +8,31 @@ from volunteer.models import Unit, UnitKind, User, Volunteer
 from volunteer.services.audit import record_audit
 from volunteer.services.errors import DuplicateError, ServiceError
 
+# Units assessed (参与考核) unless an admin says otherwise: "各地各部门", the departments and towns.
+ASSESSED_BY_DEFAULT = frozenset(
+    {
+        UnitKind.PARTY_DEPARTMENT,
+        UnitKind.GOVERNMENT_DEPARTMENT,
+        UnitKind.PEOPLES_ORGANIZATION,
+        UnitKind.JUDICIAL,
+        UnitKind.FINANCIAL,
+        UnitKind.SERVICE_CENTER,
+        UnitKind.TOWN,
+    }
+)
+
 
 def create_unit(
     code: str, name: str, kind: UnitKind, parent: Unit | None, actor: User | None = None
 ) -> Unit:
-    """Add a unit under `parent` (None only for the root)."""
+    """Add a unit under `parent` (None only for the root); departments and towns are assessed."""
     code = code.strip().upper()
     if db.session.scalar(select(Unit.id).where(Unit.code == code)) is not None:
         raise DuplicateError(_l("Unit code %(code)s is already used.", code=code), "code")
     if parent is None and db.session.scalar(select(func.count(Unit.id))) > 0:
         raise ServiceError(_l("Choose the parent unit; only the banner is a root."), "parent")
-    unit = Unit(code=code, name=name.strip(), kind=kind, parent=parent)
+    assessed = parent is not None and kind in ASSESSED_BY_DEFAULT
+    unit = Unit(code=code, name=name.strip(), kind=kind, parent=parent, assessed=assessed)
     db.session.add(unit)
     db.session.flush()
     _place(unit, parent)
@@ -33,6 +47,17 @@ def rename_unit(unit: Unit, name: str, kind: UnitKind, actor: User | None = None
     unit.kind = kind
     record_audit(actor, "unit.rename", unit, before=before, after=(unit.name, unit.kind))
     db.session.flush()
+    return unit
+
+
+def set_assessed(unit: Unit, assessed: bool, actor: User | None = None) -> Unit:
+    """Count the unit in the milestone or leave it out; the banner itself never counts."""
+    if assessed and unit.parent_id is None:
+        raise ServiceError(_l("The banner itself is never assessed; its units are."), "assessed")
+    if unit.assessed != assessed:
+        unit.assessed = assessed
+        record_audit(actor, "unit.assessed", unit, assessed=assessed)
+        db.session.flush()
     return unit
 
 

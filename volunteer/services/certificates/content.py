@@ -28,6 +28,7 @@ ID_TYPE_NAMES_ZH = {
     IdType.HK_MACAU_PERMIT: "港澳居民来往内地通行证",
     IdType.TAIWAN_PERMIT: "台湾居民来往大陆通行证",
     IdType.FOREIGNER_RESIDENCE: "外国人永久居留身份证",
+    IdType.HMT_RESIDENCE: "港澳台居民居住证",
 }
 
 

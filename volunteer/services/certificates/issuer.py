@@ -20,6 +20,13 @@ ISSUER_SETTING_KEY = "certificate.issuer"
 SEAL_SETTING_KEY = "certificate.seal_file_id"
 SEAL_PURPOSE = "certificate_seal"
 ISSUER_FIELDS = ("organization", "person_in_charge", "handling_officer", "contact", "remarks")
+# 民发〔2015〕149号: a certificate names the issuing organization, its person in charge and the
+# officer who handled it; all three must be known before anything is issued.
+REQUIRED_ISSUER_FIELDS = {
+    "organization": _l("Enter the issuing organization."),
+    "person_in_charge": _l("Enter the person in charge."),
+    "handling_officer": _l("Enter the handling officer."),
+}
 SEAL_MIN_PIXELS = 32
 
 
@@ -31,11 +38,14 @@ def issuer_settings() -> dict[str, str]:
 
 
 def require_issuer() -> dict[str, str]:
-    """The issuer details, or a ServiceError when no admin has entered the organization yet."""
+    """The issuer details, or a ServiceError while any required detail is still missing."""
     issuer = issuer_settings()
-    if not issuer["organization"]:
+    if not all(issuer[field] for field in REQUIRED_ISSUER_FIELDS):
         raise ServiceError(
-            _l("An administrator must first enter the issuing organization's details.")
+            _l(
+                "An administrator must first enter the issuing organization, its person in"
+                " charge and the handling officer."
+            )
         )
     return issuer
 
@@ -43,8 +53,9 @@ def require_issuer() -> dict[str, str]:
 def save_issuer_settings(values: dict[str, str | None], actor: User) -> dict[str, str]:
     """Store issuer details (organization, person in charge, handling officer, contact, remarks)."""
     cleaned = {field: (values.get(field) or "").strip() for field in ISSUER_FIELDS}
-    if not cleaned["organization"]:
-        raise ServiceError(_l("Enter the issuing organization."), "organization")
+    for field, message in REQUIRED_ISSUER_FIELDS.items():
+        if not cleaned[field]:
+            raise ServiceError(message, field)
     before = issuer_settings()
     _put_setting(ISSUER_SETTING_KEY, cleaned, actor)
     record_audit(actor, "certificate.issuer_settings", None, before=before, after=cleaned)

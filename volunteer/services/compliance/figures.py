@@ -104,6 +104,7 @@ class UnitRow:
     status: Status
     staff_needs: int | None
     party_needs: int | None
+    assessed: bool = True  # 参与考核: counted in the milestone
 
 
 @dataclass
@@ -118,13 +119,23 @@ class Report:
     status_counts: dict[Status, int] = field(default_factory=dict)
 
     @property
+    def assessed_rows(self) -> list[UnitRow]:
+        """The units the milestone counts (参与考核); never the banner's own node."""
+        return [row for row in self.rows if row.assessed]
+
+    @property
     def units_meeting(self) -> int:
-        return self.status_counts.get(Status.MEETS, 0)
+        return sum(1 for row in self.assessed_rows if row.status == Status.MEETS)
 
     @property
     def units_assessed(self) -> int:
-        """Units counted for the milestone: every unit, a unit with no roster as not meeting."""
-        return len(self.rows)
+        """Units counted for the milestone; an assessed unit with no roster is not meeting."""
+        return len(self.assessed_rows)
+
+    @property
+    def assessed_without_roster(self) -> list[UnitRow]:
+        """Assessed units that have not uploaded a roster (未上传名册), to chase up."""
+        return [row for row in self.assessed_rows if row.status == Status.NO_ROSTER]
 
     @property
     def meeting_share(self) -> Decimal | None:

@@ -48,9 +48,9 @@ def compliance_report(root: Unit, period: Period, targets: Targets | None = None
 def _subtree_units(root: Unit) -> list[Row]:
     """The active units of the subtree in tree order (parents before children)."""
     units = db.session.execute(
-        select(Unit.id, Unit.code, Unit.name, Unit.kind, Unit.depth, Unit.path).where(
-            subtree_clause(root)
-        )
+        select(
+            Unit.id, Unit.code, Unit.name, Unit.kind, Unit.depth, Unit.path, Unit.assessed
+        ).where(subtree_clause(root))
     ).all()
     return sorted(units, key=lambda unit: tree_key(unit.path))
 
@@ -151,4 +151,5 @@ def _unit_row(unit: Row, figures: Figures, targets: Targets) -> UnitRow:
         status=figures.status(targets),
         staff_needs=figures.staff_needs(targets),
         party_needs=figures.party_needs(targets),
+        assessed=unit.assessed,
     )

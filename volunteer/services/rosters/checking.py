@@ -34,6 +34,7 @@ ID_TYPE_BY_CHINESE_NAME = {
     "台湾居民来往大陆通行证": IdType.TAIWAN_PERMIT,
     "台胞证": IdType.TAIWAN_PERMIT,
     "外国人永久居留身份证": IdType.FOREIGNER_RESIDENCE,
+    "港澳台居民居住证": IdType.HMT_RESIDENCE,
 }
 # The header is looked for among the first rows (titles above it are common).
 HEADER_SEARCH_ROWS = 10
