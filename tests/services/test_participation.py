@@ -13,6 +13,7 @@ from tests import factories
 from volunteer.documents.national_xlsx import national_export_xlsx
 from volunteer.extensions import db
 from volunteer.models import AuditEntry, RecordSource, RecordStatus, SignupStatus, utcnow
+from volunteer.printing import batches
 from volunteer.services import (
     certificates,
     national_export,
@@ -169,3 +170,12 @@ def test_roster_access_is_audited_with_the_listing_units(world):
     assert entry.details == {"volunteer_id": stranger.id, "what": "person", "units": ["萨如拉嘎查"]}
     assert not roster_access.note_roster_access(stranger.user, stranger, "person", stranger)
     assert not roster_access.note_roster_access(world["admin"], stranger, "person", stranger)
+
+
+def test_an_activity_batch_leaves_out_people_who_have_not_confirmed(world):
+    stranger = world["stranger"]
+    record = _manual_record(world, stranger)
+    params = batches.activity_batch_params(world["activity"])
+    assert batches.batch_volunteer_ids(params) == []
+    participation.confirm_manual_record(record, stranger.user, utcnow())
+    assert batches.batch_volunteer_ids(params) == [stranger.id]
