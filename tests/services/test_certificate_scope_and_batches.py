@@ -165,7 +165,7 @@ def test_the_national_export_has_one_row_per_record_with_full_ids(app, world):
     period = periods.this_year()
     ids, count = national_export.start_export(organizer, period, team)
     assert count == 2
-    data = national_export_xlsx(national_export.national_rows(ids, period))
+    data = national_export_xlsx(national_export.national_rows(ids, period, organizer))
     sheet = load_workbook(io.BytesIO(data)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert tuple(rows[0]) == HEADERS

@@ -183,6 +183,7 @@ def test_the_organizer_adds_a_paper_record_and_corrects_times(client, login_as, 
         f"/records/activities/{activity.id}",
         data={
             "volunteer": volunteer.volunteer_number,
+            "name": volunteer.user.name,
             "check_in": _local(activity.starts_at),
             "check_out": _local(activity.starts_at + timedelta(hours=1)),
             "reason": "纸质签到表",

@@ -1,6 +1,7 @@
 """Compliance pages, roster uploads and exports through the client; the CLI report."""
 
 import io
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -135,7 +136,7 @@ def test_full_numbers_are_shown_only_on_request_and_the_request_is_audited(clien
     assert entry.id_number not in client.get(url, query_string={"year": YEAR}).get_data(
         as_text=True
     )
-    text = client.get(url, query_string={"year": YEAR, "full": "1"}).get_data(as_text=True)
+    text = client.post(url, query_string={"year": YEAR}).get_data(as_text=True)
     assert entry.id_number in text
     reveal = db.session.scalar(
         select(AuditEntry).where(AuditEntry.action == "personal_data.reveal")
@@ -143,7 +144,28 @@ def test_full_numbers_are_shown_only_on_request_and_the_request_is_audited(clien
     assert reveal.actor_id == world["coordinator"].id and reveal.target_id == town.id
     client.post("/auth/logout")
     login_as(world["sibling_coordinator"])
-    assert client.get(url, query_string={"full": "1"}).status_code == 403
+    assert client.post(url).status_code == 403
+
+
+def test_revealing_full_numbers_is_refused_as_a_get_or_without_the_csrf_token(
+    app, client, login_as, world
+):
+    login_as(world["coordinator"])
+    entry = db.session.scalar(select(RosterEntry).where(RosterEntry.name == "未注册人"))
+    url = f"/compliance/units/{world['town'].id}/missing"
+    text = client.get(url, query_string={"year": YEAR, "full": "1"}).get_data(as_text=True)
+    assert entry.id_number not in text  # the old link no longer reveals anything
+    app.config["WTF_CSRF_ENABLED"] = True
+    response = client.post(url, query_string={"year": YEAR})
+    assert entry.id_number not in response.get_data(as_text=True)
+    page = client.get(url, query_string={"year": YEAR}).get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    response = client.post(url, query_string={"year": YEAR}, data={"csrf_token": token})
+    assert entry.id_number in response.get_data(as_text=True)
+    reveals = db.session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "personal_data.reveal")
+    ).all()
+    assert len(reveals) == 1  # only the accepted reveal is in the log
 
 
 def test_exports_csv_with_exact_columns_and_xlsx_with_a_sheet_per_unit(client, login_as, world):

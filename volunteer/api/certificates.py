@@ -14,7 +14,7 @@ from volunteer.extensions import limiter
 from volunteer.i18n import gettext as _
 from volunteer.models import Certificate
 from volunteer.printing.output import certificate_pdf, download_name, public_base_url
-from volunteer.services import certificates, periods, privacy
+from volunteer.services import certificates, periods, privacy, roster_access
 
 CERTIFICATE_VIEWER = Rule(
     "owner, admin, roster coordinator or organizer of a certificate",
@@ -130,6 +130,10 @@ def issue_certificate(body: dict):
 @bp.doc(responses={"200": {"description": "The certificate as a PDF file.", "content": PDF}})
 def certificate_pdf_file(certificate: Certificate):
     """The certificate's PDF (its owner, and those who may see it on the pages)."""
+    with committed():
+        roster_access.note_roster_access(
+            acting_user(), certificate.volunteer, "certificate_pdf", certificate
+        )
     response = send_file(
         io.BytesIO(certificate_pdf(certificate, public_base_url())),
         mimetype="application/pdf",

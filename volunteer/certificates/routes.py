@@ -8,7 +8,7 @@ from flask import abort, flash, redirect, render_template, request, send_file, u
 from wtforms import SelectChoice
 
 from volunteer.access import ADMIN, VOLUNTEER, access, acting_user, admin_of
-from volunteer.actions import service_action
+from volunteer.actions import commit_if, service_action
 
 # Imported for their views, which register on the blueprints defined in blueprint.py.
 from volunteer.certificates import batch_views, settings_views, verify_views  # noqa: F401
@@ -26,7 +26,7 @@ from volunteer.i18n import gettext as _
 from volunteer.i18n import lazy_gettext as _l
 from volunteer.models import Certificate, Organization, Volunteer
 from volunteer.printing.output import certificate_pdf, download_name, public_base_url
-from volunteer.services import certificates, permissions
+from volunteer.services import certificates, permissions, roster_access
 from volunteer.services.identity import ID_TYPE_LABELS
 
 __all__ = ["bp", "verify_bp"]
@@ -74,6 +74,7 @@ def _issue(
 @access(CERTIFICATE_VIEWER)
 def show(certificate: Certificate):
     """One certificate: what it says, its download, and (admins) revoke and re-issue."""
+    _note_roster_access(certificate.volunteer, "certificate", certificate)
     return render_template(
         "certificates/show.html",
         certificate=certificate,
@@ -89,6 +90,7 @@ def show(certificate: Certificate):
 @access(CERTIFICATE_VIEWER)
 def download(certificate: Certificate):
     """The certificate as a PDF file."""
+    _note_roster_access(certificate.volunteer, "certificate_pdf", certificate)
     response = send_file(
         io.BytesIO(certificate_pdf(certificate, public_base_url())),
         mimetype="application/pdf",
@@ -97,6 +99,11 @@ def download(certificate: Certificate):
     )
     response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+def _note_roster_access(volunteer: Volunteer, what: str, target) -> None:
+    """Keep an audit entry when a roster is what lets the user see this person's data."""
+    commit_if(roster_access.note_roster_access(acting_user(), volunteer, what, target))
 
 
 @bp.route("/<int:certificate_id>/revoke", methods=["POST"])
@@ -157,6 +164,7 @@ def _scope_choices(volunteer: Volunteer) -> list[SelectChoice]:
 @access(PERSON_IN_SCOPE)
 def person(volunteer: Volunteer):
     """A person's certificates the user may see, and a form to issue one."""
+    _note_roster_access(volunteer, "person", volunteer)
     form = IssueForm()
     form.scope.choices = _scope_choices(volunteer)
     if form.validate_on_submit():

@@ -81,3 +81,9 @@ class ComplianceSettingsForm(FlaskForm):
             "min_minutes": max(1, round(self.min_hours.data * 60)),
             "milestone": None if milestone is None else milestone / 100,
         }
+
+
+class RevealForm(FlaskForm):
+    """Show the full ID numbers and phones of a drill-down: a POST with CSRF, audited."""
+
+    submit = SubmitField(_l("Show full numbers (recorded in the audit log)"))

@@ -17,7 +17,7 @@ from volunteer import display
 from volunteer.access import ADMIN, ANY_COORDINATOR, access, acting_user, coordinator_of
 from volunteer.actions import service_action
 from volunteer.compliance import charts
-from volunteer.compliance.forms import ComplianceSettingsForm
+from volunteer.compliance.forms import ComplianceSettingsForm, RevealForm
 from volunteer.compliance.table import KIND_GROUP_LABELS, TableFilters, parents_with_children
 from volunteer.i18n import gettext as _
 from volunteer.labels import UNIT_KIND_LABELS
@@ -158,7 +158,7 @@ def export_xlsx(unit: Unit):
     )
 
 
-@bp.route("/units/<int:unit_id>/missing")
+@bp.route("/units/<int:unit_id>/missing", methods=["GET", "POST"])
 @access(coordinator_of(Unit, "unit_id", "unit"))
 def missing(unit: Unit):
     """One unit's roster people who are not registered or have no hours yet."""
@@ -166,12 +166,15 @@ def missing(unit: Unit):
     targets = compliance.targets_for(period.year)
     people = compliance.missing_people(unit, period, targets)
     # Masked by default; a coordinator chasing people may show the full numbers, audited.
-    show_full = request.args.get("full") == "1"
+    # Only a POST carrying the CSRF token reveals: a link or an image on another site cannot.
+    reveal_form = RevealForm()
+    show_full = reveal_form.validate_on_submit()
     if show_full:
         _audited(unit, "personal_data.reveal", people=len(people))
     return render_template(
         "compliance/missing.html",
         show_full=show_full,
+        reveal_form=reveal_form,
         unit=unit,
         filters={},
         period=period,

@@ -75,6 +75,10 @@ class ServiceRecord(Base):
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     review_note: Mapped[str | None] = mapped_column(Text)
+    # A manual entry is the organizer's word alone: until the volunteer confirms it (or an
+    # admin approves it) it credits hours but opens none of the person's data to the organizer.
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     volunteer: Mapped[Volunteer] = relationship()
     activity: Mapped[Activity] = relationship()

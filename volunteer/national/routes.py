@@ -81,7 +81,8 @@ def _workbook(period: Period, organization: Organization | None) -> bytes:
         organization_ids, _count = national_export.start_export(acting_user(), period, organization)
     except PermissionDenied:
         abort(403)
-    return national_export_xlsx(national_export.national_rows(organization_ids, period))
+    rows = national_export.national_rows(organization_ids, period, acting_user())
+    return national_export_xlsx(rows)
 
 
 def _file_name(period: Period) -> str:

@@ -45,7 +45,7 @@ from volunteer.models import (
     utcnow,
 )
 from volunteer.printing.output import certificate_pdf
-from volunteer.services import certificates, hours, periods, permissions
+from volunteer.services import certificates, hours, participation, periods, permissions
 from volunteer.services.periods import Period
 
 JOB_KIND = "certificate_batch"
@@ -107,6 +107,8 @@ def batch_volunteer_ids(params: dict[str, Any]) -> list[int]:
         query = query.where(Volunteer.id_number.in_(_unit_roster(params)))
     else:
         served.append(ServiceRecord.activity_id == params["activity_id"])
+        # An organizer certifies only people who took part themselves (services.participation).
+        query = query.where(participation.took_part(Volunteer.id, params["organization_id"]))
     query = query.where(exists().where(*served)).order_by(Volunteer.volunteer_number, Volunteer.id)
     return list(db.session.scalars(query))
 

@@ -8,7 +8,7 @@ from volunteer.forms import unit_choices, unit_from_choice
 from volunteer.i18n import gettext as _
 from volunteer.models import ApiToken, PoliticalStatus, Volunteer, utcnow
 from volunteer.profile.forms import PasswordForm, PersonalTokenForm, ProfileForm, RevokeTokenForm
-from volunteer.services import accounts, api_tokens, identity
+from volunteer.services import accounts, api_tokens, identity, roster_access
 
 bp = Blueprint("profile", __name__, url_prefix="/me")
 
@@ -31,7 +31,14 @@ def show():
         volunteer=acting_user().volunteer,
         id_type_labels=identity.ID_TYPE_LABELS,
         political_labels=identity.POLITICAL_STATUS_LABELS,
+        listing_units=_listing_units(),
     )
+
+
+def _listing_units() -> list:
+    """The units whose rosters list the signed-in volunteer (their coordinators may see them)."""
+    volunteer = acting_user().volunteer
+    return roster_access.units_listing(volunteer) if volunteer is not None else []
 
 
 @bp.route("/edit", methods=["GET", "POST"])

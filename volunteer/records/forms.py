@@ -48,6 +48,10 @@ class ManualRecordForm(FlaskForm):
             Length(max=30),
         ],
     )
+    name = StringField(
+        _l("Volunteer's full name"),
+        validators=[DataRequired(_l("Enter the volunteer's full name.")), Length(max=50)],
+    )
     check_in, check_out = _times()
     reason = StringField(
         _l("Source (e.g. paper sign-in sheet)"),
@@ -79,3 +83,10 @@ class DecisionForm(FlaskForm):
     reason = StringField(_l("Reason / note"), validators=[Optional(), Length(max=500)])
     approve = SubmitField(_l("Approve"))
     reject = SubmitField(_l("Reject"))
+
+
+class ConfirmRecordForm(FlaskForm):
+    """The volunteer confirms a manual entry; an admin approving it gives a reason."""
+
+    reason = StringField(_l("Reason (administrators)"), validators=[Optional(), Length(max=500)])
+    submit = SubmitField(_l("Confirm"))

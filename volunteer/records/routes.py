@@ -9,8 +9,14 @@ from volunteer.extensions import db
 from volunteer.i18n import gettext as _
 from volunteer.models import Activity, RecordStatus, ServiceRecord, Volunteer, utcnow
 from volunteer.records import labels
-from volunteer.records.forms import ClaimForm, DecisionForm, ManualRecordForm, SetTimesForm
-from volunteer.services import permissions, records
+from volunteer.records.forms import (
+    ClaimForm,
+    ConfirmRecordForm,
+    DecisionForm,
+    ManualRecordForm,
+    SetTimesForm,
+)
+from volunteer.services import participation, permissions, records
 from volunteer.services.errors import ServiceError
 from volunteer.services.periods import aware_to_beijing_naive, beijing_to_aware
 
@@ -55,6 +61,8 @@ def mine():
         totals=records.totals_for(volunteer, now),
         records=all_records,
         pending=[r for r in all_records if r.status == RecordStatus.PENDING],
+        to_confirm=[r for r in all_records if participation.awaits_confirmation(r)],
+        confirm_form=ConfirmRecordForm(),
     )
 
 
@@ -106,6 +114,7 @@ def show(record: ServiceRecord):
         can_review=permissions.can_organize(acting_user(), record.activity.organization_id),
         times_form=_times_form(record),
         decision_form=DecisionForm(),
+        confirm_form=ConfirmRecordForm(),
     )
 
 
@@ -160,9 +169,12 @@ def _added_manual_record(activity: Activity, form: ManualRecordForm, now) -> boo
 
 
 def _volunteer_named_in(form: ManualRecordForm) -> Volunteer:
-    volunteer = records.find_volunteer(form.volunteer.data)
+    volunteer = records.find_volunteer(form.volunteer.data, form.name.data)
     if volunteer is None:
-        raise ServiceError(_("No volunteer has this number or phone."), "volunteer")
+        # One message whichever identifier failed, so the form cannot be used to probe either.
+        raise ServiceError(
+            _("No volunteer matches this number or phone together with this name."), "volunteer"
+        )
     return volunteer
 
 
@@ -208,3 +220,7 @@ def decide(record: ServiceRecord):
         with service_action(success=_("The claim has been approved.")):
             records.approve_claim(record, acting_user(), form.reason.data, utcnow())
     return _back(record)
+
+
+# Imported last for its views, which register on `bp`.
+from volunteer.records import confirm_views  # noqa: E402, F401

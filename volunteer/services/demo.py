@@ -85,6 +85,7 @@ def load_demo_data(today: date | None = None) -> DemoSummary:
     volunteers.append(staff["volunteer"].volunteer)
     activities = _load_activities(organizations, staff["organizer"], rng, today)
     records = _load_records(volunteers, activities, rng, today)
+    records += _load_unconfirmed_entry(staff, activities)
     roster_count = _load_rosters(units_by_code, volunteers, rng)
     _load_issuer(staff["admin"])
     if db.session.get(ComplianceSettings, today.year) is None:
@@ -393,6 +394,27 @@ def _load_review_queue(volunteers, activities, rng) -> int:
     db.session.flush()
     records.close_stale(now)  # the forgotten check-out goes through the real sweep
     return len(waiting)
+
+
+def _load_unconfirmed_entry(staff: dict[str, User], activities: list[Activity]) -> int:
+    """A paper-sheet entry for the demo volunteer, waiting for their "确认"."""
+    now = datetime.now(UTC)
+    team = activities[0].organization
+    done = [a for a in activities if a.organization is team and a.ends_at < now]
+    if not done:
+        return 0
+    activity = done[0]
+    volunteer = staff["volunteer"].volunteer
+    records.add_manual_record(
+        activity,
+        volunteer,
+        activity.starts_at,
+        activity.ends_at,
+        "纸质签到表",
+        staff["organizer"],
+        now,
+    )
+    return 1
 
 
 ROSTER_UNIT_CODES = (

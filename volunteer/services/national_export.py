@@ -3,13 +3,16 @@
 The national system (全国志愿服务信息系统) is where records must end up; this system feeds it.
 The organizer records and certifies what it organized, so organizers export their own
 organizations' activities and admins export any. This is the only place full ID numbers
-leave the system, so every export is written to the audit log.
+leave the system, so every export is written to the audit log. An organizer's file holds a
+person's full ID number and phone only when the person took part in that organization's work
+themselves (services.participation); a person whose only records there are manual entries
+they have not confirmed appears masked until they do.
 """
 
 from collections.abc import Iterator, Sequence
 from datetime import datetime, time
 
-from sqlalchemy import Row, func, select
+from sqlalchemy import ColumnElement, Row, func, select, true
 
 from volunteer import rounding
 from volunteer.documents.national_xlsx import NationalRow
@@ -23,7 +26,7 @@ from volunteer.models import (
     Volunteer,
 )
 from volunteer.models.base import LOCAL_ZONE
-from volunteer.services import hours, permissions
+from volunteer.services import hours, participation, permissions, privacy
 from volunteer.services.audit import record_audit
 from volunteer.services.certificates import ID_TYPE_NAMES_ZH
 from volunteer.services.errors import PermissionDenied, ServiceError
@@ -91,7 +94,9 @@ def start_export(
     return organization_ids, count
 
 
-def national_rows(organization_ids: Sequence[int] | None, period: Period) -> Iterator[NationalRow]:
+def national_rows(
+    organization_ids: Sequence[int] | None, period: Period, actor: User
+) -> Iterator[NationalRow]:
     """Approved records of the period, oldest first, streamed in chunks from the database."""
     query = (
         select(
@@ -104,6 +109,7 @@ def national_rows(organization_ids: Sequence[int] | None, period: Period) -> Ite
             ServiceRecord.check_out_at,
             ServiceRecord.credited_minutes,
             Organization.name.label("organization"),
+            _shows_full_numbers(actor).label("full_numbers"),
         )
         .join(Volunteer, Volunteer.id == ServiceRecord.volunteer_id)
         .join(User, User.id == Volunteer.user_id)
@@ -117,6 +123,13 @@ def national_rows(organization_ids: Sequence[int] | None, period: Period) -> Ite
         yield _national_row(row)
 
 
+def _shows_full_numbers(actor: User) -> ColumnElement[bool]:
+    """Admins see every number; organizers those of people who took part in the row's work."""
+    if permissions.is_admin(actor):
+        return true()
+    return participation.took_part(ServiceRecord.volunteer_id, Activity.organization_id)
+
+
 def _national_row(row: Row) -> NationalRow:
     """One selected record as the national system imports it, in Beijing time."""
     check_in = row.check_in_at.astimezone(LOCAL_ZONE)
@@ -124,8 +137,8 @@ def _national_row(row: Row) -> NationalRow:
     return NationalRow(
         name=row.name,
         id_type_name=ID_TYPE_NAMES_ZH[row.id_type],
-        id_number=row.id_number,
-        phone=row.phone,
+        id_number=row.id_number if row.full_numbers else privacy.mask_id_number(row.id_number),
+        phone=row.phone if row.full_numbers else privacy.mask_phone(row.phone),
         activity=row.title,
         day=check_in.date(),
         start=_minute(check_in),

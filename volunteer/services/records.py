@@ -180,7 +180,10 @@ def add_manual_record(
     actor: User,
     now: datetime,
 ) -> ServiceRecord:
-    """An organizer enters a stretch from a paper sign-in sheet; it counts at once."""
+    """An organizer enters a stretch from a paper sign-in sheet; it counts at once, unconfirmed.
+
+    Until the volunteer confirms it (services.participation) it opens none of their data.
+    """
     note = _require_reason(note)
     if activity.status != ActivityStatus.PUBLISHED:
         raise ServiceError(_l("Records can only be added to a published activity."), "activity")
@@ -340,15 +343,18 @@ def review_queue(organization_ids: set[int] | None, activity: Activity | None = 
     return list(db.session.scalars(query))
 
 
-def find_volunteer(number_or_phone: str) -> Volunteer | None:
-    """A volunteer by volunteer number (志愿者编号) or mobile phone."""
+# Two identifiers, so that a sequential volunteer number alone cannot attach a record (and,
+# once confirmed, the person's data) to whoever holds it.
+def find_volunteer(number_or_phone: str, name: str) -> Volunteer | None:
+    """A volunteer by volunteer number (志愿者编号) or mobile phone, and their full name."""
     value = (number_or_phone or "").strip().upper()
-    if not value:
+    name = (name or "").strip()
+    if not value or not name:
         return None
     return db.session.scalar(
         select(Volunteer)
         .join(User, User.id == Volunteer.user_id)
-        .where((Volunteer.volunteer_number == value) | (User.phone == value))
+        .where((Volunteer.volunteer_number == value) | (User.phone == value), User.name == name)
     )
 
 

@@ -2,7 +2,7 @@
 
 Full certificates (all organizations): the person, admins, and the coordinators of a
 unit whose active roster holds the person. Organizers certify only what their
-organization organized, for people with approved service there.
+organization organized, for people who took part in its work themselves (services.participation).
 """
 
 from collections.abc import Iterable
@@ -12,16 +12,14 @@ from sqlalchemy import ColumnElement, false, or_, select, true
 
 from volunteer.extensions import db
 from volunteer.models import (
-    Activity,
     Certificate,
     Organization,
     RosterEntry,
-    ServiceRecord,
     Unit,
     User,
     Volunteer,
 )
-from volunteer.services import hours, permissions
+from volunteer.services import participation, permissions
 from volunteer.services.certificates.content import scope_organization_id
 from volunteer.services.certificates.listing import certificates_of
 
@@ -56,33 +54,9 @@ def on_coordinated_roster(user: User | None, volunteer: Volunteer) -> bool:
     )
 
 
-def _served_at(organization_ids: Iterable[int]) -> Any:
-    """A subquery of the people with approved service at these organizations' activities."""
-    return (
-        select(ServiceRecord.volunteer_id)
-        .join(Activity, Activity.id == ServiceRecord.activity_id)
-        .where(hours.approved(), Activity.organization_id.in_(organization_ids))
-    )
-
-
 def served_with(volunteer: Volunteer, organization_ids: Iterable[int]) -> bool:
-    """Whether the person has approved service at activities of these organizations."""
-    ids = list(organization_ids)
-    if not ids:
-        return False
-    return (
-        db.session.scalar(
-            select(ServiceRecord.id)
-            .join(Activity, Activity.id == ServiceRecord.activity_id)
-            .where(
-                ServiceRecord.volunteer_id == volunteer.id,
-                hours.approved(),
-                Activity.organization_id.in_(ids),
-            )
-            .limit(1)
-        )
-        is not None
-    )
+    """Whether the person took part in the work of any of these organizations (participation)."""
+    return bool(participation.organizations_taken_part_in(volunteer, organization_ids))
 
 
 def may_issue_full(user: User | None, volunteer: Volunteer) -> bool:
@@ -100,13 +74,11 @@ def may_issue_for_organization(
     """Organizers certify what their organization organized (谁组织谁记录，谁记录谁证明).
 
     An organizer may issue a certificate covering only their organization's activities, for
-    people with approved service there; they never see service done elsewhere.
+    people who took part in its work themselves; they never see service done elsewhere.
     """
     if may_issue_full(user, volunteer):
         return True
-    return permissions.can_organize(user, organization) and served_with(
-        volunteer, [organization.id]
-    )
+    return participation.organizer_sees_person(user, volunteer, organization.id)
 
 
 def can_view_certificate(user: User | None, certificate: Certificate) -> bool:
@@ -114,23 +86,19 @@ def can_view_certificate(user: User | None, certificate: Certificate) -> bool:
     if may_issue_full(user, certificate.volunteer):
         return True
     organization_id = scope_organization_id(certificate)
-    return organization_id is not None and permissions.can_organize(user, organization_id)
+    return organization_id is not None and participation.organizer_sees_person(
+        user, certificate.volunteer, organization_id
+    )
 
 
 def organizations_certifiable_by(user: User | None, volunteer: Volunteer) -> list[Organization]:
-    """Organizations the user organizes at whose activities the person has approved service."""
+    """Organizations the user organizes whose work the person took part in."""
     organization_ids = permissions.organizer_organization_ids(user)
-    if not organization_ids:
+    taken = participation.organizations_taken_part_in(volunteer, organization_ids)
+    if not taken:
         return []
-    served = (
-        select(Activity.organization_id)
-        .join(ServiceRecord, ServiceRecord.activity_id == Activity.id)
-        .where(ServiceRecord.volunteer_id == volunteer.id, hours.approved())
-    )
     return db.session.scalars(
-        select(Organization)
-        .where(Organization.id.in_(organization_ids), Organization.id.in_(served))
-        .order_by(Organization.name)
+        select(Organization).where(Organization.id.in_(taken)).order_by(Organization.name)
     ).all()
 
 
@@ -139,7 +107,9 @@ def visible_certificates(user: User | None, volunteer: Volunteer) -> list[Certif
     everything = certificates_of(volunteer)
     if may_issue_full(user, volunteer):
         return everything
-    organization_ids = permissions.organizer_organization_ids(user)
+    organization_ids = participation.organizations_taken_part_in(
+        volunteer, permissions.organizer_organization_ids(user)
+    )
     return [c for c in everything if scope_organization_id(c) in organization_ids]
 
 
@@ -152,7 +122,7 @@ def people_in_scope_clause(user: User | None) -> ColumnElement[bool]:
         clauses.append(Volunteer.id_number.in_(roster_id_numbers(user)))
     organization_ids = permissions.organizer_organization_ids(user)
     if organization_ids:
-        clauses.append(Volunteer.id.in_(_served_at(organization_ids)))
+        clauses.append(Volunteer.id.in_(participation.participants_of(organization_ids)))
     if user is not None and user.volunteer is not None:
         clauses.append(Volunteer.id == user.volunteer.id)
     if not clauses:

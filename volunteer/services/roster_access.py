@@ -1,0 +1,59 @@
+"""Roster-based access: a coordinator reaches a person's certificates because a roster in
+their subtree lists the person's ID number. Anyone may type an ID number into a roster, so
+every such use is written to the audit log, and the person sees which units list them."""
+
+from typing import Any
+
+from sqlalchemy import select
+
+from volunteer.extensions import db
+from volunteer.models import RosterEntry, Unit, User, Volunteer
+from volunteer.services import permissions
+from volunteer.services.audit import record_audit
+from volunteer.services.certificates.scope import on_coordinated_roster
+
+
+def units_listing(volunteer: Volunteer) -> list[Unit]:
+    """The units whose active rosters list the person's ID number, by name."""
+    return list(
+        db.session.scalars(
+            select(Unit).where(Unit.id.in_(_listing_unit_ids(volunteer))).order_by(Unit.name)
+        )
+    )
+
+
+def _listing_unit_ids(volunteer: Volunteer) -> Any:
+    """A subquery of the ids of units whose active rosters hold the person's ID number."""
+    return select(RosterEntry.unit_id).where(
+        RosterEntry.id_number == volunteer.id_number, RosterEntry.active.is_(True)
+    )
+
+
+def reaches_by_roster(user: User | None, volunteer: Volunteer) -> bool:
+    """Whether the user reaches the person through a roster (not as the person or an admin)."""
+    if user is None or permissions.is_admin(user):
+        return False
+    if user.volunteer is not None and user.volunteer.id == volunteer.id:
+        return False
+    return on_coordinated_roster(user, volunteer)
+
+
+def note_roster_access(user: User | None, volunteer: Volunteer, what: str, target: Any) -> bool:
+    """Audit a use of roster-based access to the person's data; True when one was written."""
+    if not reaches_by_roster(user, volunteer):
+        return False
+    units = db.session.scalars(
+        select(Unit.name)
+        .where(Unit.id.in_(_listing_unit_ids(volunteer)), permissions.visible_units_clause(user))
+        .order_by(Unit.name)
+    ).all()
+    record_audit(
+        user,
+        "personal_data.roster_access",
+        target,
+        volunteer_id=volunteer.id,
+        what=what,
+        units=units,
+    )
+    db.session.flush()
+    return True
