@@ -5,7 +5,7 @@ alone, so they keep crediting hours but open no personal data until the voluntee
 them (or an admin approves them).
 
 Revision ID: 8548e476ba6f
-Revises: e1fa08c5c80a
+Revises: 9bbf7a49ee14
 Create Date: 2026-11-27 09:22:19.052372
 
 """
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '8548e476ba6f'
-down_revision = 'e1fa08c5c80a'
+down_revision = "9bbf7a49ee14"
 branch_labels = None
 depends_on = None
 
