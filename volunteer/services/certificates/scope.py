@@ -21,7 +21,7 @@ from volunteer.models import (
     User,
     Volunteer,
 )
-from volunteer.services import hours, permissions
+from volunteer.services import ledger, permissions
 from volunteer.services.certificates.content import scope_organization_id
 from volunteer.services.certificates.listing import certificates_of
 
@@ -61,7 +61,7 @@ def _served_at(organization_ids: Iterable[int]) -> Any:
     return (
         select(ServiceRecord.volunteer_id)
         .join(Activity, Activity.id == ServiceRecord.activity_id)
-        .where(hours.approved(), Activity.organization_id.in_(organization_ids))
+        .where(ledger.credits_time(), Activity.organization_id.in_(organization_ids))
     )
 
 
@@ -76,7 +76,7 @@ def served_with(volunteer: Volunteer, organization_ids: Iterable[int]) -> bool:
             .join(Activity, Activity.id == ServiceRecord.activity_id)
             .where(
                 ServiceRecord.volunteer_id == volunteer.id,
-                hours.approved(),
+                ledger.credits_time(),
                 Activity.organization_id.in_(ids),
             )
             .limit(1)
@@ -125,7 +125,7 @@ def organizations_certifiable_by(user: User | None, volunteer: Volunteer) -> lis
     served = (
         select(Activity.organization_id)
         .join(ServiceRecord, ServiceRecord.activity_id == Activity.id)
-        .where(ServiceRecord.volunteer_id == volunteer.id, hours.approved())
+        .where(ServiceRecord.volunteer_id == volunteer.id, ledger.credits_time())
     )
     return db.session.scalars(
         select(Organization)
