@@ -124,7 +124,8 @@ def _stale_records(now: datetime) -> Select[tuple[ServiceRecord]]:
 # ---- organizer corrections ----
 
 
-def _check_times(activity: Activity, check_in: datetime, check_out: datetime) -> None:
+def check_times(activity: Activity, check_in: datetime, check_out: datetime) -> None:
+    """Refuse times that end before they start or last longer than the activity."""
     if check_out <= check_in:
         raise ServiceError(_l("The check-out time must be after the check-in time."), "check_out")
     if (check_out - check_in) > (activity.ends_at - activity.starts_at):
@@ -133,7 +134,8 @@ def _check_times(activity: Activity, check_in: datetime, check_out: datetime) ->
         )
 
 
-def _require_reason(reason: str | None) -> str:
+def require_reason(reason: str | None) -> str:
+    """The trimmed reason, or a refusal when it is empty."""
     reason = (reason or "").strip()
     if not reason:
         raise ServiceError(
@@ -151,10 +153,10 @@ def set_times(
     now: datetime,
 ) -> ServiceRecord:
     """The organizer sets the real times (a missing check-out, a wrong scan); re-credits."""
-    reason = _require_reason(reason)
+    reason = require_reason(reason)
     if record.status == RecordStatus.OPEN:
         raise ServiceError(_l("This volunteer is still checked in."), "check_out")
-    _check_times(record.activity, check_in, check_out)
+    check_times(record.activity, check_in, check_out)
     plan = _plan_or_refuse(record, check_in, check_out)
     adjust(
         record,
@@ -182,10 +184,10 @@ def add_manual_record(
     now: datetime,
 ) -> ServiceRecord:
     """An organizer enters a stretch from a paper sign-in sheet; it counts at once."""
-    note = _require_reason(note)
+    note = require_reason(note)
     if activity.status != ActivityStatus.PUBLISHED:
         raise ServiceError(_l("Records can only be added to a published activity."), "activity")
-    _check_times(activity, check_in, check_out)
+    check_times(activity, check_in, check_out)
     record = _pending_backfill(
         volunteer, activity, check_in, check_out, RecordSource.MANUAL, note, actor.id, now
     )
@@ -206,9 +208,9 @@ def submit_claim(
     now: datetime,
 ) -> ServiceRecord:
     """A volunteer's claim for missing hours (补录申请); pending until an organizer decides."""
-    reason = _require_reason(reason)
+    reason = require_reason(reason)
     _require_claimable(activity, now)
-    _check_times(activity, check_in, check_out)
+    check_times(activity, check_in, check_out)
     if check_out > now:
         raise ServiceError(_l("The check-out time cannot be in the future."), "check_out")
     _require_inside_activity(activity, check_in, check_out)
@@ -334,7 +336,7 @@ def approve_claim(record: ServiceRecord, actor: User, note: str | None, now: dat
 def reject_claim(record: ServiceRecord, actor: User, reason: str, now: datetime) -> None:
     """Reject a pending claim or a missing check-out, with a reason the volunteer sees."""
     _pending_only(record)
-    reason = _require_reason(reason)
+    reason = require_reason(reason)
     ledger.clear_credit(record)
     adjust(record, actor, reason, status=RecordStatus.REJECTED, minutes=0, now=now)
     record.reviewed_by_id, record.reviewed_at, record.review_note = actor.id, now, reason
