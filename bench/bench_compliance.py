@@ -2,7 +2,8 @@
 
 The floor is one hand-written SQL aggregate computing the same root totals
 (distinct roster people, registered, completed; party likewise): no per-unit
-breakdown, no ORM. The report is `compliance_report` for the whole tree (every
+breakdown, no ORM. Credited time is summed from the credit ledger by Beijing day,
+as the report reads it. The report is `compliance_report` for the whole tree (every
 unit's row plus the distinct-people totals), through the ORM as the pages run it.
 
     python bench/bench_compliance.py                       # SQLite, small scale, built if missing
@@ -36,10 +37,9 @@ from volunteer.services import (  # noqa: E402
 
 FLOOR_SQL = """
 WITH done AS (
-    SELECT volunteer_id FROM service_records
-    WHERE status = 'approved' AND check_in_at >= :start AND check_in_at < :end
-      AND credited_minutes > 0
-    GROUP BY volunteer_id HAVING sum(credited_minutes) >= :min_minutes
+    SELECT volunteer_id FROM credit_entries
+    WHERE day >= :first_day AND day <= :last_day AND minutes > 0
+    GROUP BY volunteer_id HAVING sum(minutes) >= :min_minutes
 ), people AS (
     SELECT re.id_number,
            max(CASE WHEN re.political_status IN ('01', '02') THEN 1 ELSE 0 END) AS party
@@ -88,7 +88,7 @@ def main(argv=None) -> None:
     needs_data = args.generate
     if not needs_data:
         try:
-            needs_data = not inspect(engine).has_table("roster_entries")
+            needs_data = not inspect(engine).has_table("credit_entries")
         except Exception:
             needs_data = True
     if needs_data:
@@ -106,10 +106,15 @@ def main(argv=None) -> None:
         year = periods.local_today().year
         period = periods.year_period(year)
         targets = compliance.targets_for(year)
-        start, end = period.utc_bounds()
         counts = {
             table: db.session.scalar(text(f"SELECT count(*) FROM {table}"))
-            for table in ("units", "roster_entries", "volunteers", "service_records")
+            for table in (
+                "units",
+                "roster_entries",
+                "volunteers",
+                "service_records",
+                "credit_entries",
+            )
         }
         load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
         print(f"machine: {os.cpu_count()} cores, load average {load} (other work skews timings)")
@@ -118,8 +123,8 @@ def main(argv=None) -> None:
             + ", ".join(f"{k}={v:,}" for k, v in counts.items())
         )
         params = {
-            "start": start.replace(tzinfo=None),
-            "end": end.replace(tzinfo=None),
+            "first_day": period.start,
+            "last_day": period.end,
             "min_minutes": targets.min_minutes,
             "prefix": root.path + "%",
         }

@@ -38,7 +38,7 @@ from stdnum.cn import ric
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from volunteer.models import Base
-from volunteer.services import identity
+from volunteer.services import hours, identity
 from volunteer.services.demo import wushen_region_code
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋"
@@ -111,7 +111,10 @@ def build_database(
         summary.counts["organizations"] = writer("organizations", data.organizations())
         summary.counts["activities"] = writer("activities", data.activities())
         summary.counts["roster_entries"] = writer("roster_entries", data.roster_entries())
-        summary.counts["service_records"] = writer("service_records", data.service_records())
+        records = list(data.service_records())
+        entries = list(credit_entries(records))  # sets each record's credited minutes
+        summary.counts["service_records"] = writer("service_records", records)
+        summary.counts["credit_entries"] = writer("credit_entries", entries)
         writer("compliance_settings", data.compliance_settings())
         if connection.dialect.name == "postgresql":
             for table in (
@@ -122,6 +125,7 @@ def build_database(
                 "activities",
                 "roster_entries",
                 "service_records",
+                "credit_entries",
             ):
                 connection.execute(
                     text(
@@ -375,6 +379,35 @@ class _Plan:
                 "min_minutes": 1,
                 "milestone": 0.8,
                 "updated_at": self.start,
+            }
+
+
+def credit_entries(records: Sequence[dict]) -> Iterator[dict]:
+    """The ledger of the approved records, by the app's rules (no minute twice, daily cap)."""
+    taken: dict[int, list] = {}
+    used: dict[int, dict] = {}
+    entry_id = 0
+    for record in records:
+        if record["status"] != "approved":
+            continue
+        volunteer = record["volunteer_id"]
+        window = (record["check_in_at"], record["check_out_at"])
+        free = hours.subtract(window, taken.setdefault(volunteer, []))
+        days = used.setdefault(volunteer, {})
+        pieces = hours.plan_pieces(free, 1, 12 * 60, days)
+        record["credited_minutes"] = sum(piece.minutes for piece in pieces)
+        for piece in pieces:
+            taken[volunteer].append((piece.starts_at, piece.ends_at))
+            days[piece.day] = days.get(piece.day, 0) + piece.minutes
+            entry_id += 1
+            yield {
+                "id": entry_id,
+                "record_id": record["id"],
+                "volunteer_id": volunteer,
+                "day": piece.day,
+                "starts_at": piece.starts_at,
+                "ends_at": piece.ends_at,
+                "minutes": piece.minutes,
             }
 
 

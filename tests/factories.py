@@ -21,7 +21,7 @@ from volunteer.models import (
     User,
     Volunteer,
 )
-from volunteer.services import accounts, grants, identity, units
+from volunteer.services import accounts, grants, identity, ledger, units
 from volunteer.services.demo import wushen_region_code
 
 PASSWORD = "correct-horse-9"
@@ -156,6 +156,8 @@ def make_record(
     )
     db.session.add(record)
     db.session.flush()
+    if status == RecordStatus.APPROVED:
+        ledger.apply_credit(record, ledger.as_given(record, minutes))
     return record
 
 

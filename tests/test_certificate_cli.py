@@ -49,8 +49,10 @@ def test_issue_writes_one_certificate_found_by_phone_or_id(app, runner, tmp_path
             str(tmp_path / "last.pdf"),
         ]
     )
-    assert result.exit_code == 0, result.output
-    assert "0.0 h" in result.output
+    # A year without credited time gets no certificate, and the CLI says why.
+    assert result.exit_code != 0
+    assert "no credited service time" in result.output or "没有" in result.output
+    assert not (tmp_path / "last.pdf").exists()
 
 
 def test_issue_refuses_unknown_people(app, runner, tmp_path):

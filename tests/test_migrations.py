@@ -2,16 +2,25 @@
 
 import os
 import uuid
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import create_engine, make_url, text
+from sqlalchemy import create_engine, func, make_url, select, text
 
+from tests import factories
 from volunteer import create_app
 from volunteer.extensions import db
-from volunteer.models import Base
+from volunteer.models import (
+    Adjustment,
+    Base,
+    CreditEntry,
+    RecordSource,
+    RecordStatus,
+    ServiceRecord,
+)
 
 
 @pytest.fixture
@@ -45,4 +54,45 @@ def test_upgrade_builds_the_model_schema_and_downgrade_removes_it(empty_database
         downgrade(directory=migrations, revision="base")
         with db.engine.connect() as connection:
             assert db.inspect(connection).get_table_names() in ([], ["alembic_version"])
+        db.engine.dispose()
+
+
+LEDGER_REVISION = "778b3bc37edd"
+
+
+def test_the_ledger_backfill_credits_overlapping_old_records_once(empty_database_url):
+    """Records approved before the ledger keep their times; doubled minutes are dropped, with an
+    adjustment saying so, and each Beijing day gets its own part."""
+    migrations = os.path.join(os.path.dirname(__file__), "..", "migrations")
+    app = create_app({"SQLALCHEMY_DATABASE_URI": empty_database_url})
+    with app.app_context():
+        upgrade(directory=migrations, revision=f"{LEDGER_REVISION}-1")
+        volunteer = factories.make_volunteer()
+        team = factories.make_organization()
+        night = factories.make_activity(
+            team, starts_at=datetime(2026, 6, 14, 14, tzinfo=UTC), hours=8
+        )
+        for minutes in (480, 180):  # the second doubles 22:00-01:00 of the first
+            db.session.add(
+                ServiceRecord(
+                    volunteer=volunteer,
+                    activity=night,
+                    check_in_at=night.starts_at,
+                    check_out_at=night.starts_at + timedelta(minutes=minutes),
+                    credited_minutes=minutes,
+                    source=RecordSource.MANUAL,
+                    status=RecordStatus.APPROVED,
+                )
+            )
+        db.session.commit()
+        upgrade(directory=migrations)
+        by_day = dict(
+            db.session.execute(
+                select(CreditEntry.day, func.sum(CreditEntry.minutes)).group_by(CreditEntry.day)
+            ).all()
+        )
+        assert sorted(by_day.values()) == [120, 360]  # 14 June 22:00-24:00, 15 June 00:00-06:00
+        (adjustment,) = db.session.scalars(select(Adjustment)).all()
+        assert (adjustment.before_minutes, adjustment.after_minutes) == (180, 0)
+        db.session.remove()
         db.engine.dispose()

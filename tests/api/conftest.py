@@ -37,8 +37,9 @@ def world(app):
     claim = ServiceRecord(
         volunteer=volunteer,
         activity=past,
-        check_in_at=past.starts_at,
-        check_out_at=past.starts_at + timedelta(minutes=30),
+        # The half hour after the 90 credited minutes: a claim never credits a minute twice.
+        check_in_at=past.starts_at + timedelta(minutes=90),
+        check_out_at=past.starts_at + timedelta(minutes=120),
         credited_minutes=0,
         source=RecordSource.CLAIM,
         status=RecordStatus.PENDING,

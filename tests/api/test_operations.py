@@ -258,3 +258,13 @@ def test_certificates_issue_list_download_and_public_verify(client, world):
     }
     unknown = client.get("/api/v1/verify/WSZM0000")
     assert (unknown.status_code, unknown.get_json()["code"]) == (404, "unknown_certificate")
+
+
+def test_no_certificate_for_a_year_without_credited_time(client, world):
+    last_year = utcnow().year - 1
+    refused = client.post(
+        "/api/v1/certificates",
+        json={"period": "past_year", "year": last_year},
+        headers=bearer(world["volunteer"]),
+    )
+    assert (refused.status_code, refused.get_json()["code"]) == (409, "no_credited_time")

@@ -50,13 +50,18 @@ def test_hours_count_only_approved_records_in_the_period(app, person):
 
 def test_periods_use_beijing_days(app, person):
     volunteer, team, _activity = person
-    # 2025-03-01 23:30 in Beijing is still 2025-03-01 15:30 UTC: it belongs to March 1st.
+    # 2025-03-01 23:30 in Beijing is still 2025-03-01 15:30 UTC: it belongs to March 1st,
+    # and a stretch past Beijing midnight gives March 2nd its own part.
     late = datetime(2025, 3, 1, 15, 30, tzinfo=UTC)
     factories.make_record(volunteer, factories.make_activity(team, starts_at=late), 40)
     march_first = periods.date_range(date(2025, 3, 1), date(2025, 3, 1))
-    assert certificates.issue_certificate(volunteer, march_first, None).total_minutes == 40
+    assert certificates.issue_certificate(volunteer, march_first, None).total_minutes == 30
     march_second = periods.date_range(date(2025, 3, 2), date(2025, 3, 2))
-    assert certificates.issue_certificate(volunteer, march_second, None).total_minutes == 0
+    assert certificates.issue_certificate(volunteer, march_second, None).total_minutes == 10
+    march_third = periods.date_range(date(2025, 3, 3), date(2025, 3, 3))
+    with pytest.raises(ServiceError) as refused:
+        certificates.issue_certificate(volunteer, march_third, None)
+    assert refused.value.code == "no_credited_time"
 
 
 def test_a_period_cannot_be_backwards_or_in_the_future(app):

@@ -132,7 +132,7 @@ def test_only_approved_time_inside_the_period_counts(tree):
     town = tree["town"]
     served(tree, town, status=RecordStatus.PENDING)
     served(tree, town, status=RecordStatus.REJECTED)
-    served(tree, town, when=datetime(YEAR - 1, 12, 31, 15, 59, tzinfo=UTC))  # 23:59 Beijing
+    served(tree, town, minutes=1, when=datetime(YEAR - 1, 12, 31, 15, 59, tzinfo=UTC))  # 23:59
     served(tree, town, when=datetime(YEAR - 1, 12, 31, 16, 0, tzinfo=UTC))  # 00:00 Jan 1 Beijing
     served(tree, town, when=datetime(YEAR, 12, 31, 16, 0, tzinfo=UTC))  # next year in Beijing
     figures = row(c.compliance_report(tree["root"], PERIOD), town).figures

@@ -6,7 +6,7 @@ import pytest
 
 from tests import factories
 from volunteer.models import RecordSource
-from volunteer.services import checkin, hours
+from volunteer.services import checkin, ledger
 
 # 2026-06-01 09:00-12:00 in Beijing is 01:00-04:00 UTC.
 START = datetime(2026, 6, 1, 1, 0, tzinfo=UTC)
@@ -24,7 +24,7 @@ def volunteer(app):
 
 
 def minutes(volunteer, activity, start_offset, end_offset):
-    return hours.credited_minutes(
+    return ledger.minutes_for_new(
         volunteer.id,
         activity,
         START + timedelta(minutes=start_offset),
@@ -44,7 +44,7 @@ def test_only_the_overlap_counts(volunteer, activity):
 def test_seconds_are_dropped_to_whole_minutes(volunteer, activity):
     check_in = START + timedelta(minutes=10, seconds=20)
     check_out = START + timedelta(minutes=40, seconds=10)
-    assert hours.credited_minutes(volunteer.id, activity, check_in, check_out) == 29
+    assert ledger.minutes_for_new(volunteer.id, activity, check_in, check_out) == 29
 
 
 def test_the_rounding_step_floors(app, volunteer, activity):
@@ -78,10 +78,10 @@ def test_the_daily_cap_is_per_beijing_day_not_utc_day(app, volunteer):
     late = factories.make_activity(team, starts_at=datetime(2026, 6, 1, 20, 0, tzinfo=UTC), hours=2)
     early = factories.make_activity(team, starts_at=datetime(2026, 6, 2, 0, 0, tzinfo=UTC), hours=2)
     factories.make_record(volunteer, late, minutes=120)  # 04:00-06:00 Beijing, June 2
-    assert hours.credited_minutes(volunteer.id, early, early.starts_at, early.ends_at) == 0
+    assert ledger.minutes_for_new(volunteer.id, early, early.starts_at, early.ends_at) == 0
 
 
 def test_the_default_cap_is_twelve_hours(app, volunteer):
     team = factories.make_organization()
     marathon = factories.make_activity(team, starts_at=START, hours=14)
-    assert hours.credited_minutes(volunteer.id, marathon, START, marathon.ends_at) == 12 * 60
+    assert ledger.minutes_for_new(volunteer.id, marathon, START, marathon.ends_at) == 12 * 60

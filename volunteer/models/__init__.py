@@ -11,6 +11,7 @@ from volunteer.models.api_tokens import ApiScope, ApiToken, TokenKind
 from volunteer.models.audit import AuditEntry
 from volunteer.models.base import Base, UTCDateTime, utcnow
 from volunteer.models.certificates import Certificate
+from volunteer.models.credits import CorrectionRequest, CorrectionStatus, CreditEntry
 from volunteer.models.organizations import Organization
 from volunteer.models.people import (
     Gender,
@@ -37,6 +38,9 @@ __all__ = [
     "Base",
     "Certificate",
     "ComplianceSettings",
+    "CorrectionRequest",
+    "CorrectionStatus",
+    "CreditEntry",
     "Gender",
     "IdType",
     "JobStatus",

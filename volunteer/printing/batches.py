@@ -35,6 +35,7 @@ from volunteer.models import (
     Activity,
     ActivityStatus,
     BackgroundJob,
+    CreditEntry,
     JobStatus,
     Organization,
     RosterEntry,
@@ -45,7 +46,7 @@ from volunteer.models import (
     utcnow,
 )
 from volunteer.printing.output import certificate_pdf
-from volunteer.services import certificates, hours, participation, periods, permissions
+from volunteer.services import certificates, ledger, participation, periods, permissions
 from volunteer.services.periods import Period
 
 JOB_KIND = "certificate_batch"
@@ -98,15 +99,18 @@ def batch_volunteer_ids(params: dict[str, Any]) -> list[int]:
     """Who gets a certificate: people with approved time in the period, in a stable order."""
     period = period_from_params(params["period"])
     served = [
-        ServiceRecord.volunteer_id == Volunteer.id,
-        hours.approved(*period.utc_bounds()),
-        ServiceRecord.credited_minutes > 0,
+        CreditEntry.volunteer_id == Volunteer.id,
+        ledger.in_period(period),
+        CreditEntry.minutes > 0,
     ]
     query = select(Volunteer.id)
     if params["source"] == "unit":
         query = query.where(Volunteer.id_number.in_(_unit_roster(params)))
     else:
-        served.append(ServiceRecord.activity_id == params["activity_id"])
+        at_activity = select(ServiceRecord.id).where(
+            ServiceRecord.activity_id == params["activity_id"]
+        )
+        served.append(CreditEntry.record_id.in_(at_activity))
         # An organizer certifies only people who took part themselves (services.participation).
         query = query.where(participation.took_part(Volunteer.id, params["organization_id"]))
     query = query.where(exists().where(*served)).order_by(Volunteer.volunteer_number, Volunteer.id)

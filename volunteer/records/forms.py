@@ -90,3 +90,17 @@ class ConfirmRecordForm(FlaskForm):
 
     reason = StringField(_l("Reason (administrators)"), validators=[Optional(), Length(max=500)])
     submit = SubmitField(_l("Confirm"))
+
+
+class CorrectionForm(FlaskForm):
+    """A volunteer asks for a record's times to be corrected (申请更正)."""
+
+    check_in, check_out = _times()
+    reason = TextAreaField(
+        _l("What is wrong with the record?"),
+        validators=[
+            DataRequired(_l("Give a reason; it is kept with the record.")),
+            Length(max=1000),
+        ],
+    )
+    submit = SubmitField(_l("Ask for a correction"))

@@ -1,7 +1,9 @@
 """Display names of record statuses and sources, shared by every page showing records."""
 
+from volunteer.i18n import gettext
 from volunteer.i18n import lazy_gettext as _l
-from volunteer.models import RecordSource, RecordStatus
+from volunteer.models import Activity, CorrectionStatus, RecordSource, RecordStatus
+from volunteer.models.base import LOCAL_ZONE
 
 STATUS_LABELS = {
     RecordStatus.OPEN: _l("Checked in"),
@@ -19,6 +21,12 @@ STATUS_BADGES = {
     RecordStatus.REJECTED: "text-bg-danger",
 }
 
+CORRECTION_STATUS_LABELS = {
+    CorrectionStatus.PENDING: _l("Waiting for the organizer"),
+    CorrectionStatus.APPROVED: _l("Corrected"),
+    CorrectionStatus.REJECTED: _l("Refused"),
+}
+
 SOURCE_LABELS = {
     RecordSource.QR: _l("QR scan"),
     RecordSource.CODE: _l("Typed code"),
@@ -26,3 +34,14 @@ SOURCE_LABELS = {
     RecordSource.MANUAL: _l("Manual entry"),
     RecordSource.CLAIM: _l("Claim"),
 }
+
+
+def activity_when(activity: Activity) -> str:
+    """An activity with its Beijing date and times, e.g. 文明交通劝导 · 11月20日 09:00–12:00."""
+    start = activity.starts_at.astimezone(LOCAL_ZONE)
+    end = activity.ends_at.astimezone(LOCAL_ZONE)
+    end_text = f"{end:%H:%M}"
+    if end.date() != start.date():
+        end_text = gettext("%(month)s/%(day)s", month=end.month, day=end.day) + f" {end_text}"
+    day = gettext("%(month)s/%(day)s", month=start.month, day=start.day)
+    return f"{activity.title} · {day} {start:%H:%M}–{end_text}"

@@ -16,7 +16,7 @@ from volunteer.records.forms import (
     ManualRecordForm,
     SetTimesForm,
 )
-from volunteer.services import participation, permissions, records
+from volunteer.services import corrections, participation, permissions, records
 from volunteer.services.errors import ServiceError
 from volunteer.services.periods import aware_to_beijing_naive, beijing_to_aware
 
@@ -29,6 +29,7 @@ def record_labels() -> dict:
         "record_status_labels": labels.STATUS_LABELS,
         "record_status_badges": labels.STATUS_BADGES,
         "record_source_labels": labels.SOURCE_LABELS,
+        "correction_status_labels": labels.CORRECTION_STATUS_LABELS,
     }
 
 
@@ -96,8 +97,7 @@ def _submitted_claim(form: ClaimForm, now) -> bool:
 
 def _claimable_choices(now) -> list[SelectChoice]:
     return [
-        SelectChoice(str(a.id), f"{a.title} · {a.organization.name}")
-        for a in records.claimable_activities(now)
+        SelectChoice(str(a.id), labels.activity_when(a)) for a in records.claimable_activities(now)
     ]
 
 
@@ -108,14 +108,21 @@ def show(record: ServiceRecord):
     if records.is_stale(record, utcnow()):
         records.close_stale(utcnow(), volunteer=record.volunteer)
         db.session.commit()
+    can_review = permissions.can_organize(acting_user(), record.activity.organization_id)
     return render_template(
         "records/show.html",
         record=record,
-        can_review=permissions.can_organize(acting_user(), record.activity.organization_id),
+        can_review=can_review,
+        preview=records.preview_credit(record) if can_review and _undecided(record) else None,
         times_form=_times_form(record),
         decision_form=DecisionForm(),
         confirm_form=ConfirmRecordForm(),
+        **correction_context(record),
     )
+
+
+def _undecided(record: ServiceRecord) -> bool:
+    return record.status in (RecordStatus.PENDING, RecordStatus.MISSING_CHECKOUT)
 
 
 def _times_form(record: ServiceRecord) -> SetTimesForm:
@@ -132,7 +139,11 @@ def review():
     user = acting_user()
     scope = None if permissions.is_admin(user) else permissions.organizer_organization_ids(user)
     commit_if(records.close_stale(utcnow()))
-    return render_template("records/review.html", queue=records.review_queue(scope))
+    return render_template(
+        "records/review.html",
+        queue=records.review_queue(scope),
+        corrections=corrections.pending_corrections(scope),
+    )
 
 
 @bp.route("/activities/<int:activity_id>", methods=["GET", "POST"])
@@ -222,5 +233,6 @@ def decide(record: ServiceRecord):
     return _back(record)
 
 
-# Imported last for its views, which register on `bp`.
+# Imported last for their views, which register on `bp`.
 from volunteer.records import confirm_views  # noqa: E402, F401
+from volunteer.records.correction_routes import correction_context  # noqa: E402

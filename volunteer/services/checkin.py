@@ -33,7 +33,7 @@ from volunteer.models import (
     User,
     Volunteer,
 )
-from volunteer.services import hours, records, tokens
+from volunteer.services import ledger, records, tokens
 from volunteer.services.errors import ServiceError
 
 
@@ -261,14 +261,13 @@ def _check_out(
     _require_running(activity, now, checking_out=True)
     passed, distance = _geofence(activity, position)
     out_at = max(now, open_record.check_in_at)
-    # Compute before assigning, so the daily-cap query does not autoflush a half update.
-    minutes = hours.credited_minutes(
-        volunteer.id, activity, open_record.check_in_at, out_at, open_record.id
-    )
+    # Plan before assigning, so the ledger queries do not autoflush a half update.
+    # A scan is never refused: it credits what no other record already credits (maybe 0).
+    plan = ledger.credit_now(open_record, open_record.check_in_at, out_at)
     open_record.check_out_at = out_at
     open_record.check_out_source = source
-    open_record.credited_minutes = minutes
     open_record.status = RecordStatus.APPROVED
+    ledger.apply_credit(open_record, plan)
     if passed is not None:
         open_record.geofence_passed = passed
         open_record.geofence_distance_m = max(distance, open_record.geofence_distance_m or 0)

@@ -33,7 +33,7 @@ from volunteer.models import (
     User,
     Volunteer,
 )
-from volunteer.services import accounts, certificates, grants, identity, records, units
+from volunteer.services import accounts, certificates, grants, identity, ledger, records, units
 
 DEMO_PASSWORD = "demo12345"
 SURNAMES = (
@@ -346,23 +346,29 @@ def _load_records(volunteers, activities, rng, today) -> int:
         if rng.random() < 0.35:
             continue
         for activity in rng.sample(past, k=min(len(past), rng.randrange(1, 5))):
-            db.session.add(_approved_scan(volunteer, activity, rng))
+            _credit(_approved_scan(volunteer, activity, rng))
             count += 1
     count += _load_review_queue(volunteers, activities, rng)
     db.session.flush()
     return count
 
 
+def _credit(record: ServiceRecord) -> None:
+    """Credit a demo record through the ledger, by the same rules as a real check-out."""
+    db.session.add(record)
+    db.session.flush()
+    ledger.apply_credit(record, ledger.credit_now(record, record.check_in_at, record.check_out_at))
+
+
 def _approved_scan(volunteer: Volunteer, activity: Activity, rng) -> ServiceRecord:
     check_in = activity.starts_at + timedelta(minutes=rng.randrange(-10, 20))
     check_out = activity.ends_at + timedelta(minutes=rng.randrange(-30, 15))
-    credited = min(check_out, activity.ends_at) - max(check_in, activity.starts_at)
     return ServiceRecord(
         volunteer=volunteer,
         activity=activity,
         check_in_at=check_in,
         check_out_at=check_out,
-        credited_minutes=max(0, int(credited.total_seconds() // 60)),
+        credited_minutes=0,
         source=RecordSource.QR,
         check_out_source=RecordSource.QR,
         status=RecordStatus.APPROVED,

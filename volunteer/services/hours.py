@@ -1,47 +1,96 @@
-"""Credited minutes (DOMAIN.md "Check-in, check-out and hours").
+"""Credited minutes (DOMAIN.md "Check-in, check-out and hours" and "No minute twice").
 
+Pure arithmetic on intervals; services/ledger.py reads and writes the database.
 Times in and out are aware UTC datetimes (the database stores naive UTC, see
-models/base.py); only the *day* a stretch counts against for the daily cap is
-taken in Asia/Shanghai, because that is the day the volunteer lives in.
+models/base.py); days are Asia/Shanghai calendar days.
 
-    credited = overlap([in, out], [start - grace, end + grace])
-               floored to the rounding step,
-               then capped by what is left of the daily cap on that local day.
+    window   = [in, out] inside [start - grace, end + grace]
+    free     = window minus what other records of the volunteer already credit
+    per day  = free cut at Beijing midnight, floored to whole minutes and the step,
+               then within what is left of that day's cap.
 """
 
-from datetime import datetime, timedelta
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
-from flask import current_app
-from sqlalchemy import ColumnElement, and_, func, select
-
-from volunteer.extensions import db
-from volunteer.models import Activity, RecordStatus, ServiceRecord
+from volunteer.models import Activity
 from volunteer.models.base import LOCAL_ZONE
 
-
-def approved(start: datetime | None = None, end: datetime | None = None) -> ColumnElement[bool]:
-    """The condition for approved records checked in inside [start, end) (an open end is None).
-
-    The one definition of "approved time in a period" that every report uses.
-    """
-    conditions = [ServiceRecord.status == RecordStatus.APPROVED]
-    if start is not None:
-        conditions.append(ServiceRecord.check_in_at >= start)
-    if end is not None:
-        conditions.append(ServiceRecord.check_in_at < end)
-    return and_(*conditions)
+Interval = tuple[datetime, datetime]
 
 
-def overlap_minutes(
+@dataclass(frozen=True)
+class Piece:
+    """A credited piece of one record, inside one Beijing day."""
+
+    day: date
+    starts_at: datetime
+    ends_at: datetime
+    minutes: int
+
+
+def credit_window(
     check_in: datetime, check_out: datetime, activity: Activity, grace_minutes: int
-) -> int:
-    """Whole minutes of [check_in, check_out] inside the activity window widened by grace."""
+) -> Interval | None:
+    """[check_in, check_out] inside the activity window widened by grace (None when empty)."""
     grace = timedelta(minutes=grace_minutes)
     start = max(check_in, activity.starts_at - grace)
     end = min(check_out, activity.ends_at + grace)
-    if end <= start:
-        return 0
-    return int((end - start).total_seconds()) // 60
+    return (start, end) if end > start else None
+
+
+def merged(intervals: Iterable[Interval]) -> list[Interval]:
+    """The union of intervals as sorted, disjoint intervals."""
+    union: list[Interval] = []
+    for start, end in sorted(intervals):
+        if union and start <= union[-1][1]:
+            union[-1] = (union[-1][0], max(union[-1][1], end))
+        else:
+            union.append((start, end))
+    return union
+
+
+def subtract(window: Interval, taken: Iterable[Interval]) -> list[Interval]:
+    """The parts of `window` that no interval of `taken` covers, in time order."""
+    free, cursor = [], window[0]
+    for start, end in merged(taken):
+        if end <= cursor or start >= window[1]:
+            continue
+        if start > cursor:
+            free.append((cursor, start))
+        cursor = max(cursor, end)
+    if cursor < window[1]:
+        free.append((cursor, window[1]))
+    return free
+
+
+def measure_minutes(intervals: Iterable[Interval]) -> float:
+    """Length of the union of the intervals, in minutes."""
+    return sum((end - start).total_seconds() for start, end in merged(intervals)) / 60
+
+
+def local_day(moment: datetime) -> date:
+    """The Beijing calendar day a moment falls on."""
+    return moment.astimezone(LOCAL_ZONE).date()
+
+
+def next_local_midnight(moment: datetime) -> datetime:
+    """The first Beijing midnight after `moment`, as an aware time."""
+    local = moment.astimezone(LOCAL_ZONE)
+    midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    return (midnight + timedelta(days=1)).astimezone(moment.tzinfo)
+
+
+def split_by_day(intervals: Iterable[Interval]) -> dict[date, list[Interval]]:
+    """The intervals cut at Beijing midnights, grouped by the day each part lies in."""
+    days: dict[date, list[Interval]] = {}
+    for start, end in intervals:
+        while start < end:
+            cut = min(end, next_local_midnight(start))
+            days.setdefault(local_day(start), []).append((start, cut))
+            start = cut
+    return days
 
 
 def floor_to_step(minutes: int, step: int) -> int:
@@ -50,39 +99,34 @@ def floor_to_step(minutes: int, step: int) -> int:
     return (minutes // step) * step
 
 
-def local_day_bounds(moment: datetime) -> tuple[datetime, datetime]:
-    """The Asia/Shanghai calendar day holding `moment`, as aware [start, end)."""
-    local = moment.astimezone(LOCAL_ZONE)
-    start = local.replace(hour=0, minute=0, second=0, microsecond=0)
-    return start, start + timedelta(days=1)
+def day_minutes(parts: list[Interval], step: int, remaining: int) -> int:
+    """Minutes a day's free parts earn: whole minutes, floored to the step, within the cap."""
+    seconds = sum((end - start).total_seconds() for start, end in parts)
+    return max(min(floor_to_step(int(seconds) // 60, step), remaining), 0)
 
 
-def minutes_used_on_day(volunteer_id: int, moment: datetime, exclude_id: int | None) -> int:
-    """Approved minutes already credited to the volunteer on the local day of `moment`."""
-    start, end = local_day_bounds(moment)
-    query = select(func.coalesce(func.sum(ServiceRecord.credited_minutes), 0)).where(
-        ServiceRecord.volunteer_id == volunteer_id, approved(start, end)
-    )
-    if exclude_id is not None:
-        query = query.where(ServiceRecord.id != exclude_id)
-    return int(db.session.scalar(query) or 0)
+def trimmed_pieces(day: date, parts: list[Interval], minutes: int) -> list[Piece]:
+    """The day's parts cut from the end so that they last exactly `minutes`."""
+    budget, used, pieces = timedelta(minutes=minutes), timedelta(0), []
+    for start, end in parts:
+        end = min(end, start + (budget - used))
+        if end <= start:
+            break
+        whole_before = int(used.total_seconds()) // 60
+        used += end - start
+        pieces.append(Piece(day, start, end, int(used.total_seconds()) // 60 - whole_before))
+    return pieces
 
 
-# The stretch counts against the local day of its check-in; other approved
-# records of that day (not `record_id` itself) use up the cap first.
-def credited_minutes(
-    volunteer_id: int,
-    activity: Activity,
-    check_in: datetime,
-    check_out: datetime,
-    record_id: int | None = None,
-) -> int:
-    """What a stretch earns: overlap, floored to the step, within the daily cap."""
-    config = current_app.config
-    minutes = overlap_minutes(check_in, check_out, activity, config["CREDIT_GRACE_MINUTES"])
-    minutes = floor_to_step(minutes, config["CREDIT_ROUNDING_STEP_MINUTES"])
-    used = minutes_used_on_day(volunteer_id, check_in, record_id)
-    return min(minutes, max(config["DAILY_CAP_MINUTES"] - used, 0))
+def plan_pieces(
+    free: list[Interval], step: int, cap: int, used_by_day: Mapping[date, int]
+) -> list[Piece]:
+    """The pieces a record credits: its free parts per day, each day within its cap."""
+    pieces: list[Piece] = []
+    for day, parts in sorted(split_by_day(free).items()):
+        minutes = day_minutes(parts, step, cap - used_by_day.get(day, 0))
+        pieces.extend(trimmed_pieces(day, parts, minutes))
+    return pieces
 
 
 def activity_minutes(activity: Activity) -> int:

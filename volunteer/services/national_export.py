@@ -12,7 +12,7 @@ they have not confirmed appears masked until they do.
 from collections.abc import Iterator, Sequence
 from datetime import datetime, time
 
-from sqlalchemy import ColumnElement, Row, func, select, true
+from sqlalchemy import ColumnElement, Row, Subquery, func, select, true
 
 from volunteer import rounding
 from volunteer.documents.national_xlsx import NationalRow
@@ -20,13 +20,14 @@ from volunteer.extensions import db
 from volunteer.i18n import lazy_gettext as _l
 from volunteer.models import (
     Activity,
+    CreditEntry,
     Organization,
     ServiceRecord,
     User,
     Volunteer,
 )
 from volunteer.models.base import LOCAL_ZONE
-from volunteer.services import hours, participation, permissions, privacy
+from volunteer.services import ledger, participation, permissions, privacy
 from volunteer.services.audit import record_audit
 from volunteer.services.certificates import ID_TYPE_NAMES_ZH
 from volunteer.services.errors import PermissionDenied, ServiceError
@@ -45,12 +46,22 @@ def exportable_organizations(user: User | None) -> list[Organization]:
     return list(db.session.scalars(query))
 
 
-def _conditions(organization_ids: Sequence[int] | None, period: Period) -> list:
-    """Approved records checked in during the period, at these organizations (None: all)."""
-    conditions = [hours.approved(*period.utc_bounds())]
-    if organization_ids is not None:
-        conditions.append(Activity.organization_id.in_(organization_ids))
-    return conditions
+def _conditions(organization_ids: Sequence[int] | None) -> list:
+    """Records at these organizations (None: all)."""
+    if organization_ids is None:
+        return []
+    return [Activity.organization_id.in_(organization_ids)]
+
+
+def _credited_in(period: Period) -> Subquery:
+    """Each record's credited minutes on the period's days (records crediting none left out)."""
+    return (
+        select(CreditEntry.record_id, func.sum(CreditEntry.minutes).label("minutes"))
+        .where(ledger.in_period(period))
+        .group_by(CreditEntry.record_id)
+        .having(func.sum(CreditEntry.minutes) > 0)
+        .subquery("credited")
+    )
 
 
 # `organization` None means every organization the actor may export (all, for admins).
@@ -73,10 +84,12 @@ def start_export(
 ) -> tuple[list[int] | None, int]:
     """Check entitlement, count the rows and audit the export; returns (organization ids, rows)."""
     organization_ids = export_scope(actor, organization)
+    credited = _credited_in(period)
     count = db.session.scalar(
         select(func.count(ServiceRecord.id))
+        .join(credited, credited.c.record_id == ServiceRecord.id)
         .join(Activity, Activity.id == ServiceRecord.activity_id)
-        .where(*_conditions(organization_ids, period))
+        .where(*_conditions(organization_ids))
     )
     if not count:
         raise ServiceError(_l("No approved records in this period."), "start")
@@ -97,7 +110,8 @@ def start_export(
 def national_rows(
     organization_ids: Sequence[int] | None, period: Period, actor: User
 ) -> Iterator[NationalRow]:
-    """Approved records of the period, oldest first, streamed in chunks from the database."""
+    """Records crediting time in the period with those minutes, oldest first, streamed."""
+    credited = _credited_in(period)
     query = (
         select(
             User.name,
@@ -107,15 +121,16 @@ def national_rows(
             Activity.title,
             ServiceRecord.check_in_at,
             ServiceRecord.check_out_at,
-            ServiceRecord.credited_minutes,
+            credited.c.minutes,
             Organization.name.label("organization"),
             _shows_full_numbers(actor).label("full_numbers"),
         )
+        .join(credited, credited.c.record_id == ServiceRecord.id)
         .join(Volunteer, Volunteer.id == ServiceRecord.volunteer_id)
         .join(User, User.id == Volunteer.user_id)
         .join(Activity, Activity.id == ServiceRecord.activity_id)
         .join(Organization, Organization.id == Activity.organization_id)
-        .where(*_conditions(organization_ids, period))
+        .where(*_conditions(organization_ids))
         .order_by(ServiceRecord.check_in_at, ServiceRecord.id)
         .execution_options(yield_per=STREAM_CHUNK)
     )
@@ -143,7 +158,7 @@ def _national_row(row: Row) -> NationalRow:
         day=check_in.date(),
         start=_minute(check_in),
         end=_minute(check_out) if check_out else None,
-        hours=float(rounding.hours_value(row.credited_minutes, 2)),
+        hours=float(rounding.hours_value(row.minutes, 2)),
         organization=row.organization,
     )
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import ColumnElement, Select, case, func, select
+from sqlalchemy import ColumnElement, Select, func, select, true
 from sqlalchemy.orm import contains_eager, joinedload
 
 from volunteer.extensions import db
@@ -17,13 +17,14 @@ from volunteer.models import (
     Activity,
     ActivityStatus,
     Adjustment,
+    CreditEntry,
     RecordSource,
     RecordStatus,
     ServiceRecord,
     User,
     Volunteer,
 )
-from volunteer.services import hours
+from volunteer.services import hours, ledger
 from volunteer.services.audit import record_audit
 from volunteer.services.errors import ServiceError
 
@@ -87,6 +88,7 @@ def close_as_missing_checkout(
     record: ServiceRecord, now: datetime, reason: str, actor: User | None = None
 ) -> None:
     """Close an open record as "missing check-out", credited 0, for the organizer to settle."""
+    ledger.clear_credit(record)
     adjust(record, actor, reason, status=RecordStatus.MISSING_CHECKOUT, minutes=0, now=now)
 
 
@@ -122,7 +124,8 @@ def _stale_records(now: datetime) -> Select[tuple[ServiceRecord]]:
 # ---- organizer corrections ----
 
 
-def _check_times(activity: Activity, check_in: datetime, check_out: datetime) -> None:
+def check_times(activity: Activity, check_in: datetime, check_out: datetime) -> None:
+    """Refuse times that end before they start or last longer than the activity."""
     if check_out <= check_in:
         raise ServiceError(_l("The check-out time must be after the check-in time."), "check_out")
     if (check_out - check_in) > (activity.ends_at - activity.starts_at):
@@ -131,7 +134,8 @@ def _check_times(activity: Activity, check_in: datetime, check_out: datetime) ->
         )
 
 
-def _require_reason(reason: str | None) -> str:
+def require_reason(reason: str | None) -> str:
+    """The trimmed reason, or a refusal when it is empty."""
     reason = (reason or "").strip()
     if not reason:
         raise ServiceError(
@@ -149,23 +153,22 @@ def set_times(
     now: datetime,
 ) -> ServiceRecord:
     """The organizer sets the real times (a missing check-out, a wrong scan); re-credits."""
-    reason = _require_reason(reason)
+    reason = require_reason(reason)
     if record.status == RecordStatus.OPEN:
         raise ServiceError(_l("This volunteer is still checked in."), "check_out")
-    _check_times(record.activity, check_in, check_out)
-    minutes = hours.credited_minutes(
-        record.volunteer_id, record.activity, check_in, check_out, record.id
-    )
+    check_times(record.activity, check_in, check_out)
+    plan = _plan_or_refuse(record, check_in, check_out)
     adjust(
         record,
         actor,
         reason,
         status=RecordStatus.APPROVED,
-        minutes=minutes,
+        minutes=plan.minutes,
         check_in=check_in,
         check_out=check_out,
         now=now,
     )
+    minutes = ledger.apply_credit(record, plan)
     record.reviewed_by_id, record.reviewed_at, record.review_note = actor.id, now, reason
     record_audit(actor, "record.set_times", record, minutes=minutes, reason=reason)
     return record
@@ -184,15 +187,16 @@ def add_manual_record(
 
     Until the volunteer confirms it (services.participation) it opens none of their data.
     """
-    note = _require_reason(note)
+    note = require_reason(note)
     if activity.status != ActivityStatus.PUBLISHED:
         raise ServiceError(_l("Records can only be added to a published activity."), "activity")
-    _check_times(activity, check_in, check_out)
+    check_times(activity, check_in, check_out)
     record = _pending_backfill(
         volunteer, activity, check_in, check_out, RecordSource.MANUAL, note, actor.id, now
     )
-    minutes = hours.credited_minutes(volunteer.id, activity, check_in, check_out, record.id)
-    adjust(record, actor, note, status=RecordStatus.APPROVED, minutes=minutes, now=now)
+    plan = _plan_or_refuse(record, check_in, check_out)
+    adjust(record, actor, note, status=RecordStatus.APPROVED, minutes=plan.minutes, now=now)
+    minutes = ledger.apply_credit(record, plan)
     record.reviewed_by_id, record.reviewed_at = actor.id, now
     record_audit(actor, "record.manual", record, minutes=minutes)
     return record
@@ -207,14 +211,74 @@ def submit_claim(
     now: datetime,
 ) -> ServiceRecord:
     """A volunteer's claim for missing hours (补录申请); pending until an organizer decides."""
-    reason = _require_reason(reason)
+    reason = require_reason(reason)
     _require_claimable(activity, now)
-    _check_times(activity, check_in, check_out)
+    check_times(activity, check_in, check_out)
     if check_out > now:
         raise ServiceError(_l("The check-out time cannot be in the future."), "check_out")
+    _require_inside_activity(activity, check_in, check_out)
     return _pending_backfill(
         volunteer, activity, check_in, check_out, RecordSource.CLAIM, reason, volunteer.user_id, now
     )
+
+
+def _require_inside_activity(activity: Activity, check_in: datetime, check_out: datetime) -> None:
+    """A claim's times must overlap the activity's window (with grace), else it credits nothing."""
+    grace = current_app.config["CREDIT_GRACE_MINUTES"]
+    if hours.credit_window(check_in, check_out, activity, grace) is None:
+        raise ServiceError(
+            _l(
+                "These times do not overlap the activity (%(window)s); nothing would be credited.",
+                window=activity_window_text(activity),
+            ),
+            "check_in",
+            "outside_activity",
+        )
+
+
+def activity_window_text(activity: Activity) -> str:
+    """The activity's Beijing date and times, as the claim form lists them."""
+    start = activity.starts_at.astimezone(hours.LOCAL_ZONE)
+    end = activity.ends_at.astimezone(hours.LOCAL_ZONE)
+    end_text = end.strftime("%H:%M") if end.date() == start.date() else end.strftime("%m-%d %H:%M")
+    return f"{start:%Y-%m-%d %H:%M}–{end_text}"
+
+
+def _plan_or_refuse(record: ServiceRecord, check_in: datetime, check_out: datetime):
+    """Lock the volunteer and plan the credit; refuse an approval that would credit nothing."""
+    plan = ledger.credit_now(record, check_in, check_out)
+    if plan.minutes == 0:
+        raise ServiceError(refusal_text(plan), "reason", "credits_nothing")
+    return plan
+
+
+def refusal_text(plan: ledger.CreditPlan) -> str:
+    """Why an approval would credit nothing, in the user's language."""
+    if plan.window is None:
+        return str(_l("These times do not overlap the activity; approval would credit nothing."))
+    if plan.overlaps:
+        return str(
+            _l(
+                "This time is already credited (%(overlaps)s); approval would credit 0 minutes.",
+                overlaps=overlap_text(plan),
+            )
+        )
+    return str(_l("The daily cap is already reached; approval would credit 0 minutes."))
+
+
+def overlap_text(plan: ledger.CreditPlan) -> str:
+    """The other records a plan overlaps, e.g. 与『晨练』的记录重叠 95 分钟."""
+    return "; ".join(
+        str(_l("overlaps %(title)s by %(minutes)s min", title=o.title, minutes=o.minutes))
+        for o in plan.overlaps
+    )
+
+
+def preview_credit(record: ServiceRecord) -> ledger.CreditPlan | None:
+    """What approving the record as it stands would credit (no writes); None without times."""
+    if record.check_out_at is None:
+        return None
+    return ledger.plan_credit(record, record.check_in_at, record.check_out_at)
 
 
 def _require_claimable(activity: Activity, now: datetime) -> None:
@@ -264,11 +328,10 @@ def approve_claim(record: ServiceRecord, actor: User, note: str | None, now: dat
     _pending_only(record)
     if record.check_out_at is None:
         raise ServiceError(_l("Set the real check-out time instead."), "reason")
-    minutes = hours.credited_minutes(
-        record.volunteer_id, record.activity, record.check_in_at, record.check_out_at, record.id
-    )
+    plan = _plan_or_refuse(record, record.check_in_at, record.check_out_at)
     reason = (note or "").strip() or str(_l("Claim approved."))
-    adjust(record, actor, reason, status=RecordStatus.APPROVED, minutes=minutes, now=now)
+    adjust(record, actor, reason, status=RecordStatus.APPROVED, minutes=plan.minutes, now=now)
+    minutes = ledger.apply_credit(record, plan)
     record.reviewed_by_id, record.reviewed_at, record.review_note = actor.id, now, reason
     record_audit(actor, "record.approve", record, minutes=minutes)
 
@@ -276,7 +339,8 @@ def approve_claim(record: ServiceRecord, actor: User, note: str | None, now: dat
 def reject_claim(record: ServiceRecord, actor: User, reason: str, now: datetime) -> None:
     """Reject a pending claim or a missing check-out, with a reason the volunteer sees."""
     _pending_only(record)
-    reason = _require_reason(reason)
+    reason = require_reason(reason)
+    ledger.clear_credit(record)
     adjust(record, actor, reason, status=RecordStatus.REJECTED, minutes=0, now=now)
     record.reviewed_by_id, record.reviewed_at, record.review_note = actor.id, now, reason
     record_audit(actor, "record.reject", record, reason=reason)
@@ -295,22 +359,28 @@ class Totals:
 
 
 def totals_for(volunteer: Volunteer, now: datetime) -> Totals:
-    """Approved minutes this (local) year and all time, and the number of pending claims."""
-    local_now = now.astimezone(hours.LOCAL_ZONE)
-    year_start = local_now.replace(month=1, day=1, hour=0, minute=0, second=0, microsecond=0)
+    """Credited minutes this (Beijing) year and all time, and the number of pending claims."""
+    today = hours.local_day(now)
+    pending = select(func.count()).where(
+        ServiceRecord.volunteer_id == volunteer.id, ServiceRecord.status == RecordStatus.PENDING
+    )
     row = db.session.execute(
         select(
-            _approved_minutes(hours.approved(start=year_start)),
-            _approved_minutes(hours.approved()),
-            func.count().filter(ServiceRecord.status == RecordStatus.PENDING),
-        ).where(ServiceRecord.volunteer_id == volunteer.id)
+            _ledger_minutes(volunteer, CreditEntry.day >= today.replace(month=1, day=1)),
+            _ledger_minutes(volunteer, true()),
+            pending.scalar_subquery(),
+        )
     ).one()
     return Totals(int(row[0]), int(row[1]), int(row[2]))
 
 
-def _approved_minutes(condition: ColumnElement[bool]) -> ColumnElement[int]:
-    """Sum of credited minutes over the records meeting `condition` (0 when none)."""
-    return func.coalesce(func.sum(case((condition, ServiceRecord.credited_minutes), else_=0)), 0)
+def _ledger_minutes(volunteer: Volunteer, condition: ColumnElement[bool]):
+    """The volunteer's credited minutes on the ledger rows meeting `condition` (0 when none)."""
+    return (
+        select(func.coalesce(func.sum(CreditEntry.minutes), 0))
+        .where(CreditEntry.volunteer_id == volunteer.id, condition)
+        .scalar_subquery()
+    )
 
 
 # Lists show each record's volunteer by name: load them with the records, not one by one.

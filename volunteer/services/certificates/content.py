@@ -13,10 +13,18 @@ from typing import Any
 from sqlalchemy import func, select
 
 from volunteer.extensions import db
-from volunteer.models import Activity, Certificate, IdType, Organization, ServiceRecord, Volunteer
-from volunteer.services import hours
+from volunteer.models import (
+    Activity,
+    Certificate,
+    CreditEntry,
+    IdType,
+    Organization,
+    ServiceRecord,
+    Volunteer,
+)
+from volunteer.services import ledger
 from volunteer.services.certificates.stars import star_level
-from volunteer.services.periods import Period, local_date
+from volunteer.services.periods import Period
 from volunteer.services.privacy import mask_id_number
 
 CONTENT_VERSION = 1
@@ -61,13 +69,12 @@ def gather_facts(
     """Records in the period and cumulative minutes for many people: two queries in all."""
     facts = {volunteer_id: Facts() for volunteer_id in volunteer_ids}
     rows = _records_in_period(volunteer_ids, period, organization_id)
-    for volunteer_id, check_in_at, minutes, title, team in rows:
+    for volunteer_id, first_day, minutes, title, team in rows:
         fact = facts[volunteer_id]
-        fact.records.append([local_date(check_in_at).isoformat(), title, team, minutes])
-        fact.total_minutes += minutes
-    # Star level: all approved time so far, everywhere (it is a title of the person).
-    _, end = period.utc_bounds()
-    for volunteer_id, minutes in _cumulative_minutes(volunteer_ids, end):
+        fact.records.append([first_day.isoformat(), title, team, int(minutes)])
+        fact.total_minutes += int(minutes)
+    # Star level: all credited time up to the period's end, everywhere (a title of the person).
+    for volunteer_id, minutes in _cumulative_minutes(volunteer_ids, period.end):
         facts[volunteer_id].cumulative_minutes = int(minutes or 0)
     return facts
 
@@ -75,34 +82,35 @@ def gather_facts(
 def _records_in_period(
     volunteer_ids: Sequence[int], period: Period, organization_id: int | None
 ) -> Any:
-    """(volunteer id, check-in, minutes, activity title, organization name), oldest first."""
-    conditions = [
-        ServiceRecord.volunteer_id.in_(volunteer_ids),
-        hours.approved(*period.utc_bounds()),
-    ]
+    """(volunteer id, first day, minutes, activity title, organization name) of each record
+    crediting time in the period (a record credited 0 minutes is no participation)."""
+    conditions = [CreditEntry.volunteer_id.in_(volunteer_ids), ledger.in_period(period)]
     if organization_id is not None:
         conditions.append(Activity.organization_id == organization_id)
     return db.session.execute(
         select(
-            ServiceRecord.volunteer_id,
-            ServiceRecord.check_in_at,
-            ServiceRecord.credited_minutes,
+            CreditEntry.volunteer_id,
+            func.min(CreditEntry.day),
+            func.sum(CreditEntry.minutes),
             Activity.title,
             Organization.name,
         )
+        .join(ServiceRecord, ServiceRecord.id == CreditEntry.record_id)
         .join(Activity, Activity.id == ServiceRecord.activity_id)
         .join(Organization, Organization.id == Activity.organization_id)
         .where(*conditions)
-        .order_by(ServiceRecord.volunteer_id, ServiceRecord.check_in_at, ServiceRecord.id)
+        .group_by(CreditEntry.volunteer_id, ServiceRecord.id, Activity.title, Organization.name)
+        .having(func.sum(CreditEntry.minutes) > 0)
+        .order_by(CreditEntry.volunteer_id, ServiceRecord.check_in_at, ServiceRecord.id)
     )
 
 
-def _cumulative_minutes(volunteer_ids: Sequence[int], end: Any) -> Any:
-    """(volunteer id, approved minutes before `end`) for each person with any."""
+def _cumulative_minutes(volunteer_ids: Sequence[int], end: date) -> Any:
+    """(volunteer id, credited minutes up to the Beijing day `end`) for each person with any."""
     return db.session.execute(
-        select(ServiceRecord.volunteer_id, func.sum(ServiceRecord.credited_minutes))
-        .where(ServiceRecord.volunteer_id.in_(volunteer_ids), hours.approved(end=end))
-        .group_by(ServiceRecord.volunteer_id)
+        select(CreditEntry.volunteer_id, func.sum(CreditEntry.minutes))
+        .where(CreditEntry.volunteer_id.in_(volunteer_ids), CreditEntry.day <= end)
+        .group_by(CreditEntry.volunteer_id)
     )
 
 

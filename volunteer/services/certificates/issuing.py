@@ -44,12 +44,27 @@ def issue_certificates(
         return []
     run = _IssueRun.start(period, actor, organization, now or utcnow())
     facts = gather_facts([v.id for v in volunteers], period, run.organization_id)
+    _require_credited_time(volunteers, facts)
     existing = _latest_valid(volunteers, period) if reuse_current else {}
     certificates = [
         run.issue(v, facts[v.id], existing.get((v.id, run.organization_id))) for v in volunteers
     ]
     db.session.flush()
     return certificates
+
+
+def _require_credited_time(volunteers: Sequence[Volunteer], facts: dict[int, Facts]) -> None:
+    """A certificate needs credited time in its period (DOMAIN.md "No minute twice")."""
+    empty = [v for v in volunteers if facts[v.id].total_minutes <= 0]
+    if empty:
+        raise ServiceError(
+            _l(
+                "%(name)s has no credited service time in this period; no certificate is issued.",
+                name=empty[0].user.name,
+            ),
+            "period",
+            "no_credited_time",
+        )
 
 
 def issue_certificate(

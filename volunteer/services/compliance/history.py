@@ -12,7 +12,7 @@ from decimal import Decimal
 from sqlalchemy import ColumnElement, Subquery, and_, case, func, literal, select, union_all
 
 from volunteer.extensions import db
-from volunteer.models import RosterEntry, ServiceRecord, Unit, Volunteer
+from volunteer.models import CreditEntry, RosterEntry, Unit, Volunteer
 from volunteer.services.compliance.figures import rate
 from volunteer.services.compliance.scope import (
     credited_in,
@@ -91,20 +91,18 @@ def _counted_records(root: Unit, period: Period) -> ColumnElement[bool]:
     """Records that count towards completion in the period (the subtree's people's only)."""
     condition = credited_in(period)
     if root.parent_id is not None:  # read only the subtree's people's records
-        condition = and_(condition, ServiceRecord.volunteer_id.in_(roster_volunteers(root)))
+        condition = and_(condition, CreditEntry.volunteer_id.in_(roster_volunteers(root)))
     return condition
 
 
 def _reached_at(counted: ColumnElement[bool], min_minutes: int) -> Subquery:
     """When each volunteer's counted time first reached `min_minutes`."""
     if min_minutes <= 1:
-        # Minutes are whole and non-negative: the sum first reaches 1 at the first credited record.
+        # Minutes are whole and non-negative: the sum first reaches 1 at the first credited piece.
         return (
-            select(
-                ServiceRecord.volunteer_id, func.min(ServiceRecord.check_in_at).label("reached_at")
-            )
+            select(CreditEntry.volunteer_id, func.min(CreditEntry.starts_at).label("reached_at"))
             .where(counted)
-            .group_by(ServiceRecord.volunteer_id)
+            .group_by(CreditEntry.volunteer_id)
             .subquery("reached")
         )
     running = _running_minutes(counted)
@@ -117,14 +115,14 @@ def _reached_at(counted: ColumnElement[bool], min_minutes: int) -> Subquery:
 
 
 def _running_minutes(counted: ColumnElement[bool]) -> Subquery:
-    """Each counted record with the volunteer's minutes summed up to it, in time order."""
-    record_time = ServiceRecord.check_in_at
+    """Each counted ledger piece with the volunteer's minutes summed up to it, in time order."""
+    piece_time = CreditEntry.starts_at
     return (
         select(
-            ServiceRecord.volunteer_id,
-            record_time.label("at"),
-            func.sum(ServiceRecord.credited_minutes)
-            .over(partition_by=ServiceRecord.volunteer_id, order_by=(record_time, ServiceRecord.id))
+            CreditEntry.volunteer_id,
+            piece_time.label("at"),
+            func.sum(CreditEntry.minutes)
+            .over(partition_by=CreditEntry.volunteer_id, order_by=(piece_time, CreditEntry.id))
             .label("running"),
         )
         .where(counted)

@@ -12,8 +12,8 @@ from sqlalchemy import ColumnElement, Row, Select, Subquery, func, select
 
 from volunteer.extensions import db
 from volunteer.i18n import lazy_gettext as _l
-from volunteer.models import RosterEntry, ServiceRecord, Unit, Volunteer
-from volunteer.services import hours
+from volunteer.models import CreditEntry, RosterEntry, Unit, Volunteer
+from volunteer.services import ledger
 from volunteer.services.compliance.scope import party_flag, subtree_clause
 from volunteer.services.compliance.targets import Targets, targets_for
 from volunteer.services.periods import Period
@@ -91,18 +91,14 @@ def _missing_statement(scope: ColumnElement[bool], period: Period, targets: Targ
 
 
 def _minutes_served(scope: ColumnElement[bool], period: Period) -> Subquery:
-    """Approved minutes in the period of each volunteer on a roster in scope."""
-    start, end = period.utc_bounds()
+    """Credited minutes in the period of each volunteer on a roster in scope."""
     return (
-        select(
-            ServiceRecord.volunteer_id,
-            func.sum(ServiceRecord.credited_minutes).label("minutes"),
-        )
-        .join(Volunteer, Volunteer.id == ServiceRecord.volunteer_id)
+        select(CreditEntry.volunteer_id, func.sum(CreditEntry.minutes).label("minutes"))
+        .join(Volunteer, Volunteer.id == CreditEntry.volunteer_id)
         .join(RosterEntry, RosterEntry.id_number == Volunteer.id_number)
         .join(Unit, Unit.id == RosterEntry.unit_id)
-        .where(scope, RosterEntry.active.is_(True), hours.approved(start, end))
-        .group_by(ServiceRecord.volunteer_id)
+        .where(scope, RosterEntry.active.is_(True), ledger.in_period(period))
+        .group_by(CreditEntry.volunteer_id)
         .subquery("minutes")
     )
 

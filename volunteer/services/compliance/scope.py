@@ -2,8 +2,8 @@
 
 from sqlalchemy import ColumnElement, Select, and_, case, func, select
 
-from volunteer.models import RosterEntry, ServiceRecord, Unit, Volunteer
-from volunteer.services import hours
+from volunteer.models import CreditEntry, RosterEntry, Unit, Volunteer
+from volunteer.services import ledger
 from volunteer.services.compliance.targets import Targets
 from volunteer.services.periods import Period
 
@@ -32,16 +32,15 @@ def roster_volunteers(root: Unit) -> Select:
 
 
 def credited_in(period: Period) -> ColumnElement[bool]:
-    """Approved records checked in inside the period that credited some time."""
-    start, end = period.utc_bounds()
-    return and_(hours.approved(start, end), ServiceRecord.credited_minutes > 0)
+    """Ledger rows crediting some time on the period's Beijing days."""
+    return and_(ledger.in_period(period), CreditEntry.minutes > 0)
 
 
 def completed_volunteers(period: Period, targets: Targets, among=None) -> Select:
     """Volunteers with at least min_minutes of approved time in the period (among `among`)."""
-    query = select(ServiceRecord.volunteer_id.label("volunteer_id")).where(credited_in(period))
+    query = select(CreditEntry.volunteer_id.label("volunteer_id")).where(credited_in(period))
     if among is not None:
-        query = query.where(ServiceRecord.volunteer_id.in_(among))
-    return query.group_by(ServiceRecord.volunteer_id).having(
-        func.sum(ServiceRecord.credited_minutes) >= targets.min_minutes
+        query = query.where(CreditEntry.volunteer_id.in_(among))
+    return query.group_by(CreditEntry.volunteer_id).having(
+        func.sum(CreditEntry.minutes) >= targets.min_minutes
     )
