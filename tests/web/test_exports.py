@@ -36,6 +36,7 @@ def hostile_world(app):
         "missing": missing,
         "coordinator": f.make_coordinator(unit),
         "organizer": f.make_organizer(team),
+        "admin": f.make_admin(),
     }
     db.session.commit()
     return world
@@ -75,6 +76,9 @@ def test_no_export_holds_a_formula_made_of_user_data(client, login_as, hostile_w
     team = str(hostile_world["team"].id)
     national = client.post("/national-export/", data={"organization_id": team, "period": "year"})
     files["national"] = national.data
+    client.post("/auth/logout")
+    login_as(hostile_world["admin"])
+    files["audit"] = client.get("/admin/audit/export.xlsx").data
     for name, data in files.items():
         assert data[:2] == b"PK", name
         assert_inert(data)
