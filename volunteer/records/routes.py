@@ -208,3 +208,7 @@ def decide(record: ServiceRecord):
         with service_action(success=_("The claim has been approved.")):
             records.approve_claim(record, acting_user(), form.reason.data, utcnow())
     return _back(record)
+
+
+# The paper-sheet views live in their own module on this blueprint; importing it registers them.
+from volunteer.records import sheet_routes  # noqa: E402, F401
