@@ -47,9 +47,8 @@ def _pending_uploads_in_tmp(app, tmp_path):
 
 
 def _account(site, role):  # noqa: F811
-    return {"organizer": site.organizer, "coordinator": site.coordinator, "admin": site.admin}[
-        role
-    ]
+    accounts = {"organizer": site.organizer, "coordinator": site.coordinator}
+    return {**accounts, "admin": site.admin}[role]
 
 
 def _extra_pages(site) -> dict[str, list[str]]:  # noqa: F811
