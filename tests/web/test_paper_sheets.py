@@ -1,5 +1,6 @@
 """A whole paper sign-in sheet: preview matches and misses, then every row or none."""
 
+import csv
 import io
 from datetime import UTC, datetime
 
@@ -102,3 +103,15 @@ def test_a_csv_file_works_like_pasted_lines(client, login_as, sheet_world):
 def test_only_the_activitys_organizers_enter_sheets(client, login_as, sheet_world):
     login_as(sheet_world["wuyun"].user)
     assert client.get(sheet_url(sheet_world)).status_code == 403
+
+
+def test_the_checked_rows_download_as_inert_csv(client, login_as, sheet_world):
+    login_as(sheet_world["organizer"])
+    text = lines(sheet_world) + "=HYPERLINK(1)\t13900009999\t09:00\t10:00\n"
+    response = client.post(
+        sheet_url(sheet_world) + "/results.csv", data={"text": text, "reason": "纸质签到表"}
+    )
+    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
+    assert rows[0][0] == "行号" and rows[1][1:3] == ["乌云", "13800001111"]
+    assert rows[1][-1] == "可添加" and rows[3][1] == "'=HYPERLINK(1)"
+    assert "没有找到" in rows[3][-1]

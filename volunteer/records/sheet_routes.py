@@ -1,9 +1,10 @@
 """A whole paper sign-in sheet for an activity: paste or upload, preview matches, confirm."""
 
-from flask import redirect, render_template, url_for
+from flask import Response, redirect, render_template, url_for
 
 from volunteer.access import access, acting_user
 from volunteer.actions import service_action
+from volunteer.documents.paper_sheet import sheet_results_csv
 from volunteer.i18n import gettext as _
 from volunteer.models import Activity, utcnow
 from volunteer.records.routes import ORGANIZER_OF_ACTIVITY, bp
@@ -36,3 +37,18 @@ def _confirmed(activity: Activity, form: PaperSheetForm, sheet: paper_sheets.She
     return render_template(
         "records/sheet.html", activity=activity, form=form, sheet=failed, refused=outcome.error
     ), 422
+
+
+@bp.route("/activities/<int:activity_id>/sheet/results.csv", methods=["POST"])
+@access(ORGANIZER_OF_ACTIVITY)
+def paper_sheet_results(activity: Activity):
+    """The checked rows as CSV (who matched, what was wrong), to correct the sheet with."""
+    form, sheet = PaperSheetForm(), None
+    if form.validate_on_submit():
+        with service_action(form, default_field="text"):
+            sheet = paper_sheets.check_sheet(form.text.data or "", activity)
+    if sheet is None:
+        return redirect(url_for("records.paper_sheet", activity_id=activity.id))
+    text = sheet_results_csv(paper_sheets.sheet_results(sheet, _("Ready")))
+    disposition = f"attachment; filename=sheet-{activity.id}-results.csv"
+    return Response(text, mimetype="text/csv", headers={"Content-Disposition": disposition})

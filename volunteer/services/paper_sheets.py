@@ -10,13 +10,14 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
+from volunteer.documents.paper_sheet import SheetResultRow
 from volunteer.extensions import db
 from volunteer.i18n import lazy_gettext as _l
 from volunteer.models import Activity, ServiceRecord, User, Volunteer
 from volunteer.services import records
 from volunteer.services.audit import record_audit
 from volunteer.services.errors import ServiceError
-from volunteer.services.periods import beijing_to_aware, local_date
+from volunteer.services.periods import aware_to_beijing_naive, beijing_to_aware, local_date
 from volunteer.services.rosters.reading import read_table
 
 MAX_ROWS = 500
@@ -179,3 +180,23 @@ def _cell_text(value: object) -> str:
     if isinstance(value, time):
         return value.strftime("%H:%M")
     return "" if value is None else str(value).strip()
+
+
+def sheet_results(sheet: Sheet, ready: str) -> list[SheetResultRow]:
+    """The checked rows for the results file; `ready` is the word for a row without problems."""
+    return [
+        SheetResultRow(
+            line=row.line,
+            name=row.name,
+            identifier=row.identifier,
+            volunteer_number=row.volunteer.volunteer_number if row.volunteer else "",
+            check_in=_local_text(row.check_in),
+            check_out=_local_text(row.check_out),
+            result=row.error or ready,
+        )
+        for row in sheet.rows
+    ]
+
+
+def _local_text(moment: datetime | None) -> str:
+    return aware_to_beijing_naive(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
