@@ -72,7 +72,7 @@ def new_page(browser, live_server, screen):
         accept_downloads=True,
     )
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(30_000)  # a loaded CI machine is slow, not wrong
     return context, page
 
 
