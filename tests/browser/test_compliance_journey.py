@@ -46,7 +46,7 @@ def test_coordinator_uploads_a_roster_and_sees_compliance_on_a_phone(phone_page,
     sign_in(page, coordinator.phone)
     page.get_by_role("button", name="菜单").click()
     page.get_by_role("link", name="达标情况").click()
-    assert page.locator('#compliance-table tr[data-unit="WS-GLT"]').inner_text().count("未上传名册")
+    assert "未上传名册" in page.locator('#compliance-cards [data-card-unit="WS-GLT"]').inner_text()
 
     page.get_by_role("link", name="名册", exact=True).click()
     page.get_by_label("名册文件（.xlsx 或 .csv）").set_input_files(str(roster))
@@ -55,12 +55,12 @@ def test_coordinator_uploads_a_roster_and_sees_compliance_on_a_phone(phone_page,
     assert "预览" in preview.inner_text()
     assert preview.locator('[data-preview="added"]').inner_text() == "新增 2"
 
-    page.get_by_role("button", name="确认并替换名册").click()
+    page.get_by_role("button", name="确认新增或更新").click()
     page.wait_for_url(f"**/compliance/units/{town.id}")
     assert "名册已导入：新增 2 人" in page.content()
-    row = page.locator('#compliance-table tr[data-unit="WS-GLT"]')
+    row = page.locator('#compliance-cards [data-card-unit="WS-GLT"]')
     assert "50.0%" in row.inner_text()
-    assert "未达标" in row.inner_text()
+    assert "未达标" in row.inner_text() and "还差 1 人" in row.inner_text()
     assert page.locator('[data-total="party-rate"]').inner_text() == "100.0%"
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
 

@@ -155,7 +155,7 @@ def test_reupload_replaces_the_roster_keeping_leavers_as_inactive_history(unit):
     rows[1][4] = "中共党员"
     second_rows = [*rows[:3], person("新人", f.resident_id(), f.phone())]
     checked = check(csv_bytes(second_rows), unit)
-    (plan,) = rosters.plan_roster(checked)
+    (plan,) = rosters.plan_roster(checked, replace=True)
     assert (len(plan.added), len(plan.unchanged), len(plan.changed), len(plan.leaving)) == (
         1,
         2,
@@ -163,7 +163,7 @@ def test_reupload_replaces_the_roster_keeping_leavers_as_inactive_history(unit):
         1,
     )
     assert plan.changed[0][2] == ["political_status"]
-    second = rosters.apply_roster(checked, actor=None)
+    second = rosters.apply_roster(checked, actor=None, replace=True)
     assert (second.added, second.changed, second.unchanged, second.deactivated) == (1, 1, 2, 1)
     leaver = db.session.scalar(select(RosterEntry).where(RosterEntry.id_number == leaver_number))
     assert leaver.active is False and leaver.deactivated_at is not None

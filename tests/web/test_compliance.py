@@ -187,10 +187,10 @@ def test_exports_csv_with_exact_columns_and_xlsx_with_a_sheet_per_unit(client, l
     )
 
 
-def upload(client, unit, data, filename="名册.csv"):
+def upload(client, unit, data, filename="名册.csv", mode="merge"):
     return client.post(
         f"/compliance/units/{unit.id}/roster",
-        data={"file": (io.BytesIO(data), filename)},
+        data={"file": (io.BytesIO(data), filename), "mode": mode},
         content_type="multipart/form-data",
     )
 
@@ -349,13 +349,16 @@ def test_a_coordinator_uploads_one_workbook_for_units_of_their_subtree(client, l
     ]
     response = client.post(
         "/compliance/rosters/batch",
-        data={"file": (io.BytesIO(xlsx_bytes(rows, ["单位代码", *HEADER])), "多单位.xlsx")},
+        data={
+            "file": (io.BytesIO(xlsx_bytes(rows, ["单位代码", *HEADER])), "多单位.xlsx"),
+            "mode": "replace",
+        },
         content_type="multipart/form-data",
     )
     page = response.get_data(as_text=True)
     assert "萨如拉嘎查" in page and "嘎鲁图镇" in page and "预览" in page
     token = page.split('name="token" type="hidden" value="')[1].split('"')[0]
-    response = client.post("/compliance/rosters/confirm", data={"token": token})
+    response = client.post("/compliance/rosters/confirm", data={"token": token, "mode": "replace"})
     assert response.headers["Location"].endswith(f"/compliance/units/{world['town'].id}")
     names = set(db.session.scalars(select(RosterEntry.name).where(RosterEntry.active)))
     assert {"村干部", "镇干部", "图克职工"} <= names
@@ -380,10 +383,12 @@ def test_the_preview_names_changed_fields_and_people_leaving(client, login_as, w
     login_as(world["coordinator"])
     entry = db.session.scalar(select(RosterEntry).where(RosterEntry.name == "完成者"))
     rows = [person("完成者", entry.id_number, entry.phone or f.phone(), "群众", "")]
-    page = upload(client, world["town"], csv_bytes(rows)).get_data(as_text=True)
+    page = upload(client, world["town"], csv_bytes(rows), mode="replace").get_data(as_text=True)
     assert '<span class="badge bg-info text-dark" data-preview="changed">有变更 1</span>' in page
     assert "离开 2" in page
     assert "政治面貌" in page.split('data-preview="changed"')[1]
+    merged = upload(client, world["town"], csv_bytes(rows)).get_data(as_text=True)
+    assert "有变更 1" in merged and "离开 0" in merged
 
 
 def test_a_5000_row_upload_with_one_bad_row_names_it_and_imports_nothing(client, login_as, world):

@@ -43,72 +43,93 @@ def _svg_open(size: tuple[float, float], large: bool, chart_id: str, title: str,
     )
 
 
+# The bar chart's layout in CSS pixels: 338 wide, so it fits a 390 px phone unscaled.
+BAR_LABEL_W, BAR_PLOT_W, BAR_H, BAR_GAP, BAR_TOP = 124, 170, 13, 8, 38
+
+
 def units_by_rate_svg(rows: Sequence[UnitRow], targets: Targets, large: bool = False) -> Markup:
     """Horizontal bars: each unit's staff rate (green when it meets targets) and party rate,
     with dashed lines at the staff and party targets."""
-    shown = sorted(
-        (row for row in rows if row.status != Status.NO_ROSTER),
-        key=lambda row: (row.figures.staff_rate or 0, row.name),
-    )
+    shown = _units_with_roster(rows)
     if not shown:
         return Markup("")
-    label_w, plot_w, bar_h, gap, top = 124, 170, 13, 8, 38
-    height = top + len(shown) * (2 * bar_h + gap) + 8
-    width = label_w + plot_w + 44
-    parts = [
-        _svg_open(
-            (width, height),
-            large,
-            "rate",
-            _("Units by completion rate"),
-            _rates_description(shown, targets),
-        ),
-    ]
-    for share, label in ((0, "0%"), (50, "50%"), (100, "100%")):
-        x = label_w + plot_w * share / 100
-        parts.append(
-            f'<line x1="{x}" y1="{top - 4}" x2="{x}" y2="{height - 6}" stroke="#dee2e6"/>'
-            f'<text x="{x}" y="{top - 8}" text-anchor="middle">{label}</text>'
-        )
-    for index, row in enumerate(shown):
-        parts.append(_unit_bars(row, top + index * (2 * bar_h + gap), label_w, plot_w, bar_h))
-    for target, label, color in (
-        (targets.staff_target, _("Staff target"), GOOD),
-        (targets.party_target, _("Party target"), PARTY),
-    ):
-        x = label_w + plot_w * _pct(target) / 100
-        parts.append(
-            f'<line x1="{x:.1f}" y1="{top - 4}" x2="{x:.1f}" y2="{height - 6}" stroke="{color}" '
-            f'stroke-dasharray="4 3" stroke-width="1.5"><title>{escape(label)} '
-            f"{_pct_text(target, 0)}</title></line>"
-            f'<text x="{x:.1f}" y="{top - 24}" fill="{color}" '
-            f'text-anchor="middle">{_pct_text(target, 0)}</text>'
-        )
-    parts.append("</svg>")
+    height = BAR_TOP + len(shown) * (2 * BAR_H + BAR_GAP) + 8
+    width = BAR_LABEL_W + BAR_PLOT_W + 44
+    title, desc = _("Units by completion rate"), _rates_description(shown, targets)
+    parts = [_svg_open((width, height), large, "rate", title, desc), _rate_grid(height)]
+    parts += [_unit_bars(row, _bar_y(index)) for index, row in enumerate(shown)]
+    parts += [_rate_target_lines(targets, height), "</svg>"]
     return Markup("".join(parts))
 
 
-def _unit_bars(row: UnitRow, y: float, label_w: float, plot_w: float, bar_h: float) -> str:
+def _units_with_roster(rows: Sequence[UnitRow]) -> list[UnitRow]:
+    """Units that have a roster, lowest staff rate first."""
+    with_roster = (row for row in rows if row.status != Status.NO_ROSTER)
+    return sorted(with_roster, key=lambda row: (row.figures.staff_rate or 0, row.name))
+
+
+def _bar_y(index: int) -> float:
+    return BAR_TOP + index * (2 * BAR_H + BAR_GAP)
+
+
+def _rate_grid(height: float) -> str:
+    """Vertical grid lines at 0, 50 and 100% with their labels."""
+    parts = []
+    for share, label in ((0, "0%"), (50, "50%"), (100, "100%")):
+        x = BAR_LABEL_W + BAR_PLOT_W * share / 100
+        parts.append(
+            f'<line x1="{x}" y1="{BAR_TOP - 4}" x2="{x}" y2="{height - 6}" stroke="#dee2e6"/>'
+            f'<text x="{x}" y="{BAR_TOP - 8}" text-anchor="middle">{label}</text>'
+        )
+    return "".join(parts)
+
+
+def _rate_target_lines(targets: Targets, height: float) -> str:
+    """Dashed lines at the staff and party targets, labelled above the plot."""
+    lines = (
+        (targets.staff_target, _("Staff target"), GOOD),
+        (targets.party_target, _("Party target"), PARTY),
+    )
+    return "".join(_rate_target_line(*line, height) for line in lines)
+
+
+def _rate_target_line(target: Decimal, label: str, color: str, height: float) -> str:
+    x, figure = BAR_LABEL_W + BAR_PLOT_W * _pct(target) / 100, _pct_text(target, 0)
+    return (
+        f'<line x1="{x:.1f}" y1="{BAR_TOP - 4}" x2="{x:.1f}" y2="{height - 6}" stroke="{color}" '
+        f'stroke-dasharray="4 3" stroke-width="1.5"><title>{escape(label)} {figure}</title></line>'
+        f'<text x="{x:.1f}" y="{BAR_TOP - 24}" fill="{color}" text-anchor="middle">{figure}</text>'
+    )
+
+
+def _unit_bars(row: UnitRow, y: float) -> str:
     """One unit's name, staff bar with its figure, and party bar."""
+    return _staff_bar(row, y) + (_party_bar(row, y) if row.figures.party_rate is not None else "")
+
+
+def _staff_bar(row: UnitRow, y: float) -> str:
+    """The unit's (shortened) name and its staff bar, green when it meets targets."""
     color = GOOD if row.status == Status.MEETS else BAD
     name = row.name if len(row.name) <= 9 else row.name[:8] + "…"
-    staff_w = plot_w * _pct(row.figures.staff_rate) / 100
+    staff_w = BAR_PLOT_W * _pct(row.figures.staff_rate) / 100
     staff = _pct_text(row.figures.staff_rate)
-    part = (
-        f'<text x="{label_w - 4}" y="{y + bar_h}" text-anchor="end">{escape(name)}</text>'
-        f'<rect x="{label_w}" y="{y}" width="{staff_w:.1f}" height="{bar_h}" fill="{color}">'
+    return (
+        f'<text x="{BAR_LABEL_W - 4}" y="{y + BAR_H}" text-anchor="end">{escape(name)}</text>'
+        f'<rect x="{BAR_LABEL_W}" y="{y}" width="{staff_w:.1f}" height="{BAR_H}" fill="{color}">'
         f"<title>{escape(row.name)} {escape(_('Staff rate'))} {staff}</title></rect>"
-        f'<text x="{label_w + staff_w + 3:.1f}" y="{y + bar_h - 2}">'
+        f'<text x="{BAR_LABEL_W + staff_w + 3:.1f}" y="{y + BAR_H - 2}">'
         f"{_pct_text(row.figures.staff_rate, 0)}</text>"
     )
-    if row.figures.party_rate is not None:
-        party_w = plot_w * _pct(row.figures.party_rate) / 100
-        part += (
-            f'<rect x="{label_w}" y="{y + bar_h}" width="{party_w:.1f}" height="{bar_h - 3}" '
-            f'fill="{PARTY}" opacity="0.7"><title>{escape(row.name)} '
-            f"{escape(_('Party rate'))} {_pct_text(row.figures.party_rate)}</title></rect>"
-        )
-    return part
+
+
+def _party_bar(row: UnitRow, y: float) -> str:
+    """The unit's party bar, under its staff bar."""
+    party_w = BAR_PLOT_W * _pct(row.figures.party_rate) / 100
+    return (
+        f'<rect x="{BAR_LABEL_W}" y="{y + BAR_H}" width="{party_w:.1f}" height="{BAR_H - 3}" '
+        f'fill="{PARTY}" opacity="0.7"><title>{escape(row.name)} '
+        f"{escape(_('Party rate'))} {_pct_text(row.figures.party_rate)}</title></rect>"
+    )
 
 
 def _rates_description(shown: Sequence[UnitRow], targets: Targets) -> str:
@@ -132,67 +153,97 @@ def _rates_description(shown: Sequence[UnitRow], targets: Targets) -> str:
     return " ".join(lines)
 
 
-def history_svg(points: Sequence[HistoryPoint], targets: Targets, large: bool = False) -> Markup:
-    """Lines of the subtree's registration rate, staff rate and party rate at each month end."""
-    if not points:
-        return Markup("")
-    left, top, plot_w, plot_h, legend_row = 40, 14, 284, 160, 18
-    series = (
+# The line chart's layout in CSS pixels: 340 wide, so it fits a 390 px phone unscaled.
+LINE_LEFT, LINE_TOP, LINE_PLOT_W, LINE_PLOT_H, LEGEND_ROW = 40, 14, 284, 160, 18
+
+
+def _history_series() -> tuple[tuple[str, str, str], ...]:
+    """(attribute, colour, label) of each line."""
+    return (
         ("staff_registration_rate", GRID, _("Staff registered")),
         ("staff_rate", GOOD, _("Staff completed")),
         ("party_rate", PARTY, _("Party completed")),
     )
-    width = left + plot_w + 16
-    height = top + plot_h + 26 + legend_row * len(series)
-    step = plot_w / max(len(points) - 1, 1)
 
-    def xy(index: int, value: Decimal | None) -> str:
-        return f"{left + index * step:.1f},{top + plot_h - plot_h * _pct(value) / 100:.1f}"
 
-    parts = [
-        _svg_open(
-            (width, height),
-            large,
-            "history",
-            _("Rates over time"),
-            _history_description(points, series),
-        ),
-    ]
+def history_svg(points: Sequence[HistoryPoint], targets: Targets, large: bool = False) -> Markup:
+    """Lines of the subtree's registration rate, staff rate and party rate at each month end."""
+    if not points:
+        return Markup("")
+    series = _history_series()
+    width = LINE_LEFT + LINE_PLOT_W + 16
+    height = LINE_TOP + LINE_PLOT_H + 26 + LEGEND_ROW * len(series)
+    step = LINE_PLOT_W / max(len(points) - 1, 1)
+    title, desc = _("Rates over time"), _history_description(points, series)
+    parts = [_svg_open((width, height), large, "history", title, desc), _history_grid()]
+    parts += [_history_targets(targets), _history_lines(points, series, step)]
+    parts += [_month_labels(points, step), _legend(series, LINE_LEFT, _plot_bottom() + 26)]
+    return Markup("".join([*parts, "</svg>"]))
+
+
+def _plot_bottom() -> float:
+    return LINE_TOP + LINE_PLOT_H
+
+
+def _y_of(value: Decimal | None) -> float:
+    """The height of a rate on the line chart."""
+    return _plot_bottom() - LINE_PLOT_H * _pct(value) / 100
+
+
+def _history_grid() -> str:
+    """Horizontal grid lines every 25% with their labels."""
+    parts = []
     for share in (0, 25, 50, 75, 100):
-        y = top + plot_h - plot_h * share / 100
+        y = _plot_bottom() - LINE_PLOT_H * share / 100
         parts.append(
-            f'<line x1="{left}" y1="{y}" x2="{left + plot_w}" y2="{y}" stroke="#e9ecef"/>'
-            f'<text x="{left - 4}" y="{y + 4}" text-anchor="end">{share}%</text>'
+            f'<line x1="{LINE_LEFT}" y1="{y}" x2="{LINE_LEFT + LINE_PLOT_W}" y2="{y}" '
+            f'stroke="#e9ecef"/><text x="{LINE_LEFT - 4}" y="{y + 4}" '
+            f'text-anchor="end">{share}%</text>'
         )
-    for target, color in ((targets.staff_target, GOOD), (targets.party_target, PARTY)):
-        y = top + plot_h - plot_h * _pct(target) / 100
-        parts.append(
-            f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" stroke="{color}" '
-            f'stroke-dasharray="4 3"/>'
-        )
+    return "".join(parts)
+
+
+def _history_targets(targets: Targets) -> str:
+    """Dashed lines at the staff and party targets."""
+    lines = ((targets.staff_target, GOOD), (targets.party_target, PARTY))
+    return "".join(
+        f'<line x1="{LINE_LEFT}" y1="{_y_of(target):.1f}" x2="{LINE_LEFT + LINE_PLOT_W}" '
+        f'y2="{_y_of(target):.1f}" stroke="{color}" stroke-dasharray="4 3"/>'
+        for target, color in lines
+    )
+
+
+def _history_lines(points: Sequence[HistoryPoint], series, step: float) -> str:
+    """One polyline per series through the month ends."""
+    parts = []
     for attribute, color, label in series:
-        coords = " ".join(xy(i, getattr(p, attribute)) for i, p in enumerate(points))
+        coords = " ".join(
+            f"{LINE_LEFT + i * step:.1f},{_y_of(getattr(p, attribute)):.1f}"
+            for i, p in enumerate(points)
+        )
         parts.append(
             f'<polyline points="{coords}" fill="none" stroke="{color}" stroke-width="2">'
             f"<title>{escape(label)}</title></polyline>"
         )
+    return "".join(parts)
+
+
+def _month_labels(points: Sequence[HistoryPoint], step: float) -> str:
+    """Month-end dates under the plot, thinned so they never overlap."""
     every = max(1, math.ceil(38 / step))  # a "12/31" label needs about 38 units
-    for index, point in enumerate(points):
-        if index % every == 0:
-            parts.append(
-                f'<text x="{left + index * step:.1f}" y="{top + plot_h + 18}" '
-                f'text-anchor="middle">{point.day.month}/{point.day.day}</text>'
-            )
-    parts.append(_legend(series, left, top + plot_h + 26, legend_row))
-    parts.append("</svg>")
-    return Markup("".join(parts))
+    return "".join(
+        f'<text x="{LINE_LEFT + index * step:.1f}" y="{_plot_bottom() + 18}" '
+        f'text-anchor="middle">{point.day.month}/{point.day.day}</text>'
+        for index, point in enumerate(points)
+        if index % every == 0
+    )
 
 
-def _legend(series, x: float, y: float, row_height: float) -> str:
+def _legend(series, x: float, y: float) -> str:
     """One line per series, one under the other, so long names never collide."""
     return "".join(
-        f'<rect x="{x}" y="{y + row * row_height + 3}" width="14" height="8" fill="{color}"/>'
-        f'<text x="{x + 20}" y="{y + row * row_height + 12}">{escape(label)}</text>'
+        f'<rect x="{x}" y="{y + row * LEGEND_ROW + 3}" width="14" height="8" fill="{color}"/>'
+        f'<text x="{x + 20}" y="{y + row * LEGEND_ROW + 12}">{escape(label)}</text>'
         for row, (_attribute, color, label) in enumerate(series)
     )
 

@@ -2,7 +2,15 @@
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, DecimalField, HiddenField, IntegerField, SubmitField
+from wtforms import (
+    BooleanField,
+    DecimalField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectChoice,
+    SubmitField,
+)
 from wtforms.validators import DataRequired, NumberRange, Optional
 
 from volunteer import rounding
@@ -16,14 +24,35 @@ class RosterUploadForm(FlaskForm):
         _l("Roster file (.xlsx or .csv)"),
         validators=[FileRequired(_l("Choose the roster file to upload."))],
     )
+    mode = RadioField(
+        _l("What the file does"),
+        choices=[
+            SelectChoice("merge", _l("Add or update: people not in the file stay on the roster")),
+            SelectChoice(
+                "replace", _l("Replace the whole list: people not in the file are marked as left")
+            ),
+        ],
+        default="merge",
+    )
     submit = SubmitField(_l("Check the file"))
+
+
+class FullNumbersForm(FlaskForm):
+    """Asks for an export with full ID numbers and phones (entitled coordinators, audited)."""
+
+    submit = SubmitField(_l("Export with full numbers"))
 
 
 class RosterConfirmForm(FlaskForm):
     """Confirms the previewed rows (kept on the server under a random token)."""
 
     token = HiddenField(validators=[DataRequired()])
+    mode = HiddenField(default="merge")
     submit = SubmitField(_l("Confirm and replace the roster"))
+
+    def replaces(self) -> bool:
+        """True when the whole list is to be replaced (people not listed leave)."""
+        return self.mode.data == "replace"
 
 
 class ComplianceSettingsForm(FlaskForm):

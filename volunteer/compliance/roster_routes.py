@@ -12,7 +12,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from volunteer.access import ANY_COORDINATOR, access, acting_user, coordinator_of
 from volunteer.actions import service_action
-from volunteer.compliance.forms import RosterConfirmForm, RosterUploadForm
+from volunteer.compliance.forms import FullNumbersForm, RosterConfirmForm, RosterUploadForm
 from volunteer.compliance.routes import XLSX, _download, bp
 from volunteer.documents.rosters import roster_template_xlsx
 from volunteer.i18n import gettext as _
@@ -37,6 +37,17 @@ CHANGED_FIELD_LABELS = {
 def roster_template(unit: Unit):
     """The empty roster template for this unit."""
     return _download(roster_template_xlsx(), f"名册模板-{unit.name}.xlsx", XLSX)
+
+
+@bp.route("/units/<int:unit_id>/roster/current.xlsx", methods=["POST"])
+@access(coordinator_of(Unit, "unit_id", "unit"))
+def current_roster(unit: Unit):
+    """The current roster with full numbers as the template, to extend and upload back (audited)."""
+    if not FullNumbersForm().validate_on_submit():
+        abort(400)
+    with service_action():
+        data = rosters.current_roster_xlsx(unit, acting_user())
+    return _download(data, f"名册-{unit.name}.xlsx", XLSX)
 
 
 @bp.route("/rosters/template.xlsx")
@@ -78,8 +89,8 @@ def _upload_page(unit: Unit | None):
 
 def _render_preview(unit: Unit | None, form: RosterUploadForm, checked: rosters.CheckedRoster):
     """The checked rows and what importing them would change, with the confirm button."""
-    confirm = RosterConfirmForm(token=_keep_for_confirm(checked))
-    plans = rosters.plan_roster(checked)
+    confirm = RosterConfirmForm(token=_keep_for_confirm(checked), mode=form.mode.data)
+    plans = rosters.plan_roster(checked, replace=confirm.replaces())
     return _render_upload(unit, form, checked=checked, plans=plans, confirm=confirm)
 
 
@@ -134,6 +145,7 @@ def _render_upload(unit, form, checked=None, plans=None, confirm=None):
         confirm=confirm,
         entries=entries,
         uploads=uploads,
+        full_numbers_form=FullNumbersForm(formdata=None),
         political_labels=identity.POLITICAL_STATUS_LABELS,
         field_labels=CHANGED_FIELD_LABELS,
     )
@@ -151,7 +163,7 @@ def confirm():
         units = rosters.units_in(checked)
         if not units or not all(permissions.can_coordinate(acting_user(), u) for u in units):
             abort(403)
-        upload = rosters.apply_roster(checked, acting_user())
+        upload = rosters.apply_roster(checked, acting_user(), replace=form.replaces())
     if not outcome.ok:
         return redirect(url_for("compliance.index"))
     _forget_pending(token, pending)

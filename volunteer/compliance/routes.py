@@ -17,7 +17,7 @@ from volunteer import display
 from volunteer.access import ADMIN, ANY_COORDINATOR, access, acting_user, coordinator_of
 from volunteer.actions import service_action
 from volunteer.compliance import charts
-from volunteer.compliance.forms import ComplianceSettingsForm, RevealForm
+from volunteer.compliance.forms import ComplianceSettingsForm, FullNumbersForm, RevealForm
 from volunteer.compliance.table import KIND_GROUP_LABELS, TableFilters, parents_with_children
 from volunteer.i18n import gettext as _
 from volunteer.labels import UNIT_KIND_LABELS
@@ -143,19 +143,24 @@ def export_csv(unit: Unit):
     )
 
 
-@bp.route("/units/<int:unit_id>/export.xlsx")
+@bp.route("/units/<int:unit_id>/export.xlsx", methods=["GET", "POST"])
 @access(coordinator_of(Unit, "unit_id", "unit"))
 def export_xlsx(unit: Unit):
-    """The compliance table and every unit's missing people (masked) as a workbook."""
-    period = _period()
-    full = compliance.compliance_report(unit, period)
-    missing = compliance.missing_people(unit, period, full.targets, subtree=True)
-    _audited(unit, "compliance.export", format="xlsx", year=period.year)
+    """The compliance table and every unit's missing people; full numbers on a confirmed POST."""
+    period, full = _period(), _full_numbers_asked()
+    report = compliance.compliance_report(unit, period)
+    missing = compliance.missing_people(unit, period, report.targets, subtree=True)
+    _audited(unit, "compliance.export", format="xlsx", year=period.year, full_numbers=full)
     return _download(
-        compliance.report_xlsx(full, missing),
+        compliance.report_xlsx(report, missing, full),
         f"达标情况-{unit.name}-{period.start}-{period.end}.xlsx",
         XLSX,
     )
+
+
+def _full_numbers_asked() -> bool:
+    """True for a POST with a valid CSRF token: the entitled coordinator asked for full numbers."""
+    return request.method == "POST" and FullNumbersForm().validate_on_submit()
 
 
 @bp.route("/units/<int:unit_id>/missing", methods=["GET", "POST"])
@@ -175,6 +180,7 @@ def missing(unit: Unit):
         "compliance/missing.html",
         show_full=show_full,
         reveal_form=reveal_form,
+        full_numbers_form=FullNumbersForm(formdata=None),
         unit=unit,
         filters={},
         period=period,
@@ -185,15 +191,15 @@ def missing(unit: Unit):
     )
 
 
-@bp.route("/units/<int:unit_id>/missing.xlsx")
+@bp.route("/units/<int:unit_id>/missing.xlsx", methods=["GET", "POST"])
 @access(coordinator_of(Unit, "unit_id", "unit"))
 def missing_xlsx(unit: Unit):
-    """The drill-down as Excel, masked, for chasing people."""
-    period = _period()
+    """The drill-down as Excel for chasing people: masked, full numbers on a confirmed POST."""
+    period, full = _period(), _full_numbers_asked()
     people = compliance.missing_people(unit, period)
-    _audited(unit, "compliance.export_missing", year=period.year)
+    _audited(unit, "compliance.export_missing", year=period.year, full_numbers=full)
     return _download(
-        compliance.missing_xlsx(unit.name, people),
+        compliance.missing_xlsx(unit.name, people, full),
         f"未完成名单-{unit.name}-{period.start}-{period.end}.xlsx",
         XLSX,
     )

@@ -5,19 +5,24 @@ data already masked, labels already in the reader's language) and return text
 or bytes; they know nothing of the database.
 """
 
-import csv
-import io
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 from openpyxl import Workbook
-from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from volunteer import rounding
-from volunteer.documents.workbooks import set_column_widths, workbook_bytes
+from volunteer.documents.workbooks import (
+    chinese_width,
+    csv_text,
+    hours_cell,
+    percent_cell,
+    text_cell,
+    workbook_bytes,
+    write_table,
+)
 from volunteer.i18n import lazy_gettext as _l
 
 CSV_COLUMNS = (
@@ -64,7 +69,9 @@ MISSING_HEADER = (
     _l("Volunteer number"),
     _l("Approved hours in period"),
 )
-MISSING_WIDTHS = (12, 20, 10, 22, 14, 12, 8, 22, 14, 10)
+# The two personal-data headers when the entitled coordinator asked for full numbers.
+FULL_NUMBER_HEADERS = (_l("ID number"), _l("Mobile"))
+MISSING_WIDTHS = (12, 24, 12, 22, 15, 14, 10, 24, 16, 12)
 
 
 @dataclass(frozen=True)
@@ -89,13 +96,13 @@ class SummaryRow:
 
 @dataclass(frozen=True)
 class MissingRow:
-    """A roster person still to chase, ID number and phone already masked."""
+    """A roster person still to chase, ID number and phone as they may be shown (masked or full)."""
 
     unit_code: str
     unit_name: str
     name: str
-    masked_id_number: str
-    masked_phone: str
+    id_number: str
+    phone: str
     position: str | None
     party: bool
     reason_label: str
@@ -142,18 +149,14 @@ def csv_rows(rows: Iterable[SummaryRow]) -> list[list[str]]:
 
 def compliance_csv(rows: Iterable[SummaryRow]) -> str:
     """The compliance table as CSV text with the fixed English header."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    writer.writerows(csv_rows(rows))
-    return buffer.getvalue()
+    return csv_text(CSV_COLUMNS, csv_rows(rows))
 
 
 # ---- Excel -------------------------------------------------------------------------------
 
 
 def compliance_xlsx(
-    total: SummaryRow, rows: Iterable[SummaryRow], sheets: Iterable[UnitSheet]
+    total: SummaryRow, rows: Iterable[SummaryRow], sheets: Iterable[UnitSheet], full: bool = False
 ) -> bytes:
     """A summary sheet (totals, then one row per unit) and a sheet of missing people per unit."""
     workbook = Workbook()
@@ -161,15 +164,15 @@ def compliance_xlsx(
     _summary_sheet(workbook.active, total, rows, used)
     for sheet in sheets:
         title = _sheet_title(f"{sheet.unit_code} {sheet.unit_name}", used)
-        _missing_sheet(workbook.create_sheet(title), sheet.people)
+        _missing_sheet(workbook.create_sheet(title), sheet.people, full)
     return workbook_bytes(workbook)
 
 
-def missing_xlsx(unit_name: str, people: Iterable[MissingRow]) -> bytes:
-    """One unit's missing people (masked) as a workbook to chase them with."""
+def missing_xlsx(unit_name: str, people: Iterable[MissingRow], full: bool = False) -> bytes:
+    """One unit's missing people (masked unless `full`) as a workbook to chase them with."""
     workbook = Workbook()
     workbook.active.title = _sheet_title(unit_name, set())
-    _missing_sheet(workbook.active, people)
+    _missing_sheet(workbook.active, people, full)
     return workbook_bytes(workbook)
 
 
@@ -179,52 +182,50 @@ def _summary_sheet(
     """The totals line (named for the whole subtree), then one line per unit."""
     sheet.title = _sheet_title(str(_l("Summary")), used)
     total_name = str(_l("%(name)s (all units, distinct people)", name=total.name))
-    lines = [_summary_values(total, total_name), *(_summary_values(row, row.name) for row in rows)]
-    _write_table(sheet, SUMMARY_HEADER, lines, SUMMARY_WIDTHS)
+    lines = [_summary_values(sheet, total, total_name)]
+    lines += [_summary_values(sheet, row, row.name) for row in rows]
+    widths = (14, chinese_width([line[1] for line in lines], 16), *SUMMARY_WIDTHS[2:])
+    write_table(sheet, SUMMARY_HEADER, lines, widths)
 
 
-def _summary_values(row: SummaryRow, name: str) -> list:
+def _summary_values(sheet: Worksheet, row: SummaryRow, name: str) -> list:
     return [
         row.code,
         name,
         row.staff,
         row.staff_registered,
         row.staff_completed,
-        _percent(row.staff_rate),
+        percent_cell(sheet, row.staff_rate),
         row.staff_needs,
         row.party,
         row.party_registered,
         row.party_completed,
-        _percent(row.party_rate),
+        percent_cell(sheet, row.party_rate),
         row.party_needs,
         row.status_label,
     ]
 
 
-def _missing_sheet(sheet: Worksheet, people: Iterable[MissingRow]) -> None:
-    _write_table(sheet, MISSING_HEADER, map(_missing_values, people), MISSING_WIDTHS)
+def _missing_sheet(sheet: Worksheet, people: Iterable[MissingRow], full: bool) -> None:
+    header = list(MISSING_HEADER)
+    if full:
+        header[3:5] = FULL_NUMBER_HEADERS
+    lines = [_missing_values(sheet, person) for person in people]
+    write_table(sheet, header, lines, MISSING_WIDTHS)
 
 
-def _write_table(sheet: Worksheet, header, lines: Iterable[list], widths: Sequence[int]) -> None:
-    """A bold, frozen header, one sheet row per line, and the column widths."""
-    _bold_header(sheet, header)
-    for line in lines:
-        sheet.append(line)
-    set_column_widths(sheet, widths)
-
-
-def _missing_values(person: MissingRow) -> list:
+def _missing_values(sheet: Worksheet, person: MissingRow) -> list:
     return [
         person.unit_code,
         person.unit_name,
         person.name,
-        person.masked_id_number,
-        person.masked_phone,
+        text_cell(sheet, person.id_number),
+        text_cell(sheet, person.phone),
         person.position or "",
         str(_l("Yes")) if person.party else "",
         person.reason_label,
         person.volunteer_number or "",
-        float(rounding.hours_value(person.minutes)),
+        hours_cell(sheet, person.minutes),
     ]
 
 
@@ -238,14 +239,3 @@ def _sheet_title(text: str, used: set[str]) -> str:
         number += 1
     used.add(title)
     return title
-
-
-def _bold_header(sheet: Worksheet, header) -> None:
-    sheet.append([str(label) for label in header])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    sheet.freeze_panes = "A2"
-
-
-def _percent(value: Decimal | None) -> str:
-    return "" if value is None else rounding.percent_text(value)

@@ -11,9 +11,14 @@ from dataclasses import dataclass
 from datetime import date, time
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 
-from volunteer.documents.workbooks import set_column_widths, workbook_bytes
+from volunteer.documents.workbooks import (
+    append_inert,
+    inert_cell,
+    set_column_widths,
+    text_cell,
+    workbook_bytes,
+)
 
 HEADERS = (
     "姓名",
@@ -53,9 +58,9 @@ def national_export_xlsx(rows: Iterable[NationalRow]) -> bytes:
     sheet = workbook.create_sheet(SHEET_TITLE)
     set_column_widths(sheet, COLUMN_WIDTHS)
     sheet.freeze_panes = "A2"
-    sheet.append(list(HEADERS))
+    append_inert(sheet, HEADERS)
     for row in rows:
-        sheet.append(_cells(sheet, row))
+        append_inert(sheet, _cells(sheet, row))
     return workbook_bytes(workbook)
 
 
@@ -64,22 +69,12 @@ def _cells(sheet, row: NationalRow) -> list:
     return [
         row.name,
         row.id_type_name,
-        _text(sheet, row.id_number),
-        _text(sheet, row.phone),
+        text_cell(sheet, row.id_number),
+        text_cell(sheet, row.phone),
         row.activity,
-        _formatted(sheet, row.day, "yyyy-mm-dd"),
-        _formatted(sheet, row.start, "hh:mm"),
-        _formatted(sheet, row.end, "hh:mm") if row.end else "",
-        _formatted(sheet, row.hours, "0.00"),
+        inert_cell(sheet, row.day, "yyyy-mm-dd"),
+        inert_cell(sheet, row.start, "hh:mm"),
+        inert_cell(sheet, row.end, "hh:mm") if row.end else "",
+        inert_cell(sheet, row.hours, "0.00"),
         row.organization,
     ]
-
-
-def _text(sheet, value: str) -> WriteOnlyCell:
-    return _formatted(sheet, value or "", "@")
-
-
-def _formatted(sheet, value, number_format: str) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value=value)
-    cell.number_format = number_format
-    return cell

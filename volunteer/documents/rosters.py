@@ -5,13 +5,16 @@ template and the reader of uploads cannot drift apart; the roster service reads
 uploads by these names.
 """
 
+from collections.abc import Sequence
+from dataclasses import astuple, dataclass
+
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from volunteer.documents.workbooks import workbook_bytes
+from volunteer.documents.workbooks import put_inert_row, workbook_bytes
 
 # The template's columns; uploads may use the listed other spellings.
 COL_UNIT = "单位代码"
@@ -63,7 +66,8 @@ NOTES = (
     "2. 证件号码、手机号请按文本填写（本模板已设为文本格式），不要带空格。",
     "3. 证件类型留空视为居民身份证；政治面貌请从下拉列表中选择。",
     "4. 上传后系统先整体校验，有任何错误都不会导入，并列出出错的行、列和原因。",
-    "5. 再次上传即替换本单位名册：名册中不再出现的人员标记为“已离开”，历史保留。",
+    "5. 默认“新增或更新”：文件中的人员新增或更新，其他人员不变；选择“替换整个名册”时，"
+    "名册中不再出现的人员标记为“已离开”，历史保留。",
     "6. 可另存为 CSV（UTF-8 或 GBK 编码）后上传。",
 )
 COLUMN_WIDTHS = {COL_UNIT: 14, COL_ID_NUMBER: 24, COL_PHONE: 15, COL_ID_TYPE: 24, COL_POLITICAL: 16}
@@ -73,8 +77,22 @@ TEMPLATE_ROWS = 5000
 DROP_DOWN_LISTS = ((COL_ID_TYPE, ID_TYPE_CHINESE_NAMES), (COL_POLITICAL, POLITICAL_CHINESE_NAMES))
 
 
-def roster_template_xlsx(multi_unit: bool = False, unit_code: str | None = None) -> bytes:
-    """A workbook with the roster columns (and a 单位代码 column for many units at once)."""
+@dataclass(frozen=True)
+class TemplateRow:
+    """One person of the current roster, in the template's columns (Chinese names of codes)."""
+
+    name: str
+    id_type: str
+    id_number: str
+    phone: str
+    political_status: str
+    position: str
+
+
+def roster_template_xlsx(
+    multi_unit: bool = False, unit_code: str | None = None, rows: Sequence[TemplateRow] = ()
+) -> bytes:
+    """The roster columns (a 单位代码 column for many units), filled with `rows` if given."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "名册"
@@ -83,6 +101,7 @@ def roster_template_xlsx(multi_unit: bool = False, unit_code: str | None = None)
     _add_drop_down_lists(workbook, sheet, columns)
     if unit_code and multi_unit:
         sheet.cell(row=2, column=1, value=unit_code)
+    _write_rows(sheet, rows)
     _add_notes(workbook)
     sheet.freeze_panes = "A2"
     return workbook_bytes(workbook)
@@ -100,6 +119,13 @@ def _write_header(sheet: Worksheet, columns: tuple[str, ...]) -> None:
         sheet.column_dimensions[cell.column_letter].width = COLUMN_WIDTHS.get(name, 12)
         if name in TEXT_COLUMNS:
             _format_as_text(sheet, index)
+
+
+def _write_rows(sheet: Worksheet, rows: Sequence[TemplateRow]) -> None:
+    """The people under the header, every value inert (the number columns are text already)."""
+    # Rows are put by number: the text format already created the template's empty rows.
+    for number, row in enumerate(rows, start=2):
+        put_inert_row(sheet, number, astuple(row))
 
 
 def _format_as_text(sheet: Worksheet, column: int) -> None:

@@ -234,5 +234,5 @@ def decide(record: ServiceRecord):
 
 
 # Imported last for their views, which register on `bp`.
-from volunteer.records import confirm_views  # noqa: E402, F401
+from volunteer.records import confirm_views, sheet_routes  # noqa: E402, F401
 from volunteer.records.correction_routes import correction_context  # noqa: E402

@@ -16,16 +16,16 @@ def report_csv(report: Report) -> str:
     return documents.compliance_csv(summary_rows(report))
 
 
-def report_xlsx(report: Report, missing: list[MissingPerson]) -> bytes:
-    """The compliance table and every unit's missing people (masked) as a workbook."""
-    return documents.compliance_xlsx(
-        total_row(report), summary_rows(report), _sheets(report, missing)
-    )
+def report_xlsx(report: Report, missing: list[MissingPerson], full: bool = False) -> bytes:
+    """The compliance table and every unit's missing people (masked unless `full`) as a workbook."""
+    sheets = _sheets(report, missing, full)
+    return documents.compliance_xlsx(total_row(report), summary_rows(report), sheets, full)
 
 
-def missing_xlsx(unit_name: str, missing: list[MissingPerson]) -> bytes:
-    """One unit's missing people (masked) as a workbook."""
-    return documents.missing_xlsx(unit_name, [missing_row(person) for person in missing])
+def missing_xlsx(unit_name: str, missing: list[MissingPerson], full: bool = False) -> bytes:
+    """One unit's missing people (masked unless `full`: an entitled coordinator asked) as xlsx."""
+    rows = [missing_row(person, full) for person in missing]
+    return documents.missing_xlsx(unit_name, rows, full)
 
 
 def summary_rows(report: Report) -> list[SummaryRow]:
@@ -45,14 +45,14 @@ def total_row(report: Report) -> SummaryRow:
     )
 
 
-def missing_row(person: MissingPerson) -> MissingRow:
-    """A missing person with ID number and phone masked and the reason as text."""
+def missing_row(person: MissingPerson, full: bool = False) -> MissingRow:
+    """A missing person, ID number and phone masked unless `full`, the reason as text."""
     return MissingRow(
         unit_code=person.unit_code,
         unit_name=person.unit_name,
         name=person.name,
-        masked_id_number=mask_id_number(person.id_number),
-        masked_phone=mask_phone(person.phone),
+        id_number=(person.id_number or "") if full else mask_id_number(person.id_number),
+        phone=(person.phone or "") if full else mask_phone(person.phone),
         position=person.position,
         party=person.party,
         reason_label=str(MISSING_LABELS[person.reason]),
@@ -100,11 +100,11 @@ def _figures_row(
     )
 
 
-def _sheets(report: Report, missing: list[MissingPerson]) -> list[UnitSheet]:
+def _sheets(report: Report, missing: list[MissingPerson], full: bool) -> list[UnitSheet]:
     """A sheet per unit with missing people, in report order."""
     by_unit: dict[int, list[MissingRow]] = {}
     for person in missing:
-        by_unit.setdefault(person.unit_id, []).append(missing_row(person))
+        by_unit.setdefault(person.unit_id, []).append(missing_row(person, full))
     return [
         UnitSheet(row.code, row.name, by_unit[row.unit_id])
         for row in report.rows

@@ -10,6 +10,7 @@ template, in `volunteer.documents.rosters`.
 
 from volunteer.services.rosters.applying import UnitPlan, apply_roster, plan_roster, units_in
 from volunteer.services.rosters.checking import CheckedRoster, RosterRow, RowError, check_roster
+from volunteer.services.rosters.current import current_roster_xlsx
 from volunteer.services.rosters.listing import recent_uploads, roster_entries
 from volunteer.services.rosters.pending import (
     PENDING_MAX_AGE_SECONDS,
@@ -28,6 +29,7 @@ __all__ = [
     "UnitPlan",
     "apply_roster",
     "check_roster",
+    "current_roster_xlsx",
     "discard_pending",
     "load_pending",
     "plan_roster",

@@ -1,7 +1,9 @@
 """Previewing and applying a checked roster: what changes per unit, then the change itself.
 
-Replacing a unit's roster never deletes: people no longer listed become
-inactive (history kept), returning people are reactivated.
+Two modes: "add or update" (the default) adds new people and updates listed ones,
+leaving everyone else as they are, so a coordinator can upload ten newcomers;
+"replace the whole list" also marks people no longer listed as left. Neither
+deletes: left people stay as inactive history, returning people are reactivated.
 """
 
 from dataclasses import dataclass, field
@@ -34,8 +36,8 @@ def units_in(checked: CheckedRoster) -> list[Unit]:
     return list(db.session.scalars(select(Unit).where(Unit.id.in_(checked.unit_ids))))
 
 
-def plan_roster(checked: CheckedRoster) -> list[UnitPlan]:
-    """Compare the checked rows with each named unit's current roster (one query)."""
+def plan_roster(checked: CheckedRoster, replace: bool = False) -> list[UnitPlan]:
+    """Compare the checked rows with each unit's roster; `replace` also plans who would leave."""
     units = {unit.id: unit for unit in units_in(checked)}
     existing = _entries_by_unit(list(units))
     plans = {unit_id: UnitPlan(unit=unit) for unit_id, unit in units.items()}
@@ -43,12 +45,22 @@ def plan_roster(checked: CheckedRoster) -> list[UnitPlan]:
     for row in checked.rows:
         listed[row.unit_id].add(row.id_number)
         _plan_row(plans[row.unit_id], row, existing[row.unit_id].get(row.id_number))
+    if replace:
+        _plan_leavers(plans, existing, listed)
+    return [plans[unit_id] for unit_id in checked.unit_ids if unit_id in plans]
+
+
+def _plan_leavers(
+    plans: dict[int, UnitPlan],
+    existing: dict[int, dict[str, RosterEntry]],
+    listed: dict[int, set[str]],
+) -> None:
+    """Active people of each unit the file no longer lists would leave."""
     for unit_id, entries in existing.items():
         plans[unit_id].leaving = sorted(
             (e for e in entries.values() if e.active and e.id_number not in listed[unit_id]),
             key=lambda e: e.name,
         )
-    return [plans[unit_id] for unit_id in checked.unit_ids if unit_id in plans]
 
 
 def _entries_by_unit(unit_ids: list[int]) -> dict[int, dict[str, RosterEntry]]:
@@ -72,11 +84,11 @@ def _plan_row(plan: UnitPlan, row: RosterRow, entry: RosterEntry | None) -> None
         plan.unchanged.append(row)
 
 
-def apply_roster(checked: CheckedRoster, actor: User | None) -> RosterUpload:
-    """Replace the roster of every unit in the file: add, update, reactivate, deactivate."""
+def apply_roster(checked: CheckedRoster, actor: User | None, replace: bool = False) -> RosterUpload:
+    """Add or update the listed people of every unit in the file; `replace` deactivates the rest."""
     if not checked.ok or not checked.rows:
         raise ServiceError(_l("Nothing to import: the file has errors."))
-    plans = plan_roster(checked)
+    plans = plan_roster(checked, replace)
     now = utcnow()
     upload = RosterUpload(
         unit_id=None if checked.multi_unit else checked.unit_ids[0],
@@ -89,7 +101,7 @@ def apply_roster(checked: CheckedRoster, actor: User | None) -> RosterUpload:
     for plan in plans:
         _apply_plan(plan, upload, existing[plan.unit.id], now)
     db.session.flush()
-    _audit_upload(actor, upload, checked, plans)
+    _audit_upload(actor, upload, checked, plans, replace)
     return upload
 
 
@@ -136,13 +148,18 @@ def _update_entry(entry: RosterEntry, row: RosterRow, upload: RosterUpload) -> N
 
 
 def _audit_upload(
-    actor: User | None, upload: RosterUpload, checked: CheckedRoster, plans: list[UnitPlan]
+    actor: User | None,
+    upload: RosterUpload,
+    checked: CheckedRoster,
+    plans: list[UnitPlan],
+    replace: bool,
 ) -> None:
     record_audit(
         actor,
         "roster.upload",
         upload,
         filename=checked.filename,
+        mode="replace" if replace else "merge",
         units=[plan.unit.code for plan in plans],
         added=upload.added,
         changed=upload.changed,

@@ -1,0 +1,52 @@
+"""The audit log's filter form (a GET form: filters are part of the address)."""
+
+from datetime import date
+
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectChoice, SelectField, SubmitField
+from wtforms.validators import Optional
+
+from volunteer.admin.audit_labels import action_label, target_label
+from volunteer.i18n import lazy_gettext as _l
+from volunteer.models import User
+from volunteer.services.audit_view import AuditFilters
+
+EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
+
+
+class AuditFilterForm(FlaskForm):
+    """Who, what action, which kind of object, from and to (Beijing days)."""
+
+    class Meta:
+        csrf = False  # a GET form that changes nothing
+
+    actor = SelectField(_l("Who"), validators=[Optional()], default="")
+    action = SelectField(_l("Action"), validators=[Optional()], default="")
+    target_type = SelectField(_l("Object type"), validators=[Optional()], default="")
+    start = DateField(_l("From"), validators=[Optional()])
+    end = DateField(_l("To"), validators=[Optional()])
+    submit = SubmitField(_l("Filter"))
+
+    def offer(self, actors: list[User], actions: list[str], target_types: list[str]) -> None:
+        """Fill the lists with what the log holds."""
+        everyone = SelectChoice("", str(_l("Everyone")))
+        self.actor.choices = [everyone] + [SelectChoice(str(u.id), u.name) for u in actors]
+        every_action = SelectChoice("", str(_l("Any action")))
+        self.action.choices = [every_action] + [SelectChoice(a, action_label(a)) for a in actions]
+        every_type = SelectChoice("", str(_l("Any object")))
+        choices = [SelectChoice(t, target_label(t)) for t in target_types]
+        self.target_type.choices = [every_type, *choices]
+
+    def filters(self) -> AuditFilters:
+        """The chosen filters; dates outside 2000-2100 are ignored."""
+        return AuditFilters(
+            actor_id=int(self.actor.data) if self.actor.data else None,
+            action=self.action.data or None,
+            target_type=self.target_type.data or None,
+            start=_bounded(self.start.data),
+            end=_bounded(self.end.data),
+        )
+
+
+def _bounded(day: date | None) -> date | None:
+    return day if day is not None and EARLIEST <= day <= LATEST else None
