@@ -17,8 +17,8 @@ from volunteer.extensions import db
 from volunteer.forms import unit_choices, unit_from_choice
 from volunteer.i18n import gettext as _
 from volunteer.labels import ROLE_LABELS, UNIT_KIND_LABELS
-from volunteer.models import Organization, Role, RoleGrant, Unit, UnitKind, User
-from volunteer.services import audit, grants, organizations, units
+from volunteer.models import Organization, Role, RoleGrant, Unit, UnitKind, User, utcnow
+from volunteer.services import audit, grants, organizations, sessions, units
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -165,6 +165,7 @@ def grant_list():
         active_grants=grants.active_grants(),
         role_labels=ROLE_LABELS,
         revoke_form=ConfirmForm(prefix="revoke"),
+        sign_out_form=ConfirmForm(prefix="sign-out"),
     )
 
 
@@ -195,6 +196,17 @@ def grant_revoke(grant: RoleGrant):
         with service_action(success=_("Role revoked.")):
             grants.revoke_role(grant, actor=acting_user())
     return redirect(url_for("admin.grant_list"))
+
+
+@bp.route("/users/<int:user_id>/sign-out-everywhere", methods=["POST"])
+@access(admin_of(User, "user_id", "person"))
+def sign_out_everywhere(person: User):
+    """End every session, remember-me cookie and API sign-in token of an account."""
+    if ConfirmForm(prefix="sign-out").validate_on_submit():
+        done = _("%(name)s has been signed out everywhere.", name=person.name)
+        with service_action(success=done):
+            sessions.sign_out_everywhere(person, acting_user(), utcnow(), reason="admin")
+    return redirect(url_for("admin.grant_list", q=request.args.get("q", "")))
 
 
 @bp.route("/audit")
