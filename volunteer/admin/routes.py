@@ -13,8 +13,9 @@ from volunteer.admin.forms import (
     UnitEditForm,
     UnitMoveForm,
 )
+from volunteer.bounds import page_number
 from volunteer.extensions import db
-from volunteer.forms import unit_choices, unit_from_choice
+from volunteer.forms import chosen_row, unit_choices, unit_from_choice
 from volunteer.i18n import gettext as _
 from volunteer.labels import ROLE_LABELS, UNIT_KIND_LABELS
 from volunteer.models import Organization, Role, RoleGrant, Unit, UnitKind, User, utcnow
@@ -170,7 +171,9 @@ def grant_list():
 
 
 def _granted(form: GrantForm) -> bool:
-    person = db.session.get(User, int(form.user_id.data))
+    person = chosen_row(User, form.user_id.data)
+    if person is None:
+        abort(404)
     with service_action(success=_("Role granted to %(name)s.", name=person.name)) as outcome:
         _grant_requested(form, person)
     return outcome.ok
@@ -178,7 +181,7 @@ def _granted(form: GrantForm) -> bool:
 
 def _grant_requested(form: GrantForm, person: User) -> RoleGrant:
     organization_id = form.organization_id.data
-    organization = db.session.get(Organization, int(organization_id)) if organization_id else None
+    organization = chosen_row(Organization, organization_id)
     return grants.grant_role(
         person,
         Role(form.role.data),
@@ -213,5 +216,5 @@ def sign_out_everywhere(person: User):
 @access(ADMIN)
 def audit_log():
     """The latest audit entries, newest first."""
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_number()
     return render_template("admin/audit.html", entries=audit.audit_page(page))
