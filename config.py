@@ -8,6 +8,7 @@ what they are, so a reader searching for "daily cap" lands on one line.
 """
 
 import os
+from datetime import timedelta
 
 DEFAULT_SECRET_KEY = "dev-only-insecure-secret-change-me"
 
@@ -47,8 +48,13 @@ class Config:
     REGISTRATION_RATE_LIMIT = "30 per hour; 200 per day"
 
     SESSION_COOKIE_HTTPONLY = True
+    STRICT_TRANSPORT_SECURITY: str | None = None  # HSTS header; production sends one
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    # "Keep me signed in" lasts this long; signing out, a password change or an admin's
+    # "sign out everywhere" ends it sooner (User.session_version).
+    REMEMBER_COOKIE_DURATION = timedelta(days=30)
 
     # Identity (DOMAIN.md "Identity rules")
     GUARDIAN_CONSENT_UNDER_AGE = 14
@@ -120,6 +126,8 @@ class ProductionConfig(Config):
 
     SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "1") == "1"
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    # Browsers then refuse plain HTTP to this host for a year (serve it over HTTPS only).
+    STRICT_TRANSPORT_SECURITY = "max-age=31536000" if SESSION_COOKIE_SECURE else None
 
 
 class TestingConfig(Config):

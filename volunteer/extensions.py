@@ -40,16 +40,23 @@ def init_app(app) -> None:
     login_manager.login_message_category = "warning"
 
     @login_manager.user_loader
-    def load_user(user_id: str):
+    def load_user(session_id: str):
         from sqlalchemy.orm import joinedload
 
         from volunteer.models import User
+        from volunteer.services.sessions import parse_session_id
 
+        # "<id>:<session version>" (User.get_id): a cookie from before a sign-out, a
+        # password change or "sign out everywhere" names an older version, so nobody.
+        parsed = parse_session_id(session_id)
+        if parsed is None or parsed[0] > 2**31 - 1:
+            return None
         # Every page reads the grants (navigation) and most the volunteer profile:
         # one query instead of three.
-        return db.session.get(
-            User, int(user_id), options=[joinedload(User.volunteer), joinedload(User.grants)]
+        user = db.session.get(
+            User, parsed[0], options=[joinedload(User.volunteer), joinedload(User.grants)]
         )
+        return user if user is not None and user.session_version == parsed[1] else None
 
     with app.app_context():
         if db.engine.dialect.name == "sqlite":

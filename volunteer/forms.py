@@ -1,6 +1,8 @@
 """Form pieces shared by several blueprints."""
 
+import math
 from datetime import date
+from decimal import Decimal
 from urllib.parse import urlsplit
 
 from flask_wtf import FlaskForm
@@ -14,8 +16,9 @@ from wtforms import (
     TextAreaField,
     ValidationError,
 )
-from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional, StopValidation
 
+from volunteer.bounds import as_id
 from volunteer.extensions import db
 from volunteer.i18n import lazy_gettext as _l
 from volunteer.models import Unit
@@ -35,7 +38,28 @@ def unit_choices(include_blank: bool = True, clause=None) -> list[SelectChoice]:
 
 def unit_from_choice(raw: str | None) -> Unit | None:
     """The unit picked in a select built by `unit_choices`, or None (also for tampered input)."""
-    return db.session.get(Unit, int(raw)) if raw and raw.isdigit() else None
+    return chosen_row(Unit, raw)
+
+
+def chosen_row(model: type, raw: object):
+    """The row a select's value names, or None for a missing, odd or out-of-range id."""
+    row_id = as_id(raw)
+    return db.session.get(model, row_id) if row_id is not None else None
+
+
+def finite_number(form, field) -> None:
+    """WTForms validator: refuse `nan` and `inf`, which every range check lets through."""
+    value = field.data
+    if value is None:  # not a number at all: the field's own parse error says so
+        return
+    finite = value.is_finite() if isinstance(value, Decimal) else math.isfinite(value)
+    if not finite:
+        raise StopValidation(_l("Enter a number."))
+
+
+def coordinate_validators(limit: int) -> list:
+    """Optional latitude (limit 90) or longitude (limit 180): a finite number within ±limit."""
+    return [Optional(), finite_number, NumberRange(-limit, limit)]
 
 
 def mobile_phone(form, field) -> None:

@@ -6,7 +6,7 @@ from importlib import import_module
 from flask import Flask, current_app, render_template
 from flask_login import current_user
 
-from volunteer import api, display, i18n, rounding
+from volunteer import api, bounds, display, i18n, outage, rounding, security
 from volunteer.access import acting_user, enforce_declared_access, is_api_request
 from volunteer.api import errors as api_errors
 from volunteer.models.base import LOCAL_ZONE
@@ -15,9 +15,12 @@ from volunteer.services import identity, permissions, privacy
 
 def init_app(app: Flask) -> None:
     """Register blueprints, error handlers and template helpers."""
+    bounds.init_app(app)
     _register_blueprints(app)
     app.before_request(enforce_declared_access)
     display.init_app(app)
+    security.init_app(app)
+    outage.init_app(app)
     api.init_app(app)
     for code in (400, 403, 404, 405, 413, 429, 500):
         app.register_error_handler(code, _error_page)

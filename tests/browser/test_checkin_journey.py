@@ -1,8 +1,10 @@
 """Check-in journeys on a 390 px phone screen, in Chinese."""
 
+import re
 from datetime import timedelta
 
 import pytest
+from playwright.sync_api import expect
 
 from tests import factories
 from tests.browser.helpers import sign_in
@@ -41,9 +43,8 @@ def test_a_volunteer_scans_the_screen_signs_in_and_is_checked_in(browser, live_s
         assert screen.get_by_test_id("count-in").inner_text() == "0"
         # The QR's URL (what a phone camera would open), as the screen's script learned it.
         link = screen.locator("#screen-scan-link")
-        screen.wait_for_function(
-            "document.getElementById('screen-scan-link').href.includes('/checkin/s/')"
-        )
+        # Playwright's expect, not wait_for_function: the site's CSP refuses string evaluation.
+        expect(link).to_have_attribute("href", re.compile("/checkin/s/"))
         scan_url = link.get_attribute("href")
         assert screen.evaluate("document.documentElement.scrollWidth") <= 390
 
@@ -64,7 +65,7 @@ def test_a_volunteer_scans_the_screen_signs_in_and_is_checked_in(browser, live_s
         assert "本次扫码未做任何更改" in page.get_by_test_id("scan-result").inner_text()
 
         # The screen's live count picks the volunteer up without a reload.
-        screen.wait_for_function("document.getElementById('count-in').textContent.trim() === '1'")
+        expect(screen.get_by_test_id("count-in")).to_have_text("1")
         assert "巴特尔" in screen.locator("#present-list").inner_text()
     finally:
         screen_context.close()

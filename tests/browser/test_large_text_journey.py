@@ -1,8 +1,10 @@
 """An elderly volunteer switches on 长辈版 on a phone; it stays on across pages and sign-in."""
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from playwright.sync_api import expect
 
 from tests import factories
 from tests.browser.helpers import axe_problems, sign_in
@@ -79,7 +81,7 @@ def test_a_new_phone_shows_large_text_once_the_volunteer_signs_in(browser, live_
         page.goto("/records/mine")
         assert page.evaluate(ROOT_FONT_PX) >= 20
         page.get_by_role("button", name="标准版").click()
-        page.wait_for_function("!document.documentElement.classList.contains('large-text')")
+        expect(page.locator("html")).not_to_have_class(re.compile("large-text"))
         assert page.evaluate(ROOT_FONT_PX) == 16
     finally:
         context.close()

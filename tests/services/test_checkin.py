@@ -113,6 +113,19 @@ def test_the_typed_code_finds_its_activity(volunteer, activity):
         checkin.scan_code(volunteer, "12345", now)
 
 
+def test_a_code_typed_in_full_width_digits_counts_as_the_same_code(volunteer, activity):
+    now = utcnow()
+    code = tokens.code_for(activity, tokens.step_at(now))
+    full_width = "".join(chr(ord(digit) + 0xFEE0) for digit in code)  # "１２３４５６"
+    assert checkin.scan_code(volunteer, full_width, now).outcome == Outcome.CHECKED_IN
+
+
+def test_a_non_ascii_code_in_a_scan_url_is_refused_as_forged(volunteer, activity):
+    now = utcnow()
+    with pytest.raises(ScanRefused):
+        _scan_token(volunteer, activity, now, code="１２３４５６")
+
+
 # ---- first in, next out, repeats ----
 
 

@@ -15,7 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from volunteer.forms import LOCAL_FORMAT
+from volunteer.forms import LOCAL_FORMAT, coordinate_validators
 from volunteer.i18n import lazy_gettext as _l
 from volunteer.models import ServiceCategory
 
@@ -58,16 +58,19 @@ class ActivityForm(FlaskForm):
         _l("Ends at"), format=LOCAL_FORMAT, validators=[DataRequired(_l("Enter the end time."))]
     )
     capacity = IntegerField(
-        _l("Capacity (empty: no limit)"), validators=[Optional(), NumberRange(min=1)]
+        _l("Capacity (empty: no limit)"), validators=[Optional(), NumberRange(min=1, max=100_000)]
     )
     signup_required = BooleanField(_l("Sign-up required before check-in"))
     static_qr_allowed = BooleanField(_l("Allow a static printable QR code"))
-    latitude = DecimalField(_l("Latitude (geofence, optional)"), places=6, validators=[Optional()])
+    latitude = DecimalField(
+        _l("Latitude (geofence, optional)"), places=6, validators=coordinate_validators(90)
+    )
     longitude = DecimalField(
-        _l("Longitude (geofence, optional)"), places=6, validators=[Optional()]
+        _l("Longitude (geofence, optional)"), places=6, validators=coordinate_validators(180)
     )
     geofence_radius_m = IntegerField(
-        _l("Geofence radius in metres (optional)"), validators=[Optional(), NumberRange(min=1)]
+        _l("Geofence radius in metres (optional)"),
+        validators=[Optional(), NumberRange(min=1, max=100_000)],
     )
     submit = SubmitField(_l("Save"))
 

@@ -14,11 +14,11 @@ from volunteer.admin.forms import (
     UnitMoveForm,
 )
 from volunteer.extensions import db
-from volunteer.forms import unit_choices, unit_from_choice
+from volunteer.forms import chosen_row, unit_choices, unit_from_choice
 from volunteer.i18n import gettext as _
 from volunteer.labels import ROLE_LABELS, UNIT_KIND_LABELS
-from volunteer.models import Organization, Role, RoleGrant, Unit, UnitKind, User
-from volunteer.services import grants, organizations, units
+from volunteer.models import Organization, Role, RoleGrant, Unit, UnitKind, User, utcnow
+from volunteer.services import grants, organizations, sessions, units
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -166,11 +166,14 @@ def grant_list():
         active_grants=grants.active_grants(),
         role_labels=ROLE_LABELS,
         revoke_form=ConfirmForm(prefix="revoke"),
+        sign_out_form=ConfirmForm(prefix="sign-out"),
     )
 
 
 def _granted(form: GrantForm) -> bool:
-    person = db.session.get(User, int(form.user_id.data))
+    person = chosen_row(User, form.user_id.data)
+    if person is None:
+        abort(404)
     with service_action(success=_("Role granted to %(name)s.", name=person.name)) as outcome:
         _grant_requested(form, person)
     return outcome.ok
@@ -178,7 +181,7 @@ def _granted(form: GrantForm) -> bool:
 
 def _grant_requested(form: GrantForm, person: User) -> RoleGrant:
     organization_id = form.organization_id.data
-    organization = db.session.get(Organization, int(organization_id)) if organization_id else None
+    organization = chosen_row(Organization, organization_id)
     return grants.grant_role(
         person,
         Role(form.role.data),
@@ -196,6 +199,17 @@ def grant_revoke(grant: RoleGrant):
         with service_action(success=_("Role revoked.")):
             grants.revoke_role(grant, actor=acting_user())
     return redirect(url_for("admin.grant_list"))
+
+
+@bp.route("/users/<int:user_id>/sign-out-everywhere", methods=["POST"])
+@access(admin_of(User, "user_id", "person"))
+def sign_out_everywhere(person: User):
+    """End every session, remember-me cookie and API sign-in token of an account."""
+    if ConfirmForm(prefix="sign-out").validate_on_submit():
+        done = _("%(name)s has been signed out everywhere.", name=person.name)
+        with service_action(success=done):
+            sessions.sign_out_everywhere(person, acting_user(), utcnow(), reason="admin")
+    return redirect(url_for("admin.grant_list", q=request.args.get("q", "")))
 
 
 # The audit log views live in their own module on this blueprint; importing it registers them.

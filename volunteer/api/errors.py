@@ -21,6 +21,7 @@ STATUS_ERRORS = {
     422: ("invalid_request", _l("Some fields are missing or not valid.")),
     429: ("rate_limited", _l("Too many requests. Wait a moment and try again.")),
     500: ("server_error", _l("Something went wrong on our side. Please try again later.")),
+    503: ("unavailable", _l("The service is briefly unavailable. Please try again in a minute.")),
 }
 # Refusals that name missing or malformed input rather than the state of things.
 INPUT_CODES = {"location_needed", "malformed_code", "reason_required"}

@@ -11,14 +11,14 @@ from flask import (
 from flask_login import current_user, login_user, logout_user
 
 from volunteer import display
-from volunteer.access import PUBLIC, SIGNED_IN, access
+from volunteer.access import PUBLIC, SIGNED_IN, access, acting_user
 from volunteer.actions import service_action
 from volunteer.auth.forms import LoginForm, RegistrationForm
 from volunteer.extensions import db
 from volunteer.forms import is_safe_next, unit_choices
 from volunteer.i18n import gettext as _
 from volunteer.limits import limit_registration, limit_sign_in
-from volunteer.services import accounts
+from volunteer.services import accounts, sessions
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -67,7 +67,10 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @access(SIGNED_IN)
 def logout():
-    """Sign out (POST, so a link cannot sign someone out)."""
+    """Sign out (POST, so a link cannot sign someone out), on every browser at once:
+    a copied session or remember-me cookie stops working too."""
+    with service_action():
+        sessions.end_browser_sessions(acting_user())
     logout_user()
     flash(_("You have signed out."), "info")
     return redirect(url_for("main.index"))

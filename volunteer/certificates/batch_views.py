@@ -13,8 +13,7 @@ from volunteer.access import ANY_COORDINATOR, ANY_ORGANIZER, access, acting_user
 from volunteer.actions import service_action
 from volunteer.certificates.blueprint import ISSUES_FOR_OTHERS, JOB_OWNER, bp
 from volunteer.certificates.forms import ActivityBatchForm, UnitBatchForm
-from volunteer.extensions import db
-from volunteer.forms import unit_choices
+from volunteer.forms import chosen_row, unit_choices
 from volunteer.models import Activity, BackgroundJob, JobStatus, Unit
 from volunteer.printing import batches
 from volunteer.printing.output import public_base_url
@@ -73,7 +72,7 @@ def batch_unit():
     form = UnitBatchForm(prefix="unit")
     form.unit_id.choices = []
     if form.validate_on_submit():
-        unit = db.session.get(Unit, int(form.unit_id.data))
+        unit = chosen_row(Unit, form.unit_id.data)
         if unit is None or not permissions.can_coordinate(acting_user(), unit):
             abort(403)
         with service_action(form, default_field="period") as outcome:
@@ -89,7 +88,7 @@ def batch_activity():
     """Start a batch for everyone with approved service at one of the user's activities."""
     form = ActivityBatchForm(prefix="activity")
     if form.validate_on_submit():
-        activity = db.session.get(Activity, int(form.activity_id.data))
+        activity = chosen_row(Activity, form.activity_id.data)
         if activity is None or not permissions.can_organize(
             acting_user(), activity.organization_id
         ):

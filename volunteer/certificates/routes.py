@@ -9,6 +9,7 @@ from wtforms import SelectChoice
 
 from volunteer.access import ADMIN, VOLUNTEER, access, acting_user, admin_of
 from volunteer.actions import commit_if, service_action
+from volunteer.bounds import page_number
 
 # Imported for their views, which register on the blueprints defined in blueprint.py.
 from volunteer.certificates import batch_views, settings_views, verify_views  # noqa: F401
@@ -22,6 +23,7 @@ from volunteer.certificates.blueprint import (
 )
 from volunteer.certificates.forms import IssueForm, ReasonForm, SearchForm
 from volunteer.extensions import db
+from volunteer.forms import chosen_row
 from volunteer.i18n import gettext as _
 from volunteer.i18n import lazy_gettext as _l
 from volunteer.models import Certificate, Organization, Volunteer
@@ -189,7 +191,7 @@ def _chosen_organization(form: IssueForm) -> Organization | None:
         abort(403)
     if form.scope.data == ALL_RECORDS:
         return None
-    return db.session.get(Organization, int(form.scope.data))
+    return chosen_row(Organization, form.scope.data)
 
 
 @bp.route("/all")
@@ -200,7 +202,7 @@ def all_certificates():
     query = (form.q.data or "").strip()
     page = db.paginate(
         certificates.all_certificates_statement(query),
-        page=max(request.args.get("page", 1, type=int), 1),
+        page=page_number(),
         per_page=CERTIFICATES_PER_PAGE,
     )
     return render_template("certificates/all.html", form=form, page=page, query=query)

@@ -2,16 +2,17 @@
 
 from flask_wtf import FlaskForm
 from wtforms import FloatField, HiddenField, StringField, SubmitField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length
 
+from volunteer.forms import coordinate_validators
 from volunteer.i18n import lazy_gettext as _l
 
 
 class PositionMixin:
     """Filled in by the page's script when the phone shares its position."""
 
-    latitude = FloatField(validators=[Optional()])
-    longitude = FloatField(validators=[Optional()])
+    latitude = FloatField(validators=coordinate_validators(90))
+    longitude = FloatField(validators=coordinate_validators(180))
 
 
 class CodeForm(PositionMixin, FlaskForm):

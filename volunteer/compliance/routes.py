@@ -73,7 +73,9 @@ def index():
     if not roots:
         flash(_("There are no units yet."), "warning")
         return redirect(url_for("main.index"))
-    return redirect(url_for("compliance.report", unit_id=roots[0].id, **request.args))
+    # Carry the period and filters on; never url_for's own options (_external…) or the unit.
+    passed_on = {k: v for k, v in request.args.items() if k != "unit_id" and not k.startswith("_")}
+    return redirect(url_for("compliance.report", unit_id=roots[0].id, **passed_on))
 
 
 @bp.route("/units/<int:unit_id>")
@@ -208,12 +210,19 @@ def missing_xlsx(unit: Unit):
 # ---- targets ----------------------------------------------------------------------------
 
 
+def _settings_year() -> int:
+    """The year asked for in the query string, or this year for none or an absurd one."""
+    year = request.args.get("year", type=int)
+    if year is None or not periods.FIRST_YEAR <= year <= periods.LAST_YEAR:
+        return periods.local_today().year
+    return year
+
+
 @bp.route("/settings", methods=["GET", "POST"])
 @access(ADMIN)
 def settings():
     """Targets, probationary members, minimum hours and milestone, per year."""
-    year = request.args.get("year", type=int) or periods.local_today().year
-    current = compliance.targets_for(year)
+    current = compliance.targets_for(_settings_year())
     form = ComplianceSettingsForm(data=ComplianceSettingsForm.data_for(current))
     if form.validate_on_submit():
         saved = _("Targets for %(year)s saved.", year=form.year.data)

@@ -70,6 +70,9 @@ class User(UserMixin, Base):
     large_text: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Part of every session and remember-me cookie (see get_id): raising it signs the account
+    # out everywhere (sign-out, password change, an admin's "sign out everywhere").
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     volunteer: Mapped["Volunteer | None"] = relationship(back_populates="user")
     grants: Mapped[list["RoleGrant"]] = relationship(
@@ -79,6 +82,10 @@ class User(UserMixin, Base):
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
         return self.active
+
+    def get_id(self) -> str:
+        """Flask-Login's alternative id, "<id>:<session version>": stale cookies stop matching."""
+        return f"{self.id}:{self.session_version}"
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.name}>"

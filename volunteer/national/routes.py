@@ -8,7 +8,7 @@ from wtforms import SelectChoice
 from volunteer.access import Rule, access, acting_user
 from volunteer.actions import service_action
 from volunteer.documents.national_xlsx import national_export_xlsx
-from volunteer.extensions import db
+from volunteer.forms import chosen_row
 from volunteer.i18n import lazy_gettext as _l
 from volunteer.models import Organization
 from volunteer.national.forms import NationalExportForm
@@ -69,7 +69,7 @@ def _chosen_organization(form: NationalExportForm) -> Organization | None:
     """The organization picked (None: all of the user's); 404 for an unknown one."""
     if form.organization_id.data == ALL:
         return None
-    organization = db.session.get(Organization, int(form.organization_id.data))
+    organization = chosen_row(Organization, form.organization_id.data)
     if organization is None:
         abort(404)
     return organization

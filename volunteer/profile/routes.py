@@ -1,6 +1,7 @@
 """A volunteer's own profile and password."""
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask_login import login_user
 
 from volunteer.access import SIGNED_IN, VOLUNTEER, Rule, access, acting_user
 from volunteer.actions import service_action
@@ -92,8 +93,14 @@ def password():
                 acting_user(), form.current_password.data, form.new_password.data
             )
         if outcome.ok:
+            # Every other session has ended; this one goes on under the new session version.
+            login_user(acting_user(), remember=_remembered_on_this_device())
             return redirect(url_for("profile.show"))
     return render_template("profile/password.html", form=form)
+
+
+def _remembered_on_this_device() -> bool:
+    return current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
 
 
 @bp.route("/tokens", methods=["GET", "POST"])

@@ -12,7 +12,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from volunteer.extensions import db
 from volunteer.i18n import lazy_gettext as _l
 from volunteer.models import Gender, IdType, PoliticalStatus, Unit, User, Volunteer, utcnow
-from volunteer.services import identity, periods
+from volunteer.services import identity, periods, sessions
 from volunteer.services.audit import record_audit
 from volunteer.services.errors import DuplicateError, ServiceError
 
@@ -197,7 +197,8 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
         raise ServiceError(_l("The current password is wrong."), "current_password")
     user.password_hash = hash_password(new_password)
     record_audit(user, "account.password_change", user)
-    db.session.flush()
+    # Whoever held the old password may hold a session or a token made with it.
+    sessions.sign_out_everywhere(user, user, utcnow(), reason="password_change")
 
 
 def update_profile(

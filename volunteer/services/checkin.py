@@ -12,6 +12,7 @@ repeat window, so re-opening an old scan URL can never check someone out.
 
 import enum
 import math
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -399,11 +400,15 @@ def activities_open_for_scans(now: datetime) -> list[Activity]:
     ).all()
 
 
+ASCII_DIGITS = frozenset("0123456789")
+
+
 def scan_code(
     volunteer: Volunteer, code: str, now: datetime, position: Position | None = None
 ) -> ScanResult:
     """The 6-digit code typed on the phone: matched among activities open for scans."""
-    code = "".join(ch for ch in (code or "") if ch.isdigit())
+    # NFKC turns full-width digits (a Chinese keyboard's １２３) into ASCII ones.
+    code = "".join(ch for ch in unicodedata.normalize("NFKC", code or "") if ch in ASCII_DIGITS)
     if len(code) != 6:
         raise ScanRefused(_l("Enter the 6 digits shown on the screen."), code="malformed_code")
     activity = tokens.match_code(activities_open_for_scans(now), code, now)

@@ -16,6 +16,9 @@ from volunteer.services.errors import ServiceError
 
 # A compliance period longer than this is refused: reports are read per year.
 MAX_PERIOD_DAYS = 366 * 3
+# Years a period may touch: records start with the campaign; far years (1, 9999) would
+# overflow the conversion of local days to UTC moments.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
 @dataclass(frozen=True)
@@ -73,8 +76,17 @@ def aware_to_beijing_naive(moment: datetime | None) -> datetime | None:
 # ---- compliance periods: whole calendar years or chosen days ----
 
 
+def checked_year(year: int) -> int:
+    """`year` if a period may touch it, else a ServiceError naming the years allowed."""
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        message = _l("Choose a year from %(first)s to %(last)s.", first=FIRST_YEAR, last=LAST_YEAR)
+        raise ServiceError(message, "year")
+    return year
+
+
 def year_period(year: int) -> Period:
     """The whole calendar year (the default assessment period)."""
+    year = checked_year(year)
     return Period(date(year, 1, 1), date(year, 12, 31), "year")
 
 
@@ -83,8 +95,9 @@ def make_period(year: int | None, start: date | None = None, end: date | None = 
     year = year or local_today().year
     if start is None and end is None:
         return year_period(year)
-    start = start or date(year, 1, 1)
-    end = end or date(start.year, 12, 31)
+    start = start or date(checked_year(year), 1, 1)
+    end = end or date(checked_year(start.year), 12, 31)
+    checked_year(end.year)
     if end < start:
         raise ServiceError(_l("The period ends before it starts."), "end")
     if (end - start).days > MAX_PERIOD_DAYS:
@@ -106,6 +119,7 @@ def whole_year(year: int, today: date | None = None) -> Period:
     today = today or local_today()
     if year > today.year:
         raise ServiceError(_l("The year has not started yet."), "year")
+    checked_year(year)
     return Period(date(year, 1, 1), min(date(year, 12, 31), today), "year")
 
 
@@ -117,6 +131,7 @@ def all_time(today: date | None = None) -> Period:
 def date_range(start: date, end: date, today: date | None = None) -> Period:
     """A chosen range of days, both ends included; it cannot end in the future."""
     today = today or local_today()
+    checked_year(start.year)
     if end < start:
         raise ServiceError(_l("The period must end on or after its first day."), "end")
     if end > today:

@@ -72,10 +72,10 @@ class TokenProblem:
 def check_token(activity: Activity, step: int, code: str, now: datetime) -> str | None:
     """None if the code is genuine for this activity and still fresh, else a TokenProblem."""
     if step == STATIC_STEP:
-        if activity.static_qr_allowed and hmac.compare_digest(code, static_code_for(activity)):
+        if activity.static_qr_allowed and _same(code, static_code_for(activity)):
             return None
         return TokenProblem.FORGED
-    if not hmac.compare_digest(code, code_for(activity, step)):
+    if not _same(code, code_for(activity, step)):
         # A code of another activity, or made up, never matches this activity's key.
         return TokenProblem.FORGED
     current = step_at(now)
@@ -86,11 +86,16 @@ def check_token(activity: Activity, step: int, code: str, now: datetime) -> str 
     return None
 
 
+def _same(given: str, genuine: str) -> bool:
+    """Constant-time comparison that also takes non-ASCII input (which never matches)."""
+    return hmac.compare_digest(given.encode(), genuine.encode())
+
+
 def match_code(activities: list[Activity], code: str, now: datetime) -> Activity | None:
     """The activity whose current or previous code is `code`, if any."""
     current = step_at(now)
     for activity in activities:
         for step in (current, current - 1):
-            if hmac.compare_digest(code, code_for(activity, step)):
+            if _same(code, code_for(activity, step)):
                 return activity
     return None

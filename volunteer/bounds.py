@@ -1,0 +1,56 @@
+"""Bounds on what a URL or a form may name: ids inside the integer column's range, ASCII digits
+only, so out-of-range or odd input is "not found" or a form error, never a database error."""
+
+from flask import Flask, abort, request
+from werkzeug.routing import IntegerConverter
+
+LARGEST_ID = 2**31 - 1  # the largest value of an integer column (PostgreSQL `integer`)
+
+
+class BoundedIntConverter(IntegerConverter):
+    """`<int:…>` that matches only values an integer column can hold (larger: 404)."""
+
+    def __init__(self, url_map, fixed_digits: int = 0, min: int = 0, max: int = LARGEST_ID):
+        super().__init__(url_map, fixed_digits=fixed_digits, min=min, max=max)
+
+
+def init_app(app: Flask) -> None:
+    """Bound every `<int:…>` URL part; call before any route is added by a blueprint."""
+    app.url_map.converters["int"] = BoundedIntConverter
+    app.before_request(refuse_nul_bytes)
+
+
+def refuse_nul_bytes() -> None:
+    """before_request: a NUL byte in the path, a field, a file name or a JSON body is 400.
+
+    No real input has one, PostgreSQL refuses to store or compare one, and text that
+    carries one reads differently to different programs."""
+    if _has_nul(request.path) or _has_nul_in(request.args) or _has_nul_in(request.form):
+        abort(400)
+    if any(_has_nul(upload.filename or "") for upload in request.files.values()):
+        abort(400)
+    if request.is_json and (b"\\u0000" in request.get_data() or b"\x00" in request.get_data()):
+        abort(400)
+
+
+def _has_nul(text: str) -> bool:
+    return "\x00" in text
+
+
+def _has_nul_in(fields) -> bool:
+    return any(_has_nul(key) or _has_nul(value) for key, value in fields.items(multi=True))
+
+
+def as_id(raw: object) -> int | None:
+    """`raw` as a row id if it is ASCII digits within the column's range, else None."""
+    text = str(raw or "")
+    if not (text.isascii() and text.isdigit()) or len(text) > len(str(LARGEST_ID)):
+        return None
+    value = int(text)
+    return value if 0 < value <= LARGEST_ID else None
+
+
+def page_number(name: str = "page", largest: int = 100_000) -> int:
+    """A 1-based page number from the query string, clamped to 1..largest."""
+    value = request.args.get(name, 1, type=int) or 1
+    return min(max(value, 1), largest)

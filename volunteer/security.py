@@ -1,0 +1,77 @@
+"""Security headers on every response, and no caching of anything a signed-in person sees.
+
+A small after_request hook rather than a library: the policy depends on the request (the
+vendored API reference page needs its own; responses for a signed-in person or an API token,
+and every download, must not be cached, except images a view marked `private` itself), which
+a header library does not know; flask-talisman, the usual choice, has had no release since
+2023, and `secure` would only replace the few constant strings below.
+
+The Content-Security-Policy allows no inline script or style anywhere in the site's own pages:
+every script and stylesheet is a file under volunteer/static/.
+"""
+
+from flask import Flask, Response, current_app, g, request, session
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; "
+    # Bootstrap's stylesheet draws a few icons (the menu button) from data: URIs.
+    "img-src 'self' data:; font-src 'self'; connect-src 'self'; media-src 'self'; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+# Swagger UI (vendored) sets style attributes from its own code and shows data: images.
+API_REFERENCE_POLICY = CONTENT_SECURITY_POLICY.replace(
+    "style-src 'self'", "style-src 'self' 'unsafe-inline'"
+)
+API_REFERENCE_ENDPOINT = "api.reference"
+STATIC_ENDPOINTS = {"static", "bootstrap.static"}
+
+HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",  # frame-ancestors, for browsers that predate it
+    # Scan URLs carry tokens and page addresses name people: never send them off-site.
+    "Referrer-Policy": "same-origin",
+    "Permissions-Policy": "camera=(self), geolocation=(self), microphone=()",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+
+
+def init_app(app: Flask) -> None:
+    """Add the headers to every response the app sends."""
+    app.after_request(add_security_headers)
+
+
+def add_security_headers(response: Response) -> Response:
+    """after_request: CSP, nosniff, Referrer-Policy, HSTS (production), no-store."""
+    for name, value in HEADERS.items():
+        response.headers.setdefault(name, value)
+    response.headers.setdefault("Content-Security-Policy", _policy())
+    if hsts := current_app.config.get("STRICT_TRANSPORT_SECURITY"):
+        response.headers.setdefault("Strict-Transport-Security", hsts)
+    if _must_not_be_stored(response):
+        response.cache_control.no_store = True
+        response.cache_control.max_age = None
+        response.cache_control.public = False
+    return response
+
+
+def _policy() -> str:
+    if request.endpoint == API_REFERENCE_ENDPOINT:
+        return API_REFERENCE_POLICY
+    return CONTENT_SECURITY_POLICY
+
+
+def _must_not_be_stored(response: Response) -> bool:
+    """Pages and files for a signed-in person (cookie or token), and every download."""
+    if request.endpoint in STATIC_ENDPOINTS or response.cache_control.private:
+        return False
+    download = "attachment" in response.headers.get("Content-Disposition", "")
+    return download or _signed_in()
+
+
+def _signed_in() -> bool:
+    """Whether the request carries a person, without a database query (the database may be
+    down while an error page is sent): the user already loaded, or a session naming one."""
+    user = g.get("_login_user")
+    if user is not None:
+        return bool(user.is_authenticated)
+    return "_user_id" in session
