@@ -12,6 +12,7 @@ from volunteer.models.audit import AuditEntry
 from volunteer.models.base import Base, UTCDateTime, utcnow
 from volunteer.models.certificates import Certificate
 from volunteer.models.organizations import Organization
+from volunteer.models.password_resets import PasswordReset
 from volunteer.models.people import (
     Gender,
     IdType,
@@ -41,6 +42,7 @@ __all__ = [
     "IdType",
     "JobStatus",
     "Organization",
+    "PasswordReset",
     "PoliticalStatus",
     "RecordSource",
     "RecordStatus",
