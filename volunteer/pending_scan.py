@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from flask import current_app, session
 
 from volunteer.extensions import db
-from volunteer.models import Activity
+from volunteer.models import Activity, utcnow
 
 SESSION_KEY = "pending_scan"
 
@@ -37,22 +37,23 @@ def remember(activity_id: int, step: int, code: str, now: datetime, path: str) -
     session[SESSION_KEY] = [activity_id, step, code, int(now.timestamp()), path]
 
 
-def pending() -> PendingScan | None:
-    """The scan waiting in this session, if any."""
+def pending(now: datetime | None = None) -> PendingScan | None:
+    """The scan waiting in this session, if opened within the grace (a stale one is dropped)."""
     stored = session.get(SESSION_KEY)
     if not stored or len(stored) < 5:
         return None
     activity_id, step, code, opened, path = stored[:5]
-    return PendingScan(activity_id, step, code, datetime.fromtimestamp(opened, UTC), path)
+    scan = PendingScan(activity_id, step, code, datetime.fromtimestamp(opened, UTC), path)
+    age = ((now or utcnow()) - scan.opened_at).total_seconds()
+    return scan if age <= current_app.config["CHECKIN_LOGIN_GRACE_SECONDS"] else None
 
 
 def verified_at(activity_id: int, step: int, code: str, now: datetime) -> datetime | None:
     """When this very token was seen fresh before signing in, if within the grace."""
-    scan = pending()
+    scan = pending(now)
     if scan is None or (scan.activity_id, scan.step, scan.code) != (activity_id, step, code):
         return None
-    grace = current_app.config["CHECKIN_LOGIN_GRACE_SECONDS"]
-    return scan.opened_at if (now - scan.opened_at).total_seconds() <= grace else None
+    return scan.opened_at
 
 
 def forget() -> None:

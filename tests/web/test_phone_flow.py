@@ -151,3 +151,11 @@ def test_the_words_of_issue_11(client, login_as, activity):
     login_as(factories.make_volunteer().user)
     show = client.get(f"/activities/{activity.id}").get_data(as_text=True)
     assert "扫码签到" in show and 'btn btn-danger btn-lg w-100" type="submit">报名' not in show
+
+
+def test_a_scan_older_than_the_grace_is_forgotten_at_registration(client, activity, app):
+    client.get(_scan_path(activity))
+    app.config["CHECKIN_LOGIN_GRACE_SECONDS"] = -1  # as if the person took too long
+    assert "登录后为您签到" not in client.get("/auth/register").get_data(as_text=True)
+    response = client.post("/auth/register", data=registration_form())
+    assert response.headers["Location"].endswith("/me/")
