@@ -12,15 +12,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, Select, false, or_, select, true, update
 
 from volunteer.extensions import db
 from volunteer.i18n import lazy_gettext as _l
-from volunteer.models import PasswordReset, User
+from volunteer.models import PasswordReset, Unit, User, Volunteer
 from volunteer.services import permissions
 from volunteer.services.accounts import hash_password
 from volunteer.services.audit import record_audit
-from volunteer.services.certificates.scope import on_coordinated_roster
+from volunteer.services.certificates.scope import roster_id_numbers
 from volunteer.services.errors import PermissionDenied, ServiceError
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -35,16 +35,27 @@ class IssuedReset:
     code: str
 
 
+def resettable_clause(actor: User | None) -> ColumnElement[bool]:
+    """A WHERE clause on User (outer-joined to Volunteer): accounts the actor may reset."""
+    if permissions.is_admin(actor):
+        return true()
+    if not permissions.coordinated_units(actor):
+        return false()
+    units_in_scope = select(Unit.id).where(permissions.visible_units_clause(actor))
+    return or_(
+        Volunteer.unit_id.in_(units_in_scope),
+        Volunteer.id_number.in_(roster_id_numbers(actor)),
+    )
+
+
 def may_reset_password(actor: User | None, person: User) -> bool:
     """Admins for anyone; coordinators for people on their rosters or under their units."""
-    if permissions.is_admin(actor):
-        return True
-    volunteer = person.volunteer
-    if volunteer is None or not permissions.coordinated_units(actor):
-        return False
-    if volunteer.unit is not None and permissions.can_coordinate(actor, volunteer.unit):
-        return True
-    return on_coordinated_roster(actor, volunteer)
+    query = _accounts().where(User.id == person.id, resettable_clause(actor))
+    return db.session.scalar(query.with_only_columns(User.id)) is not None
+
+
+def _accounts() -> Select:
+    return select(User).outerjoin(Volunteer, Volunteer.user_id == User.id)
 
 
 def normalize_code(text: str | None) -> str:
@@ -102,15 +113,14 @@ def redeem_reset(code: str, new_password: str, now: datetime) -> User:
 
 
 def people_for_reset(actor: User, query: str, limit: int = 20) -> list[User]:
-    """Accounts matching a phone or name that the actor may reset, by name."""
+    """Accounts matching a mobile number or part of a name that the actor may reset."""
     query = (query or "").strip()
     if not query:
         return []
-    pattern = f"%{query}%"
-    candidates = db.session.scalars(
-        select(User)
-        .where((User.phone == query) | User.name.like(pattern))
+    matches = or_(User.phone == query, User.name.contains(query, autoescape=True))
+    return db.session.scalars(
+        _accounts()
+        .where(matches, resettable_clause(actor))
         .order_by(User.name, User.id)
-        .limit(limit * 5)
+        .limit(limit)
     ).all()
-    return [person for person in candidates if may_reset_password(actor, person)][:limit]
