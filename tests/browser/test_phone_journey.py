@@ -118,7 +118,7 @@ def test_a_volunteer_resets_the_password_from_a_coordinator_s_link(browser, live
         phone.get_by_role("button", name="设置新密码").click()
         assert "新密码已设置。" in phone.get_by_role("alert").inner_text()
         assert phone.get_by_test_id("home-scan").is_visible()
-        assert volunteer.user.name in phone.get_by_role("navigation").inner_text()
+        assert volunteer.user.name in phone.get_by_role("navigation").text_content()
     finally:
         for context in contexts:
             context.close()
