@@ -7,7 +7,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint format bench translations extract-messages clean
+.PHONY: run test lint format bench translations extract-messages screenshots clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -38,6 +38,10 @@ format: $(STAMP)
 
 bench: $(STAMP) translations
 	@for script in bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+# PNGs of the main phone pages (demo data, scratch database) under docs/screenshots/
+screenshots: $(STAMP) translations
+	$(BIN)/python bench/screenshots.py
 
 # Refresh the message catalogs after adding or changing UI strings.
 extract-messages: $(STAMP)

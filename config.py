@@ -47,6 +47,16 @@ class Config:
     # script minting accounts (each one more budget for guessing codes) does not.
     REGISTRATION_RATE_LIMIT = "30 per hour; 200 per day"
 
+    # A password-reset code a coordinator or admin issues is good once, for this long.
+    PASSWORD_RESET_HOURS = 24
+    PASSWORD_RESET_RATE_LIMIT = "10 per minute; 50 per hour"  # reset codes tried per address
+    # Text messages (volunteer/services/sms.py): off; a gateway is the deployment's to plug in.
+    SMS_ENABLED = False
+    SMS_SENDER = None  # a callable sender(phone, text), or "package.module:function"
+    # "Remember this device" at sign-in (offered by default after a scan, as in WeChat's
+    # in-app browser, whose cookies are its own): how long the device stays signed in.
+    REMEMBER_DEVICE_DAYS = 30
+
     SESSION_COOKIE_HTTPONLY = True
     STRICT_TRANSPORT_SECURITY: str | None = None  # HSTS header; production sends one
     SESSION_COOKIE_SAMESITE = "Lax"

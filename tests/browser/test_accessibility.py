@@ -80,6 +80,7 @@ def pages_by_role(site: Site) -> dict[str, list[str]]:
             "/auth/login",
             "/auth/register",
             "/auth/privacy",
+            "/auth/reset",
             "/activities/",
             f"/activities/{activity}",
             "/verify/",
@@ -90,6 +91,8 @@ def pages_by_role(site: Site) -> dict[str, list[str]]:
         "volunteer": [
             "/",
             f"/checkin/s/{activity}/{token.step}/{token.code}",  # the scan result
+            "/?serving",  # home while checked in
+            "/checkin/scan",
             "/checkin/code",
             "/checkin/my-code",
             "/checkin/my-code/card",
@@ -125,6 +128,7 @@ def pages_by_role(site: Site) -> dict[str, list[str]]:
             f"/compliance/units/{town}/missing",
             f"/compliance/units/{town}/roster",
             "/compliance/rosters/batch",
+            "/auth/resets?q=其木格",
         ],
         "admin": [
             "/admin/units",

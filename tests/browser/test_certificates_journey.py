@@ -24,8 +24,9 @@ def test_a_volunteer_downloads_their_certificate_and_checks_it_on_a_phone(phone_
     page.goto("/auth/login")
     sign_in(page, volunteer.user.phone)
     page.get_by_role("button", name="菜单").click()
-    page.get_by_role("link", name="我的证明").click()
+    page.get_by_role("navigation").get_by_role("link", name="我的证明").click()
     page.wait_for_url("**/certificates/")
+    page.get_by_text("其他时段").click()  # other periods are one level down
     assert page.get_by_label("期间").input_value() == "year"
     assert not page.get_by_label("开始日期").is_visible()  # shown only for chosen dates
     page.get_by_role("button", name="出具证明").click()

@@ -91,7 +91,11 @@ def test_a_volunteer_types_the_code_when_the_camera_fails(phone_page, app):
 def test_a_volunteer_signs_up_and_sees_it_under_my_activities(phone_page, app):
     team = factories.make_organization("图克镇志愿服务队")
     factories.make_activity(
-        team, starts_at=utcnow() + timedelta(days=1), title="植树活动", capacity=5
+        team,
+        starts_at=utcnow() + timedelta(days=1),
+        title="植树活动",
+        capacity=5,
+        signup_required=True,
     )
     volunteer = factories.make_volunteer("乌兰")
     db.session.commit()

@@ -35,7 +35,8 @@ CATEGORY_LABELS = {
 
 
 def category_choices(blank: bool = False) -> list[SelectChoice]:
-    choices = [SelectChoice("", str(_l("All categories")))] if blank else []
+    # The label stays lazy: built at import time, str() would freeze it in the default language.
+    choices = [SelectChoice("", _l("All categories"))] if blank else []
     return choices + [SelectChoice(c.value, label) for c, label in CATEGORY_LABELS.items()]
 
 

@@ -106,3 +106,30 @@ class LoginForm(FlaskForm):
     password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password."))])
     remember = BooleanField(_l("Keep me signed in"))
     submit = SubmitField(_l("Sign in"))
+
+
+class PasswordResetForm(FlaskForm):
+    """Choose a new password with the one-time code a coordinator or admin gave."""
+
+    code = StringField(
+        _l("Reset code"),
+        validators=[DataRequired(_l("Enter the reset code.")), Length(max=40)],
+    )
+    password = shared.new_password_field(_l("New password"))
+    password_confirm = shared.password_repeat_field(_l("Repeat new password"), "password")
+    submit = SubmitField(_l("Set the new password"))
+
+
+class ResetSearchForm(FlaskForm):
+    """Find a person (by mobile number or name) to issue a reset code for."""
+
+    class Meta:
+        csrf = False  # a GET search changes nothing
+
+    q = StringField(_l("Mobile number or name"), validators=[Length(max=50)])
+
+
+class IssueResetForm(FlaskForm):
+    """The button that issues a reset code (CSRF-protected POST)."""
+
+    submit = SubmitField(_l("Issue a reset code"))

@@ -1,18 +1,15 @@
 """Registration, sign-in and sign-out."""
 
-from flask import (
-    Blueprint,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from datetime import timedelta
+
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 
-from volunteer import display
+from volunteer import display, pending_scan
 from volunteer.access import PUBLIC, SIGNED_IN, access, acting_user
 from volunteer.actions import service_action
+from volunteer.auth import reset_views  # noqa: F401  (registers its views on bp)
+from volunteer.auth.blueprint import bp
 from volunteer.auth.forms import LoginForm, RegistrationForm
 from volunteer.extensions import db
 from volunteer.forms import is_safe_next, unit_choices
@@ -20,7 +17,7 @@ from volunteer.i18n import gettext as _
 from volunteer.limits import limit_registration, limit_sign_in
 from volunteer.services import accounts, sessions
 
-bp = Blueprint("auth", __name__, url_prefix="/auth")
+__all__ = ["bp"]
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -38,8 +35,9 @@ def register():
             login_user(volunteer.user)
             number = volunteer.volunteer_number
             flash(_("Welcome! Your volunteer number is %(number)s.", number=number), "success")
-            return redirect(url_for("profile.show"))
-    return render_template("auth/register.html", form=form)
+            # A scan that brought the person here is made now: they land checked in.
+            return redirect(pending_scan.next_path(url_for("profile.show")))
+    return render_template("auth/register.html", form=form, scan=pending_scan.pending())
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -49,7 +47,10 @@ def login():
     """Sign in by phone or ID number; returns to `next` (a scan, say) afterwards."""
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
-    form = LoginForm()
+    scan = pending_scan.pending()
+    # After a scan (often in WeChat's in-app browser, with cookies of its own) the device
+    # is remembered by default, so the next scan at the gate needs no password.
+    form = LoginForm(remember=scan is not None)
     if form.validate_on_submit():
         with service_action():
             user = accounts.authenticate(form.login.data, form.password.data)
@@ -58,10 +59,24 @@ def login():
         else:
             display.carry_into_profile(user)
             db.session.commit()
-            login_user(user, remember=form.remember.data)
-            target = request.args.get("next")
-            return redirect(target if is_safe_next(target) else url_for("main.index"))
-    return render_template("auth/login.html", form=form)
+            login_user(user, remember=form.remember.data, duration=_remember_duration())
+            return redirect(_after_sign_in())
+    return render_template("auth/login.html", form=form, scan=scan, in_wechat=_in_wechat())
+
+
+def _after_sign_in() -> str:
+    """The safe `next`, else the scan waiting in the session, else home."""
+    target = request.args.get("next")
+    return target if is_safe_next(target) else pending_scan.next_path(url_for("main.index"))
+
+
+def _remember_duration() -> timedelta:
+    return timedelta(days=current_app.config["REMEMBER_DEVICE_DAYS"])
+
+
+def _in_wechat() -> bool:
+    """Whether the page is open in WeChat's in-app browser (its user agent says MicroMessenger)."""
+    return "MicroMessenger" in request.headers.get("User-Agent", "")
 
 
 @bp.route("/logout", methods=["POST"])

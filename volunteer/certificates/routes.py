@@ -12,7 +12,12 @@ from volunteer.actions import commit_if, service_action
 from volunteer.bounds import page_number
 
 # Imported for their views, which register on the blueprints defined in blueprint.py.
-from volunteer.certificates import batch_views, settings_views, verify_views  # noqa: F401
+from volunteer.certificates import (  # noqa: F401
+    batch_views,
+    settings_views,
+    this_year_views,
+    verify_views,
+)
 from volunteer.certificates.blueprint import (
     CERTIFICATE_VIEWER,
     ISSUES_FOR_OTHERS,
@@ -28,7 +33,7 @@ from volunteer.i18n import gettext as _
 from volunteer.i18n import lazy_gettext as _l
 from volunteer.models import Certificate, Organization, Volunteer
 from volunteer.printing.output import certificate_pdf, download_name, public_base_url
-from volunteer.services import certificates, permissions, roster_access
+from volunteer.services import certificates, home, permissions, roster_access
 from volunteer.services.identity import ID_TYPE_LABELS
 
 __all__ = ["bp", "verify_bp"]
@@ -55,6 +60,7 @@ def mine():
         form=form,
         certificates=certificates.certificates_of(volunteer),
         period_names=PERIOD_NAMES,
+        available=home.certificates_available(),
     )
 
 

@@ -1,6 +1,6 @@
 """Check-in: the organizer's rotating QR screen, the scan URL, the typed code and the kiosk."""
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from flask import (
     Blueprint,
@@ -10,11 +10,11 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
 from flask_login import current_user
 
+from volunteer import pending_scan
 from volunteer.access import PUBLIC, VOLUNTEER, access, acting_user, organizer_of
 from volunteer.actions import commit_if, service_action
 from volunteer.checkin.forms import CodeForm, KioskForm, LocatedScanForm
@@ -29,7 +29,6 @@ from volunteer.services.checkin import Outcome, Position, ScanRefused
 bp = Blueprint("checkin", __name__, url_prefix="/checkin")
 
 ORGANIZER_OF_ACTIVITY = organizer_of(Activity, "activity_id", "activity")
-PENDING_SCAN = "pending_scan"
 
 
 def _external(endpoint: str, **values) -> str:
@@ -156,13 +155,13 @@ def _scan_view(activity_id: int, step: int, code: str):
         return _refused_page(
             ScanRefused(_("Only volunteers can check in. Sign in with a volunteer account."))
         )
-    verified_at = _verified_before_sign_in(activity_id, step, code, now)
+    verified_at = pending_scan.verified_at(activity_id, step, code, now)
     located = activity is not None and checkin.has_geofence(activity)
     form = LocatedScanForm() if located else None
     if located and not form.validate_on_submit():
         return render_template("checkin/locate.html", activity=activity, form=form)
     position = _position(form) if located else None
-    session.pop(PENDING_SCAN, None)
+    pending_scan.forget()
     with service_action(show_error=False) as outcome:
         result = checkin.scan_token(volunteer, activity_id, step, code, now, verified_at, position)
         # Render from the loaded objects before the commit: committing first would expire
@@ -176,21 +175,8 @@ def _remember_scan_then_sign_in(activity_id: int, step: int, code: str, now: dat
     # Any code gets the same answer before sign-in, so the URL cannot be used to test
     # guesses without an account (whose guesses are counted). The time it was opened is
     # kept, so a code fresh then is still good however long signing in takes.
-    session[PENDING_SCAN] = [activity_id, step, code, int(now.timestamp())]
+    pending_scan.remember(activity_id, step, code, now, request.path)
     return redirect(url_for("auth.login", next=request.path))
-
-
-def _verified_before_sign_in(
-    activity_id: int, step: int, code: str, now: datetime
-) -> datetime | None:
-    """When this very token was seen fresh before signing in, if within the grace."""
-    pending = session.get(PENDING_SCAN)
-    if not pending or pending[:3] != [activity_id, step, code]:
-        return None
-    seen = datetime.fromtimestamp(pending[3], UTC)
-    if (now - seen).total_seconds() <= current_app.config["CHECKIN_LOGIN_GRACE_SECONDS"]:
-        return seen
-    return None
 
 
 @bp.route("/s/<int:activity_id>/<int:step>/<code>", methods=["GET", "POST"])
@@ -207,6 +193,13 @@ def scan(activity_id: int, step: int, code: str):
 def scan_static(activity_id: int, code: str):
     """Where a printed static QR leads (activities that allow one)."""
     return _scan_view(activity_id, tokens.STATIC_STEP, code)
+
+
+@bp.route("/scan")
+@access(VOLUNTEER)
+def scan_page():
+    """The in-site camera scanner (BarcodeDetector, else the vendored decoder); code fallback."""
+    return render_template("checkin/scan.html")
 
 
 @bp.route("/code", methods=["GET", "POST"])

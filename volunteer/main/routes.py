@@ -4,9 +4,11 @@ from flask import Blueprint, current_app, redirect, render_template, request, se
 from flask_login import current_user
 
 from volunteer import display
-from volunteer.access import PUBLIC, access
+from volunteer.access import PUBLIC, access, acting_user
 from volunteer.extensions import db
 from volunteer.forms import is_safe_next
+from volunteer.models import utcnow
+from volunteer.services import home, permissions
 
 bp = Blueprint("main", __name__)
 
@@ -14,8 +16,15 @@ bp = Blueprint("main", __name__)
 @bp.route("/")
 @access(PUBLIC)
 def index():
-    """Landing page: what this is, and where each role goes next."""
-    return render_template("main/index.html", user=current_user)
+    """Landing page; a volunteer's own figures and scan button first, staff task cards below."""
+    user = acting_user() if current_user.is_authenticated else None
+    volunteer = user.volunteer if user is not None else None
+    return render_template(
+        "main/index.html",
+        user=current_user,
+        mine=home.volunteer_home(volunteer, utcnow()) if volunteer else None,
+        issuer_missing=permissions.is_admin(user) and not home.certificates_available(),
+    )
 
 
 @bp.route("/lang/<code>")

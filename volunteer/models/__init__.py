@@ -13,6 +13,7 @@ from volunteer.models.base import Base, UTCDateTime, utcnow
 from volunteer.models.certificates import Certificate
 from volunteer.models.credits import CorrectionRequest, CorrectionStatus, CreditEntry
 from volunteer.models.organizations import Organization
+from volunteer.models.password_resets import PasswordReset
 from volunteer.models.people import (
     Gender,
     IdType,
@@ -45,6 +46,7 @@ __all__ = [
     "IdType",
     "JobStatus",
     "Organization",
+    "PasswordReset",
     "PoliticalStatus",
     "RecordSource",
     "RecordStatus",

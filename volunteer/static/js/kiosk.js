@@ -1,7 +1,9 @@
 // Kiosk: keep the code field focused for keyboard-wedge scanners (they type the code and Enter);
-// optionally read QR codes from the camera with the browser's BarcodeDetector where it exists.
+// optionally read QR codes from the camera with the shared scanner (qr-scanner.js), which uses
+// BarcodeDetector where it exists and the vendored jsQR decoder elsewhere.
 (function () {
   "use strict";
+  var REPEAT_PAUSE_MS = 8000;
   var form = document.getElementById("kiosk-form");
   if (!form) return;
   var field = document.getElementById("code");
@@ -13,33 +15,24 @@
   var start = document.getElementById("camera-start");
   var video = document.getElementById("camera-video");
   var unsupported = document.getElementById("camera-unsupported");
-  var canDetect = "BarcodeDetector" in window && navigator.mediaDevices && navigator.mediaDevices.getUserMedia;
-  if (!canDetect) {
+  if (!window.QrScanner || !window.QrScanner.engine()) {
     start.classList.add("d-none");
     unsupported.classList.remove("d-none");
     return;
   }
   start.addEventListener("click", function () {
-    var detector = new window.BarcodeDetector({ formats: ["qr_code"] });
-    navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" } }).then(function (stream) {
-      video.srcObject = stream;
-      video.classList.remove("d-none");
-      start.classList.add("d-none");
-      sessionStorage.setItem("kioskCamera", "1");
-      return video.play().then(function () {
-        function tick() {
-          detector.detect(video).then(function (codes) {
-            if (codes.length && codes[0].rawValue) {
-              stream.getTracks().forEach(function (track) { track.stop(); });
-              field.value = codes[0].rawValue;
-              form.submit();
-            } else {
-              requestAnimationFrame(tick);
-            }
-          }).catch(function () { setTimeout(tick, 300); });
-        }
-        tick();
-      });
+    video.classList.remove("d-none");
+    start.classList.add("d-none");
+    sessionStorage.setItem("kioskCamera", "1");
+    window.QrScanner.start(video, function (text) {
+      // The person just scanned is usually still in front of the camera: ignore their code
+      // for a few seconds instead of answering "nothing changed" again and again.
+      var last = JSON.parse(sessionStorage.getItem("kioskLast") || "null");
+      if (last && last.text === text && Date.now() - last.at < REPEAT_PAUSE_MS) return false;
+      sessionStorage.setItem("kioskLast", JSON.stringify({ text: text, at: Date.now() }));
+      field.value = text;
+      form.submit();
+      return true;
     }).catch(function () {
       unsupported.classList.remove("d-none");
     });
