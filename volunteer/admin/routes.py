@@ -18,7 +18,7 @@ from volunteer.forms import unit_choices, unit_from_choice
 from volunteer.i18n import gettext as _
 from volunteer.labels import ROLE_LABELS, UNIT_KIND_LABELS
 from volunteer.models import Organization, Role, RoleGrant, Unit, UnitKind, User
-from volunteer.services import audit, grants, organizations, units
+from volunteer.services import audit, grants, offline_sync, organizations, units
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -203,3 +203,10 @@ def audit_log():
     """The latest audit entries, newest first."""
     page = max(request.args.get("page", 1, type=int), 1)
     return render_template("admin/audit.html", entries=audit.audit_page(page))
+
+
+@bp.route("/kiosk-batches")
+@access(ADMIN)
+def refused_kiosk_batches():
+    """Batches of offline scans refused because the device's token was revoked or expired."""
+    return render_template("admin/kiosk_batches.html", batches=offline_sync.refused_batches())

@@ -11,6 +11,7 @@ from volunteer.models.api_tokens import ApiScope, ApiToken, TokenKind
 from volunteer.models.audit import AuditEntry
 from volunteer.models.base import Base, UTCDateTime, utcnow
 from volunteer.models.certificates import Certificate
+from volunteer.models.kiosk_sync import OfflineOutcome, OfflineScan, RefusedBatch
 from volunteer.models.organizations import Organization
 from volunteer.models.people import (
     Gender,
@@ -40,10 +41,13 @@ __all__ = [
     "Gender",
     "IdType",
     "JobStatus",
+    "OfflineOutcome",
+    "OfflineScan",
     "Organization",
     "PoliticalStatus",
     "RecordSource",
     "RecordStatus",
+    "RefusedBatch",
     "Role",
     "RoleGrant",
     "RosterEntry",

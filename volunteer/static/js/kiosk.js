@@ -1,5 +1,6 @@
 // Kiosk: keep the code field focused for keyboard-wedge scanners (they type the code and Enter);
-// optionally read QR codes from the camera with the browser's BarcodeDetector where it exists.
+// optionally read QR codes from the camera: the browser's BarcodeDetector where it exists, else
+// the vendored jsQR decoder through kiosk-offline.js (which also keeps scans made offline).
 (function () {
   "use strict";
   var form = document.getElementById("kiosk-form");
@@ -13,37 +14,61 @@
   var start = document.getElementById("camera-start");
   var video = document.getElementById("camera-video");
   var unsupported = document.getElementById("camera-unsupported");
-  var canDetect = "BarcodeDetector" in window && navigator.mediaDevices && navigator.mediaDevices.getUserMedia;
-  if (!canDetect) {
+  var hasCamera = navigator.mediaDevices && navigator.mediaDevices.getUserMedia;
+  var hasDetector = "BarcodeDetector" in window;
+  if (!hasCamera || !(hasDetector || window.kioskScanImageData)) {
     start.classList.add("d-none");
     unsupported.classList.remove("d-none");
     return;
   }
+
+  // One frame to text: BarcodeDetector, or jsQR on the frame drawn into a canvas.
+  var canvas = document.createElement("canvas");
+  function detect(detector) {
+    if (detector) {
+      return detector.detect(video).then(function (codes) {
+        return codes.length && codes[0].rawValue ? codes[0].rawValue : null;
+      });
+    }
+    canvas.width = video.videoWidth;
+    canvas.height = video.videoHeight;
+    if (!canvas.width) return Promise.resolve(null);
+    var context = canvas.getContext("2d", { willReadFrequently: true });
+    context.drawImage(video, 0, 0);
+    var found = window.jsQR(context.getImageData(0, 0, canvas.width, canvas.height).data, canvas.width, canvas.height);
+    return Promise.resolve(found && found.data ? found.data : null);
+  }
+
+  function watch(detector) {
+    var last = "";
+    var lastAt = 0;
+    function tick() {
+      detect(detector).then(function (code) {
+        // The same card held in front of the camera is one scan, not one per frame.
+        if (code && (code !== last || Date.now() - lastAt > 3000)) {
+          last = code;
+          lastAt = Date.now();
+          field.value = code;
+          form.requestSubmit();
+        }
+        setTimeout(tick, 200);
+      }).catch(function () { setTimeout(tick, 300); });
+    }
+    tick();
+  }
+
   start.addEventListener("click", function () {
-    var detector = new window.BarcodeDetector({ formats: ["qr_code"] });
+    var detector = hasDetector ? new window.BarcodeDetector({ formats: ["qr_code"] }) : null;
     navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" } }).then(function (stream) {
       video.srcObject = stream;
       video.classList.remove("d-none");
       start.classList.add("d-none");
       sessionStorage.setItem("kioskCamera", "1");
-      return video.play().then(function () {
-        function tick() {
-          detector.detect(video).then(function (codes) {
-            if (codes.length && codes[0].rawValue) {
-              stream.getTracks().forEach(function (track) { track.stop(); });
-              field.value = codes[0].rawValue;
-              form.submit();
-            } else {
-              requestAnimationFrame(tick);
-            }
-          }).catch(function () { setTimeout(tick, 300); });
-        }
-        tick();
-      });
+      return video.play().then(function () { watch(detector); });
     }).catch(function () {
       unsupported.classList.remove("d-none");
     });
   });
-  // After a camera scan the page reloads with the result; reopen the camera for the next person.
+  // After an online scan the page reloads with the result; reopen the camera for the next person.
   if (sessionStorage.getItem("kioskCamera") === "1") start.click();
 })();
