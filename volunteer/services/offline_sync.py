@@ -218,6 +218,16 @@ def _outcome(token, activity, scan, row, correction, now):
 class _Disagrees(Exception):
     """The online rules would do something other than what the device showed."""
 
+    def __init__(self, result: checkin.ScanResult) -> None:
+        super().__init__(result.outcome)
+        self.result = result
+
+
+def _forget_undone(result: checkin.ScanResult) -> None:
+    """After the savepoint's rollback, drop a record its INSERT ... RETURNING had loaded."""
+    if result.outcome == Outcome.CHECKED_IN and result.record in db.session:
+        db.session.expunge(result.record)
+
 
 def _by_the_rules(volunteer: Volunteer, activity: Activity, direction: str, at: datetime, token):
     """Apply the online scan at the corrected time; anything else goes to review."""
@@ -232,10 +242,11 @@ def _by_the_rules(volunteer: Volunteer, activity: Activity, direction: str, at: 
         with db.session.begin_nested():
             result = checkin.scan(volunteer, activity, at, RecordSource.OFFLINE_KIOSK)
             if result.outcome not in AGREEING[direction]:
-                raise _Disagrees
+                raise _Disagrees(result)
     except ScanRefused as refusal:
         return _to_review(volunteer, activity, direction, at, str(refusal.message), token)
-    except _Disagrees:
+    except _Disagrees as disagreement:
+        _forget_undone(disagreement.result)
         return _to_review(volunteer, activity, direction, at, _disagreement(direction), token)
     if result.changed:
         result.record.created_by_id = result.record.created_by_id or token.user_id
