@@ -164,3 +164,30 @@ def test_the_kiosk_scans_offline_reopens_offline_and_syncs_once(
     login_as(admin)
     listing = client.get("/admin/kiosk-batches").get_data(as_text=True)
     assert organizer.name in listing and token.hint in listing
+
+
+def test_a_phone_without_network_at_the_screen_is_told_what_to_do(phone_page, app):
+    team = factories.make_organization()
+    activity = factories.make_activity(team, starts_at=utcnow() - timedelta(minutes=10))
+    volunteer = factories.make_volunteer("其其格")
+    db.session.commit()
+    from volunteer.services import tokens
+
+    token = tokens.current_token(activity, utcnow())
+    page = phone_page
+    # Earlier, online, the volunteer looked at their personal code (the site installs itself).
+    page.goto("/auth/login?next=/checkin/my-code")
+    sign_in(page, volunteer.user.phone)
+    page.wait_for_function("document.documentElement.dataset.offlineReady === '1'")
+
+    # At the event the phone has no network when the screen's QR is opened.
+    page.context.set_offline(True)
+    page.goto(f"/checkin/s/{activity.id}/{token.step}/{token.code}")
+    assert page.get_by_test_id("scan-result").get_attribute("data-outcome") == "offline"
+    assert "个人码" in page.get_by_test_id("offline-advice").inner_text()
+    assert "6 位" in page.get_by_test_id("offline-advice").inner_text()
+
+    # Its personal code still opens, for the organizer's kiosk to scan.
+    page.get_by_role("link", name="我的个人码").click()
+    assert volunteer.volunteer_number in page.locator("main").inner_text()
+    assert page.get_by_test_id("personal-qr").locator("svg").count() == 1

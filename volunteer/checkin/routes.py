@@ -340,3 +340,10 @@ def kiosk_device(activity: Activity):
             clock_url=url_for("api.kiosk_clock"),
         )
     )
+
+
+@bp.route("/offline")
+@access(PUBLIC)
+def offline():
+    """What a phone shows, from its service worker's cache, when a scan finds no network."""
+    return render_template("checkin/offline.html")
