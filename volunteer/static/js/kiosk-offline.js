@@ -270,7 +270,9 @@
     event.preventDefault();
     var code = field.value;
     pendingScans().then(function (scans) {
-      if (navigator.onLine && scans.length === 0) {
+      return scans.length === 0 && reachable();
+    }).then(function (online) {
+      if (online) {
         form.submit();
         return;
       }
@@ -278,6 +280,16 @@
       handleCode(code).then(function () { field.focus(); });
     });
   });
+  // A phone may say it is online with no signal getting through: ask the server first, briefly.
+  function reachable() {
+    if (!navigator.onLine) return Promise.resolve(false);
+    var abort = new AbortController();
+    var timer = setTimeout(function () { abort.abort(); }, 4000);
+    return fetch(root.dataset.swUrl, { method: "HEAD", cache: "no-store", signal: abort.signal })
+      .then(function (answer) { return answer.ok; })
+      .catch(function () { return false; })
+      .then(function (ok) { clearTimeout(timer); return ok; });
+  }
 
   // The kiosk's decoder: one camera frame (or any image) in, the code submitted as if typed.
   window.kioskScanImageData = function (imageData) {
