@@ -103,6 +103,10 @@ class Config:
     API_SCAN_ADDRESS_RATE_LIMIT = "300 per minute"
     API_KIOSK_RATE_LIMIT = "120 per minute"  # a kiosk token scans a queue of volunteers
     API_PAGE_SIZE_MAX = 100
+    # The offline kiosk (README "Kiosk"): scans per sync request; how far the device clock's
+    # offset may move between its last online contact and the sync before times are doubted.
+    KIOSK_SYNC_BATCH_MAX = 200
+    KIOSK_CLOCK_TOLERANCE_SECONDS = 120
 
     # Certificates (DOMAIN.md "Certificates")
     STAR_LEVEL_THRESHOLD_HOURS = (100, 300, 600, 1000, 1500)

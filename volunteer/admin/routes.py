@@ -18,7 +18,7 @@ from volunteer.forms import chosen_row, unit_choices, unit_from_choice
 from volunteer.i18n import gettext as _
 from volunteer.labels import ROLE_LABELS, UNIT_KIND_LABELS
 from volunteer.models import Organization, Role, RoleGrant, Unit, UnitKind, User, utcnow
-from volunteer.services import grants, organizations, sessions, units
+from volunteer.services import grants, offline_sync, organizations, sessions, units
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -210,6 +210,13 @@ def sign_out_everywhere(person: User):
         with service_action(success=done):
             sessions.sign_out_everywhere(person, acting_user(), utcnow(), reason="admin")
     return redirect(url_for("admin.grant_list", q=request.args.get("q", "")))
+
+
+@bp.route("/kiosk-batches")
+@access(ADMIN)
+def refused_kiosk_batches():
+    """Batches of offline scans refused because the device's token was revoked or expired."""
+    return render_template("admin/kiosk_batches.html", batches=offline_sync.refused_batches())
 
 
 # The audit log views live in their own module on this blueprint; importing it registers them.

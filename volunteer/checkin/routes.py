@@ -1,5 +1,6 @@
 """Check-in: the organizer's rotating QR screen, the scan URL, the typed code and the kiosk."""
 
+import json
 from datetime import datetime
 
 from flask import (
@@ -23,7 +24,7 @@ from volunteer.extensions import db
 from volunteer.i18n import gettext as _
 from volunteer.limits import limit_code_guesses
 from volunteer.models import Activity, utcnow
-from volunteer.services import checkin, records, tokens
+from volunteer.services import checkin, offline_sync, records, tokens
 from volunteer.services.checkin import Outcome, Position, ScanRefused
 
 bp = Blueprint("checkin", __name__, url_prefix="/checkin")
@@ -276,3 +277,66 @@ def my_code_png():
     """The personal code as a PNG, to save or print."""
     png = qr_png(checkin.personal_code_payload(acting_user().volunteer))
     return _no_store(Response(png, mimetype="image/png"))
+
+
+# ---- the offline kiosk (an installable web app; README "Kiosk") ----
+
+KIOSK_SCOPE = "/checkin/"
+
+
+@bp.route("/kiosk-sw.js")
+@access(PUBLIC)
+def kiosk_service_worker():
+    """The kiosk's service worker, served under /checkin/ so its scope covers the kiosk."""
+    response = current_app.send_static_file("js/kiosk-sw.js")
+    response.headers["Service-Worker-Allowed"] = KIOSK_SCOPE
+    response.headers["Cache-Control"] = "no-cache"  # a new version is picked up at once
+    return response
+
+
+@bp.route("/activities/<int:activity_id>/kiosk.webmanifest")
+@access(PUBLIC)
+def kiosk_manifest(activity_id: int):
+    """The web app manifest that makes this activity's kiosk installable (names nothing)."""
+    manifest = {
+        "name": _("Offline kiosk"),
+        "short_name": _("Kiosk"),
+        "start_url": url_for("checkin.kiosk", activity_id=activity_id),
+        "scope": KIOSK_SCOPE,
+        "display": "standalone",
+        "background_color": "#ffffff",
+        "theme_color": "#b71c1c",
+        "icons": [_icon(192), _icon(512)],
+    }
+    return Response(json.dumps(manifest, ensure_ascii=False), mimetype="application/manifest+json")
+
+
+def _icon(size: int) -> dict:
+    path = url_for("static", filename=f"img/kiosk-{size}.png")
+    return {"src": path, "sizes": f"{size}x{size}", "type": "image/png"}
+
+
+@bp.route("/activities/<int:activity_id>/kiosk/device", methods=["POST"])
+@access(ORGANIZER_OF_ACTIVITY)
+def kiosk_device(activity: Activity):
+    """Authorize this device for offline scans: a kiosk token the page keeps (shown once)."""
+    now = utcnow()
+    with service_action(show_error=False) as outcome:
+        issued = offline_sync.enroll_device(acting_user(), activity, now)
+    if not outcome.ok:
+        return jsonify(message=outcome.error.message), 403
+    return _no_store(
+        jsonify(
+            token=issued.secret,
+            server_time=now.isoformat(),
+            sync_url=url_for("api.kiosk_sync"),
+            clock_url=url_for("api.kiosk_clock"),
+        )
+    )
+
+
+@bp.route("/offline")
+@access(PUBLIC)
+def offline():
+    """What a phone shows, from its service worker's cache, when a scan finds no network."""
+    return render_template("checkin/offline.html")

@@ -12,6 +12,7 @@ from volunteer.models.audit import AuditEntry
 from volunteer.models.base import Base, UTCDateTime, utcnow
 from volunteer.models.certificates import Certificate
 from volunteer.models.credits import CorrectionRequest, CorrectionStatus, CreditEntry
+from volunteer.models.kiosk_sync import OfflineOutcome, OfflineScan, RefusedBatch
 from volunteer.models.organizations import Organization
 from volunteer.models.password_resets import PasswordReset
 from volunteer.models.people import (
@@ -45,11 +46,14 @@ __all__ = [
     "Gender",
     "IdType",
     "JobStatus",
+    "OfflineOutcome",
+    "OfflineScan",
     "Organization",
     "PasswordReset",
     "PoliticalStatus",
     "RecordSource",
     "RecordStatus",
+    "RefusedBatch",
     "Role",
     "RoleGrant",
     "RosterEntry",

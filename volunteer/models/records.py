@@ -19,6 +19,7 @@ class RecordSource(enum.StrEnum):
     KIOSK = "kiosk"  # organizer scanned the volunteer's personal code
     MANUAL = "manual"  # organizer entered it from a paper sheet
     CLAIM = "claim"  # volunteer's claim for missing hours (补录申请)
+    OFFLINE_KIOSK = "offline_kiosk"  # the kiosk scanned without a network and synced later
 
 
 class RecordStatus(enum.StrEnum):

@@ -33,6 +33,7 @@ SOURCE_LABELS = {
     RecordSource.KIOSK: _l("Kiosk"),
     RecordSource.MANUAL: _l("Manual entry"),
     RecordSource.CLAIM: _l("Claim"),
+    RecordSource.OFFLINE_KIOSK: _l("Offline kiosk"),
 }
 
 

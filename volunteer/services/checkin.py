@@ -34,7 +34,7 @@ from volunteer.models import (
     User,
     Volunteer,
 )
-from volunteer.services import ledger, records, tokens
+from volunteer.services import ledger, personal_codes, records, tokens
 from volunteer.services.errors import ServiceError
 
 
@@ -133,6 +133,11 @@ def _too_far(distance: int, radius: int) -> ScanRefused:
     )
 
 
+def open_record_of(volunteer: Volunteer) -> ServiceRecord | None:
+    """The volunteer's open record at any activity, if any."""
+    return _open_record(volunteer.id)
+
+
 def _open_record(volunteer_id: int) -> ServiceRecord | None:
     return db.session.scalar(
         select(ServiceRecord).where(
@@ -141,7 +146,7 @@ def _open_record(volunteer_id: int) -> ServiceRecord | None:
     )
 
 
-SCAN_SOURCES = (RecordSource.QR, RecordSource.CODE, RecordSource.KIOSK)
+SCAN_SOURCES = (RecordSource.QR, RecordSource.CODE, RecordSource.KIOSK, RecordSource.OFFLINE_KIOSK)
 
 
 # _scan_state reads, in one locked round trip, the rows a scan may change or report.
@@ -422,20 +427,15 @@ def scan_code(
 
 def volunteer_by_personal_code(raw: str) -> Volunteer | None:
     """The volunteer whose card or page shows this code (a scanner may add a prefix)."""
-    code = (raw or "").strip()
-    if code.upper().startswith(PERSONAL_CODE_PREFIX):
-        code = code[len(PERSONAL_CODE_PREFIX) :]
-    if not code:
-        return None
-    return db.session.scalar(select(Volunteer).where(Volunteer.personal_code == code))
+    return personal_codes.volunteer_for(raw)
 
 
-PERSONAL_CODE_PREFIX = "WSV:"
+PERSONAL_CODE_PREFIX = personal_codes.PREFIX
 
 
 def personal_code_payload(volunteer: Volunteer) -> str:
     """What the personal QR code encodes (and what a USB scanner types)."""
-    return PERSONAL_CODE_PREFIX + volunteer.personal_code
+    return personal_codes.payload(volunteer)
 
 
 def kiosk_scan(activity: Activity, raw_code: str, actor: User, now: datetime) -> ScanResult:

@@ -20,6 +20,42 @@
     unsupported.classList.remove("d-none");
     return;
   }
+
+  // One frame to text: BarcodeDetector, or jsQR on the frame drawn into a canvas.
+  var canvas = document.createElement("canvas");
+  function detect(detector) {
+    if (detector) {
+      return detector.detect(video).then(function (codes) {
+        return codes.length && codes[0].rawValue ? codes[0].rawValue : null;
+      });
+    }
+    canvas.width = video.videoWidth;
+    canvas.height = video.videoHeight;
+    if (!canvas.width) return Promise.resolve(null);
+    var context = canvas.getContext("2d", { willReadFrequently: true });
+    context.drawImage(video, 0, 0);
+    var found = window.jsQR(context.getImageData(0, 0, canvas.width, canvas.height).data, canvas.width, canvas.height);
+    return Promise.resolve(found && found.data ? found.data : null);
+  }
+
+  function watch(detector) {
+    var last = "";
+    var lastAt = 0;
+    function tick() {
+      detect(detector).then(function (code) {
+        // The same card held in front of the camera is one scan, not one per frame.
+        if (code && (code !== last || Date.now() - lastAt > 3000)) {
+          last = code;
+          lastAt = Date.now();
+          field.value = code;
+          form.requestSubmit();
+        }
+        setTimeout(tick, 200);
+      }).catch(function () { setTimeout(tick, 300); });
+    }
+    tick();
+  }
+
   start.addEventListener("click", function () {
     video.classList.remove("d-none");
     start.classList.add("d-none");
@@ -31,12 +67,12 @@
       if (last && last.text === text && Date.now() - last.at < REPEAT_PAUSE_MS) return false;
       sessionStorage.setItem("kioskLast", JSON.stringify({ text: text, at: Date.now() }));
       field.value = text;
-      form.submit();
+      form.requestSubmit();  // kiosk-offline.js keeps the scan when there is no network
       return true;
     }).catch(function () {
       unsupported.classList.remove("d-none");
     });
   });
-  // After a camera scan the page reloads with the result; reopen the camera for the next person.
+  // After an online scan the page reloads with the result; reopen the camera for the next person.
   if (sessionStorage.getItem("kioskCamera") === "1") start.click();
 })();
