@@ -37,6 +37,7 @@ BLUEPRINTS = (
     ("certificates", "bp"),
     ("certificates", "verify_bp"),
     ("national", "bp"),
+    ("network", "bp"),
     ("admin", "bp"),
 )
 

@@ -11,7 +11,13 @@ from volunteer.models.api_tokens import ApiScope, ApiToken, TokenKind
 from volunteer.models.audit import AuditEntry
 from volunteer.models.base import Base, UTCDateTime, utcnow
 from volunteer.models.certificates import Certificate
-from volunteer.models.organizations import Organization
+from volunteer.models.honours import (
+    HonourCategory,
+    HonourCertificate,
+    Nomination,
+    NominationStatus,
+)
+from volunteer.models.organizations import Organization, OrganizationKind
 from volunteer.models.people import (
     Gender,
     IdType,
@@ -21,6 +27,7 @@ from volunteer.models.people import (
     User,
     Volunteer,
 )
+from volunteer.models.projects import Project
 from volunteer.models.records import Adjustment, RecordSource, RecordStatus, ServiceRecord
 from volunteer.models.rosters import ComplianceSettings, RosterEntry, RosterUpload
 from volunteer.models.settings import BackgroundJob, JobStatus, Setting, StoredFile
@@ -38,10 +45,16 @@ __all__ = [
     "Certificate",
     "ComplianceSettings",
     "Gender",
+    "HonourCategory",
+    "HonourCertificate",
     "IdType",
     "JobStatus",
+    "Nomination",
+    "NominationStatus",
     "Organization",
+    "OrganizationKind",
     "PoliticalStatus",
+    "Project",
     "RecordSource",
     "RecordStatus",
     "Role",
