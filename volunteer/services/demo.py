@@ -34,6 +34,7 @@ from volunteer.models import (
     Volunteer,
 )
 from volunteer.services import accounts, grants, identity, records, units
+from volunteer.services.network.demo import load_network_demo
 
 DEMO_PASSWORD = "demo12345"
 SURNAMES = (
@@ -86,6 +87,7 @@ def load_demo_data(today: date | None = None) -> DemoSummary:
     activities = _load_activities(organizations, staff["organizer"], rng, today)
     records = _load_records(volunteers, activities, rng, today)
     roster_count = _load_rosters(units_by_code, volunteers, rng)
+    network = load_network_demo(units_by_code, organizations, staff["admin"], today)
     if db.session.get(ComplianceSettings, today.year) is None:
         db.session.add(ComplianceSettings(year=today.year, milestone=0.8))
     db.session.flush()
@@ -98,6 +100,7 @@ def load_demo_data(today: date | None = None) -> DemoSummary:
             "activities": len(activities),
             "service_records": records,
             "roster_entries": roster_count,
+            **network,
         },
     )
 
