@@ -1,4 +1,4 @@
-"""The demo data shows the network: an institute, a village without a station, a project, honours."""
+"""The demo data shows the network: institute, village without a station, project, honours."""
 
 from volunteer.models import NominationStatus
 from volunteer.services import demo

@@ -67,7 +67,7 @@ class NominateForm(FlaskForm):
     subject_id = HiddenField(validators=[DataRequired()])
     year = HiddenField(validators=[DataRequired()])
     reason = TextAreaField(
-        _l("Reason"),
+        _l("Reason for the nomination"),
         validators=[DataRequired(_l("Give the reason for the nomination.")), Length(max=2000)],
     )
     submit = SubmitField(_l("Nominate"))
