@@ -103,6 +103,8 @@ def pages_by_role(site: Site) -> dict[str, list[str]]:
             "/me/",
             "/me/edit",
             "/me/password",
+            "/network/projects",
+            "/network/honours",
         ],
         "organizer": [
             "/activities/manage",
@@ -116,6 +118,7 @@ def pages_by_role(site: Site) -> dict[str, list[str]]:
             f"/certificates/people/{site.volunteer.id}",
             "/certificates/batch",
             "/national-export/",
+            "/network/projects/new",
         ],
         "coordinator": [
             "/units/",
@@ -125,6 +128,8 @@ def pages_by_role(site: Site) -> dict[str, list[str]]:
             f"/compliance/units/{town}/missing",
             f"/compliance/units/{town}/roster",
             "/compliance/rosters/batch",
+            f"/network/coverage/units/{town}",
+            f"/network/recognition/units/{town}",
         ],
         "admin": [
             "/admin/units",
@@ -137,6 +142,8 @@ def pages_by_role(site: Site) -> dict[str, list[str]]:
             "/compliance/settings",
             "/certificates/all",
             "/certificates/settings",
+            "/network/recognition/criteria",
+            "/network/nominations",
         ],
     }
 

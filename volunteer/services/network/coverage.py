@@ -112,7 +112,8 @@ def _facts(unit: Unit) -> UnitFacts:
 
 
 def _subtree(root: Unit):
-    return and_(Unit.path.startswith(root.path), Unit.active.is_(True))
+    """The root (even when deactivated: its board still opens) and its active sub-units."""
+    return and_(Unit.path.startswith(root.path), or_(Unit.active.is_(True), Unit.id == root.id))
 
 
 def _units(root: Unit) -> dict[int, UnitFacts]:
