@@ -122,6 +122,23 @@ class Config:
     CERTIFICATE_JOB_ABANDONED_MINUTES = 60  # a job "running" this long lost its process
     CERTIFICATE_JOB_KEEP_DAYS = 7  # finished batch files older than this are deleted
 
+    # The volunteer network (issue 17): which organization kinds each unit kind is expected
+    # to have (unit kind -> organization kinds), and when an organization counts as idle.
+    NETWORK_EXPECTATIONS = {
+        "town": ("practice_institute",),
+        "village": ("practice_station",),
+        "community": ("practice_station",),
+        "party_department": ("unit_team",),
+        "government_department": ("unit_team",),
+        "peoples_organization": ("unit_team",),
+        "judicial": ("unit_team",),
+        "financial": ("unit_team",),
+        "service_center": ("unit_team",),
+        "school": ("unit_team",),
+    }
+    NETWORK_IDLE_DAYS = 30  # an organization with no activity in this many days is idle
+    HONOUR_SERIAL_PREFIX = "WSRY"  # honour certificates read WSRY2026000001
+
     # Rosters. Budgets checked before and while reading an upload, whatever it declares
     # (README "Limits"): a real roster is a few columns of short text, and a 50,000-row
     # .xlsx unpacks to about 15 MB, packed 5 to 20 to 1.

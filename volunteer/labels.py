@@ -1,7 +1,7 @@
 """Display names for enum values shown on several pages."""
 
 from volunteer.i18n import lazy_gettext as _l
-from volunteer.models import Role, UnitKind
+from volunteer.models import HonourCategory, OrganizationKind, Role, UnitKind
 
 UNIT_KIND_LABELS = {
     UnitKind.BANNER: _l("Banner (root)"),
@@ -23,4 +23,18 @@ ROLE_LABELS = {
     Role.ORGANIZER: _l("Organizer"),
     Role.COORDINATOR: _l("Coordinator"),
     Role.ADMIN: _l("Administrator"),
+}
+
+ORGANIZATION_KIND_LABELS = {
+    OrganizationKind.UNIT_TEAM: _l("Volunteer team of a unit"),
+    OrganizationKind.PRACTICE_INSTITUTE: _l("Practice institute (town)"),
+    OrganizationKind.PRACTICE_STATION: _l("Practice station (village or community)"),
+    OrganizationKind.OTHER: _l("Other organization"),
+}
+
+HONOUR_CATEGORY_LABELS = {
+    HonourCategory.VOLUNTEER: _l("Outstanding volunteers"),
+    HonourCategory.LEADER: _l("Volunteer leaders"),
+    HonourCategory.ORGANIZATION: _l("Outstanding organizations"),
+    HonourCategory.PROJECT: _l("Outstanding projects"),
 }

@@ -40,6 +40,7 @@ BLUEPRINTS = (
     ("certificates", "bp"),
     ("certificates", "verify_bp"),
     ("national", "bp"),
+    ("network", "bp"),
     ("admin", "bp"),
 )
 

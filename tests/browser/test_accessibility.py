@@ -106,6 +106,8 @@ def pages_by_role(site: Site) -> dict[str, list[str]]:
             "/me/",
             "/me/edit",
             "/me/password",
+            "/network/projects",
+            "/network/honours",
         ],
         "organizer": [
             "/activities/manage",
@@ -119,6 +121,7 @@ def pages_by_role(site: Site) -> dict[str, list[str]]:
             f"/certificates/people/{site.volunteer.id}",
             "/certificates/batch",
             "/national-export/",
+            "/network/projects/new",
         ],
         "coordinator": [
             "/units/",
@@ -129,6 +132,8 @@ def pages_by_role(site: Site) -> dict[str, list[str]]:
             f"/compliance/units/{town}/roster",
             "/compliance/rosters/batch",
             "/auth/resets?q=其木格",
+            f"/network/coverage/units/{town}",
+            f"/network/recognition/units/{town}",
         ],
         "admin": [
             "/admin/units",
@@ -141,6 +146,8 @@ def pages_by_role(site: Site) -> dict[str, list[str]]:
             "/compliance/settings",
             "/certificates/all",
             "/certificates/settings",
+            "/network/recognition/criteria",
+            "/network/nominations",
         ],
     }
 

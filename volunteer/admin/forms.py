@@ -13,7 +13,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from volunteer.i18n import lazy_gettext as _l
-from volunteer.labels import ROLE_LABELS, UNIT_KIND_LABELS
+from volunteer.labels import ORGANIZATION_KIND_LABELS, ROLE_LABELS, UNIT_KIND_LABELS
 
 
 def _kind_choices():
@@ -69,6 +69,13 @@ class OrganizationForm(FlaskForm):
 
     name = StringField(_l("Name"), validators=[DataRequired(_l("Enter a name.")), Length(max=100)])
     unit_id = SelectField(_l("Belongs to unit"), choices=[], validate_choice=False)
+    kind = SelectField(
+        _l("Kind"),
+        choices=[
+            SelectChoice(kind.value, label) for kind, label in ORGANIZATION_KIND_LABELS.items()
+        ],
+        default="other",
+    )
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=2000)])
     contact_name = StringField(_l("Contact person"), validators=[Optional(), Length(max=50)])
     contact_phone = StringField(_l("Contact phone"), validators=[Optional(), Length(max=20)])

@@ -17,7 +17,16 @@ from volunteer.extensions import db
 from volunteer.forms import chosen_row, unit_choices, unit_from_choice
 from volunteer.i18n import gettext as _
 from volunteer.labels import ROLE_LABELS, UNIT_KIND_LABELS
-from volunteer.models import Organization, Role, RoleGrant, Unit, UnitKind, User, utcnow
+from volunteer.models import (
+    Organization,
+    OrganizationKind,
+    Role,
+    RoleGrant,
+    Unit,
+    UnitKind,
+    User,
+    utcnow,
+)
 from volunteer.services import grants, offline_sync, organizations, sessions, units
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -139,6 +148,7 @@ def _saved_organization(organization: Organization | None, form: OrganizationFor
             organization,
             name=form.name.data,
             unit=unit_from_choice(form.unit_id.data),
+            kind=OrganizationKind(form.kind.data),
             description=form.description.data,
             contact_name=form.contact_name.data,
             contact_phone=form.contact_phone.data,

@@ -7,6 +7,7 @@ from volunteer.certificates.blueprint import verify_bp
 from volunteer.certificates.forms import VerifyForm
 from volunteer.extensions import limiter
 from volunteer.services import certificates
+from volunteer.services.network import honours
 
 
 @verify_bp.route("/")
@@ -25,6 +26,8 @@ def lookup():
 def verify_certificate(serial: str):
     """Public check: valid or revoked, masked name, hours, period, issuer, date. Nothing else."""
     certificate = certificates.find_by_serial(serial)
+    if certificate is None and (honour := honours.find_honour_by_serial(serial)) is not None:
+        return render_template("verify/honour.html", certificate=honour, content=honour.content)
     if certificate is None:
         return render_template("verify/unknown.html", serial=serial, form=VerifyForm()), 404
     return render_template("verify/show.html", certificate=certificate, content=certificate.content)

@@ -12,8 +12,14 @@ from volunteer.models.audit import AuditEntry
 from volunteer.models.base import Base, UTCDateTime, utcnow
 from volunteer.models.certificates import Certificate
 from volunteer.models.credits import CorrectionRequest, CorrectionStatus, CreditEntry
+from volunteer.models.honours import (
+    HonourCategory,
+    HonourCertificate,
+    Nomination,
+    NominationStatus,
+)
 from volunteer.models.kiosk_sync import OfflineOutcome, OfflineScan, RefusedBatch
-from volunteer.models.organizations import Organization
+from volunteer.models.organizations import Organization, OrganizationKind
 from volunteer.models.password_resets import PasswordReset
 from volunteer.models.people import (
     Gender,
@@ -24,6 +30,7 @@ from volunteer.models.people import (
     User,
     Volunteer,
 )
+from volunteer.models.projects import Project
 from volunteer.models.records import Adjustment, RecordSource, RecordStatus, ServiceRecord
 from volunteer.models.rosters import ComplianceSettings, RosterEntry, RosterUpload
 from volunteer.models.settings import BackgroundJob, JobStatus, Setting, StoredFile
@@ -44,13 +51,19 @@ __all__ = [
     "CorrectionStatus",
     "CreditEntry",
     "Gender",
+    "HonourCategory",
+    "HonourCertificate",
     "IdType",
     "JobStatus",
+    "Nomination",
+    "NominationStatus",
     "OfflineOutcome",
     "OfflineScan",
     "Organization",
+    "OrganizationKind",
     "PasswordReset",
     "PoliticalStatus",
+    "Project",
     "RecordSource",
     "RecordStatus",
     "RefusedBatch",

@@ -42,6 +42,7 @@ class Activity(Base):
     __table_args__ = (
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         CheckConstraint("capacity IS NULL OR capacity > 0", name="capacity_positive"),
+        CheckConstraint("people_served IS NULL OR people_served >= 0", name="people_served_count"),
         CheckConstraint(
             "(latitude IS NULL AND longitude IS NULL AND geofence_radius_m IS NULL)"
             " OR (latitude IS NOT NULL AND longitude IS NOT NULL AND geofence_radius_m > 0)",
@@ -76,6 +77,9 @@ class Activity(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     cancel_reason: Mapped[str | None] = mapped_column(Text)
+    # A project (志愿服务项目) the activity belongs to, and how many people it served.
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id"), index=True)
+    people_served: Mapped[int | None] = mapped_column()
 
     organization: Mapped[Organization] = relationship()
     created_by: Mapped[User | None] = relationship()

@@ -34,6 +34,7 @@ from volunteer.models import (
     Volunteer,
 )
 from volunteer.services import accounts, certificates, grants, identity, ledger, records, units
+from volunteer.services.network.demo import load_network_demo
 
 DEMO_PASSWORD = "demo12345"
 SURNAMES = (
@@ -88,6 +89,7 @@ def load_demo_data(today: date | None = None) -> DemoSummary:
     records += _load_unconfirmed_entry(staff, activities)
     roster_count = _load_rosters(units_by_code, volunteers, rng)
     _load_issuer(staff["admin"])
+    network = load_network_demo(units_by_code, organizations, staff["admin"], today)
     if db.session.get(ComplianceSettings, today.year) is None:
         db.session.add(ComplianceSettings(year=today.year, milestone=0.8))
     db.session.flush()
@@ -100,6 +102,7 @@ def load_demo_data(today: date | None = None) -> DemoSummary:
             "activities": len(activities),
             "service_records": records,
             "roster_entries": roster_count,
+            **network,
         },
     )
 

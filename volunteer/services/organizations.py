@@ -4,9 +4,10 @@ from sqlalchemy import select
 
 from volunteer.extensions import db
 from volunteer.i18n import lazy_gettext as _l
-from volunteer.models import Organization, Unit, User
+from volunteer.models import Organization, OrganizationKind, Unit, User
 from volunteer.services.audit import record_audit
 from volunteer.services.errors import DuplicateError
+from volunteer.services.network.kinds import check_binding
 
 
 def save_organization(
@@ -14,6 +15,7 @@ def save_organization(
     *,
     name: str,
     unit: Unit | None,
+    kind: OrganizationKind = OrganizationKind.OTHER,
     description: str | None,
     contact_name: str | None,
     contact_phone: str | None,
@@ -23,12 +25,14 @@ def save_organization(
     """Create (organization None) or update an organization."""
     name = name.strip()
     _refuse_name_clash(name, organization)
+    check_binding(kind, unit)
     created = organization is None
     if created:
         organization = Organization(name=name)
         db.session.add(organization)
     organization.name = name
     organization.unit = unit
+    organization.kind = kind
     organization.description = description
     organization.contact_name = contact_name
     organization.contact_phone = contact_phone

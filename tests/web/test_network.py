@@ -1,0 +1,141 @@
+"""The network pages through the client: coverage board and export, projects, honours."""
+
+import io
+from datetime import UTC, datetime, timedelta
+
+from openpyxl import load_workbook
+
+from tests import factories
+from volunteer.extensions import db
+from volunteer.models import OrganizationKind, UnitKind
+
+
+def _small_tree():
+    banner = factories.make_unit("WS", "乌审旗")
+    town = factories.make_unit("GLT", "嘎鲁图镇", banner, UnitKind.TOWN)
+    factories.make_unit("V1", "一村", town, UnitKind.VILLAGE)
+    other = factories.make_unit("WSZ", "乌审召镇", banner, UnitKind.TOWN)
+    institute = factories.make_organization("嘎鲁图镇新时代文明实践所", town)
+    institute.kind = OrganizationKind.PRACTICE_INSTITUTE
+    factories.make_activity(institute, starts_at=datetime.now(UTC) - timedelta(days=2))
+    return banner, town, other
+
+
+def test_a_coordinator_drills_down_the_coverage_board(client, login_as):
+    banner, town, _other = _small_tree()
+    login_as(factories.make_coordinator(banner))
+    page = client.get(f"/network/coverage/units/{banner.id}").get_data(as_text=True)
+    assert 'data-total="practice_institute">1<' in page  # 乌审召镇
+    assert 'data-total="practice_station">1<' in page  # 一村
+    assert f'/network/coverage/units/{town.id}"' in page  # the town has villages: drill down
+    page = client.get(f"/network/coverage/units/{town.id}").get_data(as_text=True)
+    assert 'data-total="practice_institute">0<' in page
+    assert 'data-missing="practice_station"' in page and "一村" in page
+
+
+def test_the_coverage_workbook_holds_summary_gaps_and_idle(client, login_as):
+    banner, _town, _other = _small_tree()
+    login_as(factories.make_coordinator(banner))
+    response = client.get(f"/network/coverage/units/{banner.id}/export.xlsx")
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(response.data))
+    summary, gaps, idle = book.worksheets
+    # Columns: without a team, without an institute, without a station, idle.
+    assert [cell.value for cell in summary[2]] == ["WS", "乌审旗", "旗（根单位）", 0, 1, 1, 0]
+    assert {row[0] for row in gaps.iter_rows(min_row=2, values_only=True)} == {"WSZ", "V1"}
+    assert idle.max_row == 1  # the institute was active two days ago
+
+
+def test_the_coverage_board_stays_inside_the_coordinators_subtree(client, login_as):
+    banner, town, other = _small_tree()
+    login_as(factories.make_coordinator(town))
+    assert client.get(f"/network/coverage/units/{other.id}").status_code == 403
+    assert client.get(f"/network/coverage/units/{banner.id}/export.xlsx").status_code == 403
+    assert (
+        client.get("/network/coverage")
+        .headers["Location"]
+        .endswith(f"/network/coverage/units/{town.id}")
+    )
+    db.session.rollback()
+
+
+def _approved_nomination(admin):
+    """An approved nomination of a volunteer for last year."""
+    from volunteer.models import HonourCategory, Nomination, NominationStatus
+
+    banner = factories.make_unit("WS", "乌审旗")
+    volunteer = factories.make_volunteer("宝音", unit=banner)
+    nomination = Nomination(
+        year=datetime.now(UTC).year - 1,
+        category=HonourCategory.VOLUNTEER,
+        volunteer_id=volunteer.id,
+        unit_id=banner.id,
+        subject_name="宝音",
+        reason="服务时长第一",
+        status=NominationStatus.APPROVED,
+        decided_by_id=admin.id,
+    )
+    db.session.add(nomination)
+    db.session.flush()
+    return nomination
+
+
+def test_an_honour_certificates_qr_opens_the_verify_page_valid_then_revoked(client, login_as):
+    from tests.certificate_support import qr_texts, set_issuer
+
+    admin = factories.make_admin()
+    set_issuer(admin)
+    nomination = _approved_nomination(admin)
+    login_as(admin)
+    list_url = f"/network/nominations?year={nomination.year}"
+    client.post(f"/network/nominations/{nomination.id}/certificate", data={})
+    page = client.get(list_url).get_data(as_text=True)
+    serial = page.split('data-serial="')[1].split('"')[0]
+    assert serial.startswith(f"WSRY{datetime.now(UTC).year}")
+    certificate_id = page.split("/network/honour-certificates/")[1].split(".pdf")[0]
+    pdf = client.get(f"/network/honour-certificates/{certificate_id}.pdf")
+    assert pdf.mimetype == "application/pdf"
+    [url] = qr_texts(pdf.data)
+    assert url == f"http://localhost/verify/{serial}"
+    verify = client.get(url.removeprefix("http://localhost")).get_data(as_text=True)
+    assert "有效" in verify and "宝*" in verify and "优秀志愿者" in verify
+    client.post(
+        f"/network/honour-certificates/{certificate_id}/revoke", data={"reason": "核实有误"}
+    )
+    assert "已撤销" in client.get(f"/verify/{serial}").get_data(as_text=True)
+
+
+def test_the_honour_roll_page_and_pdf(client, login_as):
+    from tests.certificate_support import pdf_reader
+
+    admin = factories.make_admin()
+    nomination = _approved_nomination(admin)
+    login_as(factories.make_volunteer("路人").user)
+    page = client.get(f"/network/honours?year={nomination.year}").get_data(as_text=True)
+    assert "宝音" in page and "服务时长第一" in page
+    pdf = client.get(f"/network/honours/{nomination.year}.pdf")
+    assert "宝音" in pdf_reader(pdf.data).pages[0].extract_text()
+
+
+def test_a_project_page_shows_activities_hours_and_people_served(client, login_as):
+    organization = factories.make_organization("关爱队")
+    organizer = factories.make_organizer(organization)
+    login_as(organizer)
+    response = client.post(
+        "/network/projects/new",
+        data={
+            "organization_id": organization.id,
+            "name": "关爱空巢老人",
+            "starts_on": "2026-01-01",
+        },
+    )
+    project_url = response.headers["Location"]
+    activity = factories.make_activity(organization, title="探访老人")
+    factories.make_record(factories.make_volunteer("乌云"), activity, 90)
+    db.session.commit()
+    client.post(
+        project_url + "/activities", data={"activity_id": activity.id, "people_served": "8"}
+    )
+    page = client.get(project_url).get_data(as_text=True)
+    assert "探访老人" in page and 'data-total="hours">1.5<' in page
+    assert 'data-total="served">8<' in page and "乌云" in page

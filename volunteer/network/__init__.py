@@ -1,0 +1,1 @@
+"""The volunteer network: coverage board, projects, recognition and honours (issue 17)."""

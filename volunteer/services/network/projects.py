@@ -1,0 +1,168 @@
+"""Volunteer service projects (志愿服务项目): a named programme of an organization's activities.
+
+A project's figures come from its activities' approved records (through `minutes`):
+total hours, distinct volunteers, and the people served (the sum of the optional
+figure organizers give per activity).
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+
+from volunteer.extensions import db
+from volunteer.i18n import lazy_gettext as _l
+from volunteer.models import Activity, Organization, Project, ServiceRecord, User, Volunteer
+from volunteer.services.audit import record_audit
+from volunteer.services.errors import DuplicateError, ServiceError
+from volunteer.services.network.minutes import Totals, credited_totals
+
+
+@dataclass(frozen=True)
+class ProjectActivity:
+    """One activity of a project with its credited time."""
+
+    activity: Activity
+    totals: Totals
+
+
+@dataclass(frozen=True)
+class ProjectVolunteer:
+    """One volunteer of a project with the time credited there."""
+
+    volunteer: Volunteer
+    totals: Totals
+
+
+@dataclass(frozen=True)
+class ProjectFigures:
+    """A project's page: activities, volunteers, total time, people served."""
+
+    activities: list[ProjectActivity]
+    volunteers: list[ProjectVolunteer]
+    total: Totals
+    people_served: int
+
+
+def save_project(
+    project: Project | None,
+    organization: Organization,
+    *,
+    name: str,
+    description: str | None,
+    starts_on: date,
+    ends_on: date | None,
+    actor: User,
+) -> Project:
+    """Create (project None) or update a project of `organization`."""
+    name = (name or "").strip()
+    if ends_on is not None and ends_on < starts_on:
+        raise ServiceError(_l("The project ends before it starts."), "ends_on")
+    _refuse_name_clash(organization, name, project)
+    created = project is None
+    project = project or Project(organization=organization, created_by_id=actor.id)
+    project.name, project.description = name, (description or "").strip() or None
+    project.starts_on, project.ends_on = starts_on, ends_on
+    db.session.add(project)
+    db.session.flush()
+    record_audit(actor, "project.create" if created else "project.update", project, name=name)
+    return project
+
+
+def _refuse_name_clash(organization: Organization, name: str, project: Project | None) -> None:
+    clash = db.session.scalar(
+        select(Project).where(Project.organization_id == organization.id, Project.name == name)
+    )
+    if clash is not None and clash is not project:
+        raise DuplicateError(_l("This organization already has a project of that name."), "name")
+
+
+def attach_activity(
+    project: Project, activity: Activity, people_served: int | None, actor: User
+) -> Activity:
+    """Put one of the organization's activities into the project, with the people it served."""
+    if activity.organization_id != project.organization_id:
+        raise ServiceError(_l("Only the organization's own activities can join its project."))
+    if people_served is not None and people_served < 0:
+        raise ServiceError(_l("People served cannot be negative."), "people_served")
+    activity.project_id, activity.people_served = project.id, people_served
+    record_audit(actor, "project.attach", activity, project_id=project.id, served=people_served)
+    db.session.flush()
+    return activity
+
+
+def detach_activity(activity: Activity, actor: User) -> Activity:
+    """Take an activity out of its project."""
+    record_audit(actor, "project.detach", activity, project_id=activity.project_id)
+    activity.project_id = None
+    db.session.flush()
+    return activity
+
+
+def project_figures(project: Project) -> ProjectFigures:
+    """The project's activities, volunteers, credited time and people served."""
+    in_project = Activity.project_id == project.id
+    by_activity = credited_totals(Activity.id, None, None, in_project)
+    activities = [
+        ProjectActivity(a, by_activity.get(a.id, Totals())) for a in activities_of(project)
+    ]
+    whole = credited_totals(Activity.project_id, None, None, in_project)
+    by_volunteer = credited_totals(ServiceRecord.volunteer_id, None, None, in_project)
+    return ProjectFigures(
+        activities=activities,
+        volunteers=_volunteers(by_volunteer),
+        total=whole.get(project.id, Totals()),
+        people_served=sum(a.activity.people_served or 0 for a in activities),
+    )
+
+
+def _volunteers(totals: dict[int, Totals]) -> list[ProjectVolunteer]:
+    """The volunteers with time in the project, most minutes first."""
+    found = db.session.scalars(select(Volunteer).where(Volunteer.id.in_(totals))).all()
+    rows = [ProjectVolunteer(v, totals[v.id]) for v in found]
+    return sorted(rows, key=lambda row: (-row.totals.minutes, row.volunteer.id))
+
+
+def activities_of(project: Project) -> list[Activity]:
+    """The project's activities, earliest first."""
+    return list(
+        db.session.scalars(
+            select(Activity).where(Activity.project_id == project.id).order_by(Activity.starts_at)
+        )
+    )
+
+
+def attachable_activities(project: Project) -> list[Activity]:
+    """The organization's activities not yet in any project, latest first."""
+    return list(
+        db.session.scalars(
+            select(Activity)
+            .where(
+                Activity.organization_id == project.organization_id,
+                Activity.project_id.is_(None),
+            )
+            .order_by(Activity.starts_at.desc())
+            .limit(200)
+        )
+    )
+
+
+def all_projects() -> list[tuple[Project, int]]:
+    """Every active project with its number of activities, by name."""
+    count = func.count(Activity.id)
+    rows = db.session.execute(
+        select(Project, count)
+        .outerjoin(Activity, Activity.project_id == Project.id)
+        .where(Project.active.is_(True))
+        .group_by(Project.id)
+        .order_by(Project.name)
+    )
+    return [(row[0], row[1]) for row in rows]
+
+
+def activity_of(project: Project, activity_id: int) -> Activity:
+    """The organization's activity with this id (the choices already limit it)."""
+    activity = db.session.get(Activity, activity_id)
+    if activity is None or activity.organization_id != project.organization_id:
+        raise ServiceError(_l("Only the organization's own activities can join its project."))
+    return activity

@@ -1,0 +1,274 @@
+"""Recognition: a year's ranked candidate lists, computed from approved service time.
+
+How the lists are computed (criteria an admin sets per year, `Criteria`):
+
+Volunteers (candidate 优秀志愿者). A volunteer is a candidate when ALL hold, each limit
+inclusive (exactly the minimum qualifies):
+- approved time credited in the year (Beijing calendar year, by check-in) >= `min_hours`;
+- participations in the year (approved records crediting more than 0 minutes)
+  >= `min_participations`;
+- star level by cumulative approved time up to the end of the year >= `min_star_level`;
+- with `clean_record`: no certificate of theirs revoked in the year and no record of theirs
+  turned from approved to rejected in the year (an adjustment).
+Candidates rank by credited minutes (most first), then participations (most first). Two
+candidates equal on both share a rank, and the next rank skips ("1, 1, 3"); within a shared
+rank they are listed by volunteer number, then account id, which orders but never ranks.
+
+Leaders (带头人), organizations and projects rank by the volunteer time their activities
+drew in the year: the sum of approved minutes of records at activities the leader created /
+of the organization / in the project. A candidate needs at least `group_min_hours` drawn.
+They rank by drawn minutes, then distinct volunteers (most first); ties share a rank as
+above, listed by name then id.
+
+Every list shows the candidates whose rank is at most `list_size`, so a tie at the cut-off
+shows everyone in it. For a coordinator's subtree (`within`): volunteers whose work unit is in
+the subtree (their time anywhere counts); leaders, organizations and projects counting only
+activities of organizations whose unit is in the subtree. Time is read only through
+`minutes.credited_totals`.
+"""
+
+from dataclasses import asdict, dataclass, replace
+from datetime import date
+
+from sqlalchemy import ColumnElement, and_, select
+
+from volunteer.extensions import db
+from volunteer.models import (
+    Activity,
+    Adjustment,
+    Certificate,
+    HonourCategory,
+    Organization,
+    Project,
+    RecordStatus,
+    ServiceRecord,
+    Setting,
+    Unit,
+    User,
+    Volunteer,
+)
+from volunteer.services.audit import record_audit
+from volunteer.services.certificates.stars import star_level
+from volunteer.services.network.minutes import Totals, credited_totals
+from volunteer.services.periods import year_period
+
+SETTING_KEY = "recognition.criteria.{year}"
+
+
+@dataclass(frozen=True)
+class Criteria:
+    """What a candidate needs in a year, and how long the lists are."""
+
+    min_hours: int = 20
+    min_participations: int = 3
+    min_star_level: int = 0
+    clean_record: bool = True
+    group_min_hours: int = 50
+    list_size: int = 20
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One ranked candidate: who, with the figures the rank came from."""
+
+    category: HonourCategory
+    subject_id: int
+    name: str
+    detail: str
+    rank: int
+    totals: Totals
+    star_level: int = 0
+
+
+def criteria_for(year: int) -> Criteria:
+    """The criteria set for `year` (the defaults when none were saved)."""
+    setting = db.session.get(Setting, SETTING_KEY.format(year=year))
+    if setting is None or not isinstance(setting.value, dict):
+        return Criteria()
+    known = Criteria.__dataclass_fields__
+    return Criteria(**{k: v for k, v in setting.value.items() if k in known})
+
+
+def save_criteria(year: int, criteria: Criteria, actor: User) -> Criteria:
+    """Store a year's criteria (an admin's choice)."""
+    key = SETTING_KEY.format(year=year)
+    setting = db.session.get(Setting, key) or Setting(key=key)
+    setting.value, setting.updated_by_id = asdict(criteria), actor.id
+    db.session.add(setting)
+    record_audit(actor, "recognition.criteria", None, year=year, **asdict(criteria))
+    db.session.flush()
+    return criteria
+
+
+def ranking(
+    category: HonourCategory, year: int, criteria: Criteria, within: Unit | None = None
+) -> list[Candidate]:
+    """The ranked candidates of one category for the year (see the module docstring)."""
+    if category == HonourCategory.VOLUNTEER:
+        return _cut(_volunteers(year, criteria, within), criteria.list_size)
+    return _cut(_groups(category, year, criteria, within), criteria.list_size)
+
+
+def is_candidate(
+    category: HonourCategory, subject_id: int, year: int, within: Unit | None
+) -> Candidate | None:
+    """The subject's entry in the year's list for the subtree, or None when it is not there."""
+    found = ranking(category, year, criteria_for(year), within)
+    return next((c for c in found if c.subject_id == subject_id), None)
+
+
+# ---- ranking ----
+
+
+def _cut(candidates: list[Candidate], size: int) -> list[Candidate]:
+    return [candidate for candidate in candidates if candidate.rank <= size]
+
+
+def _ranked(entries: list[tuple[tuple, Candidate]]) -> list[Candidate]:
+    """Sort by (score key, order key); equal score keys share the competition rank."""
+    entries.sort(key=lambda entry: (entry[0], _order(entry[1])))
+    ranked, previous = [], None
+    for position, (score, candidate) in enumerate(entries, start=1):
+        rank = ranked[-1].rank if score == previous else position
+        ranked.append(replace(candidate, rank=rank))
+        previous = score
+    return ranked
+
+
+def _order(candidate: Candidate) -> tuple:
+    return (
+        candidate.detail if candidate.category == HonourCategory.VOLUNTEER else candidate.name,
+        candidate.subject_id,
+    )
+
+
+def _year_bounds(year: int):
+    return year_period(year).utc_bounds()
+
+
+def _subtree(within: Unit | None, unit_id_column) -> ColumnElement[bool] | None:
+    """Units in `within`'s subtree, as a condition on a unit id column (None: everywhere)."""
+    if within is None or within.parent_id is None:  # the banner's subtree is everything
+        return None
+    return unit_id_column.in_(select(Unit.id).where(Unit.path.startswith(within.path)))
+
+
+# ---- volunteers ----
+
+
+def _volunteers(year: int, criteria: Criteria, within: Unit | None) -> list[Candidate]:
+    start, end = _year_bounds(year)
+    scope = _subtree(within, Volunteer.unit_id)
+    people = select(Volunteer.id).where(scope) if scope is not None else None
+    conditions = [ServiceRecord.volunteer_id.in_(people)] if people is not None else []
+    totals = credited_totals(ServiceRecord.volunteer_id, start, end, *conditions)
+    eligible = {
+        vid: t
+        for vid, t in totals.items()
+        if t.minutes >= criteria.min_hours * 60 and t.participations >= criteria.min_participations
+    }
+    stars = _stars(list(eligible), end)
+    blemished = _blemished(start, end) if criteria.clean_record else set()
+    eligible = {
+        v: t
+        for v, t in eligible.items()
+        if stars[v] >= criteria.min_star_level and v not in blemished
+    }
+    return _ranked([_volunteer_entry(v, eligible[v.id], stars[v.id]) for v in _load(eligible)])
+
+
+def _stars(volunteer_ids: list[int], end) -> dict[int, int]:
+    """Each volunteer's star level by cumulative approved time up to `end`."""
+    if not volunteer_ids:
+        return {}
+    cumulative = credited_totals(
+        ServiceRecord.volunteer_id, None, end, ServiceRecord.volunteer_id.in_(volunteer_ids)
+    )
+    return {vid: star_level(cumulative.get(vid, Totals()).minutes) for vid in volunteer_ids}
+
+
+def _blemished(start, end) -> set[int]:
+    """Volunteers with a certificate revoked or a record turned approved -> rejected in the span."""
+    revoked = select(Certificate.volunteer_id).where(
+        Certificate.revoked_at >= start, Certificate.revoked_at < end
+    )
+    rejected = (
+        select(ServiceRecord.volunteer_id)
+        .join(Adjustment, Adjustment.record_id == ServiceRecord.id)
+        .where(
+            Adjustment.before_status == RecordStatus.APPROVED.value,
+            Adjustment.after_status == RecordStatus.REJECTED.value,
+            and_(Adjustment.created_at >= start, Adjustment.created_at < end),
+        )
+    )
+    return set(db.session.scalars(revoked.union(rejected)))
+
+
+def _load(eligible: dict[int, Totals]) -> list[Volunteer]:
+    return list(db.session.scalars(select(Volunteer).where(Volunteer.id.in_(eligible))))
+
+
+def _volunteer_entry(volunteer: Volunteer, totals: Totals, stars: int) -> tuple[tuple, Candidate]:
+    candidate = Candidate(
+        HonourCategory.VOLUNTEER,
+        volunteer.id,
+        volunteer.name,
+        volunteer.volunteer_number or "",
+        0,
+        totals,
+        stars,
+    )
+    return (-totals.minutes, -totals.participations), candidate
+
+
+# ---- leaders, organizations, projects ----
+
+GROUP_KEYS = {
+    HonourCategory.LEADER: Activity.created_by_id,
+    HonourCategory.ORGANIZATION: Activity.organization_id,
+    HonourCategory.PROJECT: Activity.project_id,
+}
+
+
+def _groups(
+    category: HonourCategory, year: int, criteria: Criteria, within: Unit | None
+) -> list[Candidate]:
+    start, end = _year_bounds(year)
+    scope = _subtree(within, Organization.unit_id)
+    conditions = [GROUP_KEYS[category].is_not(None)]
+    if scope is not None:
+        conditions.append(Activity.organization_id.in_(select(Organization.id).where(scope)))
+    totals = credited_totals(GROUP_KEYS[category], start, end, *conditions)
+    eligible = {k: t for k, t in totals.items() if t.minutes >= criteria.group_min_hours * 60}
+    names = _group_names(category, list(eligible))
+    return _ranked(
+        [
+            ((-t.minutes, -t.people), Candidate(category, k, *names[k], 0, t))
+            for k, t in eligible.items()
+            if k in names
+        ]
+    )
+
+
+def _group_names(category: HonourCategory, ids: list[int]) -> dict[int, tuple[str, str]]:
+    """(name, detail) of each leader, organization or project."""
+    if category == HonourCategory.LEADER:
+        rows = db.session.execute(select(User.id, User.name, User.name).where(User.id.in_(ids)))
+    elif category == HonourCategory.ORGANIZATION:
+        rows = db.session.execute(
+            select(Organization.id, Organization.name, Organization.name).where(
+                Organization.id.in_(ids), Organization.active.is_(True)
+            )
+        )
+    else:
+        rows = db.session.execute(
+            select(Project.id, Project.name, Organization.name)
+            .join(Organization, Organization.id == Project.organization_id)
+            .where(Project.id.in_(ids))
+        )
+    return {row[0]: (row[1], row[2]) for row in rows}
+
+
+def years_to_show(today: date) -> range:
+    """The years a recognition page offers, newest first."""
+    return range(today.year, 2017, -1)
