@@ -1,8 +1,8 @@
 """The one query the network's reports total credited service time with.
 
-Rankings, project pages and coverage read approved time only through
-`credited_totals`, so switching the source (to a per-day credit ledger, say)
-is a change to this one function.
+Rankings, project pages and coverage read credited time only through
+`credited_totals`, which sums the per-day credit ledger (services.ledger): the
+same minutes every other report counts, split at Beijing midnight.
 """
 
 from dataclasses import dataclass
@@ -12,8 +12,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, select
 
 from volunteer.extensions import db
-from volunteer.models import Activity, ServiceRecord
-from volunteer.services import hours
+from volunteer.models import Activity, CreditEntry, ServiceRecord
+from volunteer.services.periods import local_date
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,7 @@ def credited_totals(
     end: datetime | None,
     *conditions: ColumnElement[bool],
 ) -> dict[Any, Totals]:
-    """Approved credited time checked in inside [start, end), totalled per `key`.
+    """Credited time on the Beijing days inside [start, end), totalled per `key`.
 
     `key` and `conditions` may use ServiceRecord and Activity columns. A record
     crediting 0 minutes is not a participation, so it is left out altogether.
@@ -39,12 +39,23 @@ def credited_totals(
     rows = db.session.execute(
         select(
             key,
-            func.sum(ServiceRecord.credited_minutes),
-            func.count(ServiceRecord.id),
+            func.sum(CreditEntry.minutes),
+            func.count(ServiceRecord.id.distinct()),
             func.count(ServiceRecord.volunteer_id.distinct()),
         )
+        .join(ServiceRecord, ServiceRecord.id == CreditEntry.record_id)
         .join(Activity, Activity.id == ServiceRecord.activity_id)
-        .where(hours.approved(start, end), ServiceRecord.credited_minutes > 0, *conditions)
+        .where(*_days(start, end), CreditEntry.minutes > 0, *conditions)
         .group_by(key)
     )
     return {row[0]: Totals(int(row[1]), int(row[2]), int(row[3])) for row in rows}
+
+
+def _days(start: datetime | None, end: datetime | None) -> list[ColumnElement[bool]]:
+    """Ledger days from the Beijing day of `start` up to (not including) that of `end`."""
+    days = []
+    if start is not None:
+        days.append(CreditEntry.day >= local_date(start))
+    if end is not None:
+        days.append(CreditEntry.day < local_date(end))
+    return days
