@@ -199,10 +199,17 @@ def minutes_for_new(
 
 def as_given(record: ServiceRecord, minutes: int) -> CreditPlan:
     """A plan crediting exactly `minutes` from the check-in (imported data, test fixtures)."""
-    window = (record.check_in_at, record.check_in_at + timedelta(minutes=minutes))
     if minutes <= 0:
         return CreditPlan(None)
-    return CreditPlan(window, hours.plan_pieces([window], 1, 10**9, {}))
+    window = (record.check_in_at, record.check_in_at + timedelta(minutes=minutes))
+    pieces, used = [], timedelta(0)
+    # Whole minutes by running total, so a piece cut at midnight loses none of them.
+    for day, parts in sorted(hours.split_by_day([window]).items()):
+        for start, end in parts:
+            before = int(used.total_seconds()) // 60
+            used += end - start
+            pieces.append(hours.Piece(day, start, end, int(used.total_seconds()) // 60 - before))
+    return CreditPlan(window, pieces)
 
 
 def credits_time() -> ColumnElement[bool]:
