@@ -141,9 +141,11 @@ def test_a_stranger_cannot_have_the_full_numbers(client, login_as, hostile_world
     assert client.post(f"/compliance/units/{unit}/roster/current.xlsx").status_code == 403
 
 
-def test_the_full_number_export_needs_the_csrf_token(app, client, login_as, hostile_world):
+def test_the_full_number_export_needs_the_csrf_token(
+    app, client, login_as, hostile_world, monkeypatch
+):
     login_as(hostile_world["coordinator"])
-    app.config["WTF_CSRF_ENABLED"] = True
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
     unit = hostile_world["unit"].id
     assert client.post(f"/compliance/units/{unit}/missing.xlsx").status_code == 400
     assert client.post(f"/compliance/units/{unit}/roster/current.xlsx").status_code == 400
