@@ -2,6 +2,7 @@
 only, so out-of-range or odd input is "not found" or a form error, never a database error."""
 
 from flask import Flask, abort, request
+from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.routing import IntegerConverter
 
 LARGEST_ID = 2**31 - 1  # the largest value of an integer column (PostgreSQL `integer`)
@@ -21,13 +22,18 @@ def init_app(app: Flask) -> None:
 
 
 def refuse_nul_bytes() -> None:
-    """before_request: a NUL byte in the path, a field, a file name or a JSON body is 400.
+    """before_request: a NUL byte in the path, a field or a JSON body is 400 (an upload's
+    file name is cleaned by the upload views themselves).
 
     No real input has one, PostgreSQL refuses to store or compare one, and text that
     carries one reads differently to different programs."""
-    if _has_nul(request.path) or _has_nul_in(request.args) or _has_nul_in(request.form):
+    if _has_nul(request.path) or _has_nul_in(request.args):
         abort(400)
-    if any(_has_nul(upload.filename or "") for upload in request.files.values()):
+    try:
+        form = request.form
+    except RequestEntityTooLarge:  # the upload views answer this with their own message
+        return
+    if _has_nul_in(form):
         abort(400)
     if request.is_json and (b"\\u0000" in request.get_data() or b"\x00" in request.get_data()):
         abort(400)
