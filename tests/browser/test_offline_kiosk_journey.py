@@ -6,6 +6,7 @@ import json
 from datetime import timedelta
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import func, select
 
 from tests import factories
@@ -55,8 +56,8 @@ def _scan_all(page, images: list[str], expected_pending: int) -> None:
     for image, payload in images:
         assert page.evaluate(SCAN_IMAGE, image) == payload
         expected_pending += 1
-        page.wait_for_function(
-            f"document.getElementById('offline-pending').dataset.count === '{expected_pending}'"
+        expect(page.locator("#offline-pending")).to_have_attribute(
+            "data-count", str(expected_pending)
         )
 
 
@@ -95,7 +96,7 @@ def test_the_kiosk_scans_offline_reopens_offline_and_syncs_once(
         # Online, the organizer opens the kiosk and authorizes this device once.
         page.goto(f"/auth/login?next=/checkin/activities/{activity.id}/kiosk")
         sign_in(page, organizer.phone)
-        page.wait_for_function("document.getElementById('kiosk-offline').dataset.ready === '1'")
+        expect(page.locator("#kiosk-offline")).to_have_attribute("data-ready", "1")
         page.locator("#offline-enroll-button").click()
         page.locator("#offline-ready").wait_for(state="visible")
         page.evaluate("navigator.serviceWorker.ready.then(() => true)")
@@ -112,7 +113,7 @@ def test_the_kiosk_scans_offline_reopens_offline_and_syncs_once(
         # Still offline, the page is reloaded: the service worker serves it, the queue is kept.
         page.reload()
         page.clock.set_fixed_time(began + SERVED)
-        page.wait_for_function("document.getElementById('kiosk-offline').dataset.ready === '1'")
+        expect(page.locator("#kiosk-offline")).to_have_attribute("data-ready", "1")
         assert "离线：40 条待同步" in page.get_by_test_id("offline-pending").inner_text()
         people = page.get_by_test_id("offline-people").locator("li[data-state=out]")
         assert people.count() == 20
@@ -121,8 +122,8 @@ def test_the_kiosk_scans_offline_reopens_offline_and_syncs_once(
         # The network returns (the server's clock has moved on as the device's did).
         monkeypatch.setattr("volunteer.api.kiosk_sync.utcnow", lambda: utcnow() + SERVED)
         context.set_offline(False)
-        page.wait_for_function(
-            "document.getElementById('offline-pending').dataset.count === '0'", timeout=30_000
+        expect(page.locator("#offline-pending")).to_have_attribute(
+            "data-count", "0", timeout=30_000
         )
         assert "已同步：40 条入账，0 条待审核" in page.get_by_test_id("offline-result").inner_text()
         records = _offline_records(activity)
@@ -178,7 +179,7 @@ def test_a_phone_without_network_at_the_screen_is_told_what_to_do(phone_page, ap
     # Earlier, online, the volunteer looked at their personal code (the site installs itself).
     page.goto("/auth/login?next=/checkin/my-code")
     sign_in(page, volunteer.user.phone)
-    page.wait_for_function("document.documentElement.dataset.offlineReady === '1'")
+    expect(page.locator("html")).to_have_attribute("data-offline-ready", "1")
 
     # At the event the phone has no network when the screen's QR is opened.
     page.context.set_offline(True)

@@ -46,6 +46,7 @@ def test_a_new_person_goes_from_the_qr_to_checked_in(phone_page, live_server, ap
     page.get_by_label("真实姓名").fill("巴特尔")
     page.get_by_label("证件号码").fill(factories.resident_id(date(1991, 2, 3)))
     page.get_by_label("手机号码").fill(factories.phone())
+    page.get_by_label("政治面貌").select_option("13")  # required: nobody defaults to a member
     page.get_by_label("密码", exact=True).fill("volunteer-pw-1")
     page.get_by_label("再次输入密码").fill("volunteer-pw-1")
     page.get_by_label("我已阅读并同意隐私声明").check()
