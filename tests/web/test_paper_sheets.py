@@ -70,7 +70,8 @@ def test_misses_are_named_in_the_preview_and_nothing_is_confirmed(client, login_
     text = lines(sheet_world) + f"{unknown}\n{wrong_name}\n"
     page = client.post(sheet_url(sheet_world), data={"text": text, "reason": "纸质签到表"})
     html = page.get_data(as_text=True)
-    assert "没有找到该编号或手机号的志愿者" in html and "姓名与该编号或手机号不符" in html
+    # The same message for an unknown number and a wrong name: a sheet cannot probe either.
+    assert html.count("没有与该编号或手机号及姓名同时相符的志愿者") == 2
     assert 'id="sheet-confirm"' not in html
     forced = client.post(
         sheet_url(sheet_world), data={"text": text, "reason": "纸质签到表", "step": "confirm"}
@@ -114,4 +115,4 @@ def test_the_checked_rows_download_as_inert_csv(client, login_as, sheet_world):
     rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
     assert rows[0][0] == "行号" and rows[1][1:3] == ["乌云", "13800001111"]
     assert rows[1][-1] == "可添加" and rows[3][1] == "'=HYPERLINK(1)"
-    assert "没有找到" in rows[3][-1]
+    assert "没有与该编号或手机号及姓名同时相符的志愿者" in rows[3][-1]

@@ -123,11 +123,11 @@ def _problem(row: SheetRow) -> str:
     """What is wrong with a row (empty when it can be added); finds the volunteer too."""
     if row.check_in is None or row.check_out is None:
         return str(_l("Write times as 08:30 or 2026-05-04 08:30."))
-    row.volunteer = records.find_volunteer(row.identifier)
+    # One look-up needing both identifiers, and one message whichever failed (as for a single
+    # manual entry), so a sheet cannot be used to probe numbers or names.
+    row.volunteer = records.find_volunteer(row.identifier, _plain(row.name))
     if row.volunteer is None:
-        return str(_l("No volunteer has this number or phone."))
-    if _plain(row.volunteer.user.name) != _plain(row.name):
-        return str(_l("The name does not match this number or phone."))
+        return str(_l("No volunteer matches this number or phone together with this name."))
     return ""
 
 
