@@ -1,7 +1,7 @@
 """users.session_version: part of every session cookie, raised to sign an account out everywhere
 
 Revision ID: 5e55c0a7b1d2
-Revises: 778b3bc37edd
+Revises: 8548e476ba6f
 Create Date: 2026-11-27 09:30:00.000000
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "5e55c0a7b1d2"
-down_revision = "778b3bc37edd"
+down_revision = "8548e476ba6f"
 branch_labels = None
 depends_on = None
 

@@ -8,7 +8,7 @@ stored minutes change it writes an adjustment saying so. The arithmetic is copie
 here (migrations never import the application).
 
 Revision ID: 778b3bc37edd
-Revises: 8548e476ba6f
+Revises: 787d0b818f5b
 Create Date: 2026-11-27 09:21:36.854848
 
 """
@@ -26,7 +26,7 @@ BACKFILL_REASON = "账本回填：同一时段已由其他记录计入，或超�
 
 # revision identifiers, used by Alembic.
 revision = '778b3bc37edd'
-down_revision = "8548e476ba6f"
+down_revision = "787d0b818f5b"
 branch_labels = None
 depends_on = None
 

@@ -133,5 +133,9 @@ def test_a_residence_permit_holder_on_a_roster_matches_and_gets_a_certificate(ap
     volunteer = accounts.register_volunteer(
         registration(id_type=IdType.HMT_RESIDENCE, id_number=number)
     )
+    served = factories.make_activity(
+        factories.make_organization(), starts_at=support.this_year_moment(days_ago=2)
+    )
+    factories.make_record(volunteer, served, minutes=60)  # a certificate needs credited time
     issued = certificates.issue_certificate(volunteer, periods.all_time(), actor=None)
     assert issued.content["id_type_name"] == "港澳台居民居住证"

@@ -62,9 +62,11 @@ def test_filters_by_person_action_type_and_date_with_pages(client, login_as, log
 
 def test_bad_filters_are_ignored_with_a_message(client, login_as, log):
     login_as(log["admin"])
-    for args in ({"actor": "abc"}, {"start": "99999-01-01"}, {"page": 2**63}, {"action": "x\x00"}):
+    for args in ({"actor": "abc"}, {"start": "99999-01-01"}, {"page": 2**63}):
         response = client.get("/admin/audit", query_string=args)
         assert response.status_code == 200, args
+    # A NUL byte is refused before any view reads it (volunteer/bounds.py).
+    assert client.get("/admin/audit", query_string={"action": "x\x00"}).status_code == 400
 
 
 def test_the_export_holds_the_filtered_view_and_is_audited(client, login_as, log):

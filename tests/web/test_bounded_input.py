@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from tests import factories
+from tests import certificate_support, factories
 from volunteer.extensions import db
 from volunteer.models import Activity, utcnow
 from volunteer.services.periods import aware_to_beijing_naive
@@ -29,8 +29,8 @@ def test_ids_past_the_integer_column_are_not_found(client, login_as):
 
 def test_a_tampered_select_or_page_number_is_harmless(client, login_as):
     login_as(factories.make_admin())
-    # A page past the end is "not found", however far past.
-    assert client.get("/admin/audit", query_string={"page": str(2**63)}).status_code == 404
+    # A page past the end shows the last pages' bound, however far past: never an error.
+    assert client.get("/admin/audit", query_string={"page": str(2**63)}).status_code == 200
     assert client.get("/admin/audit", query_string={"page": "-5"}).status_code == 200
     response = client.post("/admin/organizations/new", data={"name": "队", "unit_id": "１"})
     assert response.status_code == 302
@@ -67,6 +67,7 @@ def test_nan_coordinates_and_huge_numbers_are_form_errors(client, login_as):
 
 
 def test_years_1_and_9999_are_refused_with_a_message(client, login_as):
+    certificate_support.set_issuer()  # else the page refuses every period before reading it
     volunteer = factories.make_volunteer()
     login_as(volunteer.user)
     for year in ("1", "9999"):

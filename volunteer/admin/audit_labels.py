@@ -6,6 +6,15 @@ from typing import Any
 from volunteer.i18n import lazy_gettext as _l
 
 ACTION_LABELS = {
+    "honour.issue": _l("Issued an honour certificate"),
+    "honour.revoke": _l("Revoked an honour certificate"),
+    "nomination.create": _l("Nominated for recognition"),
+    "nomination.decide": _l("Decided a nomination"),
+    "project.create": _l("Created a project"),
+    "project.update": _l("Edited a project"),
+    "project.attach": _l("Added an activity to a project"),
+    "project.detach": _l("Removed an activity from a project"),
+    "recognition.criteria": _l("Set the recognition criteria"),
     "account.password_change": _l("Changed password"),
     "activity.cancel": _l("Cancelled an activity"),
     "activity.create": _l("Created an activity"),
@@ -63,6 +72,16 @@ TARGET_LINKS = {
     "units": ("admin.unit_edit", "unit_id"),
 }
 DETAIL_LABELS = {
+    "min_hours": _l("Minimum hours"),
+    "min_participations": _l("Minimum participations"),
+    "min_star_level": _l("Minimum star level"),
+    "clean_record": _l("No revoked or rejected records"),
+    "group_min_hours": _l("Minimum hours of an organization or project"),
+    "list_size": _l("Length of the list"),
+    "category": _l("Category"),
+    "status": _l("Status"),
+    "project_id": _l("Project"),
+    "served": _l("People served"),
     "added": _l("Added"),
     "changed": _l("Changed"),
     "deactivated": _l("Marked as left"),

@@ -238,7 +238,7 @@
   }
   function revoked(dev) {
     dev.revoked = true;
-    return saveDevice(dev).then(function () { say(text.revoked, "danger"); });
+    return saveDevice(dev).then(function () { say(text.tokenRevoked, "danger"); });
   }
   function reportSync(tally) {
     say(format(text.synced, tally), tally.review || tally.refused ? "warning" : "success");
