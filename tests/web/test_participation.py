@@ -116,6 +116,10 @@ def test_a_coordinators_roster_access_is_audited_and_shown_to_the_person(client,
     coordinator = factories.make_coordinator(town)
     stranger = world["stranger"]
     factories.make_roster_entry(town, stranger)
+    elsewhere = factories.make_activity(
+        factories.make_organization(), starts_at=support.this_year_moment(days_ago=2)
+    )
+    factories.make_record(stranger, elsewhere, minutes=60)  # a certificate needs credited time
     certificate = certificates.issue_certificate(stranger, periods.this_year(), stranger.user)
     login_as(stranger.user)
     assert "嘎鲁图镇" in client.get("/me/").get_data(as_text=True)
