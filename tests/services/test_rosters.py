@@ -85,10 +85,11 @@ def test_the_downloaded_template_filled_in_is_accepted(unit):
 
 def test_every_bad_row_is_reported_with_column_and_reason_and_nothing_is_kept(unit):
     good = person("好人", f.resident_id(), f.phone())
-    bad_checksum = f.resident_id()[:-1] + ("0" if f.resident_id()[-1] != "0" else "1")
+    valid = f.resident_id()
+    bad_checksum = valid[:-1] + ("0" if valid[-1] != "0" else "1")  # one number, its digit wrong
     rows = [
         good,
-        person("坏号", bad_checksum[:-1] + ("1" if bad_checksum[-1] == "0" else "0"), f.phone()),
+        person("坏号", bad_checksum, f.phone()),
         person("坏手机", f.resident_id(), "12345"),
         person("坏面貌", f.resident_id(), f.phone(), status="火星人"),
         person("", f.resident_id(), f.phone()),
