@@ -24,13 +24,13 @@ def serial_prefix(year: int) -> str:
     return f"{current_app.config['CERTIFICATE_SERIAL_PREFIX']}{year}"
 
 
-def next_free_number(prefix: str) -> int:
-    """The number after the highest serial with this prefix (1 for the year's first)."""
+def next_free_number(prefix: str, serial=Certificate.serial) -> int:
+    """The number after the highest `serial` with this prefix (1 for the year's first)."""
     # Longest first, so number 1000000 sorts after 999999 should a year ever get there.
     last = db.session.scalar(
-        select(Certificate.serial)
-        .where(Certificate.serial.startswith(prefix))
-        .order_by(func.length(Certificate.serial).desc(), Certificate.serial.desc())
+        select(serial)
+        .where(serial.startswith(prefix))
+        .order_by(func.length(serial).desc(), serial.desc())
         .limit(1)
     )
     return int(last[len(prefix) :]) + 1 if last else 1

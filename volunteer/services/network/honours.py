@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from volunteer.extensions import db
@@ -25,6 +25,7 @@ from volunteer.models import (
 )
 from volunteer.services.audit import record_audit
 from volunteer.services.certificates.issuer import require_issuer
+from volunteer.services.certificates.serials import next_free_number
 from volunteer.services.errors import ServiceError
 from volunteer.services.periods import local_today
 
@@ -103,13 +104,8 @@ def _insert_with_serial(certificate: HonourCertificate, content: dict[str, Any],
 
 
 def _next_number(prefix: str) -> int:
-    last = db.session.scalar(
-        select(HonourCertificate.serial)
-        .where(HonourCertificate.serial.startswith(prefix))
-        .order_by(func.length(HonourCertificate.serial).desc(), HonourCertificate.serial.desc())
-        .limit(1)
-    )
-    return int(last[len(prefix) :]) + 1 if last else 1
+    """The next free honour serial number (the same rule as hour certificates)."""
+    return next_free_number(prefix, HonourCertificate.serial)
 
 
 def valid_certificate_of(nomination: Nomination) -> HonourCertificate | None:
