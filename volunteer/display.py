@@ -6,6 +6,7 @@ this device's cookie does. A choice made before signing in is carried into the p
 
 from flask import Flask, Response, g, request
 from flask_login import current_user
+from sqlalchemy import inspect
 
 from volunteer.models import User
 
@@ -41,11 +42,18 @@ def remember_on_device(response: Response, large: bool) -> Response:
 
 
 def _cookie_follows_profile(response: Response) -> Response:
-    # Only when this request already loaded the user: static files must not cost a query.
+    # Only when this request already loaded the user (static files must not cost a query),
+    # and only from values still loaded: a view's commit expires them, and reloading the
+    # user just for this cookie would cost every scan a query. The next page catches up.
     user = g.get("_login_user")
-    signed_in = user is not None and user.is_authenticated
-    if signed_in and (request.cookies.get(COOKIE) == LARGE) != user.large_text:
-        remember_on_device(response, user.large_text)
+    loaded = inspect(user).dict if isinstance(user, User) else {}
+    large = loaded.get("large_text")
+    if (
+        loaded.get("active")
+        and large is not None
+        and (request.cookies.get(COOKIE) == LARGE) != large
+    ):
+        remember_on_device(response, large)
     return response
 
 

@@ -73,5 +73,7 @@ def _signed_in() -> bool:
     down while an error page is sent): the user already loaded, or a session naming one."""
     user = g.get("_login_user")
     if user is not None:
-        return bool(user.is_authenticated)
+        # Not is_authenticated: it reads User.active, which a view's commit has expired, so
+        # asking it would reload the user (and its eager loads) only to set this header.
+        return not user.is_anonymous
     return "_user_id" in session

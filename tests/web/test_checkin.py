@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from tests import factories
 from volunteer.extensions import db
@@ -263,3 +263,26 @@ def test_the_screen_says_when_check_in_opens(client, login_as, world):
     login_as(world["organizer"])
     page = client.get(f"/checkin/activities/{later.id}/screen").get_data(as_text=True)
     assert "签到将于" in page and "此前扫码将被拒绝" in page
+
+
+def test_a_scan_loads_the_signed_in_user_once(client, login_as, world, app):
+    """After the scan commits, the response headers and the display cookie must not reload
+    the (expired) user: one users query per scan, check-in and check-out alike."""
+    activity, volunteer = world["activity"], world["volunteer"]
+    login_as(volunteer.user)
+    app.config["REPEAT_SCAN_WINDOW_SECONDS"] = 0
+    user_reads: list[str] = []
+
+    def keep(_conn, _cursor, statement, *_args):
+        if statement.lstrip().startswith("SELECT users.id"):
+            user_reads.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", keep)
+    try:
+        for outcome in ("checked_in", "checked_out"):
+            user_reads.clear()
+            page = client.get(_scan_path(activity)).get_data(as_text=True)
+            assert f'data-outcome="{outcome}"' in page
+            assert len(user_reads) == 1
+    finally:
+        event.remove(db.engine, "before_cursor_execute", keep)
