@@ -273,7 +273,7 @@ def _check_out(
     open_record.check_out_at = out_at
     open_record.check_out_source = source
     open_record.status = RecordStatus.APPROVED
-    ledger.apply_credit(open_record, plan)
+    ledger.apply_credit(open_record, plan, first=True)  # an open record credits nothing
     if passed is not None:
         open_record.geofence_passed = passed
         open_record.geofence_distance_m = max(distance, open_record.geofence_distance_m or 0)

@@ -70,9 +70,10 @@ def plan_credit(
     )
     if window is None:
         return CreditPlan(None)
-    others = _other_pieces(record, window)
+    same_days = _pieces_on_days(record, hours.split_by_day([window]).keys())
+    others = [row for row in same_days if row.starts_at < window[1] and row.ends_at > window[0]]
     free = hours.subtract(window, [(row.starts_at, row.ends_at) for row in others])
-    used = _used_by_day(record, hours.split_by_day(free).keys())
+    used = _minutes_by_day(same_days)
     pieces = hours.plan_pieces(free, config["CREDIT_ROUNDING_STEP_MINUTES"], _cap(), used)
     return CreditPlan(window, pieces, _overlaps(window, others))
 
@@ -81,13 +82,16 @@ def _cap() -> int:
     return int(current_app.config["DAILY_CAP_MINUTES"])
 
 
-def _other_pieces(record: ServiceRecord, window: hours.Interval):
-    """Other records' ledger pieces of this volunteer overlapping the window, with titles."""
+def _pieces_on_days(record: ServiceRecord, days) -> list:
+    """Other records' ledger pieces of this volunteer on these Beijing days, with titles: the
+    ones overlapping a window and the minutes against each day's cap, in one query."""
     return db.session.execute(
         select(
             CreditEntry.record_id,
+            CreditEntry.day,
             CreditEntry.starts_at,
             CreditEntry.ends_at,
+            CreditEntry.minutes,
             Activity.title,
             ServiceRecord.source,
         )
@@ -96,8 +100,7 @@ def _other_pieces(record: ServiceRecord, window: hours.Interval):
         .where(
             CreditEntry.volunteer_id == record.volunteer_id,
             _not_record(record),
-            CreditEntry.starts_at < window[1],
-            CreditEntry.ends_at > window[0],
+            CreditEntry.day.in_(list(days)),
         )
         .order_by(CreditEntry.starts_at)
     ).all()
@@ -108,21 +111,12 @@ def _not_record(record: ServiceRecord) -> ColumnElement[bool]:
     return CreditEntry.record_id != record.id if record.id is not None else true()
 
 
-def _used_by_day(record: ServiceRecord, days) -> dict[date, int]:
-    """Minutes other records of the volunteer credit on each of these days (one query)."""
-    days = list(days)
-    if not days:
-        return {}
-    rows = db.session.execute(
-        select(CreditEntry.day, func.sum(CreditEntry.minutes))
-        .where(
-            CreditEntry.volunteer_id == record.volunteer_id,
-            _not_record(record),
-            CreditEntry.day.in_(days),
-        )
-        .group_by(CreditEntry.day)
-    )
-    return {day: int(minutes) for day, minutes in rows}
+def _minutes_by_day(pieces) -> dict[date, int]:
+    """Minutes the pieces credit on each day."""
+    used: dict[date, int] = defaultdict(int)
+    for piece in pieces:
+        used[piece.day] += piece.minutes
+    return used
 
 
 def _overlaps(window: hours.Interval, others) -> list[Overlap]:
@@ -138,9 +132,11 @@ def _overlaps(window: hours.Interval, others) -> list[Overlap]:
     ]
 
 
-def apply_credit(record: ServiceRecord, plan: CreditPlan) -> int:
-    """Replace the record's ledger rows with the plan's pieces; returns the minutes."""
-    clear_credit(record)
+def apply_credit(record: ServiceRecord, plan: CreditPlan, *, first: bool = False) -> int:
+    """Replace the record's ledger rows with the plan's pieces; returns the minutes. `first`
+    says the record has none yet (an open record closing), which spares a DELETE per scan."""
+    if not first:
+        clear_credit(record)
     db.session.add_all(
         CreditEntry(
             record_id=record.id,
