@@ -50,6 +50,9 @@ class ServiceRecord(Base):
         ),
         Index("ix_service_records_activity_status", "activity_id", "status"),
         Index("ix_service_records_volunteer_status_in", "volunteer_id", "status", "check_in_at"),
+        # With the one-open index above, the scan's locking read ("open, or checked out here
+        # just now") is two index ranges, however long the volunteer's history.
+        Index("ix_service_records_volunteer_out", "volunteer_id", "check_out_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

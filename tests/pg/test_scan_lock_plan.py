@@ -1,0 +1,65 @@
+"""The scan's locking read stays two index ranges however long a volunteer's history is."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import event, insert, text
+
+from tests import factories
+from volunteer.extensions import db
+from volunteer.models import RecordSource, RecordStatus, ServiceRecord, utcnow
+from volunteer.services import checkin, tokens
+
+pytestmark = pytest.mark.postgres
+
+
+def _locking_read_of_a_scan(activity, volunteer) -> tuple[str, dict]:
+    """The statement (and its parameters) a real scan sends to lock the volunteer's records."""
+    seen: list[tuple[str, dict]] = []
+
+    def keep(_conn, _cursor, statement, parameters, _context, _many):
+        if "FOR UPDATE" in statement and "FROM service_records" in statement:
+            seen.append((statement, parameters))
+
+    event.listen(db.engine, "before_cursor_execute", keep)
+    try:
+        now = utcnow()
+        step = tokens.step_at(now)
+        checkin.scan_token(volunteer, activity.id, step, tokens.code_for(activity, step), now)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", keep)
+    assert len(seen) == 1
+    return seen[0]
+
+
+def test_the_lock_reads_the_open_record_and_recent_check_outs_by_index(app, postgres_only):
+    team = factories.make_organization()
+    past = factories.make_activity(team, starts_at=utcnow() - timedelta(days=400), hours=2)
+    here = factories.make_activity(team, starts_at=utcnow() - timedelta(minutes=20), hours=4)
+    volunteer = factories.make_volunteer()
+    db.session.execute(
+        insert(ServiceRecord),
+        [
+            {
+                "volunteer_id": volunteer.id,
+                "activity_id": past.id,
+                "check_in_at": past.starts_at + timedelta(hours=day),
+                "check_out_at": past.starts_at + timedelta(hours=day, minutes=30),
+                "credited_minutes": 30,
+                "source": RecordSource.QR,
+                "status": RecordStatus.APPROVED,
+            }
+            for day in range(2000)
+        ],
+    )
+    statement, parameters = _locking_read_of_a_scan(here, volunteer)
+
+    connection = db.session.connection()
+    connection.execute(text("SET LOCAL enable_seqscan = off"))
+    plan = "\n".join(
+        row[0] for row in connection.exec_driver_sql(f"EXPLAIN {statement}", parameters)
+    )
+    # Both arms of the OR are index conditions; no index scan filters the whole history.
+    assert "uq_service_records_one_open_per_volunteer" in plan, plan
+    assert "ix_service_records_volunteer_out" in plan, plan
+    db.session.rollback()
