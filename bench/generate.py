@@ -115,6 +115,7 @@ def build_database(
         entries = list(credit_entries(records))  # sets each record's credited minutes
         summary.counts["service_records"] = writer("service_records", records)
         summary.counts["credit_entries"] = writer("credit_entries", entries)
+        summary.counts["year_minutes"] = writer("year_minutes", year_minutes(entries))
         writer("compliance_settings", data.compliance_settings())
         if connection.dialect.name == "postgresql":
             for table in (
@@ -409,6 +410,16 @@ def credit_entries(records: Sequence[dict]) -> Iterator[dict]:
                 "ends_at": piece.ends_at,
                 "minutes": piece.minutes,
             }
+
+
+def year_minutes(entries: Sequence[dict]) -> Iterator[dict]:
+    """Each volunteer's credited minutes per year, as the app's ledger keeps them."""
+    totals: dict[tuple[int, int], int] = {}
+    for entry in entries:
+        key = (entry["volunteer_id"], entry["day"].year)
+        totals[key] = totals.get(key, 0) + entry["minutes"]
+    for (volunteer_id, year), minutes in sorted(totals.items()):
+        yield {"volunteer_id": volunteer_id, "year": year, "minutes": minutes}
 
 
 def _writer(connection):

@@ -20,6 +20,7 @@ from volunteer.models import (
     RecordSource,
     RecordStatus,
     ServiceRecord,
+    YearMinutes,
 )
 
 
@@ -92,6 +93,9 @@ def test_the_ledger_backfill_credits_overlapping_old_records_once(empty_database
             ).all()
         )
         assert sorted(by_day.values()) == [120, 360]  # 14 June 22:00-24:00, 15 June 00:00-06:00
+        # The year totals, added by a later revision, start as the backfilled ledger's sums.
+        years = db.session.execute(select(YearMinutes.year, YearMinutes.minutes)).all()
+        assert [tuple(row) for row in years] == [(2026, 480)]
         (adjustment,) = db.session.scalars(select(Adjustment)).all()
         assert (adjustment.before_minutes, adjustment.after_minutes) == (180, 0)
         db.session.remove()

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from tests import factories
 from volunteer.extensions import db
-from volunteer.models import CreditEntry, RecordSource, RecordStatus, ServiceRecord
+from volunteer.models import CreditEntry, RecordSource, RecordStatus, ServiceRecord, YearMinutes
 from volunteer.models.base import LOCAL_ZONE
 from volunteer.services import checkin, corrections, hours, ledger, periods, records
 from volunteer.services.certificates.content import gather_facts
@@ -133,6 +133,24 @@ def _assert_rules(volunteer):
     _assert_no_minute_twice(volunteer, pieces, total)
     _assert_periods_add_up(volunteer, total)
     _assert_readers_agree(volunteer)
+    _assert_year_totals_match(volunteer, pieces)
+
+
+def _assert_year_totals_match(volunteer, pieces):
+    """The year totals kept on write equal the ledger's sums, year by year."""
+    ledger_years: dict[int, int] = {}
+    for piece in pieces:
+        ledger_years[piece.day.year] = ledger_years.get(piece.day.year, 0) + piece.minutes
+    kept = dict(
+        db.session.execute(
+            select(YearMinutes.year, YearMinutes.minutes).where(
+                YearMinutes.volunteer_id == volunteer.id
+            )
+        ).all()
+    )
+    assert {year: m for year, m in kept.items() if m} == {
+        year: m for year, m in ledger_years.items() if m
+    }
 
 
 def _assert_days_within_cap(pieces):

@@ -11,7 +11,12 @@ from volunteer.models.api_tokens import ApiScope, ApiToken, TokenKind
 from volunteer.models.audit import AuditEntry
 from volunteer.models.base import Base, UTCDateTime, utcnow
 from volunteer.models.certificates import Certificate
-from volunteer.models.credits import CorrectionRequest, CorrectionStatus, CreditEntry
+from volunteer.models.credits import (
+    CorrectionRequest,
+    CorrectionStatus,
+    CreditEntry,
+    YearMinutes,
+)
 from volunteer.models.honours import (
     HonourCategory,
     HonourCertificate,
@@ -83,5 +88,6 @@ __all__ = [
     "UnitKind",
     "User",
     "Volunteer",
+    "YearMinutes",
     "utcnow",
 ]

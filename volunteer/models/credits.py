@@ -40,6 +40,18 @@ class CreditEntry(Base):
     record: Mapped[ServiceRecord] = relationship()
 
 
+class YearMinutes(Base):
+    """A volunteer's credited minutes in one Beijing calendar year: the ledger's sum, kept on
+    write in the same transaction, so year figures read one row per person, not every piece."""
+
+    __tablename__ = "year_minutes"
+    __table_args__ = (CheckConstraint("minutes >= 0", name="minutes_not_negative"),)
+
+    volunteer_id: Mapped[int] = mapped_column(ForeignKey("volunteers.id"), primary_key=True)
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    minutes: Mapped[int] = mapped_column(default=0)
+
+
 class CorrectionStatus(enum.StrEnum):
     """Where a volunteer's correction request stands."""
 

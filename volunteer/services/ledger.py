@@ -3,7 +3,9 @@
 A record credits only the part of its interval no other record of the volunteer
 already credits, day by Beijing day within the daily cap (services/hours.py does
 the arithmetic). Crediting locks the volunteer's row first, so two approvals, or a
-scan and an approval, of one person take turns in PostgreSQL.
+scan and an approval, of one person take turns in PostgreSQL. Every write also keeps
+the volunteer's year totals (`YearMinutes`) equal to the ledger's sum, in the same
+transaction, so whole-year reports read one row per person.
 """
 
 from collections import defaultdict
@@ -11,10 +13,18 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import ColumnElement, and_, delete, func, select, true
+from sqlalchemy import ColumnElement, and_, delete, func, select, true, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from volunteer.extensions import db
-from volunteer.models import Activity, CreditEntry, RecordStatus, ServiceRecord, Volunteer
+from volunteer.models import (
+    Activity,
+    CreditEntry,
+    RecordStatus,
+    ServiceRecord,
+    Volunteer,
+    YearMinutes,
+)
 from volunteer.services import hours
 from volunteer.services.periods import Period
 
@@ -135,8 +145,12 @@ def _overlaps(window: hours.Interval, others) -> list[Overlap]:
 def apply_credit(record: ServiceRecord, plan: CreditPlan, *, first: bool = False) -> int:
     """Replace the record's ledger rows with the plan's pieces; returns the minutes. `first`
     says the record has none yet (an open record closing), which spares a DELETE per scan."""
+    by_year: dict[int, int] = defaultdict(int)
     if not first:
-        clear_credit(record)
+        by_year = _cleared_by_year(record)
+    for piece in plan.pieces:
+        by_year[piece.day.year] += piece.minutes
+    _add_year_minutes(record.volunteer_id, by_year)
     db.session.add_all(
         CreditEntry(
             record_id=record.id,
@@ -155,7 +169,53 @@ def apply_credit(record: ServiceRecord, plan: CreditPlan, *, first: bool = False
 
 def clear_credit(record: ServiceRecord) -> None:
     """Remove the record's ledger rows (it no longer credits anything)."""
-    db.session.execute(delete(CreditEntry).where(CreditEntry.record_id == record.id))
+    _add_year_minutes(record.volunteer_id, _cleared_by_year(record))
+
+
+def _cleared_by_year(record: ServiceRecord) -> dict[int, int]:
+    """Delete the record's ledger rows; minus the minutes they credited, per year."""
+    removed = db.session.execute(
+        delete(CreditEntry)
+        .where(CreditEntry.record_id == record.id)
+        .returning(CreditEntry.day, CreditEntry.minutes)
+    )
+    by_year: dict[int, int] = defaultdict(int)
+    for day, minutes in removed:
+        by_year[day.year] -= minutes
+    return by_year
+
+
+def _add_year_minutes(volunteer_id: int, by_year: dict[int, int]) -> None:
+    """Add each year's change to the volunteer's year totals (nothing when nothing changed)."""
+    gains = {year: minutes for year, minutes in by_year.items() if minutes > 0}
+    if gains:
+        _upsert_gains(volunteer_id, gains)
+    for year, minutes in by_year.items():
+        if minutes < 0:  # a loss updates the row its earlier gain made (an upsert's new-row
+            # candidate would be negative, which the CHECK refuses before any conflict)
+            db.session.execute(
+                update(YearMinutes)
+                .where(YearMinutes.volunteer_id == volunteer_id, YearMinutes.year == year)
+                .values(minutes=YearMinutes.minutes + minutes)
+            )
+
+
+def _upsert_gains(volunteer_id: int, gains: dict[int, int]) -> None:
+    """Add positive minutes per year, creating a year's row on its first minutes."""
+    dialect = db.session.get_bind().dialect.name
+    dialect_insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = dialect_insert(YearMinutes).values(
+        [
+            {"volunteer_id": volunteer_id, "year": year, "minutes": minutes}
+            for year, minutes in sorted(gains.items())
+        ]
+    )
+    db.session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[YearMinutes.volunteer_id, YearMinutes.year],
+            set_={"minutes": YearMinutes.minutes + statement.excluded.minutes},
+        )
+    )
 
 
 def credit_now(record: ServiceRecord, check_in: datetime, check_out: datetime) -> CreditPlan:

@@ -2,7 +2,7 @@
 
 from sqlalchemy import ColumnElement, Select, and_, case, func, select
 
-from volunteer.models import CreditEntry, RosterEntry, Unit, Volunteer
+from volunteer.models import CreditEntry, RosterEntry, Unit, Volunteer, YearMinutes
 from volunteer.services import ledger
 from volunteer.services.compliance.targets import Targets
 from volunteer.services.periods import Period
@@ -38,9 +38,22 @@ def credited_in(period: Period) -> ColumnElement[bool]:
 
 def completed_volunteers(period: Period, targets: Targets, among=None) -> Select:
     """Volunteers with at least min_minutes of approved time in the period (among `among`)."""
+    if period.is_calendar_year():
+        return _completed_in_year(period.year, targets, among)
     query = select(CreditEntry.volunteer_id.label("volunteer_id")).where(credited_in(period))
     if among is not None:
         query = query.where(CreditEntry.volunteer_id.in_(among))
     return query.group_by(CreditEntry.volunteer_id).having(
         func.sum(CreditEntry.minutes) >= targets.min_minutes
     )
+
+
+def _completed_in_year(year: int, targets: Targets, among=None) -> Select:
+    """The same for a whole calendar year, from the year totals the ledger keeps (one row
+    per person instead of every piece of the year)."""
+    query = select(YearMinutes.volunteer_id.label("volunteer_id")).where(
+        YearMinutes.year == year, YearMinutes.minutes >= max(targets.min_minutes, 1)
+    )
+    if among is not None:
+        query = query.where(YearMinutes.volunteer_id.in_(among))
+    return query
