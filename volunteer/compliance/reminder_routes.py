@@ -25,8 +25,7 @@ FILE_LABELS = {Missing.NOT_REGISTERED: "未注册", Missing.NO_HOURS: "未录入
 
 
 def registration_link(unit: Unit) -> str:
-    """Where the unit's people register, as an absolute URL (the one place to swap in a
-    per-unit registration link)."""
+    """The unit's registration URL, absolute: the one place to swap in a per-unit link."""
     return public_base_url() + url_for("auth.register")
 
 

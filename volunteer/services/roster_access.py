@@ -30,8 +30,7 @@ def _listing_unit_ids(volunteer: Volunteer) -> Any:
 
 
 def id_numbers_reached_on(user: User | None, unit: Unit) -> set[str]:
-    """ID numbers on the unit's active roster whose full numbers the user may see (the same
-    rule as on_coordinated_roster, for a whole roster in one statement; admins reach all)."""
+    """ID numbers on the unit's active roster the user reaches (on_coordinated_roster, at once)."""
     return set(db.session.scalars(roster_id_numbers(user).where(RosterEntry.unit_id == unit.id)))
 
 
