@@ -51,6 +51,8 @@ class Config:
     PASSWORD_RESET_HOURS = 24
     PASSWORD_RESET_RATE_LIMIT = "10 per minute; 50 per hour"  # reset codes tried per address
     # Text messages (volunteer/services/sms.py): off; a gateway is the deployment's to plug in.
+    # Only password-reset codes use it; reminder lists are exported for the unit's own SMS
+    # platform and never sent from here, whatever this says.
     SMS_ENABLED = False
     SMS_SENDER = None  # a callable sender(phone, text), or "package.module:function"
     # "Remember this device" at sign-in (offered by default after a scan, as in WeChat's

@@ -129,6 +129,7 @@ def pages_by_role(site: Site) -> dict[str, list[str]]:
             "/compliance/",
             f"/compliance/units/{town}",
             f"/compliance/units/{town}/missing",
+            f"/compliance/units/{town}/reminders",
             f"/compliance/units/{town}/roster",
             "/compliance/rosters/batch",
             "/auth/resets?q=其木格",

@@ -10,11 +10,13 @@ from wtforms import (
     RadioField,
     SelectChoice,
     SubmitField,
+    TextAreaField,
 )
-from wtforms.validators import DataRequired, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from volunteer import rounding
 from volunteer.i18n import lazy_gettext as _l
+from volunteer.services.reminders import MESSAGE_MAX_LENGTH
 
 
 class RosterUploadForm(FlaskForm):
@@ -116,3 +118,31 @@ class RevealForm(FlaskForm):
     """Show the full ID numbers and phones of a drill-down: a POST with CSRF, audited."""
 
     submit = SubmitField(_l("Show full numbers (recorded in the audit log)"))
+
+
+class ReminderForm(FlaskForm):
+    """One reminder list: the text to send (with {name}), full phones or not, and the file."""
+
+    message = TextAreaField(
+        _l("Message"),
+        validators=[
+            DataRequired(_l("Write the text of the message.")),
+            Length(
+                max=MESSAGE_MAX_LENGTH,
+                message=_l("The message is longer than %(max)s characters."),
+            ),
+        ],
+        description=_l("{name} becomes each person's name. Edit the text before exporting."),
+    )
+    full_numbers = BooleanField(_l("Full phone numbers (recorded in the audit log)"))
+    preview = SubmitField(_l("Preview"))
+    export_xlsx = SubmitField(_l("Export Excel"))
+    export_csv = SubmitField(_l("Export CSV"))
+
+    def file_format(self) -> str | None:
+        """The file asked for by the button pressed: "xlsx", "csv", or None for a preview."""
+        if self.export_xlsx.data:
+            return "xlsx"
+        if self.export_csv.data:
+            return "csv"
+        return None

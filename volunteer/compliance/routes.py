@@ -235,5 +235,6 @@ def settings():
     )
 
 
-# The roster views live in their own module on this blueprint; importing it registers them.
-from volunteer.compliance import roster_routes  # noqa: E402, F401
+# The roster views and the reminder texts live in their own modules on this blueprint;
+# importing them registers them.
+from volunteer.compliance import reminder_routes, roster_routes  # noqa: E402, F401

@@ -10,7 +10,7 @@ from volunteer.extensions import db
 from volunteer.models import RosterEntry, Unit, User, Volunteer
 from volunteer.services import permissions
 from volunteer.services.audit import record_audit
-from volunteer.services.certificates.scope import on_coordinated_roster
+from volunteer.services.certificates.scope import on_coordinated_roster, roster_id_numbers
 
 
 def units_listing(volunteer: Volunteer) -> list[Unit]:
@@ -27,6 +27,11 @@ def _listing_unit_ids(volunteer: Volunteer) -> Any:
     return select(RosterEntry.unit_id).where(
         RosterEntry.id_number == volunteer.id_number, RosterEntry.active.is_(True)
     )
+
+
+def id_numbers_reached_on(user: User | None, unit: Unit) -> set[str]:
+    """ID numbers on the unit's active roster the user reaches (on_coordinated_roster, at once)."""
+    return set(db.session.scalars(roster_id_numbers(user).where(RosterEntry.unit_id == unit.id)))
 
 
 def reaches_by_roster(user: User | None, volunteer: Volunteer) -> bool:

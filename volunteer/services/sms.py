@@ -5,6 +5,12 @@ Sending itself is out of scope. With SMS_ENABLED false (the default) nothing is 
 phone. A deployment that has a gateway sets SMS_ENABLED = True and SMS_SENDER to a
 callable `sender(phone: str, text: str) -> None` (or "package.module:function"); it raises
 on failure. Enabled without a sender is a configuration error and raises.
+
+Reminder lists (services.reminders, the compliance page 短信提醒) never call this hook:
+they are files a coordinator imports into the unit's own SMS platform, so nothing is
+texted from them even with SMS_ENABLED on. A deployment that wants the system itself
+to send reminders would plug in here, next to `send_reset_code`, with the same sender;
+that sending (batching, opt-out, delivery reports) is not built.
 """
 
 from collections.abc import Callable
