@@ -235,5 +235,6 @@ def settings():
     )
 
 
-# The roster views live in their own module on this blueprint; importing it registers them.
-from volunteer.compliance import roster_routes  # noqa: E402, F401
+# The roster and poster views live in their own modules on this blueprint; importing them
+# registers them.
+from volunteer.compliance import poster_routes, roster_routes  # noqa: E402, F401
