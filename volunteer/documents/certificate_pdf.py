@@ -103,13 +103,11 @@ def stars_text(level: int) -> str:
     return "★" * level + "☆" * (5 - level) + f" {STAR_NAMES.get(level, '')}志愿者"
 
 
-def qr_image(url: str, box_size: int = 4) -> ImageReader:
-    """The QR code of `url` as an image reportlab can place (`box_size` pixels per module)."""
+def qr_image(url: str) -> ImageReader:
+    """The verification QR code as an image reportlab can place."""
     # A fixed mask pattern: every mask gives a valid code, and trying all eight to pick the
     # "best" one is most of the cost of making the code.
-    code = qrcode.QRCode(
-        error_correction=ERROR_CORRECT_M, box_size=box_size, border=2, mask_pattern=0
-    )
+    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, box_size=4, border=2, mask_pattern=0)
     code.add_data(url)
     code.make(fit=True)
     return ImageReader(code.make_image().get_image().convert("1"))

@@ -16,10 +16,12 @@ from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph
 
-from volunteer.documents.certificate_pdf import DARK, GREY, RED, qr_image, register_font
+from volunteer.documents.certificate_pdf import DARK, GREY, RED, register_font
+from volunteer.documents.qr import qr_grey_image
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 BAND_HEIGHT = 52 * mm
@@ -118,7 +120,8 @@ def _draw_gap(canvas: Canvas, unregistered: int | None, font: str, baseline: flo
 def _draw_qr(canvas: Canvas, url: str, top: float) -> float:
     """The registration QR code, centred below `top`; returns its bottom edge."""
     bottom = top - QR_SIZE
-    canvas.drawImage(qr_image(url, QR_BOX), (PAGE_WIDTH - QR_SIZE) / 2, bottom, QR_SIZE, QR_SIZE)
+    image = ImageReader(qr_grey_image(url, QR_BOX))
+    canvas.drawImage(image, (PAGE_WIDTH - QR_SIZE) / 2, bottom, QR_SIZE, QR_SIZE)
     return bottom
 
 
