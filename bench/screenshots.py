@@ -10,8 +10,11 @@ and saves PNGs under docs/screenshots/:
 - home-checked-in.png  the home page while serving
 - records.png          my records
 - certificate.png      my certificates, with the one-tap button
+- poster.png           a unit's registration poster as the coordinator prints it (its PDF's
+                       page drawn by pdftoppm, from poppler-utils)
 """
 
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -32,6 +35,8 @@ from volunteer.services import accounts, certificates, demo  # noqa: E402
 OUT = ROOT / "docs" / "screenshots"
 PHONE = {"width": 390, "height": 780}
 RUNNING_TITLE = "文明城市创建志愿服务（今日）"
+# Where a real deployment is reached (PUBLIC_BASE_URL), printed on the poster under its QR code.
+POSTER_BASE_URL = "https://zyz.wushen.example.cn"
 ISSUER = {
     "organization": "乌审旗新时代文明实践中心",
     "person_in_charge": "乌云",
@@ -117,6 +122,27 @@ def volunteer_journey(browser, base_url: str, scan_url: str) -> None:
     shoot(page, "certificate.png")
 
 
+def poster(browser, app, base_url: str) -> None:
+    """The demo coordinator prints their unit's poster from the compliance page; page 1 as PNG."""
+    page = new_phone(browser, base_url)
+    page.goto("/compliance/")
+    sign_in(page, demo.DEMO_LOGINS[1].phone)
+    app.config["PUBLIC_BASE_URL"] = POSTER_BASE_URL
+    pdf = page.request.get(page.get_by_test_id("poster").get_attribute("href")).body()
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / "poster.pdf"
+        source.write_bytes(pdf)
+        command = ["pdftoppm", "-png", "-r", "72", "-singlefile", str(source)]
+        subprocess.run([*command, str(OUT / "poster")], check=True)
+    print("saved", (OUT / "poster.png").relative_to(ROOT))
+
+
+def require_pdftoppm() -> None:
+    """The poster is a PDF: pdftoppm draws it (poppler-data for its Chinese text)."""
+    if shutil.which("pdftoppm") is None:
+        sys.exit("No pdftoppm: apt-get install poppler-utils poppler-data")
+
+
 def require_chinese_font() -> None:
     """Without a CJK font Chromium draws boxes: say which package to install instead."""
     found = subprocess.run(["fc-list", ":lang=zh"], capture_output=True, text=True).stdout
@@ -128,6 +154,7 @@ def main() -> None:
     from playwright.sync_api import sync_playwright
 
     require_chinese_font()
+    require_pdftoppm()
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as folder:
         app, running = scratch_app(Path(folder))
@@ -137,6 +164,7 @@ def main() -> None:
                 executable_path="/usr/bin/chromium", args=["--headless=new", "--no-sandbox"]
             )
             volunteer_journey(browser, base_url, organizer_screen(browser, base_url, running))
+            poster(browser, app, base_url)
             browser.close()
         server.shutdown()
 

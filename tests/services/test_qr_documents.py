@@ -5,7 +5,7 @@ import io
 import zxingcpp
 from PIL import Image
 
-from volunteer.documents.qr import qr_png, qr_svg
+from volunteer.documents.qr import qr_grey_image, qr_png, qr_svg
 
 
 def test_the_png_decodes_to_the_scan_url():
@@ -17,3 +17,11 @@ def test_the_png_decodes_to_the_scan_url():
 def test_the_svg_is_a_standalone_image():
     svg = qr_svg("WSV:abc")
     assert svg.startswith(b"<svg") and b"</svg>" in svg
+
+
+def test_the_grey_image_for_pdfs_decodes_and_is_whole_modules():
+    url = "https://volunteer.example.cn/auth/register?unit=12.0123456789abcdef"
+    image = qr_grey_image(url, scale=6)
+    assert image.mode == "L" and image.width == image.height and image.width % 6 == 0
+    (barcode,) = zxingcpp.read_barcodes(image)
+    assert barcode.text == url

@@ -14,7 +14,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from volunteer import forms as shared
 from volunteer.i18n import lazy_gettext as _l
-from volunteer.models import Gender, IdType, PoliticalStatus
+from volunteer.models import Gender, IdType, PoliticalStatus, Unit
 from volunteer.services import accounts, identity
 
 
@@ -74,8 +74,8 @@ class RegistrationForm(FlaskForm):
         if field.data:
             shared.mobile_phone(self, field)
 
-    def to_registration(self) -> accounts.Registration:
-        """The validated fields as the service's input."""
+    def to_registration(self, poster_unit: Unit | None = None) -> accounts.Registration:
+        """The validated fields as the service's input; a poster's unit replaces the choice."""
         return accounts.Registration(
             name=self.name.data,
             id_type=IdType(self.id_type.data),
@@ -85,8 +85,8 @@ class RegistrationForm(FlaskForm):
             political_status=PoliticalStatus(self.political_status.data),
             gender=Gender(self.gender.data) if self.gender.data else None,
             birth_date=self.birth_date.data,
-            unit=shared.unit_from_choice(self.unit_id.data),
-            work_unit_name=self.work_unit_name.data,
+            unit=poster_unit or shared.unit_from_choice(self.unit_id.data),
+            work_unit_name=None if poster_unit else self.work_unit_name.data,
             skills=self.skills.data,
             service_areas=self.service_areas.data,
             guardian_name=self.guardian_name.data or None,

@@ -15,7 +15,8 @@ from volunteer.extensions import db
 from volunteer.forms import is_safe_next, unit_choices
 from volunteer.i18n import gettext as _
 from volunteer.limits import limit_registration, limit_sign_in
-from volunteer.services import accounts, sessions
+from volunteer.models import Unit
+from volunteer.services import accounts, registration_links, sessions
 
 __all__ = ["bp"]
 
@@ -27,9 +28,10 @@ def register():
     """Self-registration with privacy consent (and a guardian's, under 14)."""
     form = RegistrationForm()
     form.unit_id.choices = unit_choices()
+    poster_unit = _poster_unit()
     if form.validate_on_submit():
         with service_action(form, default_field="name") as outcome:
-            volunteer = accounts.register_volunteer(form.to_registration())
+            volunteer = accounts.register_volunteer(form.to_registration(poster_unit))
             display.carry_into_profile(volunteer.user)
         if outcome.ok:
             login_user(volunteer.user)
@@ -37,7 +39,20 @@ def register():
             flash(_("Welcome! Your volunteer number is %(number)s.", number=number), "success")
             # A scan that brought the person here is made now: they land checked in.
             return redirect(pending_scan.next_path(url_for("profile.show")))
-    return render_template("auth/register.html", form=form, scan=pending_scan.pending())
+    return render_template(
+        "auth/register.html", form=form, scan=pending_scan.pending(), poster_unit=poster_unit
+    )
+
+
+def _poster_unit() -> Unit | None:
+    """The unit a poster's link files the person under; a link that is not genuine is said so."""
+    token = request.args.get("unit")
+    if token is None:
+        return None
+    unit = registration_links.unit_for_token(token)
+    if unit is None and request.method == "GET":
+        flash(_("This registration link is not valid; choose your work unit below."), "warning")
+    return unit
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -235,6 +235,6 @@ def settings():
     )
 
 
-# The roster views and the reminder texts live in their own modules on this blueprint;
+# The roster, reminder and poster views live in their own modules on this blueprint;
 # importing them registers them.
-from volunteer.compliance import reminder_routes, roster_routes  # noqa: E402, F401
+from volunteer.compliance import poster_routes, reminder_routes, roster_routes  # noqa: E402, F401

@@ -4,6 +4,7 @@ import io
 
 import qrcode
 import qrcode.image.svg
+from PIL import Image
 from qrcode.constants import ERROR_CORRECT_M
 
 
@@ -22,9 +23,28 @@ def qr_png(data: str, box_size: int = 10, border: int = 2) -> bytes:
     return buffer.getvalue()
 
 
-def _qr_code(data: str, box_size: int, border: int) -> qrcode.QRCode:
+def qr_grey_image(data: str, scale: int, border: int = 2) -> Image.Image:
+    """A grey-scale image of `data`'s QR code, `scale` pixels a module, to place in a PDF.
+
+    Made at one pixel a module and enlarged in C, with a fixed mask pattern (every mask
+    is valid; trying all eight is most of the cost), so a page a unit stays cheap; grey
+    rather than RGB, so the PDF holds a third of the bytes.
+    """
+    matrix = _qr_code(data, 1, border, mask_pattern=0).get_matrix()
+    size = len(matrix)
+    pixels = bytes(0 if dark else 255 for row in matrix for dark in row)
+    image = Image.frombytes("L", (size, size), pixels)
+    return image.resize((size * scale, size * scale), Image.Resampling.NEAREST)
+
+
+def _qr_code(data: str, box_size: int, border: int, mask_pattern=None) -> qrcode.QRCode:
     """The QR code of `data`, sized to fit it, ready to draw."""
-    qr = qrcode.QRCode(error_correction=ERROR_CORRECT_M, box_size=box_size, border=border)
+    qr = qrcode.QRCode(
+        error_correction=ERROR_CORRECT_M,
+        box_size=box_size,
+        border=border,
+        mask_pattern=mask_pattern,
+    )
     qr.add_data(data)
     qr.make(fit=True)
     return qr

@@ -1,3 +1,3 @@
-"""Printing certificates: edge code shared by the certificate pages, the CLI and the batch
-job runner. Unlike services it may read the current request (for this site's address) and
-the batch runner commits, once per chunk; the rules themselves stay in services."""
+"""Printing certificates and registration posters: edge code shared by the pages, the CLI and
+the batch job runner. Unlike services it may read the current request (for this site's
+address) and the batch runner commits, once per chunk; the rules themselves stay in services."""
