@@ -11,6 +11,7 @@ from sqlalchemy import select
 from tests import factories as f
 from volunteer.extensions import db
 from volunteer.models import AuditEntry, UnitKind
+from volunteer.services import registration_links
 from volunteer.services.periods import local_today
 
 FORMULA = "=1+2"
@@ -60,7 +61,9 @@ def test_the_page_offers_each_list_with_its_ready_text(client, login_as, world):
     login_as(world["coordinator"])
     page = client.get(url(world)).get_data(as_text=True)
     assert "短信提醒 · 嘎鲁图镇" in page and "本系统不发送短信" in page
-    registration = "http://localhost/auth/register"
+    # The unit's own link, as on its poster: registering through it files people under it.
+    token = registration_links.unit_token_for_id(world["town"].id)
+    registration = f"http://localhost/auth/register?unit={token}"
     texts = re.findall(r"<textarea[^>]*>(.*?)</textarea>", page, re.S)
     assert len(texts) == 2
     assert "{name}同志，您好！" in texts[0] and registration in texts[0]

@@ -14,6 +14,7 @@ from volunteer.actions import service_action
 from volunteer.compliance.forms import ReminderForm
 from volunteer.compliance.routes import XLSX, _download, _period, _period_args, bp
 from volunteer.models import Unit
+from volunteer.printing import posters
 from volunteer.printing.output import public_base_url
 from volunteer.services import compliance, periods, reminders
 from volunteer.services.compliance import Missing, MissingPerson
@@ -25,8 +26,8 @@ FILE_LABELS = {Missing.NOT_REGISTERED: "未注册", Missing.NO_HOURS: "未录入
 
 
 def registration_link(unit: Unit) -> str:
-    """The unit's registration URL, absolute: the one place to swap in a per-unit link."""
-    return public_base_url() + url_for("auth.register")
+    """The unit's own registration URL (as on its poster): registering files people under it."""
+    return posters.registration_url(unit.id)
 
 
 def site_link() -> str:
