@@ -10,6 +10,7 @@ and saves PNGs under docs/screenshots/:
 - home-checked-in.png  the home page while serving
 - records.png          my records
 - certificate.png      my certificates, with the one-tap button
+- campaign.png         the three-year campaign over the banner (the office's view, as admin)
 """
 
 import subprocess
@@ -117,6 +118,14 @@ def volunteer_journey(browser, base_url: str, scan_url: str) -> None:
     shoot(page, "certificate.png")
 
 
+def campaign_page(browser, base_url: str) -> None:
+    """The campaign page over the whole banner, as the demo admin sees it."""
+    page = new_phone(browser, base_url)
+    page.goto("/auth/login?next=/campaign/")
+    sign_in(page, demo.DEMO_LOGINS[0].phone)
+    shoot(page, "campaign.png")
+
+
 def require_chinese_font() -> None:
     """Without a CJK font Chromium draws boxes: say which package to install instead."""
     found = subprocess.run(["fc-list", ":lang=zh"], capture_output=True, text=True).stdout
@@ -137,6 +146,7 @@ def main() -> None:
                 executable_path="/usr/bin/chromium", args=["--headless=new", "--no-sandbox"]
             )
             volunteer_journey(browser, base_url, organizer_screen(browser, base_url, running))
+            campaign_page(browser, base_url)
             browser.close()
         server.shutdown()
 
