@@ -13,6 +13,7 @@ and saves PNGs under docs/screenshots/:
 - campaign.png         the three-year campaign over the banner (the office's view, as admin)
 """
 
+import re
 import subprocess
 import sys
 import tempfile
@@ -97,9 +98,10 @@ def organizer_screen(browser, base_url: str, activity_id: int) -> str:
     page = new_phone(browser, base_url)
     page.goto(f"/auth/login?next=/checkin/activities/{activity_id}/screen")
     sign_in(page, demo.DEMO_LOGINS[2].phone)
-    page.wait_for_function(
-        "document.getElementById('screen-scan-link').href.includes('/checkin/s/')"
-    )
+    from playwright.sync_api import expect
+
+    # expect() polls without eval, which the site's Content-Security-Policy refuses.
+    expect(page.locator("#screen-scan-link")).to_have_attribute("href", re.compile("/checkin/s/"))
     shoot(page, "checkin-screen.png")
     return page.locator("#screen-scan-link").get_attribute("href")
 
