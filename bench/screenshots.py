@@ -12,8 +12,10 @@ and saves PNGs under docs/screenshots/:
 - certificate.png      my certificates, with the one-tap button
 - poster.png           a unit's registration poster as the coordinator prints it (its PDF's
                        page drawn by pdftoppm, from poppler-utils)
+- campaign.png         the three-year campaign over the banner (the office's view, as admin)
 """
 
+import re
 import shutil
 import subprocess
 import sys
@@ -101,9 +103,10 @@ def organizer_screen(browser, base_url: str, activity_id: int) -> str:
     page = new_phone(browser, base_url)
     page.goto(f"/auth/login?next=/checkin/activities/{activity_id}/screen")
     sign_in(page, demo.DEMO_LOGINS[2].phone)
-    page.wait_for_function(
-        "document.getElementById('screen-scan-link').href.includes('/checkin/s/')"
-    )
+    from playwright.sync_api import expect
+
+    # expect() polls without eval, which the site's Content-Security-Policy refuses.
+    expect(page.locator("#screen-scan-link")).to_have_attribute("href", re.compile("/checkin/s/"))
     shoot(page, "checkin-screen.png")
     return page.locator("#screen-scan-link").get_attribute("href")
 
@@ -143,6 +146,14 @@ def require_pdftoppm() -> None:
         sys.exit("No pdftoppm: apt-get install poppler-utils poppler-data")
 
 
+def campaign_page(browser, base_url: str) -> None:
+    """The campaign page over the whole banner, as the demo admin sees it."""
+    page = new_phone(browser, base_url)
+    page.goto("/auth/login?next=/campaign/")
+    sign_in(page, demo.DEMO_LOGINS[0].phone)
+    shoot(page, "campaign.png")
+
+
 def require_chinese_font() -> None:
     """Without a CJK font Chromium draws boxes: say which package to install instead."""
     found = subprocess.run(["fc-list", ":lang=zh"], capture_output=True, text=True).stdout
@@ -165,6 +176,7 @@ def main() -> None:
             )
             volunteer_journey(browser, base_url, organizer_screen(browser, base_url, running))
             poster(browser, app, base_url)
+            campaign_page(browser, base_url)
             browser.close()
         server.shutdown()
 

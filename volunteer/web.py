@@ -41,6 +41,7 @@ BLUEPRINTS = (
     ("certificates", "verify_bp"),
     ("national", "bp"),
     ("network", "bp"),
+    ("campaign", "bp"),
     ("admin", "bp"),
 )
 

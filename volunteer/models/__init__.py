@@ -10,6 +10,7 @@ from volunteer.models.activities import (
 from volunteer.models.api_tokens import ApiScope, ApiToken, TokenKind
 from volunteer.models.audit import AuditEntry
 from volunteer.models.base import Base, UTCDateTime, utcnow
+from volunteer.models.campaigns import Campaign, CampaignYear
 from volunteer.models.certificates import Certificate
 from volunteer.models.credits import (
     CorrectionRequest,
@@ -50,6 +51,8 @@ __all__ = [
     "AuditEntry",
     "BackgroundJob",
     "Base",
+    "Campaign",
+    "CampaignYear",
     "Certificate",
     "ComplianceSettings",
     "CorrectionRequest",

@@ -33,7 +33,16 @@ from volunteer.models import (
     User,
     Volunteer,
 )
-from volunteer.services import accounts, certificates, grants, identity, ledger, records, units
+from volunteer.services import (
+    accounts,
+    campaign,
+    certificates,
+    grants,
+    identity,
+    ledger,
+    records,
+    units,
+)
 from volunteer.services.network.demo import load_network_demo
 
 DEMO_PASSWORD = "demo12345"
@@ -93,6 +102,7 @@ def load_demo_data(today: date | None = None) -> DemoSummary:
     if db.session.get(ComplianceSettings, today.year) is None:
         db.session.add(ComplianceSettings(year=today.year, milestone=0.8))
     db.session.flush()
+    _load_campaign(staff["admin"], today)
     return DemoSummary(
         created=True,
         counts={
@@ -121,6 +131,24 @@ def _load_issuer(admin: User) -> None:
     """Issuer details, so certificates can be issued at once; an admin's own details stay."""
     if not certificates.issuer_settings()["organization"]:
         certificates.save_issuer_settings(DEMO_ISSUER, admin)
+
+
+DEMO_CAMPAIGN = "全国县级文明城市创建三年行动"
+
+
+def _load_campaign(admin: User, today: date) -> None:
+    """The three-year campaign begun this year (weights 15/25/60%), unless one exists."""
+    if campaign.all_campaigns():
+        return
+    plan = campaign.default_plan(today.year)
+    campaign.save_campaign(
+        None,
+        name=DEMO_CAMPAIGN,
+        first_year=today.year,
+        weights=[year.weight for year in plan],
+        milestones=[year.milestone for year in plan],
+        actor=admin,
+    )
 
 
 def _load_units() -> dict[str, Unit]:
