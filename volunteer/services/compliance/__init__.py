@@ -10,7 +10,8 @@ never one per unit or per person. The modules, in reading order:
 - `history`: `compliance_history`, month-end rates from registration and record dates.
 - `missing`: `missing_people`, those not registered or without enough hours.
 - `pace`: `compliance_pace`, the date each rate reaches its target at the recent pace.
-- `exports`: the report and missing people as CSV and Excel (via volunteer.documents).
+- `exports`: the report and missing people as CSV and Excel (via volunteer.documents);
+  `pace_export`: the pace sheets' rows.
 - `tree`: the banner, the subtrees a person sees, tree order.
 
 Roster entries match volunteers by the normalized ID number at query time,

@@ -23,6 +23,7 @@ from decimal import Decimal
 from flask import current_app
 from sqlalchemy import CTE, Select, and_, case, func, null, select, union_all
 
+from volunteer import rounding
 from volunteer.extensions import db
 from volunteer.i18n import lazy_gettext as _l
 from volunteer.models import RosterEntry, Unit, Volunteer
@@ -59,12 +60,12 @@ OUTLOOK_LABELS = {
 
 def _tenths_up(numerator: int, denominator: int) -> Decimal:
     """numerator / denominator rounded up to one decimal: a pace to keep is never understated."""
-    return Decimal(-(-numerator * 10 // denominator)) / 10
+    return Decimal(-(-numerator * 10 // denominator)).scaleb(-1)
 
 
 def _tenths_down(numerator: int, denominator: int) -> Decimal:
     """numerator / denominator rounded down to one decimal: a pace seen is never overstated."""
-    return Decimal(numerator * 10 // denominator) / 10
+    return Decimal(numerator * 10 // denominator).scaleb(-1)
 
 
 @dataclass(frozen=True)
@@ -195,6 +196,8 @@ class UnitPace:
     joined: int  # roster people who registered inside the window
     staff_projection: Projection
     party_projection: Projection | None  # None without party members
+    staff_target: Decimal
+    party_target: Decimal
 
     @property
     def projections(self) -> list[Projection]:
@@ -218,11 +221,18 @@ class UnitPace:
 
     @property
     def behind(self) -> Decimal:
-        """How far behind: the share of a roster still missing at the deadline (the worse rate)."""
-        shares = [rate(self.staff_projection.shortfall, self.staff)]
+        """How far behind: how far the rate at the deadline at this pace falls short of its
+        target, as a share (0.45 is 45 percentage points; the worse rate; 0 when on track)."""
+        staff, party = self.rates_on(self.staff_projection.deadline)
+        gaps = [self.staff_target - (staff or 0)]
         if self.party_projection is not None:
-            shares.append(rate(self.party_projection.shortfall, self.party))
-        return max(share or Decimal(0) for share in shares)
+            gaps.append(self.party_target - (party or 0))
+        return max(Decimal(0), *gaps)
+
+    @property
+    def behind_points(self) -> Decimal:
+        """`behind` in percentage points, floored to one decimal."""
+        return rounding.floor_decimal(self.behind * 100, 1)
 
     def rates_on(self, day: date) -> tuple[Decimal | None, Decimal | None]:
         """The staff and party rates on `day` at this pace (never above 100%)."""
@@ -396,4 +406,6 @@ def _unit_pace(
         joined=staff[3],
         staff_projection=projection(staff, targets.staff_target),
         party_projection=projection(party, targets.party_target) if party[0] else None,
+        staff_target=targets.staff_target,
+        party_target=targets.party_target,
     )
