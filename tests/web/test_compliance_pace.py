@@ -117,3 +117,14 @@ def test_the_chart_draws_the_projection_as_dashed_lines(client, login_as, world)
     assert "虚线：按当前进度预测" in chart and "按当前进度，2025-12-31" in chart
     past = client.get(url, query_string={"year": YEAR - 1}).get_data(as_text=True)
     assert "<polyline" in past and 'class="projection"' not in past
+
+
+def test_before_the_period_starts_and_after_it_ends_the_page_says_so(client, login_as, world):
+    login_as(world["coordinator"])
+    future = page_of(client, world, year=YEAR + 1)
+    assert "考核期尚未开始，暂无进度可测算。" in section(future, "pace")
+    assert "None" not in future
+    # A year that has ended: the roster is the same, the deadline is behind us.
+    past = page_of(client, world, year=YEAR - 1)
+    assert "考核期已结束。" in section(past, "pace") and "None" not in past
+    assert re.findall(r'data-at-risk="([^"]+)"', past) == ["WS-GLT", "WS-GLT-SRL"]
