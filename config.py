@@ -153,6 +153,10 @@ class Config:
     ROSTER_MAX_UNCOMPRESSED_BYTES = 64 * 1024 * 1024
     ROSTER_MAX_COMPRESSION_RATIO = 100
 
+    # Compliance pace (issue 16): the projection reads the completions and registrations of
+    # this many last days (7 to 180; a page may ask for another with ?window=).
+    COMPLIANCE_PACE_WINDOW_DAYS = 30
+
 
 class ProductionConfig(Config):
     """Production: PostgreSQL from DATABASE_URL, secure cookies, a real secret required."""

@@ -178,7 +178,7 @@ def test_exports_csv_with_exact_columns_and_xlsx_with_a_sheet_per_unit(client, l
     assert lines[2] == "WS-GLT-SRL,萨如拉嘎查,0,0,0,,0,0,0,,no_roster"
     response = client.get(f"/compliance/units/{town.id}/export.xlsx", query_string={"year": YEAR})
     workbook = load_workbook(io.BytesIO(response.data))
-    assert workbook.sheetnames == ["汇总", "WS-GLT 嘎鲁图镇"]
+    assert workbook.sheetnames == ["汇总", "进度预测", "未达标风险单位", "WS-GLT 嘎鲁图镇"]
     assert (
         db.session.scalar(
             select(func.count(AuditEntry.id)).where(AuditEntry.action == "compliance.export")

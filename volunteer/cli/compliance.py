@@ -37,11 +37,13 @@ def report(unit_code: str | None, year: int | None, fmt: str, output: str | None
 
 
 def _write_xlsx(result: compliance.Report, output: str | None) -> None:
-    """The report workbook, with the people still missing, written to `output`."""
+    """The report workbook, with the pace and the people still missing, written to `output`."""
     if not output:
         raise click.ClickException("--format xlsx needs --output FILE.")
     missing = compliance.missing_people(result.root, result.period, result.targets, subtree=True)
-    _write_file(output, compliance.report_xlsx(result, missing))
+    today, days = periods.local_today(), compliance.window_days()
+    pace = compliance.compliance_pace(result.root, result.period, result.targets, today, days)
+    _write_file(output, compliance.report_xlsx(result, missing, pace=pace))
 
 
 def _write_text(text: str, output: str | None) -> None:

@@ -5,8 +5,8 @@ label of 12 units is shown at 12 px; the large-text view (长辈版) scales ever
 Each carries a <title> and a <desc> with its figures, for screen readers and text browsers.
 """
 
-import math
 from collections.abc import Sequence
+from datetime import date
 from decimal import Decimal
 
 from markupsafe import Markup, escape
@@ -166,19 +166,37 @@ def _history_series() -> tuple[tuple[str, str, str], ...]:
     )
 
 
-def history_svg(points: Sequence[HistoryPoint], targets: Targets, large: bool = False) -> Markup:
-    """Lines of the subtree's registration rate, staff rate and party rate at each month end."""
+def history_svg(
+    points: Sequence[HistoryPoint],
+    targets: Targets,
+    large: bool = False,
+    projected: Sequence[HistoryPoint] = (),
+) -> Markup:
+    """Lines of the subtree's registration rate, staff rate and party rate at each month end;
+    dashed, the staff and party rates at the coming month ends at the current pace."""
     if not points:
         return Markup("")
     series = _history_series()
     width = LINE_LEFT + LINE_PLOT_W + 16
-    height = LINE_TOP + LINE_PLOT_H + 26 + LEGEND_ROW * len(series)
-    step = LINE_PLOT_W / max(len(points) - 1, 1)
-    title, desc = _("Rates over time"), _history_description(points, series)
+    legend_rows = len(series) + (1 if projected else 0)
+    height = LINE_TOP + LINE_PLOT_H + 26 + LEGEND_ROW * legend_rows
+    days = [point.day for point in [*points, *projected]]
+    xs = _x_positions(days)
+    title = _("Rates over time")
+    desc = _history_description(points, series) + _projection_description(projected)
     parts = [_svg_open((width, height), large, "history", title, desc), _history_grid()]
-    parts += [_history_targets(targets), _history_lines(points, series, step)]
-    parts += [_month_labels(points, step), _legend(series, LINE_LEFT, _plot_bottom() + 26)]
+    parts += [_history_targets(targets), _history_lines(points, series, xs)]
+    parts += [_projection_lines(points[-1], projected, xs[len(points) - 1 :])]
+    parts += [_month_labels(days, xs), _legend(series, LINE_LEFT, _plot_bottom() + 26)]
+    if projected:
+        parts.append(_projection_key(LINE_LEFT, _plot_bottom() + 26 + LEGEND_ROW * len(series)))
     return Markup("".join([*parts, "</svg>"]))
+
+
+def _x_positions(days: Sequence[date]) -> list[float]:
+    """Where each day falls across the plot, by date: first at the left, last at the right."""
+    span = max((days[-1] - days[0]).days, 1)
+    return [LINE_LEFT + LINE_PLOT_W * (day - days[0]).days / span for day in days]
 
 
 def _plot_bottom() -> float:
@@ -213,13 +231,12 @@ def _history_targets(targets: Targets) -> str:
     )
 
 
-def _history_lines(points: Sequence[HistoryPoint], series, step: float) -> str:
+def _history_lines(points: Sequence[HistoryPoint], series, xs: Sequence[float]) -> str:
     """One polyline per series through the month ends."""
     parts = []
     for attribute, color, label in series:
         coords = " ".join(
-            f"{LINE_LEFT + i * step:.1f},{_y_of(getattr(p, attribute)):.1f}"
-            for i, p in enumerate(points)
+            f"{x:.1f},{_y_of(getattr(p, attribute)):.1f}" for p, x in zip(points, xs, strict=False)
         )
         parts.append(
             f'<polyline points="{coords}" fill="none" stroke="{color}" stroke-width="2">'
@@ -228,15 +245,37 @@ def _history_lines(points: Sequence[HistoryPoint], series, step: float) -> str:
     return "".join(parts)
 
 
-def _month_labels(points: Sequence[HistoryPoint], step: float) -> str:
-    """Month-end dates under the plot, thinned so they never overlap."""
-    every = max(1, math.ceil(38 / step))  # a "12/31" label needs about 38 units
-    return "".join(
-        f'<text x="{LINE_LEFT + index * step:.1f}" y="{_plot_bottom() + 18}" '
-        f'text-anchor="middle">{point.day.month}/{point.day.day}</text>'
-        for index, point in enumerate(points)
-        if index % every == 0
-    )
+def _projection_lines(
+    start: HistoryPoint, projected: Sequence[HistoryPoint], xs: Sequence[float]
+) -> str:
+    """Dashed lines from today's rates through the coming month ends, for the projected rates."""
+    chain, parts, projection = [start, *projected], [], _("Projection at the current pace")
+    for attribute, color, label in _history_series():
+        if not projected or any(getattr(point, attribute) is None for point in chain):
+            continue  # registrations are not projected; no party members, no party line
+        coords = " ".join(
+            f"{x:.1f},{_y_of(getattr(p, attribute)):.1f}" for p, x in zip(chain, xs, strict=True)
+        )
+        parts.append(
+            f'<polyline points="{coords}" fill="none" stroke="{color}" stroke-width="2" '
+            f'stroke-dasharray="6 4" class="projection">'
+            f"<title>{escape(label)} · {escape(projection)}</title></polyline>"
+        )
+    return "".join(parts)
+
+
+def _month_labels(days: Sequence[date], xs: Sequence[float]) -> str:
+    """Dates under the plot, skipping any closer than a label's width to the last one shown."""
+    parts, shown_at = [], None
+    for day, x in zip(days, xs, strict=True):
+        if shown_at is not None and x - shown_at < 38:  # a "12/31" label needs about 38 units
+            continue
+        shown_at = x
+        parts.append(
+            f'<text x="{x:.1f}" y="{_plot_bottom() + 18}" text-anchor="middle">'
+            f"{day.month}/{day.day}</text>"
+        )
+    return "".join(parts)
 
 
 def _legend(series, x: float, y: float) -> str:
@@ -257,3 +296,26 @@ def _history_description(points: Sequence[HistoryPoint], series) -> str:
         )
         lines.append(f"{point.day.isoformat()}: {figures}.")
     return " ".join(lines)
+
+
+def _projection_key(x: float, y: float) -> str:
+    """The legend's line for the dashed projection."""
+    label = _("Dashed: at the current pace")
+    return (
+        f'<line x1="{x}" y1="{y + 7}" x2="{x + 14}" y2="{y + 7}" stroke="{GRID}" '
+        f'stroke-width="2" stroke-dasharray="4 2"/>'
+        f'<text x="{x + 20}" y="{y + 12}">{escape(label)}</text>'
+    )
+
+
+def _projection_description(projected: Sequence[HistoryPoint]) -> str:
+    """The projection's end in words (empty without one)."""
+    if not projected:
+        return ""
+    last = projected[-1]
+    return " " + _(
+        "At the current pace on %(day)s: staff %(staff)s, party members %(party)s.",
+        day=last.day.isoformat(),
+        staff=_pct_text(last.staff_rate),
+        party=_pct_text(last.party_rate),
+    )

@@ -16,7 +16,7 @@ from flask import (
 from volunteer import display
 from volunteer.access import ADMIN, ANY_COORDINATOR, access, acting_user, coordinator_of
 from volunteer.actions import service_action
-from volunteer.compliance import charts
+from volunteer.compliance import charts, pace
 from volunteer.compliance.forms import ComplianceSettingsForm, FullNumbersForm, RevealForm
 from volunteer.compliance.table import KIND_GROUP_LABELS, TableFilters, parents_with_children
 from volunteer.i18n import gettext as _
@@ -49,8 +49,9 @@ def _period() -> periods.Period:
 
 def _period_args(period: periods.Period) -> dict:
     if period.is_calendar_year():
-        return {"year": period.year}
-    return {"year": period.year, "start": period.start.isoformat(), "end": period.end.isoformat()}
+        return {"year": period.year, **pace.window_args()}
+    dates = {"start": period.start.isoformat(), "end": period.end.isoformat()}
+    return {"year": period.year, **dates, **pace.window_args()}
 
 
 def _download(data: bytes | str, filename: str, mimetype: str) -> Response:
@@ -102,6 +103,7 @@ def report(unit: Unit):
         ancestors=_breadcrumb(unit),
         has_children=parents_with_children(full.rows),
         years=range(periods.local_today().year + 1, 2017, -1),
+        **pace.page_context(full),
     )
 
 
@@ -114,7 +116,7 @@ def history_chart(unit: Unit):
     # The size comes in the URL, not from the cookie, so a cached image follows the view.
     large = request.args.get("size") == "large"
     history = compliance.compliance_history(unit, period, targets)
-    svg = charts.history_svg(history, targets, large)
+    svg = charts.history_svg(history, targets, large, pace.projected(unit, period, targets))
     response = Response(str(svg) or _EMPTY_SVG, mimetype="image/svg+xml")
     response.headers["Cache-Control"] = "private, max-age=300"
     return response
@@ -152,9 +154,10 @@ def export_xlsx(unit: Unit):
     period, full = _period(), _full_numbers_asked()
     report = compliance.compliance_report(unit, period)
     missing = compliance.missing_people(unit, period, report.targets, subtree=True)
+    projection = pace.report_pace(report, pace.window_asked())
     _audited(unit, "compliance.export", format="xlsx", year=period.year, full_numbers=full)
     return _download(
-        compliance.report_xlsx(report, missing, full),
+        compliance.report_xlsx(report, missing, full, projection),
         f"达标情况-{unit.name}-{period.start}-{period.end}.xlsx",
         XLSX,
     )

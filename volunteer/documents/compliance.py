@@ -14,6 +14,7 @@ from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from volunteer import rounding
+from volunteer.documents.compliance_pace import PaceTables, pace_sheet, total_named
 from volunteer.documents.workbooks import (
     chinese_width,
     csv_text,
@@ -156,12 +157,19 @@ def compliance_csv(rows: Iterable[SummaryRow]) -> str:
 
 
 def compliance_xlsx(
-    total: SummaryRow, rows: Iterable[SummaryRow], sheets: Iterable[UnitSheet], full: bool = False
+    total: SummaryRow,
+    rows: Iterable[SummaryRow],
+    sheets: Iterable[UnitSheet],
+    full: bool = False,
+    pace: PaceTables | None = None,
 ) -> bytes:
-    """A summary sheet (totals, then one row per unit) and a sheet of missing people per unit."""
+    """A summary sheet (totals, then one row per unit), the pace and the units at risk when
+    given, and a sheet of missing people per unit."""
     workbook = Workbook()
     used: set[str] = set()
     _summary_sheet(workbook.active, total, rows, used)
+    if pace is not None:
+        _pace_sheets(workbook, pace, used)
     for sheet in sheets:
         title = _sheet_title(f"{sheet.unit_code} {sheet.unit_name}", used)
         _missing_sheet(workbook.create_sheet(title), sheet.people, full)
@@ -204,6 +212,14 @@ def _summary_values(sheet: Worksheet, row: SummaryRow, name: str) -> list:
         row.party_needs,
         row.status_label,
     ]
+
+
+def _pace_sheets(workbook: Workbook, pace: PaceTables, used: set[str]) -> None:
+    """Every unit's pace (the subtree's first), then the units at risk, furthest behind first."""
+    every = workbook.create_sheet(_sheet_title(str(_l("Pace")), used))
+    pace_sheet(every, pace, total_named(pace))
+    risky = workbook.create_sheet(_sheet_title(str(_l("Units at risk")), used))
+    pace_sheet(risky, pace, pace.at_risk)
 
 
 def _missing_sheet(sheet: Worksheet, people: Iterable[MissingRow], full: bool) -> None:

@@ -9,7 +9,9 @@ never one per unit or per person. The modules, in reading order:
 - `rollup`: `compliance_report`, ONE statement for a whole subtree's units and totals.
 - `history`: `compliance_history`, month-end rates from registration and record dates.
 - `missing`: `missing_people`, those not registered or without enough hours.
-- `exports`: the report and missing people as CSV and Excel (via volunteer.documents).
+- `pace`: `compliance_pace`, the date each rate reaches its target at the recent pace.
+- `exports`: the report and missing people as CSV and Excel (via volunteer.documents);
+  `pace_export`: the pace sheets' rows.
 - `tree`: the banner, the subtrees a person sees, tree order.
 
 Roster entries match volunteers by the normalized ID number at query time,
@@ -34,6 +36,19 @@ from volunteer.services.compliance.missing import (
     MissingPerson,
     missing_people,
 )
+from volunteer.services.compliance.pace import (
+    OUTLOOK_LABELS,
+    AtRisk,
+    Outlook,
+    Pace,
+    Projection,
+    UnitPace,
+    at_risk,
+    compliance_pace,
+    project,
+    projected_points,
+    window_days,
+)
 from volunteer.services.compliance.rollup import compliance_report
 from volunteer.services.compliance.targets import (
     Targets,
@@ -45,21 +60,31 @@ from volunteer.services.compliance.tree import root_unit, roots_of, tree_key, vi
 
 __all__ = [
     "MISSING_LABELS",
+    "OUTLOOK_LABELS",
     "STATUS_LABELS",
+    "AtRisk",
     "Figures",
     "HistoryPoint",
     "Missing",
     "MissingPerson",
+    "Outlook",
+    "Pace",
+    "Projection",
     "Report",
     "Status",
     "Targets",
+    "UnitPace",
     "UnitRow",
+    "at_risk",
     "compliance_history",
+    "compliance_pace",
     "compliance_report",
     "exports",
     "missing_people",
     "missing_xlsx",
     "needs",
+    "project",
+    "projected_points",
     "rate",
     "report_csv",
     "report_xlsx",
@@ -70,4 +95,5 @@ __all__ = [
     "targets_for",
     "tree_key",
     "visible_roots",
+    "window_days",
 ]

@@ -8,6 +8,8 @@ from volunteer.documents import compliance as documents
 from volunteer.documents.compliance import MissingRow, SummaryRow, UnitSheet
 from volunteer.services.compliance.figures import STATUS_LABELS, Figures, Report, UnitRow
 from volunteer.services.compliance.missing import MISSING_LABELS, MissingPerson
+from volunteer.services.compliance.pace import Pace
+from volunteer.services.compliance.pace_export import pace_tables
 from volunteer.services.privacy import mask_id_number, mask_phone
 
 
@@ -16,10 +18,14 @@ def report_csv(report: Report) -> str:
     return documents.compliance_csv(summary_rows(report))
 
 
-def report_xlsx(report: Report, missing: list[MissingPerson], full: bool = False) -> bytes:
-    """The compliance table and every unit's missing people (masked unless `full`) as a workbook."""
+def report_xlsx(
+    report: Report, missing: list[MissingPerson], full: bool = False, pace: Pace | None = None
+) -> bytes:
+    """The compliance table, the pace and units at risk (when given) and every unit's missing
+    people (masked unless `full`) as a workbook."""
     sheets = _sheets(report, missing, full)
-    return documents.compliance_xlsx(total_row(report), summary_rows(report), sheets, full)
+    tables = None if pace is None else pace_tables(report, pace)
+    return documents.compliance_xlsx(total_row(report), summary_rows(report), sheets, full, tables)
 
 
 def missing_xlsx(unit_name: str, missing: list[MissingPerson], full: bool = False) -> bytes:

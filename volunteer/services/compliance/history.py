@@ -95,6 +95,11 @@ def _counted_records(root: Unit, period: Period) -> ColumnElement[bool]:
     return condition
 
 
+def completion_times(root: Unit, period: Period, min_minutes: int) -> Subquery:
+    """When each of the subtree's people first reached `min_minutes` in the period (pace.py)."""
+    return _reached_at(_counted_records(root, period), min_minutes)
+
+
 def _reached_at(counted: ColumnElement[bool], min_minutes: int) -> Subquery:
     """When each volunteer's counted time first reached `min_minutes`."""
     if min_minutes <= 1:

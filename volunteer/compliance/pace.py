@@ -1,0 +1,61 @@
+"""The compliance pages' pace: the window asked for in the query string, the page's context."""
+
+from flask import flash, request
+
+from volunteer.models import Unit
+from volunteer.services import compliance, periods
+from volunteer.services.errors import ServiceError
+
+# Windows offered on the page besides the one in force (any from 7 to 180 days may be asked).
+WINDOW_CHOICES = (14, 30, 60, 90)
+
+
+def window_args() -> dict:
+    """?window= carried on to the page's links when a valid one was asked for."""
+    asked = request.args.get("window", type=int)
+    try:
+        return {} if asked is None else {"window": compliance.window_days(asked)}
+    except ServiceError:
+        return {}
+
+
+def window_asked() -> int:
+    """The valid pace window of the query string, else the configured one, without a message."""
+    return compliance.window_days(window_args().get("window"))
+
+
+def window_or_default() -> int:
+    """The pace window of the query string, or the configured one (saying why)."""
+    try:
+        return compliance.window_days(request.args.get("window", type=int))
+    except ServiceError as error:
+        flash(error.message, "warning")
+        return compliance.window_days()
+
+
+def report_pace(report: compliance.Report, days: int) -> compliance.Pace:
+    """The pace of every unit of the report over the last `days` days."""
+    today = periods.local_today()
+    return compliance.compliance_pace(report.root, report.period, report.targets, today, days)
+
+
+def page_context(report: compliance.Report) -> dict:
+    """The pace of every unit, the units at risk and the window choices, for the page."""
+    days = window_or_default()
+    pace = report_pace(report, days)
+    return {
+        "pace": pace,
+        "at_risk": compliance.at_risk(report.rows, pace),
+        "window_days": days,
+        "window_choices": sorted({*WINDOW_CHOICES, days, compliance.window_days()}),
+        "outlook_labels": compliance.OUTLOOK_LABELS,
+    }
+
+
+def projected(
+    unit: Unit, period: periods.Period, targets: compliance.Targets
+) -> list[compliance.HistoryPoint]:
+    """The subtree's rates at the coming month ends at the current pace (the dashed lines)."""
+    today = periods.local_today()
+    pace = compliance.compliance_pace(unit, period, targets, today, window_asked(), per_unit=False)
+    return [] if pace.total is None else compliance.projected_points(pace.total, today, period.end)
