@@ -14,6 +14,7 @@ FROM_ENVIRONMENT = (
     "RATELIMIT_KEY_PREFIX",
     "TRUSTED_PROXY_HOPS",
     "WEB_WORKERS",
+    "QUEUE_URL",
 )
 SECRET_KEY_MIN_BYTES = 32  # 256 bits: what `secrets.token_hex(32)` prints is 64
 
@@ -42,6 +43,11 @@ def refuse_unsafe_production(app: Flask) -> None:
             "Refusing to start in production with RATELIMIT_STORAGE_URI=memory://: each worker"
             " would count on its own. Set RATELIMIT_STORAGE_URI=redis://host:6379/0, or"
             " WEB_WORKERS=1 if a single worker process serves the site."
+        )
+    if not app.config.get("QUEUE_URL") and app.config["WEB_WORKERS"] != 1:
+        raise RuntimeError(
+            "Refusing to start in production with the job queue in instance/ (one host's disk):"
+            " set QUEUE_URL=redis://host:6379/1, or WEB_WORKERS=1 for a single small server."
         )
 
 

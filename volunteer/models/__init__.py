@@ -12,6 +12,7 @@ from volunteer.models.audit import AuditEntry
 from volunteer.models.base import Base, UTCDateTime, utcnow
 from volunteer.models.certificates import Certificate
 from volunteer.models.credits import CorrectionRequest, CorrectionStatus, CreditEntry
+from volunteer.models.files import FileBlob, FileChunk
 from volunteer.models.honours import (
     HonourCategory,
     HonourCertificate,
@@ -50,6 +51,8 @@ __all__ = [
     "CorrectionRequest",
     "CorrectionStatus",
     "CreditEntry",
+    "FileBlob",
+    "FileChunk",
     "Gender",
     "HonourCategory",
     "HonourCertificate",
