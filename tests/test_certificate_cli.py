@@ -1,6 +1,5 @@
 """`flask certificate issue` and `batch` (queued jobs: tests/test_jobs.py)."""
 
-
 from tests import certificate_support as support
 from tests import factories
 from volunteer.extensions import db

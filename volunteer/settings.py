@@ -28,7 +28,7 @@ def read_environment(app: Flask) -> None:
 
 
 def refuse_unsafe_production(app: Flask) -> None:
-    """Production does not start with a guessable secret or with per-worker limits."""
+    """Production does not start with a guessable secret, per-worker limits or a local queue."""
     if app.config["APP_ENV"] != "production":
         return
     secret = app.config.get("SECRET_KEY") or ""
@@ -44,6 +44,11 @@ def refuse_unsafe_production(app: Flask) -> None:
             " would count on its own. Set RATELIMIT_STORAGE_URI=redis://host:6379/0, or"
             " WEB_WORKERS=1 if a single worker process serves the site."
         )
+    _refuse_a_one_host_queue(app)
+
+
+def _refuse_a_one_host_queue(app: Flask) -> None:
+    """Production keeps its job queue in Redis, unless one worker process is all there is."""
     if not app.config.get("QUEUE_URL") and app.config["WEB_WORKERS"] != 1:
         raise RuntimeError(
             "Refusing to start in production with the job queue in instance/ (one host's disk):"
