@@ -15,6 +15,7 @@ FROM_ENVIRONMENT = (
     "TRUSTED_PROXY_HOPS",
     "WEB_WORKERS",
     "QUEUE_URL",
+    "QUEUE_NAME",
 )
 SECRET_KEY_MIN_BYTES = 32  # 256 bits: what `secrets.token_hex(32)` prints is 64
 
