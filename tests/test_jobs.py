@@ -87,6 +87,19 @@ def test_a_silent_running_job_is_queued_again_and_a_live_one_is_left_alone(app, 
     assert db.session.get(BackgroundJob, ids[1]).status == JobStatus.RUNNING
 
 
+def test_a_job_cut_off_by_stopping_the_worker_goes_back_on_the_queue(app):
+    from huey.signals import SIGNAL_INTERRUPTED
+
+    admin = _world()
+    job_id = _batch_job(admin, status=JobStatus.RUNNING, worker=job_runner._worker()).id
+    elsewhere = _batch_job(admin, status=JobStatus.RUNNING, worker="other-host:1").id
+    queue = queue_for(app)
+    for cut_off in (job_id, elsewhere):
+        queue.huey._emit(SIGNAL_INTERRUPTED, queue.run_job.s(cut_off))
+    assert db.session.get(BackgroundJob, job_id).status == JobStatus.DONE  # released, run again
+    assert db.session.get(BackgroundJob, elsewhere).status == JobStatus.RUNNING  # not ours
+
+
 def test_the_periodic_round_resends_lost_messages_and_deletes_expired_files(app):
     admin, now = _world(), utcnow()
     waiting = _batch_job(admin, created_at=now - timedelta(hours=1)).id  # its message was lost
@@ -190,6 +203,7 @@ def test_a_real_consumer_runs_a_batch_queued_by_another_process(app, sqlite_queu
     web = create_app(config)  # a web process of the same host: same instance folder, no worker
     with web.app_context():
         queue_for(web).run_job(job_id)  # onto the SQLite queue in instance/, not run here
+        queue_for(web).huey.storage.close()
     job = wait_for_job(job_id, worker)
     assert job.status == JobStatus.DONE, job.error
     assert job.worker.endswith(f":{worker.pid}")

@@ -104,11 +104,23 @@ def test_a_lost_unit_fails_the_export_with_a_reason(client, login_as, world):
     assert client.get(f"/jobs/{job_id}/download").status_code == 404
 
 
-def test_a_roster_previewed_on_one_host_is_confirmed_on_another(app, database_url, world, tmp_path):
+@pytest.fixture
+def two_apps(app, database_url, tmp_path):
+    """Two more apps on the test database, each with its own instance folder."""
+    apps = [
+        create_app({**_test_config(database_url), "INSTANCE_PATH": tmp_path / name})
+        for name in ("a", "b")
+    ]
+    yield apps
+    for other in apps:
+        with other.app_context():
+            db.engine.dispose()
+
+
+def test_a_roster_previewed_on_one_host_is_confirmed_on_another(two_apps, world, tmp_path):
     """Two apps with their own instance folders share only the database."""
     hosts = []
-    for name in ("a", "b"):
-        other = create_app({**_test_config(database_url), "INSTANCE_PATH": tmp_path / name})
+    for other in two_apps:
         other.test_client_class = IsolatedClient
         hosts.append(other.test_client())
     rows = [person(f"村干部{i}", f.resident_id(), f.phone()) for i in range(2)]

@@ -15,7 +15,7 @@ group = AppGroup("jobs", help="Background jobs (certificate batches, whole-tree 
 @group.command("worker")
 @click.option("--workers", type=int, help="Jobs run at once (default QUEUE_WORKERS).")
 def worker(workers: int | None) -> None:
-    """Run queued jobs until stopped (Ctrl-C or SIGINT waits for running jobs; SIGTERM not)."""
+    """Run queued jobs until stopped (SIGINT waits for running jobs; SIGTERM requeues them)."""
     app = current_app._get_current_object()
     where = app.config.get("QUEUE_URL") or "instance/queue.sqlite3"
     click.echo(f"Job worker on {where.split('@')[-1]}", err=True)

@@ -14,6 +14,7 @@ from pathlib import Path
 from flask import Flask, current_app
 from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey, crontab
 from huey.api import TaskWrapper
+from huey.signals import SIGNAL_INTERRUPTED
 
 from volunteer.extensions import db
 from volunteer.models import utcnow
@@ -70,6 +71,19 @@ def _with_tasks(huey: Huey, app: Flask) -> JobQueue:
                 db.session.remove()
         for job_id in waiting:
             run_job(job_id)
+
+    @huey.signal(SIGNAL_INTERRUPTED)
+    def requeue_interrupted(_signal, task, *_args, **_kwargs) -> None:
+        """A job cut off by stopping the worker (SIGTERM) goes back on the queue at once."""
+        if not isinstance(task, run_job.task_class):
+            return
+        with app.app_context():
+            try:
+                released = runner.release(*task.args)
+            finally:
+                db.session.remove()
+        if released:
+            run_job(*task.args)
 
     return JobQueue(huey, run_job)
 

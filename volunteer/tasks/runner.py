@@ -160,6 +160,17 @@ def _fail_job(job_id: int, error: Exception) -> None:
 # ---- keeping the queue healthy ----
 
 
+def release(job_id: int) -> bool:
+    """Give back a job this worker was running when it was stopped; False if it was not."""
+    released = db.session.execute(
+        _job_update(job_id)
+        .where(BackgroundJob.status == JobStatus.RUNNING, BackgroundJob.worker == _worker())
+        .values(status=JobStatus.QUEUED, done=0, worker=None)
+    ).rowcount
+    db.session.commit()
+    return released == 1
+
+
 def requeue_abandoned(now: datetime) -> list[int]:
     """Queue again jobs whose worker went silent, and list every job still waiting to run."""
     cutoff = now - timedelta(minutes=current_app.config["JOB_ABANDONED_MINUTES"])
