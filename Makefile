@@ -18,10 +18,13 @@ $(STAMP): requirements.txt requirements-dev.txt
 translations: $(STAMP)
 	$(BIN)/pybabel compile -d volunteer/translations >/dev/null
 
-# Serve the site with demo data on http://$(HOST):$(PORT)
+# Serve the site with demo data on http://$(HOST):$(PORT), and the job worker beside it
+# (batches and whole-tree exports run there, on a SQLite queue in instance/; stopped on exit).
 run: $(STAMP) translations
 	$(FLASK) db upgrade
 	$(FLASK) demo --if-empty
+	$(FLASK) jobs worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 # The whole suite; TEST_DATABASE_URL=postgresql://... runs it on PostgreSQL.

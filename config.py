@@ -120,9 +120,23 @@ class Config:
     CERTIFICATE_SEAL_MAX_BYTES = 1024 * 1024
     CERTIFICATE_SEAL_MAX_PIXELS = 3000
     CERTIFICATE_BATCH_CHUNK = 50  # people issued, rendered and committed per step of a batch
-    CERTIFICATE_JOB_DIR: str | None = None  # batch PDFs; None means instance/certificate-jobs
-    CERTIFICATE_JOB_ABANDONED_MINUTES = 60  # a job "running" this long lost its process
-    CERTIFICATE_JOB_KEEP_DAYS = 7  # finished batch files older than this are deleted
+
+    # Background jobs (README "Running on several hosts"): certificate batches, whole-tree
+    # exports. The queue is Huey's: in Redis when QUEUE_URL is set (redis://host:6379/1),
+    # otherwise a SQLite file in instance/ (`make run`, one host). `flask jobs worker` runs them.
+    QUEUE_URL: str | None = None
+    QUEUE_NAME = "volunteer"
+    QUEUE_IMMEDIATE = False  # run a job inside the call that queues it (tests only)
+    QUEUE_WORKERS = 2  # threads of one `flask jobs worker`
+    # A running job writes a heartbeat after each step; one silent this long lost its worker
+    # and is queued again (issuing is idempotent, so a rerun reuses what it issued).
+    JOB_ABANDONED_MINUTES = 15
+    JOB_MAINTENANCE_MINUTES = 5  # how often the worker requeues lost jobs and deletes old files
+    JOB_FILE_KEEP_DAYS = 7  # generated files (batch PDFs, exports) are deleted after this
+    # Files kept in the database (generated files, roster previews) are split into chunks of
+    # this size, so neither a write nor a download holds a whole file in memory.
+    FILE_CHUNK_BYTES = 1024 * 1024
+    GENERATED_FILE_MAX_BYTES = 1024 * 1024 * 1024  # a job whose file grows past this fails
 
     # The volunteer network (issue 17): which organization kinds each unit kind is expected
     # to have (unit kind -> organization kinds), and when an organization counts as idle.
@@ -173,6 +187,7 @@ class TestingConfig(Config):
     TESTING = True
     WTF_CSRF_ENABLED = False
     RATELIMIT_ENABLED = False
+    QUEUE_IMMEDIATE = True  # the same task code, run at once (tests/pg/test_two_hosts.py: real)
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
     SERVER_NAME = None
 

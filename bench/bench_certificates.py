@@ -45,7 +45,6 @@ def make_app(database: Path):
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
             "SECRET_KEY": "bench",
             "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
-            "CERTIFICATE_JOB_DIR": str(database.parent / "jobs"),
         }
     )
 

@@ -54,7 +54,20 @@ def test_production_refuses_per_worker_limits_unless_one_worker_is_declared(monk
         production_app(WEB_WORKERS=4)
     assert production_app(WEB_WORKERS=1).config["RATELIMIT_STORAGE_URI"] == "memory://"
     monkeypatch.setenv("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/5")
+    monkeypatch.setenv("QUEUE_URL", "redis://127.0.0.1:6379/6")
     assert production_app().config["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379/5"
+
+
+def test_production_refuses_a_job_queue_on_one_hosts_disk(monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", LONG_SECRET)
+    monkeypatch.setenv("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/5")
+    monkeypatch.delenv("WEB_WORKERS", raising=False)
+    monkeypatch.delenv("QUEUE_URL", raising=False)
+    with pytest.raises(RuntimeError, match="QUEUE_URL"):
+        production_app()
+    assert production_app(WEB_WORKERS=1).config["QUEUE_URL"] is None
+    monkeypatch.setenv("QUEUE_URL", "redis://127.0.0.1:6379/6")
+    assert production_app().config["QUEUE_URL"] == "redis://127.0.0.1:6379/6"
 
 
 def test_the_client_address_comes_from_the_trusted_proxy_hops_only(monkeypatch):

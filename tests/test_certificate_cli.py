@@ -1,6 +1,4 @@
-"""`flask certificate issue`, `batch` and `run-jobs`."""
-
-from pathlib import Path
+"""`flask certificate issue` and `batch` (queued jobs: tests/test_jobs.py)."""
 
 from tests import certificate_support as support
 from tests import factories
@@ -77,48 +75,6 @@ def test_batch_writes_one_certificate_per_person_of_the_unit(app, runner, tmp_pa
     assert len(support.pdf_reader(output.read_bytes()).pages) == 2
     result = runner.invoke(args=["certificate", "batch", "--unit", "NOPE", "--output", "x.pdf"])
     assert result.exit_code != 0
-
-
-def test_run_jobs_finishes_queued_batches(app, runner, tmp_path):
-    from volunteer.models import BackgroundJob, JobStatus
-    from volunteer.printing import batches
-    from volunteer.services import units
-
-    app.config["CERTIFICATE_JOB_DIR"] = str(tmp_path)
-    _world()
-    admin = factories.make_admin("批量管理员")
-    params = batches.unit_batch_params(units.get_unit_by_code("WS-GLT"), True, periods.this_year())
-    job_id = batches.create_job(params, admin, "https://zyz.example").id
-    db.session.commit()
-    result = runner.invoke(args=["certificate", "run-jobs"])
-    assert result.exit_code == 0, result.output
-    assert "1 queued batch jobs run" in result.output
-    job = db.session.get(BackgroundJob, job_id)
-    assert job.status == JobStatus.DONE and (job.done, job.total) == (2, 2)
-    assert len(support.pdf_reader(Path(job.result_path).read_bytes()).pages) == 4
-
-
-def test_run_jobs_restarts_a_batch_abandoned_by_a_restart(app, runner, tmp_path):
-    from datetime import timedelta
-
-    from volunteer.models import BackgroundJob, JobStatus, utcnow
-    from volunteer.printing import batches
-    from volunteer.services import units
-
-    app.config["CERTIFICATE_JOB_DIR"] = str(tmp_path)
-    _world()
-    admin = factories.make_admin("批量管理员")
-    params = batches.unit_batch_params(units.get_unit_by_code("WS-GLT"), True, periods.this_year())
-    abandoned = batches.create_job(params, admin, "https://zyz.example")
-    abandoned.status, abandoned.started_at = JobStatus.RUNNING, utcnow() - timedelta(hours=2)
-    recent = batches.create_job(params, admin, "https://zyz.example")
-    recent.status, recent.started_at = JobStatus.RUNNING, utcnow() - timedelta(minutes=5)
-    db.session.commit()
-    ids = abandoned.id, recent.id
-    result = runner.invoke(args=["certificate", "run-jobs"])
-    assert result.exit_code == 0, result.output
-    assert db.session.get(BackgroundJob, ids[0]).status == JobStatus.DONE
-    assert db.session.get(BackgroundJob, ids[1]).status == JobStatus.RUNNING  # still in its thread
 
 
 def test_the_readme_command_issues_a_certificate_on_a_fresh_demo_database(runner, tmp_path):

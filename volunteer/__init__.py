@@ -12,9 +12,12 @@ from volunteer import settings
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the application: settings, extensions, blueprints and commands."""
     project_root = Path(__file__).resolve().parent.parent
+    # One folder per host (INSTANCE_PATH): instance/config.py, and for `make run` the SQLite
+    # database and job queue. Nothing another host needs is kept there (README).
+    instance = (test_config or {}).get("INSTANCE_PATH") or os.environ.get("INSTANCE_PATH")
     app = Flask(
         __name__,
-        instance_path=str(project_root / "instance"),
+        instance_path=str(instance or project_root / "instance"),
         instance_relative_config=True,
         template_folder=str(project_root / "templates"),
     )

@@ -14,6 +14,8 @@ FROM_ENVIRONMENT = (
     "RATELIMIT_KEY_PREFIX",
     "TRUSTED_PROXY_HOPS",
     "WEB_WORKERS",
+    "QUEUE_URL",
+    "QUEUE_NAME",
 )
 SECRET_KEY_MIN_BYTES = 32  # 256 bits: what `secrets.token_hex(32)` prints is 64
 
@@ -27,7 +29,7 @@ def read_environment(app: Flask) -> None:
 
 
 def refuse_unsafe_production(app: Flask) -> None:
-    """Production does not start with a guessable secret or with per-worker limits."""
+    """Production does not start with a guessable secret, per-worker limits or a local queue."""
     if app.config["APP_ENV"] != "production":
         return
     secret = app.config.get("SECRET_KEY") or ""
@@ -42,6 +44,16 @@ def refuse_unsafe_production(app: Flask) -> None:
             "Refusing to start in production with RATELIMIT_STORAGE_URI=memory://: each worker"
             " would count on its own. Set RATELIMIT_STORAGE_URI=redis://host:6379/0, or"
             " WEB_WORKERS=1 if a single worker process serves the site."
+        )
+    _refuse_a_one_host_queue(app)
+
+
+def _refuse_a_one_host_queue(app: Flask) -> None:
+    """Production keeps its job queue in Redis, unless one worker process is all there is."""
+    if not app.config.get("QUEUE_URL") and app.config["WEB_WORKERS"] != 1:
+        raise RuntimeError(
+            "Refusing to start in production with the job queue in instance/ (one host's disk):"
+            " set QUEUE_URL=redis://host:6379/1, or WEB_WORKERS=1 for a single small server."
         )
 
 

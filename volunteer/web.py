@@ -39,6 +39,7 @@ BLUEPRINTS = (
     ("compliance", "bp"),
     ("certificates", "bp"),
     ("certificates", "verify_bp"),
+    ("jobs", "bp"),
     ("national", "bp"),
     ("network", "bp"),
     ("campaign", "bp"),

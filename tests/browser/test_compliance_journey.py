@@ -14,12 +14,6 @@ from volunteer.services.periods import local_today
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(autouse=True)
-def _pending_uploads_in_tmp(app, tmp_path):
-    """Previewed uploads wait in the test's own directory, not in instance/."""
-    app.config["ROSTER_PENDING_DIR"] = str(tmp_path / "roster_pending")
-
-
 def test_coordinator_uploads_a_roster_and_sees_compliance_on_a_phone(phone_page, app, tmp_path):
     banner = factories.make_unit("WS", "乌审旗")
     town = factories.make_unit("WS-GLT", "嘎鲁图镇", banner, UnitKind.TOWN)

@@ -41,11 +41,6 @@ LAYOUT_PROBLEMS = """() => {
 }"""
 
 
-@pytest.fixture(autouse=True)
-def _pending_uploads_in_tmp(app, tmp_path):
-    app.config["ROSTER_PENDING_DIR"] = str(tmp_path / "roster_pending")
-
-
 def _account(site, role):  # noqa: F811
     accounts = {"organizer": site.organizer, "coordinator": site.coordinator}
     return {**accounts, "admin": site.admin}[role]

@@ -16,12 +16,6 @@ from volunteer.services.errors import ServiceError
 from volunteer.services.rosters import RosterFileError
 
 
-@pytest.fixture(autouse=True)
-def _pending_uploads_in_tmp(app, tmp_path):
-    """Previewed uploads wait in the test's own directory, not in instance/."""
-    app.config["ROSTER_PENDING_DIR"] = str(tmp_path / "roster_pending")
-
-
 def anyone(_unit):
     return True
 

@@ -1,7 +1,6 @@
 """Certificate pages through the client: downloads, access, verification, settings, batches."""
 
 import io
-import threading
 
 import pytest
 from openpyxl import load_workbook
@@ -12,11 +11,6 @@ from tests import factories
 from volunteer.extensions import db
 from volunteer.models import AuditEntry, BackgroundJob, Certificate, JobStatus, Setting
 from volunteer.services import certificates, periods
-
-
-@pytest.fixture(autouse=True)
-def job_dir(app, tmp_path):
-    app.config["CERTIFICATE_JOB_DIR"] = str(tmp_path / "jobs")
 
 
 @pytest.fixture
@@ -257,12 +251,6 @@ def test_the_admin_settings_page_saves_issuer_details_and_the_seal(client, sign_
     assert client.get(f"/certificates/settings/seal/{seal.id}").data == support.seal_png()
 
 
-def _wait_for_batch_threads():
-    for thread in threading.enumerate():
-        if thread.name.startswith("certificate-job-"):
-            thread.join(timeout=120)
-
-
 def test_a_coordinator_prints_a_unit_batch_in_the_background(client, sign_in, world):
     sign_in(world["coordinator"])
     page = client.get("/certificates/batch").get_data(as_text=True)
@@ -278,7 +266,6 @@ def test_a_coordinator_prints_a_unit_batch_in_the_background(client, sign_in, wo
     )
     assert response.status_code == 302
     job_url = response.headers["Location"]
-    _wait_for_batch_threads()
     status = client.get(job_url + "/status").get_json()
     assert status["status"] == "done" and (status["done"], status["total"]) == (1, 1)
     assert "1" in client.get(job_url).get_data(as_text=True)
@@ -309,7 +296,6 @@ def test_an_organizer_prints_an_activity_batch(client, sign_in, world):
         data={"activity-activity_id": str(world["activity"].id), "activity-submit": "y"},
     )
     assert response.status_code == 302
-    _wait_for_batch_threads()
     job = db.session.scalar(select(BackgroundJob))
     assert job.status == JobStatus.DONE and job.done == 2
     assert (

@@ -9,6 +9,7 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from tests import factories as f
+from tests.job_support import job_file
 from tests.roster_files import csv_bytes, person
 from volunteer.extensions import db
 from volunteer.models import (
@@ -25,12 +26,6 @@ CSV_HEADER = (
     "unit_code,unit_name,staff,staff_registered,staff_completed,staff_rate,"
     "party,party_registered,party_completed,party_rate,meets_targets"
 )
-
-
-@pytest.fixture(autouse=True)
-def _pending_uploads_in_tmp(app, tmp_path):
-    """Previewed uploads wait in the test's own directory, not in instance/."""
-    app.config["ROSTER_PENDING_DIR"] = str(tmp_path / "roster_pending")
 
 
 @pytest.fixture
@@ -177,7 +172,7 @@ def test_exports_csv_with_exact_columns_and_xlsx_with_a_sheet_per_unit(client, l
     assert lines[1] == "WS-GLT,嘎鲁图镇,3,2,1,0.3333,1,1,1,1.0000,no"
     assert lines[2] == "WS-GLT-SRL,萨如拉嘎查,0,0,0,,0,0,0,,no_roster"
     response = client.get(f"/compliance/units/{town.id}/export.xlsx", query_string={"year": YEAR})
-    workbook = load_workbook(io.BytesIO(response.data))
+    workbook = load_workbook(io.BytesIO(job_file(client, response).data))
     assert workbook.sheetnames == ["汇总", "进度预测", "未达标风险单位", "WS-GLT 嘎鲁图镇"]
     assert (
         db.session.scalar(

@@ -8,6 +8,7 @@ import pytest
 from openpyxl import load_workbook
 
 from tests import factories as f
+from tests.job_support import job_file
 from volunteer.extensions import db
 from volunteer.models import UnitKind
 from volunteer.services import periods
@@ -92,7 +93,7 @@ def test_the_workbook_has_every_units_pace_and_the_units_at_risk(client, login_a
         f"/compliance/units/{world['town'].id}/export.xlsx",
         query_string={"year": YEAR, "window": 14},
     )
-    workbook = load_workbook(io.BytesIO(response.data))
+    workbook = load_workbook(io.BytesIO(job_file(client, response).data))
     assert workbook.sheetnames[:3] == ["汇总", "进度预测", "未达标风险单位"]
     pace = workbook["进度预测"]
     assert pace["A1"].value == "单位代码" and pace["E1"].value == "干部职工预计达标"

@@ -9,6 +9,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from tests import factories as f
+from tests.job_support import job_file
 from volunteer.extensions import db
 from volunteer.models import AuditEntry, UnitKind
 
@@ -59,8 +60,10 @@ def xlsx_exports(client, world) -> dict[str, bytes]:
     """Every workbook the coordinator and organizer can download about the hostile world."""
     unit = world["unit"].id
     files = {
-        "compliance": client.get(f"/compliance/units/{unit}/export.xlsx").data,
-        "compliance_full": client.post(f"/compliance/units/{unit}/export.xlsx").data,
+        "compliance": job_file(client, client.get(f"/compliance/units/{unit}/export.xlsx")).data,
+        "compliance_full": job_file(
+            client, client.post(f"/compliance/units/{unit}/export.xlsx")
+        ).data,
         "missing": client.get(f"/compliance/units/{unit}/missing.xlsx").data,
         "missing_full": client.post(f"/compliance/units/{unit}/missing.xlsx").data,
         "current_roster": client.post(f"/compliance/units/{unit}/roster/current.xlsx").data,
@@ -96,7 +99,8 @@ def test_the_csv_quotes_every_value_that_would_start_a_formula(client, login_as,
 def test_rates_hours_and_counts_are_numbers_with_formats(client, login_as, hostile_world):
     login_as(hostile_world["coordinator"])
     unit = hostile_world["unit"].id
-    workbook = load_workbook(io.BytesIO(client.get(f"/compliance/units/{unit}/export.xlsx").data))
+    export = job_file(client, client.get(f"/compliance/units/{unit}/export.xlsx"))
+    workbook = load_workbook(io.BytesIO(export.data))
     summary = workbook.worksheets[0]
     assert summary.freeze_panes == "A2" and summary.auto_filter.ref.startswith("A1:")
     staff, rate = summary["C2"], summary["F2"]

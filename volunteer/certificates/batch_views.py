@@ -1,23 +1,22 @@
 """Batch printing pages: coordinators print a unit's certificates, organizers an activity's.
 
-A batch runs as a background job (see printing/batches.py); these pages start it,
-show its progress and hand out the finished PDF.
+A batch runs as a background job on the queue (printing/batches.py, volunteer/tasks); these
+pages start it, and the job's pages (volunteer/jobs) show its progress and hand out the PDF.
 """
 
-from pathlib import Path
-
-from flask import abort, current_app, redirect, render_template, send_file, url_for
+from flask import abort, redirect, render_template, url_for
 from wtforms import SelectChoice
 
+from volunteer import tasks
 from volunteer.access import ANY_COORDINATOR, ANY_ORGANIZER, access, acting_user
 from volunteer.actions import service_action
-from volunteer.certificates.blueprint import ISSUES_FOR_OTHERS, JOB_OWNER, bp
+from volunteer.certificates.blueprint import ISSUES_FOR_OTHERS, bp
 from volunteer.certificates.forms import ActivityBatchForm, UnitBatchForm
 from volunteer.forms import chosen_row, unit_choices
-from volunteer.models import Activity, BackgroundJob, JobStatus, Unit
+from volunteer.models import Activity, Unit
 from volunteer.printing import batches
 from volunteer.printing.output import public_base_url
-from volunteer.services import permissions
+from volunteer.services import certificates, permissions
 from volunteer.services.periods import local_date
 
 
@@ -44,18 +43,21 @@ def _batch_page(unit_form: UnitBatchForm | None = None, activity_form=None):
         "certificates/batch.html",
         unit_form=unit_form if permissions.is_coordinator(user) else None,
         activity_form=activity_form if permissions.is_organizer(user) else None,
-        jobs=batches.recent_jobs(user),
+        jobs=tasks.recent_jobs(user, tasks.CERTIFICATE_BATCH),
+        batch_title=batches.batch_title,
     )
 
 
 def _start_batch(params: dict):
-    """Queue the batch as a background job, start it, and show its progress page."""
+    """Queue the batch as a background job and show its progress page."""
     with service_action() as outcome:
-        job = batches.queue_batch(params, acting_user(), public_base_url())
+        certificates.require_issuer()
+        params = {**params, "base_url": public_base_url()}
+        job = tasks.create_job(tasks.CERTIFICATE_BATCH, params, acting_user())
     if not outcome.ok:
         return redirect(url_for("certificates.batch"))
-    batches.start_in_thread(current_app._get_current_object(), job.id)
-    return redirect(url_for("certificates.job", job_id=job.id))
+    tasks.start_job(job.id)
+    return redirect(url_for("jobs.show", job_id=job.id))
 
 
 @bp.route("/batch")
@@ -95,39 +97,3 @@ def batch_activity():
             abort(403)
         return _start_batch(batches.activity_batch_params(activity))
     return _batch_page(activity_form=form)
-
-
-@bp.route("/jobs/<int:job_id>")
-@access(JOB_OWNER)
-def job(job: BackgroundJob):
-    """A batch's progress; the page refreshes itself until the PDF is ready."""
-    return render_template("certificates/job.html", job=job, JobStatus=JobStatus)
-
-
-@bp.route("/jobs/<int:job_id>/status")
-@access(JOB_OWNER)
-def job_status(job: BackgroundJob):
-    """Progress as JSON for the page's poller."""
-    return {
-        "status": job.status.value,
-        "done": job.done,
-        "total": job.total,
-        "error": job.error,
-        "download": url_for("certificates.job_download", job_id=job.id)
-        if job.status == JobStatus.DONE and job.result_path
-        else None,
-    }
-
-
-@bp.route("/jobs/<int:job_id>/download")
-@access(JOB_OWNER)
-def job_download(job: BackgroundJob):
-    """The finished batch PDF."""
-    if job.status != JobStatus.DONE or not job.result_path or not Path(job.result_path).exists():
-        abort(404)
-    return send_file(
-        job.result_path,
-        mimetype="application/pdf",
-        as_attachment=True,
-        download_name=f"志愿服务记录证明-批量-{job.id}.pdf",
-    )

@@ -4,8 +4,7 @@ from flask import Blueprint
 
 from volunteer.access import Rule
 from volunteer.i18n import lazy_gettext as _l
-from volunteer.models import BackgroundJob, Certificate, Volunteer
-from volunteer.printing import batches
+from volunteer.models import Certificate, Volunteer
 from volunteer.services import certificates, permissions
 
 bp = Blueprint("certificates", __name__, url_prefix="/certificates")
@@ -34,16 +33,6 @@ PERSON_IN_SCOPE = Rule(
     scope_check=certificates.is_person_in_scope,
 )
 ISSUES_FOR_OTHERS = Rule("admin, coordinator or organizer", allowed=_issues_for_others)
-JOB_OWNER = Rule(
-    "creator of a batch job (or admin)",
-    model=BackgroundJob,
-    id_arg="job_id",
-    as_arg="job",
-    scope_check=lambda user, job: (
-        job.kind == batches.JOB_KIND
-        and (job.created_by_id == user.id or permissions.is_admin(user))
-    ),
-)
 PERIOD_NAMES = {
     "year": _l("Calendar year"),
     "range": _l("Chosen dates"),

@@ -5,7 +5,7 @@ from flask import Flask
 
 def register_commands(app: Flask) -> None:
     """Attach every command and command group to the app's CLI."""
-    from volunteer.cli import accounts, backup, certificates, compliance, demo, records
+    from volunteer.cli import accounts, backup, certificates, compliance, demo, jobs, records
 
     for command in (
         accounts.create_admin,
@@ -14,5 +14,6 @@ def register_commands(app: Flask) -> None:
         records.group,
         compliance.group,
         certificates.group,
+        jobs.group,
     ):
         app.cli.add_command(command)

@@ -79,10 +79,3 @@ def _service_errors_as_click() -> Iterator[None]:
     except ServiceError as error:
         db.session.rollback()
         raise click.ClickException(error.message) from error
-
-
-@group.command("run-jobs")
-def run_jobs() -> None:
-    """Run batch jobs still queued, and those a restart of the web server abandoned."""
-    count = batches.run_queued_jobs()
-    click.echo(f"{count} queued batch jobs run.")

@@ -115,7 +115,8 @@ def _read_upload(upload) -> tuple[bytes, str]:
 
 def _keep_for_confirm(checked: rosters.CheckedRoster) -> str:
     """Save the checked rows for the confirm step and remember their hash in the session."""
-    token, digest = rosters.save_pending(checked, acting_user())
+    with service_action():  # kept in the database: the confirm may reach another host
+        token, digest = rosters.save_pending(checked, acting_user())
     pending = dict(list(session.get(PENDING_KEY, {}).items())[-(PENDING_KEPT - 1) :])
     pending[token] = digest
     session[PENDING_KEY] = pending
@@ -164,6 +165,7 @@ def confirm():
         if not units or not all(permissions.can_coordinate(acting_user(), u) for u in units):
             abort(403)
         upload = rosters.apply_roster(checked, acting_user(), replace=form.replaces())
+        rosters.discard_pending(token)  # in the same commit: a preview imports once
     if not outcome.ok:
         return redirect(url_for("compliance.index"))
     _forget_pending(token, pending)
@@ -173,7 +175,6 @@ def confirm():
 
 
 def _forget_pending(token: str, pending: dict) -> None:
-    rosters.discard_pending(token)
     pending.pop(token, None)
     session[PENDING_KEY] = pending
 

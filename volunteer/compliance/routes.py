@@ -13,7 +13,7 @@ from flask import (
     url_for,
 )
 
-from volunteer import display
+from volunteer import display, tasks
 from volunteer.access import ADMIN, ANY_COORDINATOR, access, acting_user, coordinator_of
 from volunteer.actions import service_action
 from volunteer.compliance import charts, pace
@@ -25,6 +25,7 @@ from volunteer.models import Unit
 from volunteer.services import compliance, periods, permissions
 from volunteer.services.audit import record_audit
 from volunteer.services.errors import ServiceError
+from volunteer.tasks import compliance_export
 
 bp = Blueprint("compliance", __name__, url_prefix="/compliance")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -150,17 +151,23 @@ def export_csv(unit: Unit):
 @bp.route("/units/<int:unit_id>/export.xlsx", methods=["GET", "POST"])
 @access(coordinator_of(Unit, "unit_id", "unit"))
 def export_xlsx(unit: Unit):
-    """The compliance table and every unit's missing people; full numbers on a confirmed POST."""
+    """The table and every unit's missing people, made by a job; full numbers on a valid POST."""
     period, full = _period(), _full_numbers_asked()
-    report = compliance.compliance_report(unit, period)
-    missing = compliance.missing_people(unit, period, report.targets, subtree=True)
-    projection = pace.report_pace(report, pace.window_asked())
-    _audited(unit, "compliance.export", format="xlsx", year=period.year, full_numbers=full)
-    return _download(
-        compliance.report_xlsx(report, missing, full, projection),
-        f"达标情况-{unit.name}-{period.start}-{period.end}.xlsx",
-        XLSX,
-    )
+    params = compliance_export.export_params(unit, period, full, pace.window_asked())
+    # The same export already under way is shown rather than made twice.
+    job = tasks.active_job(acting_user(), tasks.COMPLIANCE_EXPORT, params)
+    if job is None:
+        _audited(unit, "compliance.export", format="xlsx", year=period.year, full_numbers=full)
+        job = _queued(tasks.COMPLIANCE_EXPORT, params)
+    return redirect(url_for("jobs.show", job_id=job.id))
+
+
+def _queued(kind: str, params: dict):
+    """A committed job on the queue, for the acting user."""
+    with service_action():
+        job = tasks.create_job(kind, params, acting_user())
+    tasks.start_job(job.id)
+    return job
 
 
 def _full_numbers_asked() -> bool:

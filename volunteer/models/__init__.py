@@ -18,6 +18,7 @@ from volunteer.models.credits import (
     CreditEntry,
     YearMinutes,
 )
+from volunteer.models.files import FileBlob, FileChunk
 from volunteer.models.honours import (
     HonourCategory,
     HonourCertificate,
@@ -58,6 +59,8 @@ __all__ = [
     "CorrectionRequest",
     "CorrectionStatus",
     "CreditEntry",
+    "FileBlob",
+    "FileChunk",
     "Gender",
     "HonourCategory",
     "HonourCertificate",

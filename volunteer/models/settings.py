@@ -45,7 +45,11 @@ class JobStatus(enum.StrEnum):
 
 
 class BackgroundJob(Base):
-    """Long work (a batch of certificates) run outside the request, with progress."""
+    """Long work (a certificate batch, a whole-tree export) run by the job worker, with progress.
+
+    The queue (volunteer/tasks) carries only the id; this row is the job's truth: its kind and
+    parameters, how far it got, its heartbeat, and the file it produced.
+    """
 
     __tablename__ = "background_jobs"
 
@@ -57,9 +61,13 @@ class BackgroundJob(Base):
     params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     total: Mapped[int] = mapped_column(default=0)
     done: Mapped[int] = mapped_column(default=0)
-    result_path: Mapped[str | None] = mapped_column(String(500))
+    result_file_id: Mapped[int | None] = mapped_column(
+        ForeignKey("file_blobs.id", ondelete="SET NULL")
+    )
     error: Mapped[str | None] = mapped_column(Text)
+    worker: Mapped[str | None] = mapped_column(String(100))  # host:pid of the worker that ran it
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -4,29 +4,25 @@ Why a background job and not a streamed response:
 - A batch of thousands takes tens of seconds or minutes. A streamed response would still be
   one long request, cut by gunicorn's worker timeout or a proxy's read timeout; a dropped
   phone connection would lose the whole batch; and a streamed PDF cannot say how far it got.
-- The job (a BackgroundJob row) issues, renders and commits `CERTIFICATE_BATCH_CHUNK` people
-  at a time and appends each finished certificate to a file on disk through
-  StreamingPdfWriter, so memory stays flat whatever the batch size; its progress is in the
-  database, so any worker process can answer the progress page, and the finished file can
-  be downloaded again later.
-- It runs in a thread of the web process (no broker or extra service to run on a government
-  intranet). `flask certificate batch` does the same work from the command line, and
-  `flask certificate run-jobs` finishes queued jobs (for example after a restart).
+- The batch runs as a job on the queue (volunteer/tasks, kind "certificate_batch"), in the
+  `flask jobs worker` process, never in a web request. It issues, renders and commits
+  `CERTIFICATE_BATCH_CHUNK` people at a time and appends each finished certificate to a
+  scratch file through StreamingPdfWriter, so memory stays flat whatever the batch size;
+  the job runner then keeps the file in the database, where any host can serve it.
+- `flask certificate batch` does the same work from the command line into a file.
 
 This module is an edge like a CLI command: it commits, once per chunk.
 """
 
-import logging
 import os
-import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date, datetime, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from flask import Flask, current_app
-from sqlalchemy import Update, exists, select, update
+from flask import current_app
+from sqlalchemy import exists, select
 from sqlalchemy.orm import selectinload
 
 from volunteer.documents.pdf_stream import StreamingPdfWriter
@@ -34,16 +30,13 @@ from volunteer.extensions import db
 from volunteer.models import (
     Activity,
     ActivityStatus,
-    BackgroundJob,
     CreditEntry,
-    JobStatus,
     Organization,
     RosterEntry,
     ServiceRecord,
     Unit,
     User,
     Volunteer,
-    utcnow,
 )
 from volunteer.printing.output import certificate_pdf
 from volunteer.services import certificates, ledger, participation, periods, permissions
@@ -51,8 +44,6 @@ from volunteer.services.periods import Period
 
 JOB_KIND = "certificate_batch"
 ACTIVITY_CHOICES_LIMIT = 300
-RECENT_JOBS = 10
-log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
 Issuer = tuple[User | None, Organization | None]
 
@@ -156,18 +147,34 @@ def produce_batch(
     progress: Progress | None = None,
 ) -> int:
     """Issue and print every certificate of the batch into `output_path`; returns the count."""
+    with _complete_file(output_path) as out:
+        return write_batch(params, actor_id, out, base_url, progress)
+
+
+def write_batch(
+    params: dict[str, Any],
+    actor_id: int | None,
+    out: BinaryIO,
+    base_url: str,
+    progress: Progress | None = None,
+) -> int:
+    """Issue every certificate of the batch and write their PDF into `out`; returns the count."""
     # Commits after each chunk, so certificates issued so far stay issued if a later one fails.
     ids = batch_volunteer_ids(params)
     report = progress or _ignore_progress
     report(0, len(ids))
     done = 0
-    with _complete_file(output_path) as out:
-        writer = StreamingPdfWriter(out)
-        for chunk in _chunks(ids, current_app.config["CERTIFICATE_BATCH_CHUNK"]):
-            done += _print_chunk(writer, params, actor_id, chunk, base_url)
-            report(done, len(ids))
-        writer.close()
+    writer = StreamingPdfWriter(out)
+    for chunk in _chunks(ids, current_app.config["CERTIFICATE_BATCH_CHUNK"]):
+        done += _print_chunk(writer, params, actor_id, chunk, base_url)
+        report(done, len(ids))
+    writer.close()
     return done
+
+
+def batch_title(params: dict[str, Any]) -> str:
+    """What a batch's job page calls it: the unit's or the activity's name."""
+    return params.get("unit_name") or params.get("activity_title") or ""
 
 
 def _ignore_progress(done: int, total: int) -> None:
@@ -215,153 +222,4 @@ def _volunteers(ids: Sequence[int]) -> Sequence[Volunteer]:
         .where(Volunteer.id.in_(ids))
         .options(selectinload(Volunteer.user))
         .order_by(Volunteer.volunteer_number, Volunteer.id)
-    ).all()
-
-
-# ---- background jobs ----
-
-
-def job_directory() -> Path:
-    """Where finished batch files are kept (created when missing)."""
-    configured = current_app.config.get("CERTIFICATE_JOB_DIR")
-    directory = Path(configured or Path(current_app.instance_path) / "certificate-jobs")
-    directory.mkdir(parents=True, exist_ok=True)
-    return directory
-
-
-def create_job(params: dict[str, Any], actor: User, base_url: str) -> BackgroundJob:
-    """Queue a batch; the caller commits and then starts it."""
-    job = BackgroundJob(
-        kind=JOB_KIND,
-        params={**params, "base_url": base_url},
-        created_by_id=actor.id,
-        status=JobStatus.QUEUED,
-    )
-    db.session.add(job)
-    db.session.flush()
-    return job
-
-
-def queue_batch(params: dict[str, Any], actor: User, base_url: str) -> BackgroundJob:
-    """Queue a batch once the issuer details are set, clearing out old batch files first."""
-    certificates.require_issuer()
-    remove_old_results()
-    return create_job(params, actor, base_url)
-
-
-def recent_jobs(user: User, limit: int = RECENT_JOBS) -> list[BackgroundJob]:
-    """The user's latest batch jobs, newest first."""
-    return list(
-        db.session.scalars(
-            select(BackgroundJob)
-            .where(BackgroundJob.kind == JOB_KIND, BackgroundJob.created_by_id == user.id)
-            .order_by(BackgroundJob.id.desc())
-            .limit(limit)
-        )
-    )
-
-
-def start_in_thread(app: Flask, job_id: int) -> threading.Thread:
-    """Run the job in a daemon thread with its own app context and database session."""
-    thread = threading.Thread(
-        target=_run_in_app, args=(app, job_id), name=f"certificate-job-{job_id}", daemon=True
-    )
-    thread.start()
-    return thread
-
-
-def _run_in_app(app: Flask, job_id: int) -> None:
-    with app.app_context():
-        try:
-            run_job(job_id)
-        finally:
-            db.session.remove()
-
-
-def _job_update(job_id: int) -> Update:
-    """An UPDATE of one job's row."""
-    return update(BackgroundJob).where(BackgroundJob.id == job_id)
-
-
-def _set_job(job_id: int, **values: Any) -> None:
-    db.session.execute(_job_update(job_id).values(**values))
-    db.session.commit()
-
-
-def run_job(job_id: int) -> None:
-    """Run one queued batch job to the end, recording progress, result or error."""
-    job = db.session.get(BackgroundJob, job_id)
-    if job is None or job.status != JobStatus.QUEUED:
-        return
-    params, actor_id = dict(job.params), job.created_by_id
-    _set_job(job_id, status=JobStatus.RUNNING, started_at=utcnow())
-    output = job_directory() / f"certificates-{job_id}.pdf"
-    try:
-        produce_batch(params, actor_id, output, params["base_url"], _recorded_progress(job_id))
-    except Exception as error:  # the job records any failure for the person waiting
-        _fail_job(job_id, error)
-        return
-    _set_job(job_id, status=JobStatus.DONE, result_path=str(output), finished_at=utcnow())
-
-
-def _recorded_progress(job_id: int) -> Progress:
-    """A progress callback that keeps the counts on the job's row."""
-    return lambda done, total: _set_job(job_id, done=done, total=total)
-
-
-def _fail_job(job_id: int, error: Exception) -> None:
-    """Undo the failed chunk, log the error and record it on the job."""
-    db.session.rollback()
-    log.exception("certificate batch job %s failed", job_id)
-    _set_job(job_id, status=JobStatus.FAILED, error=str(error)[:1000], finished_at=utcnow())
-
-
-def requeue_abandoned_jobs(now: datetime) -> int:
-    """Put back in the queue jobs left "running" by a process that died (a restart)."""
-    # A job still "running" after CERTIFICATE_JOB_ABANDONED_MINUTES lost its thread. Issuing
-    # is idempotent for unchanged records, so running it again reuses what it already issued.
-    cutoff = now - timedelta(minutes=current_app.config["CERTIFICATE_JOB_ABANDONED_MINUTES"])
-    result = db.session.execute(
-        update(BackgroundJob)
-        .where(
-            BackgroundJob.kind == JOB_KIND,
-            BackgroundJob.status == JobStatus.RUNNING,
-            BackgroundJob.started_at < cutoff,
-        )
-        .values(status=JobStatus.QUEUED, done=0)
-    )
-    db.session.commit()
-    return result.rowcount
-
-
-def run_queued_jobs() -> int:
-    """Run every queued batch job in this process (the CLI worker); returns how many ran."""
-    requeue_abandoned_jobs(utcnow())
-    ids = db.session.scalars(
-        select(BackgroundJob.id)
-        .where(BackgroundJob.kind == JOB_KIND, BackgroundJob.status == JobStatus.QUEUED)
-        .order_by(BackgroundJob.id)
-    ).all()
-    for job_id in ids:
-        run_job(job_id)
-    return len(ids)
-
-
-def remove_old_results() -> int:
-    """Delete finished batch files older than CERTIFICATE_JOB_KEEP_DAYS (rows stay)."""
-    old = _old_results(utcnow() - timedelta(days=current_app.config["CERTIFICATE_JOB_KEEP_DAYS"]))
-    for job_id, path in old:
-        Path(path).unlink(missing_ok=True)
-        db.session.execute(_job_update(job_id).values(result_path=None))
-    return len(old)
-
-
-def _old_results(cutoff: datetime) -> Sequence[Any]:
-    """(job id, file path) of every batch file finished before `cutoff`."""
-    return db.session.execute(
-        select(BackgroundJob.id, BackgroundJob.result_path).where(
-            BackgroundJob.kind == JOB_KIND,
-            BackgroundJob.result_path.is_not(None),
-            BackgroundJob.finished_at < cutoff,
-        )
     ).all()

@@ -1,4 +1,4 @@
-// A batch job's page: follow its progress until the PDF is ready.
+// A background job's page: follow its progress until its file is ready.
 (function () {
   var box = document.getElementById('job');
   var bar = document.getElementById('job-bar');

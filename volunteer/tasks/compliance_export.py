@@ -1,0 +1,77 @@
+"""The whole-tree compliance workbook as a background job.
+
+The workbook of a unit and everything below it, with every unit's missing people, is one
+rollup statement and one missing-people query over the subtree, then a workbook of
+thousands of rows: at province scale far too long for a request, so the export page
+queues it and the person downloads it from the job's page, on whichever host.
+"""
+
+from datetime import date
+from typing import Any, BinaryIO
+
+from volunteer.extensions import db
+from volunteer.i18n import gettext as _
+from volunteer.models import Unit, User
+from volunteer.services import compliance, periods, permissions
+from volunteer.services.errors import PermissionDenied
+from volunteer.services.periods import Period
+
+JOB_KIND = "compliance_export"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+STEPS = 4  # the rollup, the missing people, the pace, the workbook
+
+
+def export_params(unit: Unit, period: Period, full: bool, pace_days: int) -> dict[str, Any]:
+    """What a whole-tree export job keeps: the unit, the period, full numbers or masked, and
+    the days the pace projection is read from."""
+    return {
+        "pace_days": pace_days,
+        "unit_id": unit.id,
+        "unit_name": unit.name,
+        "year": period.year,
+        "start": period.start.isoformat(),
+        "end": period.end.isoformat(),
+        "calendar_year": period.is_calendar_year(),
+        "full": full,
+    }
+
+
+def export_title(params: dict[str, Any]) -> str:
+    """The job page's title: the unit and the period."""
+    return f"{params['unit_name']} {params['start']} – {params['end']}"
+
+
+def export_filename(job_id: int, params: dict[str, Any]) -> str:
+    """The workbook's name, as the in-request export named it."""
+    return f"达标情况-{params['unit_name']}-{params['start']}-{params['end']}.xlsx"
+
+
+def write_export(
+    params: dict[str, Any], actor_id: int | None, out: BinaryIO, progress: Any
+) -> None:
+    """Write the compliance table and every unit's missing people of the subtree into `out`."""
+    unit = db.session.get(Unit, params["unit_id"])
+    actor = db.session.get(User, actor_id) if actor_id else None
+    # The person may have lost the unit since queueing the export.
+    if unit is None or actor is None or not permissions.can_coordinate(actor, unit):
+        raise PermissionDenied(_("You no longer coordinate this unit."))
+    period = _period(params)
+    progress(0, STEPS)
+    report = compliance.compliance_report(unit, period)
+    progress(1, STEPS)
+    missing = compliance.missing_people(unit, period, report.targets, subtree=True)
+    progress(2, STEPS)
+    projection = compliance.compliance_pace(
+        unit, period, report.targets, periods.local_today(), params["pace_days"]
+    )
+    progress(3, STEPS)
+    out.write(compliance.report_xlsx(report, missing, params["full"], projection))
+    progress(4, STEPS)
+
+
+def _period(params: dict[str, Any]) -> Period:
+    """The period the export was asked for."""
+    if params["calendar_year"]:
+        return periods.year_period(params["year"])
+    start, end = date.fromisoformat(params["start"]), date.fromisoformat(params["end"])
+    return periods.make_period(params["year"], start, end)

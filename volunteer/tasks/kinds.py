@@ -1,0 +1,73 @@
+"""The kinds of background job: what each one writes, and how its pages name it.
+
+A kind's `write(params, actor_id, out, progress)` writes the job's file into `out` (a scratch
+file the runner keeps in the database afterwards) and calls `progress(done, total)` after
+each step; it may commit (a certificate batch issues and commits chunk by chunk).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, BinaryIO
+
+from volunteer.i18n import lazy_gettext as _l
+from volunteer.printing import batches
+from volunteer.tasks import compliance_export
+
+Progress = Callable[[int, int], None]
+Writer = Callable[[dict[str, Any], int | None, BinaryIO, Progress], Any]
+
+CERTIFICATE_BATCH = batches.JOB_KIND
+COMPLIANCE_EXPORT = compliance_export.JOB_KIND
+
+
+@dataclass(frozen=True)
+class JobKind:
+    """One kind of job: its writer, its file, and the words of its progress page."""
+
+    name: str
+    write: Writer
+    title: Callable[[dict[str, Any]], str]
+    filename: Callable[[int, dict[str, Any]], str]
+    content_type: str
+    heading: Any  # lazy text: the page the job was started from
+    back: Callable[[dict[str, Any]], tuple[str, dict[str, Any]]]  # (endpoint, its arguments)
+    running_text: Any  # lazy text with %(done)s and %(total)s
+    done_text: Any  # lazy text with %(count)s
+
+
+def _write_batch(params: dict[str, Any], actor_id: int | None, out: BinaryIO, progress: Progress):
+    return batches.write_batch(params, actor_id, out, params["base_url"], progress)
+
+
+KINDS = {
+    kind.name: kind
+    for kind in (
+        JobKind(
+            name=CERTIFICATE_BATCH,
+            write=_write_batch,
+            title=batches.batch_title,
+            filename=lambda job_id, params: f"志愿服务记录证明-批量-{job_id}.pdf",
+            content_type="application/pdf",
+            heading=_l("Batch printing"),
+            back=lambda params: ("certificates.batch", {}),
+            running_text=_l("%(done)s of %(total)s certificates prepared…"),
+            done_text=_l("Done: %(count)s certificates."),
+        ),
+        JobKind(
+            name=COMPLIANCE_EXPORT,
+            write=compliance_export.write_export,
+            title=compliance_export.export_title,
+            filename=compliance_export.export_filename,
+            content_type=compliance_export.XLSX,
+            heading=_l("Compliance"),
+            back=lambda params: ("compliance.report", {"unit_id": params["unit_id"]}),
+            running_text=_l("Step %(done)s of %(total)s…"),
+            done_text=_l("The workbook is ready."),
+        ),
+    )
+}
+
+
+def kind_of(name: str) -> JobKind:
+    """The kind of job named `name` (a KeyError for one this version does not know)."""
+    return KINDS[name]
