@@ -72,9 +72,11 @@ def upgrade():
 
 
 def downgrade():
+    # One row per person and unit again: a later stint there supersedes this one.
     op.execute(
-        "DELETE FROM roster_entries WHERE id NOT IN"
-        " (SELECT max(id) FROM roster_entries GROUP BY unit_id, id_number)"
+        "DELETE FROM roster_entries WHERE EXISTS (SELECT 1 FROM roster_entries AS later"
+        " WHERE later.unit_id = roster_entries.unit_id"
+        " AND later.id_number = roster_entries.id_number AND later.id > roster_entries.id)"
     )
     with op.batch_alter_table("roster_entries", schema=None) as batch_op:
         batch_op.add_column(sa.Column("active", sa.Boolean(), nullable=True))
