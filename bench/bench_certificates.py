@@ -149,6 +149,7 @@ def build_database(database: Path, people: int) -> None:
                         id_type=IdType.RESIDENT_ID,
                         id_number=volunteer.id_number,
                         political_status=PoliticalStatus.MASSES,
+                        on_from=year_start.date(),
                     )
                 )
             for activity in activities:

@@ -1,10 +1,12 @@
 """Compliance benchmark: the full-tree report and one unit's drill-down, beside the floor.
 
 The floor is one hand-written SQL aggregate computing the same root totals
-(distinct roster people, registered, completed; party likewise): no per-unit
-breakdown, no ORM. Credited time is summed from the credit ledger by Beijing day,
-as the report reads it. The report is `compliance_report` for the whole tree (every
-unit's row plus the distinct-people totals), through the ORM as the pages run it.
+(distinct roster people, registered, completed; party likewise) over the roster of
+the period's last day (the stints covering it): no per-unit breakdown, no ORM.
+Credited time is summed from the credit ledger by Beijing day, as the report reads
+it. The report is `compliance_report` for the whole tree (every unit's row plus the
+distinct-people totals), through the ORM as the pages run it. Last year's report is
+timed too: the roster of its last day, which later uploads have changed.
 
     python bench/bench_compliance.py                       # SQLite, small scale, built if missing
     BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/bench_compliance \
@@ -50,7 +52,8 @@ WITH done AS ({done}), people AS (
     SELECT re.id_number,
            max(CASE WHEN re.political_status IN ('01', '02') THEN 1 ELSE 0 END) AS party
     FROM roster_entries re JOIN units u ON u.id = re.unit_id
-    WHERE re.active AND u.active AND u.path LIKE :prefix
+    WHERE re.on_from <= :last_day AND (re.on_until IS NULL OR re.on_until > :last_day)
+      AND u.active AND u.path LIKE :prefix
     GROUP BY re.id_number
 )
 SELECT count(*) AS staff, count(v.id) AS registered, count(d.volunteer_id) AS completed,
@@ -194,11 +197,43 @@ def main(argv=None) -> None:
             f" (staff {total.staff:,}, completed {total.staff_completed:,},"
             f" party {total.party:,}, party completed {total.party_completed:,})"
         )
+        _past_year(root, year - 1, args.repeat, params, line)
         target_ok = report_best <= 3 * floor_best and report_best < 1.0
         print(
             "target (report within 3x the floor and under 1 s; set for PostgreSQL at county"
             f" scale): {'met' if target_ok else 'NOT met'} here"
         )
+
+
+def _past_year(root, year: int, repeat: int, params: dict, line) -> None:
+    """Last year's full-tree report: the roster of its last day, later uploads left out."""
+    past = periods.year_period(year)
+    targets = compliance.targets_for(year)
+    past_params = {
+        **params,
+        "first_day": past.start,
+        "last_day": past.end,
+        "min_minutes": targets.min_minutes,
+    }
+    floor_row = db.session.execute(text(FLOOR_SQL), past_params).one()
+    best, median, report = best_of(
+        repeat, lambda: compliance.compliance_report(root, past, targets)
+    )
+    line(f"last year's full-tree report (roster of {past.end})", best, median)
+    total = report.total
+    figures = (
+        total.staff,
+        total.staff_registered,
+        total.staff_completed,
+        total.party,
+        total.party_registered,
+        total.party_completed,
+    )
+    same = figures == tuple(int(value or 0) for value in floor_row)
+    print(
+        f"last year's totals equal its floor's: {'yes' if same else 'NO'}"
+        f" (staff {total.staff:,}, completed {total.staff_completed:,})"
+    )
 
 
 if __name__ == "__main__":

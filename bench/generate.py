@@ -4,8 +4,9 @@
         --scale county --create-database
 
 Builds, on SQLite or PostgreSQL, a unit tree (banner, departments, towns,
-villages), rosters, registered volunteers (most roster people, plus volunteers
-on no roster, a few people on two rosters), organizations, activities and
+villages), rosters with their history (people who joined late, left, or left and
+came back), registered volunteers (most roster people, plus volunteers on no
+roster, a few people on two rosters), organizations, activities and
 service records in every status, spread over the last two years. Inserts are
 bulk: COPY on PostgreSQL, executemany on SQLite; ids are assigned here so no
 round trip is needed per row. Deterministic for a given seed.
@@ -23,6 +24,7 @@ point it only at a database made for benchmarking.
 from __future__ import annotations
 
 import argparse
+import itertools
 import random
 import sys
 import time
@@ -312,20 +314,48 @@ class _Plan:
         n_units, rng = self.scale.units, self.rng
         # About one unit in twenty has no roster yet.
         with_roster = [u for u in range(1, n_units + 1) if u == 1 or rng.random() > 0.05]
-        entry_id = 0
+        ids = itertools.count(1)
         extra = self.scale.roster_entries - self.roster_people
         for person in range(self.roster_people):
             unit = with_roster[(person * 2654435761) % len(with_roster)]
-            entry_id += 1
-            yield self._entry(entry_id, unit, person)
+            yield from self._stints(ids, unit, person)
             if person < extra:  # this person is on a second roster too (often a sibling unit)
-                entry_id += 1
                 other = with_roster[(person * 40503 + 17) % len(with_roster)]
                 if other == unit:
                     other = with_roster[(with_roster.index(unit) + 1) % len(with_roster)]
-                yield self._entry(entry_id, other, person)
+                yield from self._stints(ids, other, person)
 
-    def _entry(self, entry_id: int, unit: int, person: int) -> dict:
+    def _stints(self, ids: Iterator[int], unit: int, person: int) -> Iterator[dict]:
+        """One stint on the unit's roster for most; one in seven joined after the first
+        upload, one in fifty left since, one in fifty left and came back (two stints)."""
+        entry_id = next(ids)
+        spread = (entry_id * 2654435761) % 700  # a deterministic number of days
+        first = self.start.date() + timedelta(days=spread if entry_id % 7 == 0 else 0)
+        last_day = self.now.date()
+        if entry_id % 50 == 0:  # left: kept as history
+            yield self._entry(
+                entry_id,
+                unit,
+                person,
+                first,
+                min(first + timedelta(days=30 + spread % 600), last_day),
+            )
+        elif entry_id % 50 == 25:  # left, and came back later
+            left = min(first + timedelta(days=30 + spread % 300), last_day)
+            yield self._entry(entry_id, unit, person, first, left)
+            yield self._entry(
+                next(ids),
+                unit,
+                person,
+                min(left + timedelta(days=20 + spread % 300), last_day),
+                None,
+            )
+        else:
+            yield self._entry(entry_id, unit, person, first, None)
+
+    def _entry(
+        self, entry_id: int, unit: int, person: int, on_from: date, on_until: date | None
+    ) -> dict:
         return {
             "id": entry_id,
             "unit_id": unit,
@@ -335,11 +365,10 @@ class _Plan:
             "phone": f"15{person:09d}",
             "political_status": self.status(person),
             "position": "职工",
-            # A few people left their unit: kept as history, inactive.
-            "active": entry_id % 50 != 0,
+            "on_from": on_from,
+            "on_until": on_until,
             "created_at": self.start,
             "updated_at": self.start,
-            "deactivated_at": None if entry_id % 50 else self.start,
         }
 
     def service_records(self) -> Iterator[dict]:

@@ -25,6 +25,9 @@ from volunteer.services import accounts, grants, identity, ledger, units
 from volunteer.services.demo import wushen_region_code
 
 PASSWORD = "correct-horse-9"
+# Roster entries are on the roster from this day unless a test says otherwise, so that
+# every period a test reads (past years included) finds them.
+ROSTER_SINCE = date(2000, 1, 1)
 _sequence = itertools.count(1)
 
 
@@ -172,16 +175,19 @@ def make_roster_entry(
     name: str = "孙职工",
     political_status: PoliticalStatus = PoliticalStatus.MASSES,
     id_number: str | None = None,
-    active: bool = True,
+    on_from: date = ROSTER_SINCE,
+    on_until: date | None = None,
 ) -> RosterEntry:
-    """A roster entry; with `volunteer`, one that matches that volunteer's ID number."""
+    """A roster stint from `on_from` (until `on_until`, None: still on); with `volunteer`,
+    one that matches that volunteer's ID number."""
     entry = RosterEntry(
         unit=unit,
         name=volunteer.user.name if volunteer else name,
         id_type=IdType.RESIDENT_ID,
         id_number=volunteer.id_number if volunteer else (id_number or resident_id()),
         political_status=volunteer.political_status if volunteer else political_status,
-        active=active,
+        on_from=on_from,
+        on_until=on_until,
     )
     db.session.add(entry)
     db.session.flush()

@@ -100,3 +100,58 @@ def test_the_ledger_backfill_credits_overlapping_old_records_once(empty_database
         assert (adjustment.before_minutes, adjustment.after_minutes) == (180, 0)
         db.session.remove()
         db.engine.dispose()
+
+
+STINTS_REVISION = "dce5867d03f9"
+
+
+def test_roster_rows_become_stints_of_beijing_days_without_losing_any(empty_database_url):
+    """Active rows are open stints from their creation's Beijing day; rows of people who
+    left close on the Beijing day they left; both survive the upgrade whole."""
+    migrations = os.path.join(os.path.dirname(__file__), "..", "migrations")
+    app = create_app({"SQLALCHEMY_DATABASE_URI": empty_database_url})
+    with app.app_context():
+        upgrade(directory=migrations, revision=f"{STINTS_REVISION}-1")
+        db.session.execute(
+            text(
+                "INSERT INTO units (id, code, name, kind, path, depth, active, assessed,"
+                " created_at) VALUES (1, 'WS', '乌审旗', 'banner', '/1/', 0, true, false,"
+                " '2024-01-01 00:00:00')"
+            )
+        )
+        rows = [  # id, active, created_at, deactivated_at (naive UTC)
+            (1, True, "2024-03-01 17:30:00", None),  # 2 March in Beijing
+            (2, False, "2024-03-01 02:00:00", "2024-05-31 16:30:00"),  # left 1 June
+            (3, False, "2024-03-01 02:00:00", "2024-03-01 01:00:00"),  # never before it began
+        ]
+        for entry_id, active, created, left in rows:
+            db.session.execute(
+                text(
+                    "INSERT INTO roster_entries (id, unit_id, name, id_type, id_number,"
+                    " political_status, active, created_at, updated_at, deactivated_at)"
+                    " VALUES (:id, 1, '职工', 'resident_id', :number, '13', :active, :created,"
+                    " :created, :left)"
+                ),
+                {
+                    "id": entry_id,
+                    "number": f"15262719900101{entry_id:03d}X",
+                    "active": active,
+                    "created": created,
+                    "left": left,
+                },
+            )
+        db.session.commit()
+        upgrade(directory=migrations, revision=STINTS_REVISION)
+        stints = db.session.execute(
+            text("SELECT id, on_from, on_until FROM roster_entries ORDER BY id")
+        ).all()
+        as_dates = [
+            (row[0], str(row[1]), None if row[2] is None else str(row[2])) for row in stints
+        ]
+        assert as_dates == [
+            (1, "2024-03-02", None),
+            (2, "2024-03-01", "2024-06-01"),
+            (3, "2024-03-01", "2024-03-01"),
+        ]
+        db.session.remove()
+        db.engine.dispose()

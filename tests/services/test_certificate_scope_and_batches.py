@@ -64,7 +64,7 @@ def test_coordinators_reach_people_on_their_units_rosters_only(app, world):
             factories.RosterEntry.id_number == people["village_staff"].id_number
         )
     )
-    entry.active = False  # left the unit
+    entry.on_until = periods.local_today()  # left the unit today
     assert not certificates.may_issue_full(coordinator, people["village_staff"])
 
 

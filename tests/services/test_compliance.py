@@ -159,9 +159,9 @@ def test_min_hours_and_probationary_members_follow_the_years_settings(tree):
     assert c.targets_for(YEAR - 1) == c.Targets(year=YEAR - 1)  # other years keep defaults
 
 
-def test_inactive_roster_entries_do_not_count(tree):
+def test_people_who_left_before_the_periods_end_do_not_count(tree):
     volunteer = f.make_volunteer()
-    f.make_roster_entry(tree["town"], volunteer, active=False)
+    f.make_roster_entry(tree["town"], volunteer, on_until=date(YEAR, 12, 31))
     f.make_record(volunteer, tree["activity"])
     report = c.compliance_report(tree["root"], PERIOD)
     assert row(report, tree["town"]).status == c.Status.NO_ROSTER
@@ -296,8 +296,15 @@ def test_the_sql_rollup_equals_a_plain_python_count_on_random_data(tree):
         people.append((number, status, volunteer, minutes))
         homes = rng.sample(units, k=2 if index % 5 == 0 else 1)
         for unit in homes:
+            # Stints starting and ending around the period's end (the day the report reads).
+            on_from = date(YEAR, 12, 31) + timedelta(days=rng.choice([-400, -30, 0, 1]))
+            on_until = rng.choice(
+                [None, None, None, on_from, date(YEAR, 12, 31), date(YEAR + 1, 1, 1)]
+            )
+            if on_until is not None and on_until < on_from:
+                on_until = None
             f.make_roster_entry(
-                unit, id_number=number, political_status=status, active=rng.random() < 0.9
+                unit, id_number=number, political_status=status, on_from=on_from, on_until=on_until
             )
     c.save_targets(
         YEAR,
@@ -309,7 +316,7 @@ def test_the_sql_rollup_equals_a_plain_python_count_on_random_data(tree):
         actor=None,
     )
     by_number = {p[0]: p for p in people}
-    entries = db.session.scalars(select(RosterEntry).where(RosterEntry.active)).all()
+    entries = [e for e in db.session.scalars(select(RosterEntry)) if e.on_roster(PERIOD.end)]
 
     def expected(numbers):
         rows = [by_number[n] for n in numbers]

@@ -63,7 +63,9 @@ def test_a_unit_counts_its_own_unregistered_roster_people(tree):
     f.make_roster_entry(tree["town"], f.make_volunteer("已注册"))
     f.make_roster_entry(tree["town"], name="未注册甲")
     f.make_roster_entry(tree["town"], name="未注册乙")
-    f.make_roster_entry(tree["town"], name="已离开", active=False)
+    f.make_roster_entry(
+        tree["town"], name="已离开", on_from=date(2020, 1, 1), on_until=date(2021, 1, 1)
+    )
     f.make_roster_entry(tree["village"], name="村里的人")
     (gap,) = registration_drive.unregistered_by_unit(tree["town"], subtree=False)
     assert (gap.unit_id, gap.name, gap.unregistered) == (tree["town"].id, "嘎鲁图镇", 2)

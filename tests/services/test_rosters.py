@@ -1,10 +1,12 @@
 """Roster uploads: checked whole, previewed, then replacing the unit's roster."""
 
 import io
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from tests import factories as f
 from tests.roster_files import HEADER, csv_bytes, person, xlsx_bytes
@@ -14,6 +16,12 @@ from volunteer.models import PoliticalStatus, RosterEntry, RosterUpload
 from volunteer.services import rosters
 from volunteer.services.errors import ServiceError
 from volunteer.services.rosters import RosterFileError
+
+# Upload moments in UTC; stints open and close on their Beijing days.
+JANUARY = datetime(2025, 1, 5, 17, tzinfo=UTC)  # 6 January, 01:00 in Beijing
+MARCH = datetime(2025, 3, 10, 2, tzinfo=UTC)
+MARCH_DAY = date(2025, 3, 10)
+MAY = datetime(2025, 5, 20, 2, tzinfo=UTC)
 
 
 def anyone(_unit):
@@ -34,10 +42,10 @@ def check(data: bytes, unit, filename="名册.csv"):
     return rosters.check_roster(data, filename, unit=unit, may_upload_for=anyone)
 
 
-def import_rows(unit, rows, filename="名册.csv"):
+def import_rows(unit, rows, filename="名册.csv", now=None):
     checked = check(csv_bytes(rows), unit, filename)
     assert checked.ok, checked.errors
-    return rosters.apply_roster(checked, actor=None)
+    return rosters.apply_roster(checked, actor=None, now=now)
 
 
 def active_entries(unit):
@@ -142,13 +150,14 @@ def test_a_file_over_the_size_limit_is_refused(unit, app):
     assert "文件超过 1 MB" in raised.value.message
 
 
-def test_reupload_replaces_the_roster_keeping_leavers_as_inactive_history(unit):
+def test_reupload_replaces_the_roster_keeping_leavers_as_closed_stints(unit):
     rows = people(4)
-    first = import_rows(unit, rows)
+    first = import_rows(unit, rows, now=JANUARY)
     assert (first.added, first.deactivated) == (4, 0)
+    assert {e.on_from for e in active_entries(unit).values()} == {date(2025, 1, 6)}  # Beijing
     leaver_number = rows[3][2]
-    rows[1][4] = "中共党员"
     second_rows = [*rows[:3], person("新人", f.resident_id(), f.phone())]
+    second_rows[0] = [*rows[0][:3], f.phone(), *rows[0][4:]]
     checked = check(csv_bytes(second_rows), unit)
     (plan,) = rosters.plan_roster(checked, replace=True)
     assert (len(plan.added), len(plan.unchanged), len(plan.changed), len(plan.leaving)) == (
@@ -157,15 +166,60 @@ def test_reupload_replaces_the_roster_keeping_leavers_as_inactive_history(unit):
         1,
         1,
     )
-    assert plan.changed[0][2] == ["political_status"]
-    second = rosters.apply_roster(checked, actor=None, replace=True)
+    assert plan.changed[0][2] == ["phone"]
+    second = rosters.apply_roster(checked, actor=None, replace=True, now=MARCH)
     assert (second.added, second.changed, second.unchanged, second.deactivated) == (1, 1, 2, 1)
     leaver = db.session.scalar(select(RosterEntry).where(RosterEntry.id_number == leaver_number))
-    assert leaver.active is False and leaver.deactivated_at is not None
+    assert (leaver.active, leaver.on_from, leaver.on_until) == (False, date(2025, 1, 6), MARCH_DAY)
     assert len(active_entries(unit)) == 4
-    third = import_rows(unit, rows)  # the leaver comes back
-    assert third.added == 1 and leaver.active is True
-    assert db.session.scalar(select(func.count(RosterEntry.id))) == 5
+    third = import_rows(unit, rows, now=MAY)  # the leaver comes back: a second stint
+    assert third.added == 1 and leaver.on_until == MARCH_DAY
+    stints = db.session.scalars(
+        select(RosterEntry).where(RosterEntry.id_number == leaver_number).order_by(RosterEntry.id)
+    ).all()
+    assert [(e.on_from, e.on_until) for e in stints] == [
+        (date(2025, 1, 6), MARCH_DAY),
+        (date(2025, 5, 20), None),
+    ]
+    assert db.session.scalar(select(func.count(RosterEntry.id))) == 6
+
+
+def test_a_person_removed_and_listed_again_the_same_day_keeps_one_stint(unit):
+    rows = people(2)
+    import_rows(unit, rows, now=JANUARY)
+    rosters.apply_roster(check(csv_bytes(rows[:1]), unit), actor=None, replace=True, now=MARCH)
+    import_rows(unit, rows, now=MARCH + timedelta(hours=3))
+    stints = db.session.scalars(select(RosterEntry).where(RosterEntry.id_number == rows[1][2]))
+    assert [(e.on_from, e.on_until) for e in stints] == [(date(2025, 1, 6), None)]
+
+
+def test_a_new_political_status_closes_the_stint_and_starts_one(unit):
+    rows = people(1)
+    import_rows(unit, rows, now=JANUARY)
+    rows[0][4] = "中共党员"
+    upload = import_rows(unit, rows, now=MARCH)
+    assert (upload.added, upload.changed) == (0, 1)
+    stints = db.session.scalars(select(RosterEntry).order_by(RosterEntry.id)).all()
+    assert [(e.political_status, e.on_from, e.on_until) for e in stints] == [
+        (PoliticalStatus.MASSES, date(2025, 1, 6), MARCH_DAY),
+        (PoliticalStatus.CPC_MEMBER, MARCH_DAY, None),
+    ]
+    rows[0][3] = f.phone()  # other changes are corrections in place
+    import_rows(unit, rows, now=MAY)
+    assert db.session.scalar(select(func.count(RosterEntry.id))) == 2
+    assert stints[1].phone == rows[0][3]
+
+
+def test_the_database_holds_one_open_stint_per_person_and_unit(unit):
+    number = f.resident_id()
+    f.make_roster_entry(unit, id_number=number, on_until=date(2025, 3, 1))
+    f.make_roster_entry(unit, id_number=number, on_from=date(2025, 4, 1))
+    with pytest.raises(IntegrityError), db.session.begin_nested():
+        f.make_roster_entry(unit, id_number=number, on_from=date(2025, 5, 1))
+    with pytest.raises(IntegrityError), db.session.begin_nested():
+        f.make_roster_entry(
+            unit, id_number=f.resident_id(), on_from=date(2025, 5, 1), on_until=date(2025, 4, 1)
+        )
 
 
 def test_a_workbook_with_unit_codes_replaces_each_named_unit(unit):

@@ -2,7 +2,7 @@
 
 import io
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from openpyxl import load_workbook
@@ -358,6 +358,22 @@ def test_a_coordinator_uploads_one_workbook_for_units_of_their_subtree(client, l
     names = set(db.session.scalars(select(RosterEntry.name).where(RosterEntry.active)))
     assert {"村干部", "镇干部", "图克职工"} <= names
     assert "无时长" not in names  # the town's roster was replaced
+
+
+def test_a_past_period_names_the_roster_day_and_the_roster_page_keeps_who_left(
+    client, login_as, world
+):
+    login_as(world["coordinator"])
+    town = world["town"].id
+    entry = db.session.scalar(select(RosterEntry).where(RosterEntry.name == "无时长"))
+    entry.on_until = date(YEAR + 1, 3, 10)
+    db.session.commit()
+    past = client.get(f"/compliance/units/{town}?year={YEAR}").get_data(as_text=True)
+    assert f"按 {YEAR}-12-31 当日的名册统计" in past
+    assert 'id="roster-day"' not in client.get(f"/compliance/units/{town}").get_data(as_text=True)
+    roster = client.get(f"/compliance/units/{town}/roster").get_data(as_text=True)
+    assert f"已离开</span> 2000-01-01 – {YEAR + 1}-03-10" in roster
+    assert "自 2000-01-01 起" in roster
 
 
 def test_a_workbook_naming_a_unit_outside_the_subtree_imports_nothing(client, login_as, world):

@@ -45,6 +45,7 @@ def _roster_of_registered_people(unit, count: int) -> list[Volunteer]:
                 id_type=IdType.RESIDENT_ID,
                 id_number=id_number,
                 political_status=PoliticalStatus.MASSES,
+                on_from=f.ROSTER_SINCE,
             )
         )
     db.session.add_all(people)

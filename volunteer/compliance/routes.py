@@ -105,6 +105,8 @@ def report(unit: Unit):
         has_children=parents_with_children(full.rows),
         years=range(periods.local_today().year + 1, 2017, -1),
         **pace.page_context(full),
+        # A past period counts the rosters of its last day (services.compliance.scope).
+        past=period.end < periods.local_today(),
     )
 
 

@@ -1,9 +1,10 @@
 """Unit rosters (在册人员名册): the denominator of compliance."""
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, Numeric, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Numeric, String, text
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from volunteer.models.base import Base, UTCDateTime, str_enum, utcnow
@@ -31,10 +32,29 @@ class RosterUpload(Base):
 
 
 class RosterEntry(Base):
-    """One cadre or staff member on a unit's roster; leaving sets active False."""
+    """One stint of a cadre or staff member on a unit's roster (在册期间).
+
+    The stint covers the Beijing days from `on_from` up to, not including, `on_until`
+    (None: still on the roster). The roster "on day D" is every stint with
+    on_from <= D < on_until, i.e. as it stood at the end of D: an upload on D takes
+    effect for D. Leaving closes the stint; nothing is deleted. Someone who leaves and
+    comes back has two stints, and a change of political status starts a new one, so
+    every past day keeps the roster, and the party members, it had.
+    """
 
     __tablename__ = "roster_entries"
-    __table_args__ = (UniqueConstraint("unit_id", "id_number"),)
+    __table_args__ = (
+        CheckConstraint("on_until IS NULL OR on_until >= on_from", name="stint_ends_after_start"),
+        # At most one open stint per person and unit, held by the database itself.
+        Index(
+            "uq_roster_entries_one_open_stint",
+            "unit_id",
+            "id_number",
+            unique=True,
+            sqlite_where=text("on_until IS NULL"),
+            postgresql_where=text("on_until IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
@@ -47,13 +67,27 @@ class RosterEntry(Base):
         str_enum(PoliticalStatus, "political_status")
     )
     position: Mapped[str | None] = mapped_column(String(50))
-    active: Mapped[bool] = mapped_column(default=True)
+    on_from: Mapped[date] = mapped_column(Date())
+    on_until: Mapped[date | None] = mapped_column(Date())
     upload_id: Mapped[int | None] = mapped_column(ForeignKey("roster_uploads.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
-    deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     unit: Mapped[Unit] = relationship()
+
+    @hybrid_property
+    def active(self) -> bool:
+        """On today's roster: the stint is still open."""
+        return self.on_until is None
+
+    @active.inplace.expression
+    @classmethod
+    def _active_expression(cls):
+        return cls.on_until.is_(None)
+
+    def on_roster(self, day: date) -> bool:
+        """Whether this stint puts the person on the roster of `day`."""
+        return self.on_from <= day and (self.on_until is None or day < self.on_until)
 
 
 class ComplianceSettings(Base):

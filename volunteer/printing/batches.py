@@ -117,7 +117,7 @@ def _unit_roster(params: dict[str, Any]) -> Any:
     return (
         select(RosterEntry.id_number)
         .join(Unit, Unit.id == RosterEntry.unit_id)
-        .where(RosterEntry.active.is_(True), units)
+        .where(RosterEntry.active, units)
     )
 
 

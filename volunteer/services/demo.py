@@ -96,7 +96,7 @@ def load_demo_data(today: date | None = None) -> DemoSummary:
     activities = _load_activities(organizations, staff["organizer"], rng, today)
     records = _load_records(volunteers, activities, rng, today)
     records += _load_unconfirmed_entry(staff, activities)
-    roster_count = _load_rosters(units_by_code, volunteers, rng)
+    roster_count = _load_rosters(units_by_code, volunteers, rng, today)
     _load_issuer(staff["admin"])
     network = load_network_demo(units_by_code, organizations, staff["admin"], today)
     if db.session.get(ComplianceSettings, today.year) is None:
@@ -466,18 +466,23 @@ ROSTER_UNIT_CODES = (
 )
 
 
-def _load_rosters(units_by_code, volunteers, rng) -> int:
-    """Rosters for several units: registered volunteers plus staff not yet registered."""
+def _load_rosters(units_by_code, volunteers, rng, today: date) -> int:
+    """Rosters for several units since last January: registered volunteers plus staff not
+    yet registered, one of whom left three months ago (kept as history)."""
     by_unit: dict[int, list[Volunteer]] = {}
     for volunteer in volunteers:
         if volunteer.unit_id is not None:
             by_unit.setdefault(volunteer.unit_id, []).append(volunteer)
+    since = date(today.year - 1, 1, 1)
     count = 0
     for code in ROSTER_UNIT_CODES:
         unit = units_by_code[code]
         entries = [_registered_entry(unit, v) for v in by_unit.get(unit.id, [])]
         # Staff who have not registered yet.
         entries += [_unregistered_entry(unit, rng) for _ in range(rng.randrange(3, 12))]
+        for entry in entries:
+            entry.on_from = since
+        entries[-1].on_until = today - timedelta(days=90)
         db.session.add_all(entries)
         count += len(entries)
     db.session.flush()

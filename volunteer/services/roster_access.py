@@ -25,7 +25,7 @@ def units_listing(volunteer: Volunteer) -> list[Unit]:
 def _listing_unit_ids(volunteer: Volunteer) -> Any:
     """A subquery of the ids of units whose active rosters hold the person's ID number."""
     return select(RosterEntry.unit_id).where(
-        RosterEntry.id_number == volunteer.id_number, RosterEntry.active.is_(True)
+        RosterEntry.id_number == volunteer.id_number, RosterEntry.active
     )
 
 

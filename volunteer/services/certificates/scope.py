@@ -31,7 +31,7 @@ def roster_id_numbers(user: User | None) -> Any:
     return (
         select(RosterEntry.id_number)
         .join(Unit, Unit.id == RosterEntry.unit_id)
-        .where(RosterEntry.active.is_(True), permissions.visible_units_clause(user))
+        .where(RosterEntry.active, permissions.visible_units_clause(user))
     )
 
 
@@ -45,7 +45,7 @@ def on_coordinated_roster(user: User | None, volunteer: Volunteer) -> bool:
             .join(Unit, Unit.id == RosterEntry.unit_id)
             .where(
                 RosterEntry.id_number == volunteer.id_number,
-                RosterEntry.active.is_(True),
+                RosterEntry.active,
                 permissions.visible_units_clause(user),
             )
             .limit(1)

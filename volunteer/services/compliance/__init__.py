@@ -5,7 +5,7 @@ never one per unit or per person. The modules, in reading order:
 
 - `targets`: the targets of a year (shares, minimum time, milestone), saved per year.
 - `figures`: the formulas (rate, needs, status) and the report's dataclasses.
-- `scope`: SQL pieces shared by the statements (subtree, party flag, completion).
+- `scope`: SQL pieces shared by the statements (subtree, roster of a day, party flag, completion).
 - `rollup`: `compliance_report`, ONE statement for a whole subtree's units and totals.
 - `history`: `compliance_history`, month-end rates from registration and record dates.
 - `missing`: `missing_people`, those not registered or without enough hours.
@@ -15,7 +15,9 @@ never one per unit or per person. The modules, in reading order:
 - `tree`: the banner, the subtrees a person sees, tree order.
 
 Roster entries match volunteers by the normalized ID number at query time,
-so someone who registers after the roster was uploaded counts at once.
+so someone who registers after the roster was uploaded counts at once. Rosters
+keep their history (stints of Beijing days): a period counts the roster of its
+last day, and each point of the history the roster of its own day.
 """
 
 from volunteer.services.compliance import exports

@@ -1,15 +1,35 @@
-"""Rates over time: month-end rates of a subtree's current roster, in two statements.
+"""Rates over time: each month end's rates over the roster of that day, in one statement.
 
-Registrations count from the volunteer's registration date; completion counts
-from the moment the volunteer's approved time in the period first reached
-`min_minutes`. Both are bucketed by month end in SQL, then summed up here.
+Every point counts the subtree's roster as it stood on its own day (the stints
+covering it), so a later upload changes no past point. Registrations count from
+the volunteer's registration date; completion counts from the moment the
+volunteer's approved time in the period first reached `min_minutes`.
+
+The statement turns each person's stints into spans of points (first and last
+point covered) and returns a small histogram: how many people share a span, a
+party flag, the point they registered by and the point they completed by. The
+points are then summed up here. Someone with one stint in the subtree (nearly
+everyone) is one span; only people with several stints (two rosters, a return, a
+change of political status) are expanded to their points and counted once each.
 """
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, Subquery, and_, case, func, literal, select, union_all
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    Subquery,
+    and_,
+    case,
+    func,
+    literal,
+    or_,
+    select,
+    union_all,
+)
 
 from volunteer.extensions import db
 from volunteer.models import CreditEntry, RosterEntry, Unit, Volunteer
@@ -23,13 +43,13 @@ from volunteer.services.compliance.scope import (
 from volunteer.services.compliance.targets import Targets, targets_for
 from volunteer.services.periods import Period, local_midnight, local_today
 
-# Events counted per (kind, month index, party flag); kind "r" registered, "c" completed.
-EventCounts = dict[tuple[str, int, int], int]
+# Point index -> [staff, party, staff registered, staff completed, party completed].
+PointCounts = dict[int, list[int]]
 
 
 @dataclass(frozen=True)
 class HistoryPoint:
-    """Cumulative figures of the subtree's current roster at the end of one month."""
+    """Cumulative figures at the end of one month, over the roster of that day."""
 
     day: date
     staff_registration_rate: Decimal | None
@@ -40,17 +60,15 @@ class HistoryPoint:
 def compliance_history(
     root: Unit, period: Period, targets: Targets | None = None, today: date | None = None
 ) -> list[HistoryPoint]:
-    """Month-end rates for the subtree's current roster, from registration and record dates."""
+    """Month-end rates of the subtree, each over the roster of its own day."""
     targets = targets or targets_for(period.year)
     ends = _month_ends(period, today or local_today())
     if not ends:
         return []
-    people = _roster_people(root, targets)
-    staff, party = _roster_totals(people)
     reached = _reached_at(_counted_records(root, period), targets.min_minutes)
-    boundaries = [local_midnight(day + timedelta(days=1)) for day in ends]
-    counts = _event_counts(people, reached, boundaries)
-    return _cumulative_points(ends, counts, staff, party)
+    statement = _histogram(_spans(root, targets, ends), reached, ends)
+    counts = _point_counts(db.session.execute(statement), len(ends))
+    return [_point(day, counts[index]) for index, day in enumerate(ends, start=1)]
 
 
 def _month_ends(period: Period, today: date) -> list[date]:
@@ -65,26 +83,66 @@ def _month_ends(period: Period, today: date) -> list[date]:
     return ends
 
 
-def _roster_people(root: Unit, targets: Targets) -> Subquery:
-    """The subtree's distinct roster people (by ID number) with their party flag."""
+def _first_point(ends: list[date]) -> ColumnElement[int]:
+    """The first point (1-based) on or after the stint's start; NULL after the last."""
+    return case(*((RosterEntry.on_from <= day, index) for index, day in enumerate(ends, 1)))
+
+
+def _last_point(ends: list[date]) -> ColumnElement[int]:
+    """The last point before the stint's end (every point when still open); 0 before the first."""
+    closed = (
+        (RosterEntry.on_until > day, index) for index, day in reversed(list(enumerate(ends, 1)))
+    )
+    return case((RosterEntry.on_until.is_(None), len(ends)), *closed, else_=0)
+
+
+def _stints(root: Unit, targets: Targets, ends: list[date]) -> Subquery:
+    """The subtree's stints that may cover a point, with their first and last point."""
     return (
         select(
             RosterEntry.id_number.label("id_number"),
-            func.max(party_flag(targets)).label("party"),
+            party_flag(targets).label("party"),
+            _first_point(ends).label("first_point"),
+            _last_point(ends).label("last_point"),
+            func.count().over(partition_by=RosterEntry.id_number).label("stints"),
         )
         .join(Unit, Unit.id == RosterEntry.unit_id)
-        .where(RosterEntry.active.is_(True), subtree_clause(root))
-        .group_by(RosterEntry.id_number)
-        .subquery("people")
+        .where(
+            subtree_clause(root),
+            RosterEntry.on_from <= ends[-1],
+            or_(RosterEntry.on_until.is_(None), RosterEntry.on_until > ends[0]),
+        )
+        .subquery("stints")
     )
 
 
-def _roster_totals(people: Subquery) -> tuple[int, int]:
-    """How many people and party members the roster holds now (the denominators)."""
-    totals = db.session.execute(
-        select(func.count(), func.coalesce(func.sum(people.c.party), 0))
-    ).one()
-    return totals[0], int(totals[1])
+def _spans(root: Unit, targets: Targets, ends: list[date]) -> Subquery:
+    """Each person's covered points as spans (first, last): one span for a single stint,
+    one span per point (party if any stint says so) for people with several."""
+    stints = _stints(root, targets, ends)
+    single = select(
+        stints.c.id_number, stints.c.party, stints.c.first_point, stints.c.last_point
+    ).where(stints.c.stints == 1, stints.c.first_point <= stints.c.last_point)
+    points = _points(len(ends))
+    several = (
+        select(
+            stints.c.id_number,
+            func.max(stints.c.party).label("party"),
+            points.c.point.label("first_point"),
+            points.c.point.label("last_point"),
+        )
+        .join(points, points.c.point.between(stints.c.first_point, stints.c.last_point))
+        .where(stints.c.stints > 1)
+        .group_by(stints.c.id_number, points.c.point)
+    )
+    return union_all(single, several).subquery("spans")
+
+
+def _points(count: int) -> Subquery:
+    """The point indexes 1..count as a table (a handful of rows)."""
+    return union_all(
+        *(select(literal(index, Integer).label("point")) for index in range(1, count + 1))
+    ).subquery("points")
 
 
 def _counted_records(root: Unit, period: Period) -> ColumnElement[bool]:
@@ -140,45 +198,48 @@ def _bucket(column, boundaries: list[datetime]):
     return case(*((column < bound, index + 1) for index, bound in enumerate(boundaries)))
 
 
-def _event_counts(people: Subquery, reached: Subquery, boundaries: list[datetime]) -> EventCounts:
-    """Registrations and completions of roster people per month bucket and party flag."""
-    base = select(people.c.party).join(Volunteer, Volunteer.id_number == people.c.id_number)
-    registrations = base.add_columns(
-        _bucket(Volunteer.registered_at, boundaries).label("bucket"), literal("r").label("what")
-    )
-    completions = base.join(reached, reached.c.volunteer_id == Volunteer.id).add_columns(
-        _bucket(reached.c.reached_at, boundaries).label("bucket"), literal("c").label("what")
-    )
-    events = union_all(registrations, completions).subquery("events")
-    rows = db.session.execute(
-        select(events.c.what, events.c.bucket, events.c.party, func.count())
-        .where(events.c.bucket.is_not(None))
-        .group_by(events.c.what, events.c.bucket, events.c.party)
-    )
-    return {(row[0], int(row[1]), int(row[2])): row[3] for row in rows}
-
-
-def _staff_events(counts: EventCounts, what: str, month: int) -> int:
-    """Events of one kind in one month, party members and others together."""
-    return counts.get((what, month, 0), 0) + counts.get((what, month, 1), 0)
-
-
-def _cumulative_points(
-    ends: list[date], counts: EventCounts, staff: int, party: int
-) -> list[HistoryPoint]:
-    """Sum the monthly events up to each month end and turn them into rates."""
-    points = []
-    registered_staff = completed_staff = completed_party = 0
-    for index, day in enumerate(ends, start=1):
-        registered_staff += _staff_events(counts, "r", index)
-        completed_staff += _staff_events(counts, "c", index)
-        completed_party += counts.get(("c", index, 1), 0)
-        points.append(
-            HistoryPoint(
-                day=day,
-                staff_registration_rate=rate(registered_staff, staff),
-                staff_rate=rate(completed_staff, staff),
-                party_rate=rate(completed_party, party),
-            )
+def _histogram(spans: Subquery, reached: Subquery, ends: list[date]) -> Select:
+    """People per span, party flag, point registered by and point completed by."""
+    boundaries = [local_midnight(day + timedelta(days=1)) for day in ends]
+    people = (
+        select(
+            spans.c.first_point,
+            spans.c.last_point,
+            spans.c.party,
+            _bucket(Volunteer.registered_at, boundaries).label("registered"),
+            _bucket(reached.c.reached_at, boundaries).label("completed"),
         )
-    return points
+        .select_from(spans)
+        .outerjoin(Volunteer, Volunteer.id_number == spans.c.id_number)
+        .outerjoin(reached, reached.c.volunteer_id == Volunteer.id)
+        .subquery("people")
+    )
+    # Grouped on the subquery's columns: PostgreSQL would not match the CASE's parameters.
+    columns = list(people.c)
+    return select(*columns, func.count()).group_by(*columns)
+
+
+def _point_counts(rows, points: int) -> PointCounts:
+    """Sum the histogram into each point's staff, party, registered and completed counts."""
+    counts: PointCounts = {index: [0, 0, 0, 0, 0] for index in range(1, points + 1)}
+    for first, last, party, registered, completed, people in rows:
+        for index in range(first, last + 1):
+            done = completed is not None and completed <= index
+            point = counts[index]
+            point[0] += people
+            point[1] += people * party
+            point[2] += people * (registered is not None and registered <= index)
+            point[3] += people * done
+            point[4] += people * (done and party)
+    return counts
+
+
+def _point(day: date, counts: list[int]) -> HistoryPoint:
+    """One month end's rates from its counts."""
+    staff, party, registered, completed, party_completed = counts
+    return HistoryPoint(
+        day=day,
+        staff_registration_rate=rate(registered, staff),
+        staff_rate=rate(completed, staff),
+        party_rate=rate(party_completed, party),
+    )

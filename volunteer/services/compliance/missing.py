@@ -1,6 +1,7 @@
 """Who is missing: roster people not registered, or registered without enough hours.
 
-One statement for a unit or a whole subtree; roster entries match volunteers by
+One statement for a unit or a whole subtree, over the roster of the period's last
+day (as the report counts it); roster entries match volunteers by
 the normalized ID number at query time, so someone who registers after the
 roster was uploaded counts at once.
 """
@@ -8,13 +9,13 @@ roster was uploaded counts at once.
 import enum
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Row, Select, Subquery, func, select
+from sqlalchemy import ColumnElement, Row, Select, Subquery, and_, func, select
 
 from volunteer.extensions import db
 from volunteer.i18n import lazy_gettext as _l
 from volunteer.models import CreditEntry, RosterEntry, Unit, Volunteer
 from volunteer.services import ledger
-from volunteer.services.compliance.scope import party_flag, subtree_clause
+from volunteer.services.compliance.scope import on_roster, party_flag, roster_day, subtree_clause
 from volunteer.services.compliance.targets import Targets, targets_for
 from volunteer.services.periods import Period
 
@@ -55,13 +56,14 @@ def missing_people(
 ) -> list[MissingPerson]:
     """Roster people of the unit (or subtree) unregistered or short of min_minutes in the period."""
     targets = targets or targets_for(period.year)
-    scope = subtree_clause(root) if subtree else Unit.id == root.id
+    units = subtree_clause(root) if subtree else Unit.id == root.id
+    scope = and_(units, on_roster(roster_day(period)))
     rows = db.session.execute(_missing_statement(scope, period, targets)).all()
     return [_missing_person(row) for row in rows]
 
 
 def _missing_statement(scope: ColumnElement[bool], period: Period, targets: Targets) -> Select:
-    """Active roster entries in scope without a volunteer or with too few minutes, by unit."""
+    """Roster entries in scope without a volunteer or with too few minutes, by unit."""
     minutes = _minutes_served(scope, period)
     served = func.coalesce(minutes.c.minutes, 0)
     return (
@@ -83,7 +85,6 @@ def _missing_statement(scope: ColumnElement[bool], period: Period, targets: Targ
         .outerjoin(minutes, minutes.c.volunteer_id == Volunteer.id)
         .where(
             scope,
-            RosterEntry.active.is_(True),
             (Volunteer.id.is_(None)) | (served < targets.min_minutes),
         )
         .order_by(Unit.path, Volunteer.id.is_not(None), RosterEntry.name, RosterEntry.id)
@@ -97,7 +98,7 @@ def _minutes_served(scope: ColumnElement[bool], period: Period) -> Subquery:
         .join(Volunteer, Volunteer.id == CreditEntry.volunteer_id)
         .join(RosterEntry, RosterEntry.id_number == Volunteer.id_number)
         .join(Unit, Unit.id == RosterEntry.unit_id)
-        .where(scope, RosterEntry.active.is_(True), ledger.in_period(period))
+        .where(scope, ledger.in_period(period))
         .group_by(CreditEntry.volunteer_id)
         .subquery("minutes")
     )

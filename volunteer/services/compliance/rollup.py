@@ -3,8 +3,9 @@
 ONE statement for the whole subtree: the set of volunteers who completed
 `min_minutes` of approved time in the period is a CTE used twice, once grouped
 per unit (and party flag) and once per distinct person for the subtree totals
-(a person on two rosters counts once). The units themselves are a second,
-plain statement.
+(a person on two rosters counts once). The roster counted is the one of the
+period's last day (`scope.roster_day`). The units themselves are a second, plain
+statement.
 """
 
 from sqlalchemy import CTE, Row, Select, func, null, select, union_all
@@ -14,7 +15,9 @@ from volunteer.models import RosterEntry, Unit, Volunteer
 from volunteer.services.compliance.figures import Figures, Report, Status, UnitRow
 from volunteer.services.compliance.scope import (
     completed_volunteers,
+    on_roster,
     party_flag,
+    roster_day,
     roster_volunteers,
     subtree_clause,
 )
@@ -27,7 +30,8 @@ CountsByParty = dict[int, tuple[int, int, int]]
 
 
 def compliance_report(root: Unit, period: Period, targets: Targets | None = None) -> Report:
-    """Every active unit of the subtree with its own roster figures, and the subtree totals."""
+    """Every active unit of the subtree with its own figures (the roster of the period's last
+    day), and the subtree totals."""
     targets = targets or targets_for(period.year)
     units = _subtree_units(root)
     counts = _counts_by_unit(_rollup_statement(root, period, targets))
@@ -56,10 +60,11 @@ def _subtree_units(root: Unit) -> list[Row]:
 
 
 def _entries_cte(root: Unit, period: Period, targets: Targets) -> CTE:
-    """Active roster entries of the subtree with their volunteer (or NULL) and completion."""
+    """The subtree's roster entries of the period's last day, their volunteer and completion."""
+    day = roster_day(period)
     # Below the banner, only the subtree's own people's records are read (through the
     # volunteer index) instead of aggregating the whole county's records.
-    among = None if root.parent_id is None else roster_volunteers(root)
+    among = None if root.parent_id is None else roster_volunteers(root, day)
     done = completed_volunteers(period, targets, among).cte("done")
     return (
         select(
@@ -72,7 +77,7 @@ def _entries_cte(root: Unit, period: Period, targets: Targets) -> CTE:
         .join(Unit, Unit.id == RosterEntry.unit_id)
         .outerjoin(Volunteer, Volunteer.id_number == RosterEntry.id_number)
         .outerjoin(done, done.c.volunteer_id == Volunteer.id)
-        .where(RosterEntry.active.is_(True), subtree_clause(root))
+        .where(on_roster(day), subtree_clause(root))
         .cte("entries")
     )
 

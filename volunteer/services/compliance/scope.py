@@ -1,6 +1,16 @@
-"""The SQL pieces every compliance statement shares: a subtree, party members, completion."""
+"""The SQL pieces every compliance statement shares: a subtree, the roster of a day, party
+members, completion.
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, select
+Rosters keep their history (RosterEntry stints), so every figure of a period is
+taken over the roster as it stood on the period's last day (`roster_day`): the
+people the unit had when the period closed, the assessment's snapshot. For the
+running period that is today's roster (stints only ever change today); for a past
+month or year, later uploads change nothing.
+"""
+
+from datetime import date
+
+from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
 
 from volunteer.models import CreditEntry, RosterEntry, Unit, Volunteer, YearMinutes
 from volunteer.services import ledger
@@ -13,6 +23,19 @@ def subtree_clause(root: Unit) -> ColumnElement[bool]:
     return and_(Unit.path.startswith(root.path, autoescape=True), Unit.active.is_(True))
 
 
+def roster_day(period: Period) -> date:
+    """The day whose roster a period's figures count: the period's last day."""
+    return period.end
+
+
+def on_roster(day: date) -> ColumnElement[bool]:
+    """Roster entries whose stint covers the Beijing day `day` (RosterEntry in the query)."""
+    return and_(
+        RosterEntry.on_from <= day,
+        or_(RosterEntry.on_until.is_(None), RosterEntry.on_until > day),
+    )
+
+
 def party_flag(targets: Targets):
     """1 for a roster entry counted as a party member this year, else 0."""
     return case(
@@ -21,14 +44,15 @@ def party_flag(targets: Targets):
     )
 
 
-def roster_volunteers(root: Unit) -> Select:
-    """Ids of volunteers matching an active roster entry of the subtree."""
-    return (
+def roster_volunteers(root: Unit, day: date | None = None) -> Select:
+    """Ids of volunteers on the subtree's roster of `day` (None: on any of its stints)."""
+    query = (
         select(Volunteer.id)
         .join(RosterEntry, RosterEntry.id_number == Volunteer.id_number)
         .join(Unit, Unit.id == RosterEntry.unit_id)
-        .where(RosterEntry.active.is_(True), subtree_clause(root))
+        .where(subtree_clause(root))
     )
+    return query if day is None else query.where(on_roster(day))
 
 
 def credited_in(period: Period) -> ColumnElement[bool]:

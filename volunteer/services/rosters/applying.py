@@ -3,11 +3,15 @@
 Two modes: "add or update" (the default) adds new people and updates listed ones,
 leaving everyone else as they are, so a coordinator can upload ten newcomers;
 "replace the whole list" also marks people no longer listed as left. Neither
-deletes: left people stay as inactive history, returning people are reactivated.
+deletes. Each person's time on a roster is a stint of Beijing days (RosterEntry):
+newcomers start one on the upload's day, leavers' stints close on it, people who
+come back start a new one, and a change of political status closes the old stint
+and starts one with the new status, so every past day keeps the roster it had.
+Other changes (a phone, a typo in a name) are corrections made in place.
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import select
 
@@ -16,6 +20,7 @@ from volunteer.i18n import lazy_gettext as _l
 from volunteer.models import RosterEntry, RosterUpload, Unit, User, utcnow
 from volunteer.services.audit import record_audit
 from volunteer.services.errors import ServiceError
+from volunteer.services.periods import local_date
 from volunteer.services.rosters.checking import CheckedRoster, RosterRow
 
 
@@ -55,7 +60,7 @@ def _plan_leavers(
     existing: dict[int, dict[str, RosterEntry]],
     listed: dict[int, set[str]],
 ) -> None:
-    """Active people of each unit the file no longer lists would leave."""
+    """People of each unit on its roster now whom the file no longer lists would leave."""
     for unit_id, entries in existing.items():
         plans[unit_id].leaving = sorted(
             (e for e in entries.values() if e.active and e.id_number not in listed[unit_id]),
@@ -64,15 +69,21 @@ def _plan_leavers(
 
 
 def _entries_by_unit(unit_ids: list[int]) -> dict[int, dict[str, RosterEntry]]:
-    """Every roster entry (left people too) of these units, by unit and ID number."""
+    """Each person's latest stint (the open one, else the last closed) by unit and ID number."""
     existing: dict[int, dict[str, RosterEntry]] = {unit_id: {} for unit_id in unit_ids}
-    for entry in db.session.scalars(select(RosterEntry).where(RosterEntry.unit_id.in_(unit_ids))):
+    entries = db.session.scalars(
+        select(RosterEntry)
+        .where(RosterEntry.unit_id.in_(unit_ids))
+        .order_by(RosterEntry.on_until.is_(None), RosterEntry.id)
+    )
+    for entry in entries:  # later stints overwrite earlier ones; the open one comes last
         existing[entry.unit_id][entry.id_number] = entry
     return existing
 
 
 def _plan_row(plan: UnitPlan, row: RosterRow, entry: RosterEntry | None) -> None:
-    """File one row as added (new or returning), changed (with the fields) or unchanged."""
+    """File one row as added (new or returning), changed (with the fields) or unchanged;
+    `entry` is the person's latest stint on the unit's roster, if any."""
     if entry is None or not entry.active:
         plan.added.append(row)
         plan.reactivated += entry is not None
@@ -84,22 +95,29 @@ def _plan_row(plan: UnitPlan, row: RosterRow, entry: RosterEntry | None) -> None
         plan.unchanged.append(row)
 
 
-def apply_roster(checked: CheckedRoster, actor: User | None, replace: bool = False) -> RosterUpload:
-    """Add or update the listed people of every unit in the file; `replace` deactivates the rest."""
+def apply_roster(
+    checked: CheckedRoster,
+    actor: User | None,
+    replace: bool = False,
+    now: datetime | None = None,
+) -> RosterUpload:
+    """Add or update the listed people of every unit in the file; `replace` closes the stints
+    of the rest. Stints open and close on the Beijing day of `now` (default: this moment)."""
     if not checked.ok or not checked.rows:
         raise ServiceError(_l("Nothing to import: the file has errors."))
     plans = plan_roster(checked, replace)
-    now = utcnow()
+    now = now or utcnow()
     upload = RosterUpload(
         unit_id=None if checked.multi_unit else checked.unit_ids[0],
         uploaded_by_id=actor.id if actor is not None else None,
         filename=checked.filename[:255],
+        created_at=now,
     )
     db.session.add(upload)
     db.session.flush()
     existing = _entries_by_unit(checked.unit_ids)
     for plan in plans:
-        _apply_plan(plan, upload, existing[plan.unit.id], now)
+        _apply_plan(plan, upload, existing[plan.unit.id], local_date(now))
     db.session.flush()
     _audit_upload(actor, upload, checked, plans, replace)
     return upload
@@ -108,37 +126,59 @@ def apply_roster(checked: CheckedRoster, actor: User | None, replace: bool = Fal
 def _apply_plan(
     plan: UnitPlan,
     upload: RosterUpload,
-    existing: dict[str, RosterEntry],
-    now: datetime,
+    latest: dict[str, RosterEntry],
+    day: date,
 ) -> None:
-    """Carry out one unit's plan (its entries by ID number) and count it on the upload."""
+    """Carry out one unit's plan (its latest stints by ID number) and count it on the upload."""
+    renewed = [(row, entry) for row, entry, fields in plan.changed if _renews(entry, fields, day)]
+    for entry in [*plan.leaving, *(entry for _row, entry in renewed)]:
+        entry.on_until = day
+    db.session.flush()  # closed before new stints open: one open stint per person and unit
     for row in plan.added:
-        _add_or_reactivate(row, existing.get(row.id_number), upload)
-    for row, entry, _differences in plan.changed:
-        _update_entry(entry, row, upload)
-    for entry in plan.leaving:
-        entry.active, entry.deactivated_at = False, now
+        _start_or_resume(row, latest.get(row.id_number), upload, day)
+    for row, _entry in renewed:
+        _start_stint(row, upload, day)
+    for row, entry, fields in plan.changed:
+        if not _renews(entry, fields, day):
+            _update_entry(entry, row, upload)
     upload.added += len(plan.added)
     upload.changed += len(plan.changed)
     upload.unchanged += len(plan.unchanged)
     upload.deactivated += len(plan.leaving)
 
 
-def _add_or_reactivate(row: RosterRow, entry: RosterEntry | None, upload: RosterUpload) -> None:
-    """A new entry for someone never listed; someone who left and is listed again returns."""
-    if entry is None:
-        db.session.add(
-            RosterEntry(
-                unit_id=row.unit_id,
-                id_number=row.id_number,
-                upload_id=upload.id,
-                active=True,
-                **row.values(),
-            )
-        )
+def _renews(entry: RosterEntry, fields: list[str], day: date) -> bool:
+    """A new political status starts a new stint, unless the current one started today."""
+    return "political_status" in fields and entry.on_from < day
+
+
+def _start_or_resume(
+    row: RosterRow, entry: RosterEntry | None, upload: RosterUpload, day: date
+) -> None:
+    """A new stint for a newcomer or someone returning; a stint closed today is reopened
+    instead (same status), as the person was never off any day's roster."""
+    resumes = (
+        entry is not None
+        and entry.on_until == day
+        and entry.political_status == row.values()["political_status"]
+    )
+    if not resumes:
+        _start_stint(row, upload, day)
         return
+    entry.on_until = None
     _update_entry(entry, row, upload)
-    entry.active, entry.deactivated_at = True, None
+
+
+def _start_stint(row: RosterRow, upload: RosterUpload, day: date) -> None:
+    db.session.add(
+        RosterEntry(
+            unit_id=row.unit_id,
+            id_number=row.id_number,
+            upload_id=upload.id,
+            on_from=day,
+            **row.values(),
+        )
+    )
 
 
 def _update_entry(entry: RosterEntry, row: RosterRow, upload: RosterUpload) -> None:

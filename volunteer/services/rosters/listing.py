@@ -7,11 +7,15 @@ from volunteer.models import RosterEntry, RosterUpload, Unit
 
 
 def roster_entries(unit: Unit, include_inactive: bool = False) -> list[RosterEntry]:
-    """A unit's roster, active people first."""
+    """A unit's roster: people on it now first, then (asked for) past stints, newest first."""
     query = select(RosterEntry).where(RosterEntry.unit_id == unit.id)
     if not include_inactive:
-        query = query.where(RosterEntry.active.is_(True))
-    return list(db.session.scalars(query.order_by(RosterEntry.active.desc(), RosterEntry.name)))
+        query = query.where(RosterEntry.active)
+    return list(
+        db.session.scalars(
+            query.order_by(RosterEntry.active.desc(), RosterEntry.name, RosterEntry.on_from.desc())
+        )
+    )
 
 
 def recent_uploads(unit_ids: list[int], limit: int = 10) -> list[RosterUpload]:
