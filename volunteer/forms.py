@@ -5,6 +5,7 @@ from datetime import date
 from decimal import Decimal
 from urllib.parse import urlsplit
 
+from flask import abort
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
@@ -45,6 +46,13 @@ def chosen_row(model: type, raw: object):
     """The row a select's value names, or None for a missing, odd or out-of-range id."""
     row_id = as_id(raw)
     return db.session.get(model, row_id) if row_id is not None else None
+
+
+def chosen_row_or_404(model: type, raw: object):
+    """The row a select's value names; 404 when there is none (a tampered or stale form)."""
+    if (row := chosen_row(model, raw)) is None:
+        abort(404)
+    return row
 
 
 def finite_number(form, field) -> None:

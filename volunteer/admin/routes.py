@@ -14,7 +14,7 @@ from volunteer.admin.forms import (
     UnitMoveForm,
 )
 from volunteer.extensions import db
-from volunteer.forms import chosen_row, unit_choices, unit_from_choice
+from volunteer.forms import chosen_row, chosen_row_or_404, unit_choices, unit_from_choice
 from volunteer.i18n import gettext as _
 from volunteer.labels import ROLE_LABELS, UNIT_KIND_LABELS
 from volunteer.models import (
@@ -181,22 +181,18 @@ def grant_list():
 
 
 def _granted(form: GrantForm) -> bool:
-    person = chosen_row(User, form.user_id.data)
-    if person is None:
-        abort(404)
+    person = chosen_row_or_404(User, form.user_id.data)
     with service_action(success=_("Role granted to %(name)s.", name=person.name)) as outcome:
         _grant_requested(form, person)
     return outcome.ok
 
 
 def _grant_requested(form: GrantForm, person: User) -> RoleGrant:
-    organization_id = form.organization_id.data
-    organization = chosen_row(Organization, organization_id)
     return grants.grant_role(
         person,
         Role(form.role.data),
         actor=acting_user(),
-        organization=organization,
+        organization=chosen_row(Organization, form.organization_id.data),
         unit=unit_from_choice(form.unit_id.data),
     )
 

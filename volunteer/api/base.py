@@ -97,8 +97,5 @@ def page_of(items: Sequence, args: dict, **extra) -> dict:
 
 def paged(item_schema: type[Schema], name: str, **more: fields.Field) -> type[Schema]:
     """A page schema whose `items` are `item_schema`, plus any extra fields."""
-    return type(
-        name,
-        (PageSchema,),
-        {"items": fields.List(fields.Nested(item_schema), required=True), **more},
-    )
+    items = fields.List(fields.Nested(item_schema), required=True)
+    return PageSchema.from_dict({"items": items, **more}, name=name)

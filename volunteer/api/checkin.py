@@ -11,10 +11,11 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from volunteer import rounding
 from volunteer.access import VOLUNTEER, acting_user, organizer_of
+from volunteer.actions import commit_if
 from volunteer.api.base import api_access, bp, committed
 from volunteer.api.errors import ErrorSchema
 from volunteer.api.schemas import ActivityBriefSchema, RecordSchema, record_dict
-from volunteer.extensions import db, limiter
+from volunteer.extensions import limiter
 from volunteer.i18n import gettext as _
 from volunteer.i18n import local_datetime
 from volunteer.models import Activity, ApiScope, utcnow
@@ -199,8 +200,7 @@ def checkin_code(activity: Activity):
 @bp.alt_response(409, schema=ErrorSchema, description=SCAN_REFUSALS)
 def kiosk_scan(body: dict, activity: Activity):
     """The kiosk read a volunteer's personal code: check them in or out of the activity."""
-    if records.close_stale(utcnow(), activity=activity):
-        db.session.commit()
+    commit_if(records.close_stale(utcnow(), activity=activity))
     with committed():
         result = _result_dict(checkin.kiosk_scan(activity, body["code"], acting_user(), utcnow()))
     return result

@@ -136,8 +136,7 @@ def _times_form(record: ServiceRecord) -> SetTimesForm:
 @access(ANY_ORGANIZER)
 def review():
     """Missing check-outs and pending claims of the organizer's activities."""
-    user = acting_user()
-    scope = None if permissions.is_admin(user) else permissions.organizer_organization_ids(user)
+    scope = permissions.managed_organization_ids(acting_user())
     commit_if(records.close_stale(utcnow()))
     return render_template(
         "records/review.html",

@@ -274,17 +274,13 @@ def my_signups(volunteer: Volunteer) -> list[Signup]:
 
 def managed_activities(actor: User) -> list[Activity]:
     """Activities of the organizations the actor organizes (admins: all)."""
-    query = select(Activity).order_by(Activity.starts_at.desc())
-    if not permissions.is_admin(actor):
-        query = query.where(
-            Activity.organization_id.in_(permissions.organizer_organization_ids(actor))
-        )
-    return list(db.session.scalars(query))
+    query = select(Activity).where(permissions.organized_clause(actor, Activity.organization_id))
+    return list(db.session.scalars(query.order_by(Activity.starts_at.desc())))
 
 
 def organizations_for(actor: User) -> list[Organization]:
     """Organizations the actor may create activities for."""
-    query = select(Organization).where(Organization.active.is_(True)).order_by(Organization.name)
-    if not permissions.is_admin(actor):
-        query = query.where(Organization.id.in_(permissions.organizer_organization_ids(actor)))
-    return list(db.session.scalars(query))
+    query = select(Organization).where(
+        Organization.active.is_(True), permissions.organized_clause(actor, Organization.id)
+    )
+    return list(db.session.scalars(query.order_by(Organization.name)))

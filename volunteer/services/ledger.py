@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import ColumnElement, and_, delete, func, select, true
+from sqlalchemy import ColumnElement, Select, and_, delete, func, select, true
 
 from volunteer.extensions import db
 from volunteer.models import Activity, CreditEntry, RecordStatus, ServiceRecord, Volunteer
@@ -179,14 +179,16 @@ def in_period(period: Period) -> ColumnElement[bool]:
     return condition
 
 
+def minutes_query(volunteer_id: int, *conditions: ColumnElement[bool]) -> Select[tuple[int]]:
+    """A volunteer's credited minutes on the ledger rows meeting `conditions` (0 when none)."""
+    total = func.coalesce(func.sum(CreditEntry.minutes), 0)
+    return select(total).where(CreditEntry.volunteer_id == volunteer_id, *conditions)
+
+
 def minutes_in(period: Period | None, volunteer_id: int) -> int:
     """A volunteer's credited minutes in the period (all time when None)."""
-    query = select(func.coalesce(func.sum(CreditEntry.minutes), 0)).where(
-        CreditEntry.volunteer_id == volunteer_id
-    )
-    if period is not None:
-        query = query.where(in_period(period))
-    return int(db.session.scalar(query) or 0)
+    conditions = [] if period is None else [in_period(period)]
+    return int(db.session.scalar(minutes_query(volunteer_id, *conditions)))
 
 
 def minutes_for_new(

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import ColumnElement, Select, func, select, true
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from volunteer.extensions import db
@@ -158,20 +158,21 @@ def set_times(
         raise ServiceError(_l("This volunteer is still checked in."), "check_out")
     check_times(record.activity, check_in, check_out)
     plan = _plan_or_refuse(record, check_in, check_out)
-    adjust(
-        record,
-        actor,
-        reason,
-        status=RecordStatus.APPROVED,
-        minutes=plan.minutes,
-        check_in=check_in,
-        check_out=check_out,
-        now=now,
-    )
-    minutes = ledger.apply_credit(record, plan)
-    record.reviewed_by_id, record.reviewed_at, record.review_note = actor.id, now, reason
+    minutes = _approve(record, plan, actor, reason, now, check_in=check_in, check_out=check_out)
+    record.review_note = reason
     record_audit(actor, "record.set_times", record, minutes=minutes, reason=reason)
     return record
+
+
+def _approve(
+    record: ServiceRecord, plan: ledger.CreditPlan, actor: User, reason: str, now: datetime, **times
+) -> int:
+    """Approve the record as planned: the Adjustment, its ledger rows, its reviewer; the minutes."""
+    adjust(
+        record, actor, reason, status=RecordStatus.APPROVED, minutes=plan.minutes, now=now, **times
+    )
+    record.reviewed_by_id, record.reviewed_at = actor.id, now
+    return ledger.apply_credit(record, plan)
 
 
 def add_manual_record(
@@ -194,10 +195,7 @@ def add_manual_record(
     record = _pending_backfill(
         volunteer, activity, check_in, check_out, RecordSource.MANUAL, note, actor.id, now
     )
-    plan = _plan_or_refuse(record, check_in, check_out)
-    adjust(record, actor, note, status=RecordStatus.APPROVED, minutes=plan.minutes, now=now)
-    minutes = ledger.apply_credit(record, plan)
-    record.reviewed_by_id, record.reviewed_at = actor.id, now
+    minutes = _approve(record, _plan_or_refuse(record, check_in, check_out), actor, note, now)
     record_audit(actor, "record.manual", record, minutes=minutes)
     return record
 
@@ -330,9 +328,8 @@ def approve_claim(record: ServiceRecord, actor: User, note: str | None, now: dat
         raise ServiceError(_l("Set the real check-out time instead."), "reason")
     plan = _plan_or_refuse(record, record.check_in_at, record.check_out_at)
     reason = (note or "").strip() or str(_l("Claim approved."))
-    adjust(record, actor, reason, status=RecordStatus.APPROVED, minutes=plan.minutes, now=now)
-    minutes = ledger.apply_credit(record, plan)
-    record.reviewed_by_id, record.reviewed_at, record.review_note = actor.id, now, reason
+    minutes = _approve(record, plan, actor, reason, now)
+    record.review_note = reason
     record_audit(actor, "record.approve", record, minutes=minutes)
 
 
@@ -361,26 +358,14 @@ class Totals:
 def totals_for(volunteer: Volunteer, now: datetime) -> Totals:
     """Credited minutes this (Beijing) year and all time, and the number of pending claims."""
     today = hours.local_day(now)
+    this_year = ledger.minutes_query(volunteer.id, CreditEntry.day >= today.replace(month=1, day=1))
+    all_time = ledger.minutes_query(volunteer.id)
     pending = select(func.count()).where(
         ServiceRecord.volunteer_id == volunteer.id, ServiceRecord.status == RecordStatus.PENDING
     )
-    row = db.session.execute(
-        select(
-            _ledger_minutes(volunteer, CreditEntry.day >= today.replace(month=1, day=1)),
-            _ledger_minutes(volunteer, true()),
-            pending.scalar_subquery(),
-        )
-    ).one()
-    return Totals(int(row[0]), int(row[1]), int(row[2]))
-
-
-def _ledger_minutes(volunteer: Volunteer, condition: ColumnElement[bool]):
-    """The volunteer's credited minutes on the ledger rows meeting `condition` (0 when none)."""
-    return (
-        select(func.coalesce(func.sum(CreditEntry.minutes), 0))
-        .where(CreditEntry.volunteer_id == volunteer.id, condition)
-        .scalar_subquery()
-    )
+    figures = (query.scalar_subquery() for query in (this_year, all_time, pending))
+    row = db.session.execute(select(*figures)).one()
+    return Totals(*(int(value) for value in row))
 
 
 # Lists show each record's volunteer by name: load them with the records, not one by one.

@@ -15,11 +15,8 @@ from volunteer.services.certificates.scope import on_coordinated_roster
 
 def units_listing(volunteer: Volunteer) -> list[Unit]:
     """The units whose active rosters list the person's ID number, by name."""
-    return list(
-        db.session.scalars(
-            select(Unit).where(Unit.id.in_(_listing_unit_ids(volunteer))).order_by(Unit.name)
-        )
-    )
+    query = select(Unit).where(Unit.id.in_(_listing_unit_ids(volunteer))).order_by(Unit.name)
+    return list(db.session.scalars(query))
 
 
 def _listing_unit_ids(volunteer: Volunteer) -> Any:
