@@ -24,7 +24,6 @@ from volunteer.extensions import db
 from volunteer.i18n import lazy_gettext as _l
 from volunteer.models import Unit
 from volunteer.services import identity, periods, units
-from volunteer.services.errors import ServiceError
 
 PASSWORD_MIN_LENGTH = 8
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
@@ -185,15 +184,6 @@ class PeriodForm(FlaskForm):
 
     def to_period(self, today: date | None = None) -> periods.Period:
         """The chosen period, or a ServiceError naming the field to fix."""
-        kind = self.period.data
-        if kind == "all":
-            return periods.all_time(today)
-        if kind == "past_year":
-            if not self.year.data:
-                raise ServiceError(_l("Enter the year."), "year")
-            return periods.whole_year(self.year.data, today)
-        if kind == "range":
-            if not self.start.data or not self.end.data:
-                raise ServiceError(_l("Enter both the first and the last day."), "start")
-            return periods.date_range(self.start.data, self.end.data, today)
-        return periods.this_year(today)
+        return periods.chosen_period(
+            self.period.data, self.year.data, self.start.data, self.end.data, today
+        )

@@ -78,14 +78,9 @@ PDF = {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}
 
 
 def _period(body: dict) -> periods.Period:
-    kind = body["period"]
-    if kind == "all":
-        return periods.all_time()
-    if kind == "past_year":
-        return periods.whole_year(body["year"])
-    if kind == "range":
-        return periods.date_range(body["start"], body["end"])
-    return periods.this_year()
+    return periods.chosen_period(
+        body["period"], body.get("year"), body.get("start"), body.get("end")
+    )
 
 
 def _certificate_dict(certificate: Certificate) -> dict:

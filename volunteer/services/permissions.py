@@ -6,7 +6,7 @@ never touch the request, so the CLI and tests use them the same way.
 
 from sqlalchemy import ColumnElement, false, or_, true
 
-from volunteer.models import Organization, Role, RoleGrant, Unit, User
+from volunteer.models import Organization, Role, RoleGrant, Unit, User, Volunteer
 
 
 def active_grants(user: User | None) -> list[RoleGrant]:
@@ -29,6 +29,11 @@ def organizer_organization_ids(user: User | None) -> set[int]:
 def coordinated_units(user: User | None) -> list[Unit]:
     """Roots of the unit subtrees the user coordinates."""
     return [g.unit for g in active_grants(user) if g.role == Role.COORDINATOR and g.unit]
+
+
+def is_self(user: User | None, volunteer: Volunteer) -> bool:
+    """Whether the user is this volunteer."""
+    return user is not None and user.volunteer is not None and user.volunteer.id == volunteer.id
 
 
 def is_organizer(user: User | None) -> bool:

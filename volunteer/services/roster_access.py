@@ -28,9 +28,7 @@ def _listing_unit_ids(volunteer: Volunteer) -> Any:
 
 def reaches_by_roster(user: User | None, volunteer: Volunteer) -> bool:
     """Whether the user reaches the person through a roster (not as the person or an admin)."""
-    if user is None or permissions.is_admin(user):
-        return False
-    if user.volunteer is not None and user.volunteer.id == volunteer.id:
+    if permissions.is_admin(user) or permissions.is_self(user, volunteer):
         return False
     return on_coordinated_roster(user, volunteer)
 

@@ -39,19 +39,8 @@ def on_coordinated_roster(user: User | None, volunteer: Volunteer) -> bool:
     """Whether the person is on an active roster of a unit in the user's subtrees."""
     if not permissions.coordinated_units(user):
         return False
-    return (
-        db.session.scalar(
-            select(RosterEntry.id)
-            .join(Unit, Unit.id == RosterEntry.unit_id)
-            .where(
-                RosterEntry.id_number == volunteer.id_number,
-                RosterEntry.active.is_(True),
-                permissions.visible_units_clause(user),
-            )
-            .limit(1)
-        )
-        is not None
-    )
+    listed = roster_id_numbers(user).where(RosterEntry.id_number == volunteer.id_number)
+    return db.session.scalar(listed.limit(1)) is not None
 
 
 def served_with(volunteer: Volunteer, organization_ids: Iterable[int]) -> bool:
@@ -61,11 +50,9 @@ def served_with(volunteer: Volunteer, organization_ids: Iterable[int]) -> bool:
 
 def may_issue_full(user: User | None, volunteer: Volunteer) -> bool:
     """Full certificates (all organizations): the person, admins, and their roster coordinators."""
-    if user is None:
-        return False
-    if user.volunteer is not None and user.volunteer.id == volunteer.id:
+    if permissions.is_self(user, volunteer) or permissions.is_admin(user):
         return True
-    return permissions.is_admin(user) or on_coordinated_roster(user, volunteer)
+    return on_coordinated_roster(user, volunteer)
 
 
 def may_issue_for_organization(
