@@ -89,6 +89,11 @@ def is_safe_next(target: str | None) -> bool:
     )
 
 
+def safe_next(target: str | None, default: str) -> str:
+    """`target` when it is a same-site path (see is_safe_next), else `default`."""
+    return target if is_safe_next(target) else default
+
+
 # Field factories: each call makes a new field, so forms share definitions and keep their order.
 
 

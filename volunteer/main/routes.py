@@ -6,7 +6,7 @@ from flask_login import current_user
 from volunteer import display
 from volunteer.access import PUBLIC, access, acting_user
 from volunteer.extensions import db
-from volunteer.forms import is_safe_next
+from volunteer.forms import safe_next
 from volunteer.models import utcnow
 from volunteer.services import home, permissions
 
@@ -33,8 +33,7 @@ def set_language(code: str):
     """Remember the chosen language in the session and go back."""
     if code in current_app.config["LANGUAGES"]:
         session["lang"] = code
-    target = request.args.get("next")
-    return redirect(target if is_safe_next(target) else url_for("main.index"))
+    return redirect(safe_next(request.args.get("next"), url_for("main.index")))
 
 
 @bp.route("/display/<any(large, standard):mode>", methods=["POST"])
@@ -45,8 +44,7 @@ def set_display(mode: str):
     if current_user.is_authenticated:
         current_user.large_text = large
         db.session.commit()
-    target = request.args.get("next")
-    response = redirect(target if is_safe_next(target) else url_for("main.index"))
+    response = redirect(safe_next(request.args.get("next"), url_for("main.index")))
     return display.remember_on_device(response, large)
 
 

@@ -142,13 +142,10 @@ def refuse_batch(token: ApiToken, device_id: str, scan_count: int, now: datetime
 
 def refused_batches(limit: int = 200) -> list[RefusedBatch]:
     """The latest refused batches, newest first (the admins' list)."""
-    return list(
-        db.session.scalars(
-            select(RefusedBatch)
-            .order_by(RefusedBatch.received_at.desc(), RefusedBatch.id.desc())
-            .limit(limit)
-        )
+    newest_first = select(RefusedBatch).order_by(
+        RefusedBatch.received_at.desc(), RefusedBatch.id.desc()
     )
+    return list(db.session.scalars(newest_first.limit(limit)))
 
 
 # ---- applying a batch ----
@@ -285,10 +282,8 @@ def _to_review(volunteer: Volunteer, activity: Activity, direction: str, at: dat
     """Put the scan in the organizer's review queue with its reason; credits nothing."""
     note = _review_note(direction, at, why)
     if direction == OUT:
-        record = _review_check_out(volunteer, activity, at, note, token)
-    else:
-        record = _pending_record(volunteer, activity, at, None, note, token)
-    return OfflineOutcome.REVIEW, why, record
+        return OfflineOutcome.REVIEW, why, _review_check_out(volunteer, activity, at, note, token)
+    return OfflineOutcome.REVIEW, why, _pending_record(volunteer, activity, at, None, note, token)
 
 
 def _review_note(direction: str, at: datetime, why: str) -> str:
