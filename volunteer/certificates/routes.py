@@ -160,12 +160,10 @@ def people():
 
 def _scope_choices(volunteer: Volunteer) -> list[SelectChoice]:
     """All organizations (when the user may issue in full), then each certifiable one."""
-    choices = []
-    if certificates.may_issue_full(acting_user(), volunteer):
-        choices.append(SelectChoice(ALL_RECORDS, str(_l("All organizations"))))
-    for organization in certificates.organizations_certifiable_by(acting_user(), volunteer):
-        choices.append(SelectChoice(str(organization.id), organization.name))
-    return choices
+    full = certificates.may_issue_full(acting_user(), volunteer)
+    choices = [SelectChoice(ALL_RECORDS, str(_l("All organizations")))] if full else []
+    certifiable = certificates.organizations_certifiable_by(acting_user(), volunteer)
+    return choices + [SelectChoice(str(o.id), o.name) for o in certifiable]
 
 
 @bp.route("/people/<int:volunteer_id>", methods=["GET", "POST"])

@@ -75,6 +75,12 @@ def register_font(font_path: str | None = None) -> str:
     return CID_FONT
 
 
+def set_pen(canvas: Canvas, font: str, size: float, color: colors.Color = DARK) -> None:
+    """Write what follows in `font` at `size` points, in `color`."""
+    canvas.setFillColor(color)
+    canvas.setFont(font, size)
+
+
 def hours_text(minutes: int) -> str:
     """Minutes as hours with one decimal, floored, as everywhere in the system."""
     return rounding.hours_text(minutes)
@@ -183,11 +189,9 @@ def _draw_frame(canvas: Canvas) -> None:
 
 def _draw_title(canvas: Canvas, content: dict[str, Any], font: str) -> None:
     """The title, and the serial number under it on the right."""
-    canvas.setFillColor(RED)
-    canvas.setFont(font, 28)
+    set_pen(canvas, font, 28, RED)
     canvas.drawCentredString(PAGE_WIDTH / 2, PAGE_HEIGHT - 45 * mm, "志愿服务记录证明")
-    canvas.setFillColor(DARK)
-    canvas.setFont(font, 11)
+    set_pen(canvas, font, 11)
     canvas.drawRightString(
         PAGE_WIDTH - MARGIN - 4 * mm, PAGE_HEIGHT - 55 * mm, f"编号：{content['serial']}"
     )
@@ -315,8 +319,7 @@ def _draw_verification(canvas: Canvas, verify_url: str, font: str) -> None:
     """Verification QR code to this system's own public page, and the legal footer."""
     qr_size = 32 * mm
     canvas.drawImage(qr_image(verify_url), MARGIN + 5 * mm, 40 * mm, qr_size, qr_size)
-    canvas.setFont(font, 9)
-    canvas.setFillColor(GREY)
+    set_pen(canvas, font, 9, GREY)
     canvas.drawString(MARGIN + 5 * mm, 36 * mm, "扫码核验本证明真伪")
     canvas.drawString(MARGIN + 5 * mm, 31 * mm, verify_url)
     canvas.drawCentredString(
@@ -378,8 +381,7 @@ def _table_style(font: str, size: int, commands: tuple[tuple, ...]) -> TableStyl
 
 
 def _record_page_header(canvas: Canvas, content: dict[str, Any], font: str, page: int) -> None:
-    canvas.setFillColor(DARK)
-    canvas.setFont(font, 15)
+    set_pen(canvas, font, 15)
     canvas.drawString(MARGIN, PAGE_HEIGHT - MARGIN - 4 * mm, "附页：志愿服务记录明细")
     canvas.setFont(font, 10)
     canvas.drawString(
@@ -393,8 +395,7 @@ def _record_page_header(canvas: Canvas, content: dict[str, Any], font: str, page
 
 def _draw_page_footer(canvas: Canvas, serial: str, font: str, page: int) -> None:
     """The serial number and page number, bottom right."""
-    canvas.setFillColor(GREY)
-    canvas.setFont(font, 9)
+    set_pen(canvas, font, 9, GREY)
     canvas.drawRightString(PAGE_WIDTH - MARGIN, MARGIN - 6 * mm, f"编号：{serial}  第 {page} 页")
     canvas.setFillColor(DARK)
 

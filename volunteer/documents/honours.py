@@ -20,6 +20,7 @@ from volunteer.documents.certificate_pdf import (
     chinese_date,
     qr_image,
     register_font,
+    set_pen,
 )
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
@@ -59,19 +60,16 @@ def render_honour_roll(
 
 
 def _roll_heading(canvas: Canvas, font: str, year: int, issuer: str) -> float:
-    canvas.setFillColor(RED)
-    canvas.setFont(font, 24)
+    set_pen(canvas, font, 24, RED)
     canvas.drawCentredString(PAGE_WIDTH / 2, PAGE_HEIGHT - 30 * mm, f"{year}年度志愿服务光荣榜")
-    canvas.setFillColor(GREY)
-    canvas.setFont(font, 11)
+    set_pen(canvas, font, 11, GREY)
     canvas.drawCentredString(PAGE_WIDTH / 2, PAGE_HEIGHT - 38 * mm, issuer)
     return PAGE_HEIGHT - 52 * mm
 
 
 def _roll_section(canvas: Canvas, font: str, section: RollSection, y: float) -> float:
     y = _room(canvas, font, y, 3)
-    canvas.setFillColor(RED)
-    canvas.setFont(font, 15)
+    set_pen(canvas, font, 15, RED)
     canvas.drawString(20 * mm, y, section.title)
     y -= LINE * 1.3
     canvas.setFillColor(DARK)
@@ -106,8 +104,7 @@ def render_honour_certificate(
     _frame(canvas, width, height)
     _certificate_text(canvas, font, content, width, height)
     canvas.drawImage(qr_image(verify_url), width - 62 * mm, 22 * mm, 34 * mm, 34 * mm)
-    canvas.setFont(font, 9)
-    canvas.setFillColor(GREY)
+    set_pen(canvas, font, 9, GREY)
     canvas.drawCentredString(width - 45 * mm, 18 * mm, "扫码核验")
     canvas.showPage()
     canvas.save()
@@ -124,11 +121,9 @@ def _frame(canvas: Canvas, width: float, height: float) -> None:
 def _certificate_text(
     canvas: Canvas, font: str, content: dict[str, Any], width: float, height: float
 ) -> None:
-    canvas.setFillColor(RED)
-    canvas.setFont(font, 40)
+    set_pen(canvas, font, 40, RED)
     canvas.drawCentredString(width / 2, height - 50 * mm, "荣 誉 证 书")
-    canvas.setFillColor(DARK)
-    canvas.setFont(font, 18)
+    set_pen(canvas, font, 18)
     canvas.drawString(40 * mm, height - 80 * mm, f"{content['name']}：")
     canvas.drawString(
         50 * mm, height - 95 * mm, f"被评为{content['year']}年度{content['title']}，特发此证。"

@@ -117,11 +117,7 @@ def _clock_problem(correction: ClockCorrection, corrected: datetime, now: dateti
 
 def inactive_token(secret: str) -> ApiToken | None:
     """A kiosk's token that exists but no longer works (revoked or expired), by its text."""
-    if not secret.startswith(api_tokens.TOKEN_PREFIX):
-        return None
-    return db.session.scalar(
-        select(ApiToken).where(ApiToken.token_hash == api_tokens.hash_secret(secret))
-    )
+    return api_tokens.token_with_secret(secret)
 
 
 def refuse_batch(token: ApiToken, device_id: str, scan_count: int, now: datetime) -> RefusedBatch:
