@@ -4,7 +4,7 @@ current code, and the kiosk's scan of a personal code. The rules are the pages' 
 
 import re
 
-from flask import current_app, g, request, url_for
+from flask import current_app, g, url_for
 from flask_limiter.util import get_remote_address
 from flask_smorest import abort
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
@@ -19,6 +19,7 @@ from volunteer.extensions import limiter
 from volunteer.i18n import gettext as _
 from volunteer.i18n import local_datetime
 from volunteer.models import Activity, ApiScope, utcnow
+from volunteer.printing.output import public_base_url
 from volunteer.services import checkin, records, tokens
 from volunteer.services.checkin import Outcome, Position, ScanResult
 
@@ -180,13 +181,12 @@ def checkin_code(activity: Activity):
     """The activity's current rotating code and the URL its QR encodes (organizers)."""
     token = tokens.current_token(activity, utcnow())
     path = url_for("checkin.scan", activity_id=activity.id, step=token.step, code=token.code)
-    base = current_app.config.get("PUBLIC_BASE_URL") or request.host_url
     return {
         "activity_id": activity.id,
         "code": token.code,
         "step": token.step,
         "seconds_left": token.seconds_left,
-        "scan_url": base.rstrip("/") + path,
+        "scan_url": public_base_url() + path,
         "opens_at": checkin.checkin_opens(activity),
         "closes_at": checkin.checkin_closes(activity),
     }

@@ -2,9 +2,7 @@
 organizers), revoking and re-issuing. Batches, issuer settings and the public verification
 page are views of the same blueprints in batch_views, settings_views and verify_views."""
 
-import io
-
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from wtforms import SelectChoice
 
 from volunteer.access import ADMIN, VOLUNTEER, access, acting_user, admin_of
@@ -32,7 +30,7 @@ from volunteer.forms import chosen_row
 from volunteer.i18n import gettext as _
 from volunteer.i18n import lazy_gettext as _l
 from volunteer.models import Certificate, Organization, Volunteer
-from volunteer.printing.output import certificate_pdf, download_name, public_base_url
+from volunteer.printing.output import certificate_download
 from volunteer.services import certificates, home, permissions, roster_access
 from volunteer.services.identity import ID_TYPE_LABELS
 
@@ -99,14 +97,7 @@ def show(certificate: Certificate):
 def download(certificate: Certificate):
     """The certificate as a PDF file."""
     _note_roster_access(certificate.volunteer, "certificate_pdf", certificate)
-    response = send_file(
-        io.BytesIO(certificate_pdf(certificate, public_base_url())),
-        mimetype="application/pdf",
-        as_attachment=request.args.get("inline") != "1",
-        download_name=download_name(certificate),
-    )
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return certificate_download(certificate, attachment=request.args.get("inline") != "1")
 
 
 def _note_roster_access(volunteer: Volunteer, what: str, target) -> None:
