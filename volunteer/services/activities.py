@@ -21,7 +21,7 @@ from volunteer.models import (
 )
 from volunteer.services import permissions
 from volunteer.services.audit import record_audit
-from volunteer.services.errors import PermissionDenied, ServiceError
+from volunteer.services.errors import PermissionDenied, ServiceError, required_text
 
 
 @dataclass
@@ -125,9 +125,7 @@ def publish(activity: Activity, actor: User) -> None:
 
 def cancel(activity: Activity, reason: str, actor: User, now: datetime) -> None:
     """Cancel an activity; sign-ups and records stay as they are (nothing is deleted)."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise ServiceError(_l("Give a reason for cancelling."), "reason")
+    reason = required_text(reason, _l("Give a reason for cancelling."), "reason")
     if activity.status == ActivityStatus.CANCELLED:
         raise ServiceError(_l("This activity is already cancelled."), "reason")
     activity.status = ActivityStatus.CANCELLED

@@ -19,7 +19,7 @@ from volunteer.i18n import lazy_gettext as _l
 from volunteer.models import ApiScope, ApiToken, TokenKind, User
 from volunteer.services import permissions
 from volunteer.services.audit import record_audit
-from volunteer.services.errors import ServiceError
+from volunteer.services.errors import ServiceError, required_text
 
 TOKEN_PREFIX = "wsv_"
 
@@ -76,9 +76,7 @@ def issue_sign_in_token(user: User, client_name: str | None, now: datetime) -> I
 
 def create_personal_token(user: User, name: str, scopes: list[str], now: datetime) -> IssuedToken:
     """A personal access token for a server, limited to `scopes` the owner's roles allow."""
-    name = (name or "").strip()
-    if not name:
-        raise ServiceError(_l("Name the token after the system that will use it."), "name")
+    name = required_text(name, _l("Name the token after the system that will use it."), "name")
     chosen = sorted(set(scopes))
     if not chosen:
         raise ServiceError(_l("Choose at least one scope."), "scopes")

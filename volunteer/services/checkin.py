@@ -440,6 +440,12 @@ def personal_code_payload(volunteer: Volunteer) -> str:
 
 def kiosk_scan(activity: Activity, raw_code: str, actor: User, now: datetime) -> ScanResult:
     """The organizer's device scanned a volunteer's personal code."""
+    result = scan(kiosk_volunteer(raw_code), activity, now, RecordSource.KIOSK)
+    return scanned_by(result, actor.id)
+
+
+def kiosk_volunteer(raw_code: str) -> Volunteer:
+    """The volunteer a scanned personal code names, refused when unknown or disabled."""
     volunteer = volunteer_by_personal_code(raw_code)
     if volunteer is None:
         raise ScanRefused(
@@ -448,9 +454,13 @@ def kiosk_scan(activity: Activity, raw_code: str, actor: User, now: datetime) ->
         )
     if not volunteer.user.active:
         raise ScanRefused(_l("This volunteer's account is disabled."), code="account_disabled")
-    result = scan(volunteer, activity, now, RecordSource.KIOSK)
+    return volunteer
+
+
+def scanned_by(result: ScanResult, user_id: int) -> ScanResult:
+    """Keep who held the scanner on the record the scan opened or closed (first one wins)."""
     if result.changed:
-        result.record.created_by_id = result.record.created_by_id or actor.id
+        result.record.created_by_id = result.record.created_by_id or user_id
     return result
 
 

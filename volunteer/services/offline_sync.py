@@ -31,7 +31,7 @@ from volunteer.models import (
     ServiceRecord,
     Volunteer,
 )
-from volunteer.services import api_tokens, checkin, permissions, personal_codes, records
+from volunteer.services import api_tokens, checkin, permissions, records
 from volunteer.services.audit import record_audit
 from volunteer.services.checkin import Outcome, ScanRefused
 
@@ -196,12 +196,10 @@ def _outcome(token, activity, scan, row, correction, now):
     """(outcome, reason, record) of one scan: refused, to review, or by the online rules."""
     if activity is None or not permissions.can_organize(token.user, activity.organization_id):
         return OfflineOutcome.REFUSED, str(_l("This device may not record this activity.")), None
-    volunteer = personal_codes.volunteer_for(scan.code)
-    if volunteer is None or not volunteer.user.active:
-        reason = _l("This personal code does not belong to any volunteer.")
-        if volunteer is not None:
-            reason = _l("This volunteer's account is disabled.")
-        return OfflineOutcome.REFUSED, str(reason), None
+    try:
+        volunteer = checkin.kiosk_volunteer(scan.code)
+    except ScanRefused as refusal:
+        return OfflineOutcome.REFUSED, str(refusal.message), None
     problem = _clock_problem(correction, row.corrected_time, now)
     if problem is not None:
         return _to_review(volunteer, activity, scan.direction, row.corrected_time, problem, token)
@@ -241,8 +239,7 @@ def _by_the_rules(volunteer: Volunteer, activity: Activity, direction: str, at: 
     except _Disagrees as disagreement:
         _forget_undone(disagreement.result)
         return _to_review(volunteer, activity, direction, at, _disagreement(direction), token)
-    if result.changed:
-        result.record.created_by_id = result.record.created_by_id or token.user_id
+    checkin.scanned_by(result, token.user_id)
     return AGREEING[direction][result.outcome], None, result.record
 
 

@@ -26,7 +26,7 @@ from volunteer.models import (
 )
 from volunteer.services import hours, ledger
 from volunteer.services.audit import record_audit
-from volunteer.services.errors import ServiceError
+from volunteer.services.errors import ServiceError, required_text
 
 
 def adjust(
@@ -136,12 +136,8 @@ def check_times(activity: Activity, check_in: datetime, check_out: datetime) -> 
 
 def require_reason(reason: str | None) -> str:
     """The trimmed reason, or a refusal when it is empty."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise ServiceError(
-            _l("Give a reason; it is kept with the record."), "reason", "reason_required"
-        )
-    return reason
+    message = _l("Give a reason; it is kept with the record.")
+    return required_text(reason, message, "reason", "reason_required")
 
 
 def set_times(

@@ -27,7 +27,7 @@ from volunteer.services.audit import record_audit
 from volunteer.services.certificates.issuer import require_issuer
 from volunteer.services.certificates.listing import cleaned_serial
 from volunteer.services.certificates.serials import next_free_number
-from volunteer.services.errors import ServiceError
+from volunteer.services.errors import ServiceError, required_text
 from volunteer.services.periods import local_today
 
 SERIAL_ATTEMPTS = 20
@@ -128,9 +128,7 @@ def revoke_honour_certificate(
     certificate: HonourCertificate, reason: str, actor: User
 ) -> HonourCertificate:
     """Mark an honour certificate revoked; /verify shows it as revoked from now on."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise ServiceError(_l("Give the reason for revoking."), "reason")
+    reason = required_text(reason, _l("Give the reason for revoking."), "reason")
     if certificate.revoked_at is not None:
         raise ServiceError(_l("This certificate is already revoked."))
     certificate.revoked_at, certificate.revoked_by_id = utcnow(), actor.id
