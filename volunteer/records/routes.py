@@ -7,7 +7,7 @@ from volunteer.access import ANY_ORGANIZER, VOLUNTEER, Rule, access, acting_user
 from volunteer.actions import commit_if, service_action
 from volunteer.extensions import db
 from volunteer.i18n import gettext as _
-from volunteer.models import Activity, RecordStatus, ServiceRecord, Volunteer, utcnow
+from volunteer.models import Activity, RecordStatus, ServiceRecord, utcnow
 from volunteer.records import labels
 from volunteer.records.forms import (
     ClaimForm,
@@ -17,7 +17,6 @@ from volunteer.records.forms import (
     SetTimesForm,
 )
 from volunteer.services import corrections, participation, permissions, records
-from volunteer.services.errors import ServiceError
 from volunteer.services.periods import aware_to_beijing_naive, beijing_to_aware
 
 bp = Blueprint("records", __name__, url_prefix="/records")
@@ -168,7 +167,7 @@ def _added_manual_record(activity: Activity, form: ManualRecordForm, now) -> boo
     with service_action(form, _("The record has been added."), "reason") as outcome:
         records.add_manual_record(
             activity,
-            _volunteer_named_in(form),
+            records.named_volunteer(form.volunteer.data, form.name.data),
             beijing_to_aware(form.check_in.data),
             beijing_to_aware(form.check_out.data),
             form.reason.data,
@@ -176,16 +175,6 @@ def _added_manual_record(activity: Activity, form: ManualRecordForm, now) -> boo
             now,
         )
     return outcome.ok
-
-
-def _volunteer_named_in(form: ManualRecordForm) -> Volunteer:
-    volunteer = records.find_volunteer(form.volunteer.data, form.name.data)
-    if volunteer is None:
-        # One message whichever identifier failed, so the form cannot be used to probe either.
-        raise ServiceError(
-            _("No volunteer matches this number or phone together with this name."), "volunteer"
-        )
-    return volunteer
 
 
 def _back(record: ServiceRecord):

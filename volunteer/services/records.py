@@ -394,6 +394,18 @@ def review_queue(organization_ids: set[int] | None, activity: Activity | None = 
     return list(db.session.scalars(query))
 
 
+# One message whichever identifier failed, so that a form cannot be used to probe either.
+NO_MATCH = _l("No volunteer matches this number or phone together with this name.")
+
+
+def named_volunteer(number_or_phone: str, name: str) -> Volunteer:
+    """The volunteer `find_volunteer` finds, or a refusal saying NO_MATCH."""
+    volunteer = find_volunteer(number_or_phone, name)
+    if volunteer is None:
+        raise ServiceError(NO_MATCH, "volunteer")
+    return volunteer
+
+
 # Two identifiers, so that a sequential volunteer number alone cannot attach a record (and,
 # once confirmed, the person's data) to whoever holds it.
 def find_volunteer(number_or_phone: str, name: str) -> Volunteer | None:
