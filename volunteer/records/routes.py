@@ -1,5 +1,7 @@
 """Service records: a volunteer's own, claims (补录申请), and the organizer's review queue."""
 
+from datetime import datetime
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from wtforms import SelectChoice
 
@@ -83,15 +85,16 @@ def claim():
 def _submitted_claim(form: ClaimForm, now) -> bool:
     submitted = _("Your claim has been submitted; the organizer will review it.")
     with service_action(form, submitted, default_field="reason") as outcome:
+        activity = db.session.get(Activity, int(form.activity_id.data))
         records.submit_claim(
-            acting_user().volunteer,
-            db.session.get(Activity, int(form.activity_id.data)),
-            beijing_to_aware(form.check_in.data),
-            beijing_to_aware(form.check_out.data),
-            form.reason.data,
-            now,
+            acting_user().volunteer, activity, *_times(form), form.reason.data, now
         )
     return outcome.ok
+
+
+def _times(form) -> tuple[datetime, datetime]:
+    """The check-in and check-out typed on the form (Beijing time), as aware times."""
+    return beijing_to_aware(form.check_in.data), beijing_to_aware(form.check_out.data)
 
 
 def _claimable_choices(now) -> list[SelectChoice]:
@@ -165,14 +168,9 @@ def activity_records(activity: Activity):
 def _added_manual_record(activity: Activity, form: ManualRecordForm, now) -> bool:
     """Add the record typed from a paper sheet; False (errors shown on the form) if refused."""
     with service_action(form, _("The record has been added."), "reason") as outcome:
+        volunteer = records.named_volunteer(form.volunteer.data, form.name.data)
         records.add_manual_record(
-            activity,
-            records.named_volunteer(form.volunteer.data, form.name.data),
-            beijing_to_aware(form.check_in.data),
-            beijing_to_aware(form.check_out.data),
-            form.reason.data,
-            acting_user(),
-            now,
+            activity, volunteer, *_times(form), form.reason.data, acting_user(), now
         )
     return outcome.ok
 
@@ -195,14 +193,7 @@ def set_times(record: ServiceRecord):
         _flash_errors(form)
         return _back(record)
     with service_action(success=_("The times have been corrected.")):
-        records.set_times(
-            record,
-            beijing_to_aware(form.check_in.data),
-            beijing_to_aware(form.check_out.data),
-            form.reason.data,
-            acting_user(),
-            utcnow(),
-        )
+        records.set_times(record, *_times(form), form.reason.data, acting_user(), utcnow())
     return _back(record)
 
 
