@@ -18,8 +18,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import qrcode
-from qrcode.constants import ERROR_CORRECT_M
 from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
@@ -34,6 +32,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph, Table, TableStyle
 
 from volunteer import rounding
+from volunteer.documents.qr import qr_code
 
 # Binary streams instead of ASCII85 text: PDFs are served as bytes, and the pure-Python
 # ASCII85 encoder was a fifth of the rendering time (and made files a quarter larger).
@@ -113,9 +112,7 @@ def qr_image(url: str) -> ImageReader:
     """The verification QR code as an image reportlab can place."""
     # A fixed mask pattern: every mask gives a valid code, and trying all eight to pick the
     # "best" one is most of the cost of making the code.
-    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, box_size=4, border=2, mask_pattern=0)
-    code.add_data(url)
-    code.make(fit=True)
+    code = qr_code(url, box_size=4, border=2, mask_pattern=0)
     return ImageReader(code.make_image().get_image().convert("1"))
 
 
@@ -127,14 +124,17 @@ def render_certificate(
 ) -> bytes:
     """The certificate as PDF bytes: page 1 the certificate, then the record list."""
     font = register_font(font_path)
-    buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=A4, invariant=1, pageCompression=1)
+    canvas = invariant_canvas()
     _set_metadata(canvas, content)
     _draw_certificate_page(canvas, content, verify_url, seal, font)
     canvas.showPage()
     _draw_record_pages(canvas, content, font)
-    canvas.save()
-    return buffer.getvalue()
+    return canvas.getpdfdata()
+
+
+def invariant_canvas(pagesize: tuple[float, float] = A4) -> Canvas:
+    """A canvas whose PDF (`getpdfdata()`) has the same bytes whenever the drawing is the same."""
+    return Canvas(io.BytesIO(), pagesize=pagesize, invariant=1, pageCompression=1)
 
 
 def _set_metadata(canvas: Canvas, content: dict[str, Any]) -> None:

@@ -4,7 +4,6 @@ Pure functions of plain rows returning PDF bytes (reportlab in invariant mode). 
 printed wording is Chinese: they are official documents, not the user interface.
 """
 
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -18,6 +17,7 @@ from volunteer.documents.certificate_pdf import (
     GREY,
     RED,
     chinese_date,
+    invariant_canvas,
     qr_image,
     register_font,
     set_pen,
@@ -48,15 +48,13 @@ def render_honour_roll(
 ) -> bytes:
     """The year's honour roll as PDF bytes, one section per category, continuing on new pages."""
     font = register_font(font_path)
-    buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=A4, invariant=1, pageCompression=1)
+    canvas = invariant_canvas()
     canvas.setTitle(f"{year}年度志愿服务光荣榜")
     y = _roll_heading(canvas, font, year, issuer)
     for section in sections:
         y = _roll_section(canvas, font, section, y)
     canvas.showPage()
-    canvas.save()
-    return buffer.getvalue()
+    return canvas.getpdfdata()
 
 
 def _roll_heading(canvas: Canvas, font: str, year: int, issuer: str) -> float:
@@ -98,8 +96,7 @@ def render_honour_certificate(
     """An honour certificate (landscape A4) with its serial and a QR code to its check page."""
     font = register_font(font_path)
     width, height = landscape(A4)
-    buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=(width, height), invariant=1, pageCompression=1)
+    canvas = invariant_canvas((width, height))
     canvas.setTitle(f"荣誉证书 {content['serial']}")
     _frame(canvas, width, height)
     _certificate_text(canvas, font, content, width, height)
@@ -107,8 +104,7 @@ def render_honour_certificate(
     set_pen(canvas, font, 9, GREY)
     canvas.drawCentredString(width - 45 * mm, 18 * mm, "扫码核验")
     canvas.showPage()
-    canvas.save()
-    return buffer.getvalue()
+    return canvas.getpdfdata()
 
 
 def _frame(canvas: Canvas, width: float, height: float) -> None:

@@ -9,7 +9,7 @@ from qrcode.constants import ERROR_CORRECT_M
 
 def qr_svg(data: str, box_size: int = 10, border: int = 2) -> bytes:
     """An SVG QR code of `data` (scales crisply on a projector)."""
-    image = _qr_code(data, box_size, border).make_image(
+    image = qr_code(data, box_size=box_size, border=border).make_image(
         image_factory=qrcode.image.svg.SvgPathFillImage
     )
     return image.to_string(encoding="unicode").encode("utf-8")
@@ -18,13 +18,13 @@ def qr_svg(data: str, box_size: int = 10, border: int = 2) -> bytes:
 def qr_png(data: str, box_size: int = 10, border: int = 2) -> bytes:
     """A PNG QR code of `data` (cards, printouts)."""
     buffer = io.BytesIO()
-    _qr_code(data, box_size, border).make_image().save(buffer)
+    qr_code(data, box_size=box_size, border=border).make_image().save(buffer)
     return buffer.getvalue()
 
 
-def _qr_code(data: str, box_size: int, border: int) -> qrcode.QRCode:
-    """The QR code of `data`, sized to fit it, ready to draw."""
-    qr = qrcode.QRCode(error_correction=ERROR_CORRECT_M, box_size=box_size, border=border)
+def qr_code(data: str, **options) -> qrcode.QRCode:
+    """The QR code of `data` (medium error correction), sized to fit it, ready to draw."""
+    qr = qrcode.QRCode(error_correction=ERROR_CORRECT_M, **options)
     qr.add_data(data)
     qr.make(fit=True)
     return qr
