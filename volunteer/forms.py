@@ -9,6 +9,7 @@ from flask import abort
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
+    DateTimeLocalField,
     IntegerField,
     PasswordField,
     SelectChoice,
@@ -133,6 +134,11 @@ def work_unit_field() -> SelectField:
 def work_unit_name_field() -> StringField:
     """A work unit typed by hand when it is not in the tree."""
     return StringField(_l("Work unit (if not listed)"), validators=[Length(max=100)])
+
+
+def local_time_field(label, missing) -> DateTimeLocalField:
+    """A required Beijing date and time (a datetime-local input); `missing` says it is empty."""
+    return DateTimeLocalField(label, format=LOCAL_FORMAT, validators=[DataRequired(missing)])
 
 
 def skills_field() -> TextAreaField:
