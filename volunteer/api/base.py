@@ -36,10 +36,7 @@ def api_access(rule: Rule, scope: str | None = None) -> Callable:
 
         @wraps(guarded)
         def wrapped(**kwargs: Any):
-            token = g.get("api_token")
-            # Public endpoints take any token (or none); others need the token to permit them.
-            if rule.needs_login and token is not None and not api_tokens.permits(token, scope):
-                abort(403, code="insufficient_scope", message=_scope_message(scope))
+            _require_token_scope(rule, scope)
             return guarded(**kwargs)
 
         wrapped.access_rule = rule
@@ -48,6 +45,13 @@ def api_access(rule: Rule, scope: str | None = None) -> Callable:
         return bp.doc(security=[] if rule is PUBLIC else BEARER, tags=[area])(wrapped)
 
     return decorator
+
+
+def _require_token_scope(rule: Rule, scope: str | None) -> None:
+    """Public endpoints take any token (or none); others need the token to permit them."""
+    token = g.get("api_token")
+    if rule.needs_login and token is not None and not api_tokens.permits(token, scope):
+        abort(403, code="insufficient_scope", message=_scope_message(scope))
 
 
 def _scope_message(scope: str | None) -> str:

@@ -141,24 +141,21 @@ def _result_dict(result: ScanResult) -> dict:
 
 def _scan(body: dict) -> ScanResult:
     volunteer, now = acting_user().volunteer, utcnow()
-    position = None
-    if "latitude" in body:
-        position = Position(body["latitude"], body["longitude"])
+    position = Position(body["latitude"], body["longitude"]) if "latitude" in body else None
     if "code" in body:
         return checkin.scan_code(volunteer, body["code"], now, position)
-    text = body["qr"].strip().split("?")[0]
+    return checkin.scan_token(volunteer, *_qr_target(body["qr"]), now, None, position)
+
+
+def _qr_target(qr: str) -> tuple[int, int, str]:
+    """(activity id, step, code) named by a screen's QR or a printed static QR."""
+    text = qr.strip().split("?")[0]
     if match := ROTATING_QR.search(text):
-        activity_id, step, code = int(match[1]), int(match[2]), match[3]
-    elif match := STATIC_QR.search(text):
-        activity_id, step, code = int(match[1]), tokens.STATIC_STEP, match[2]
-    else:
-        abort(
-            422,
-            code="malformed_code",
-            message=_("This is not a check-in QR code of this system."),
-            field="qr",
-        )
-    return checkin.scan_token(volunteer, activity_id, step, code, now, None, position)
+        return int(match[1]), int(match[2]), match[3]
+    if match := STATIC_QR.search(text):
+        return int(match[1]), tokens.STATIC_STEP, match[2]
+    message = _("This is not a check-in QR code of this system.")
+    abort(422, code="malformed_code", message=message, field="qr")
 
 
 @bp.route("/scan", methods=["POST"])
