@@ -86,12 +86,13 @@ class PageSchema(Schema):
     total = fields.Integer(required=True)
 
 
-def page_of(items: Sequence, args: dict, **extra) -> dict:
-    """One page of `items` with the paging figures."""
+def page_of(items: Sequence, args: dict, shown: Callable | None = None, **extra) -> dict:
+    """One page of `items` (each as `shown` gives it, when given) with the paging figures."""
     size = min(args["page_size"], int(current_app.config["API_PAGE_SIZE_MAX"]))
     start = (args["page"] - 1) * size
+    page = items[start : start + size]
     return {
-        "items": list(items[start : start + size]),
+        "items": [shown(item) for item in page] if shown else list(page),
         "page": args["page"],
         "page_size": size,
         "total": len(items),

@@ -103,9 +103,7 @@ def my_totals():
 @bp.response(200, RecordPageSchema)
 def my_records(args: dict):
     """My service records, newest first, a page at a time."""
-    page = page_of(records.records_of(acting_user().volunteer), args)
-    page["items"] = [record_dict(record) for record in page["items"]]
-    return page
+    return page_of(records.records_of(acting_user().volunteer), args, record_dict)
 
 
 @bp.route("/me/personal-code", methods=["GET"])

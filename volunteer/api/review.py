@@ -32,9 +32,7 @@ def review_queue(args: dict):
     """Records waiting for me: missing check-outs and pending claims of my activities."""
     scope = permissions.managed_organization_ids(acting_user())
     commit_if(records.close_stale(utcnow()))
-    page = page_of(records.review_queue(scope), args)
-    page["items"] = [record_dict(record) for record in page["items"]]
-    return page
+    return page_of(records.review_queue(scope), args, record_dict)
 
 
 @bp.route("/records/<int:record_id>/approve", methods=["POST"])

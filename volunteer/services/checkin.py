@@ -20,6 +20,7 @@ from flask import current_app
 from sqlalchemy import ColumnElement, and_, func, or_, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from volunteer.extensions import db
 from volunteer.i18n import lazy_gettext as _l
@@ -134,13 +135,15 @@ def _too_far(distance: int, radius: int) -> ScanRefused:
 
 
 def open_record_of(volunteer: Volunteer) -> ServiceRecord | None:
-    """The volunteer's open record at any activity, if any."""
+    """The volunteer's open record at any activity (with its activity), if any."""
     return _open_record(volunteer.id)
 
 
 def _open_record(volunteer_id: int) -> ServiceRecord | None:
     return db.session.scalar(
-        select(ServiceRecord).where(
+        select(ServiceRecord)
+        .options(joinedload(ServiceRecord.activity))
+        .where(
             ServiceRecord.volunteer_id == volunteer_id, ServiceRecord.status == RecordStatus.OPEN
         )
     )

@@ -80,13 +80,9 @@ def can_view_certificate(user: User | None, certificate: Certificate) -> bool:
 
 def organizations_certifiable_by(user: User | None, volunteer: Volunteer) -> list[Organization]:
     """Organizations the user organizes whose work the person took part in."""
-    organization_ids = permissions.organizer_organization_ids(user)
-    taken = participation.organizations_taken_part_in(volunteer, organization_ids)
-    if not taken:
-        return []
-    return db.session.scalars(
-        select(Organization).where(Organization.id.in_(taken)).order_by(Organization.name)
-    ).all()
+    taken = _certifiable_ids(user, volunteer)
+    query = select(Organization).where(Organization.id.in_(taken)).order_by(Organization.name)
+    return list(db.session.scalars(query)) if taken else []
 
 
 def visible_certificates(user: User | None, volunteer: Volunteer) -> list[Certificate]:
@@ -94,10 +90,14 @@ def visible_certificates(user: User | None, volunteer: Volunteer) -> list[Certif
     everything = certificates_of(volunteer)
     if may_issue_full(user, volunteer):
         return everything
-    organization_ids = participation.organizations_taken_part_in(
-        volunteer, permissions.organizer_organization_ids(user)
-    )
+    organization_ids = _certifiable_ids(user, volunteer)
     return [c for c in everything if scope_organization_id(c) in organization_ids]
+
+
+def _certifiable_ids(user: User | None, volunteer: Volunteer) -> set[int]:
+    """Ids of the organizations the user organizes whose work the person took part in."""
+    organized = permissions.organizer_organization_ids(user)
+    return participation.organizations_taken_part_in(volunteer, organized)
 
 
 def people_in_scope_clause(user: User | None) -> ColumnElement[bool]:
