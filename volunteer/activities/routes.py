@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
-from flask_login import current_user
 from wtforms import SelectChoice
 
 from volunteer.access import (
@@ -14,6 +13,7 @@ from volunteer.access import (
     access,
     acting_user,
     organizer_of,
+    signed_in_user,
 )
 from volunteer.actions import service_action
 from volunteer.activities.forms import (
@@ -107,14 +107,13 @@ def show(activity_id: int):
 
 
 def _can_manage(activity: Activity) -> bool:
-    user = acting_user() if current_user.is_authenticated else None
-    return user is not None and permissions.can_organize(user, activity.organization_id)
+    return permissions.can_organize(signed_in_user(), activity.organization_id)
 
 
 def _own_signup(activity: Activity):
     """The signed-in volunteer's sign-up for the activity, if any."""
-    volunteer = acting_user().volunteer if current_user.is_authenticated else None
-    return activities.signup_of(volunteer, activity) if volunteer else None
+    user = signed_in_user()
+    return activities.signup_of(user.volunteer, activity) if user and user.volunteer else None
 
 
 def _act(activity: Activity, action, success: str):

@@ -2,11 +2,10 @@
 
 from datetime import timedelta
 
-from flask_login import current_user
 from flask_smorest import abort
 from marshmallow import Schema, fields, validate
 
-from volunteer.access import LARGEST_ID, PUBLIC, Rule, acting_user
+from volunteer.access import LARGEST_ID, PUBLIC, Rule, acting_user, signed_in_user
 from volunteer.api.base import PageArgs, api_access, bp, committed, page_of, paged
 from volunteer.api.errors import ErrorSchema
 from volunteer.extensions import db
@@ -120,9 +119,7 @@ def get_activity(activity_id: int):
     """One activity (drafts only for its organizers), as the activity page shows it."""
     activity = db.session.get(Activity, activity_id) if activity_id <= LARGEST_ID else None
     can_manage = bool(
-        activity
-        and current_user.is_authenticated
-        and permissions.can_organize(acting_user(), activity.organization_id)
+        activity and permissions.can_organize(signed_in_user(), activity.organization_id)
     )
     if activity is None or (activity.status == ActivityStatus.DRAFT and not can_manage):
         abort(404)

@@ -4,7 +4,7 @@ from flask import Blueprint, current_app, redirect, render_template, request, se
 from flask_login import current_user
 
 from volunteer import display
-from volunteer.access import PUBLIC, access, acting_user
+from volunteer.access import PUBLIC, access, signed_in_user
 from volunteer.extensions import db
 from volunteer.forms import safe_next
 from volunteer.models import utcnow
@@ -17,7 +17,7 @@ bp = Blueprint("main", __name__)
 @access(PUBLIC)
 def index():
     """Landing page; a volunteer's own figures and scan button first, staff task cards below."""
-    user = acting_user() if current_user.is_authenticated else None
+    user = signed_in_user()
     volunteer = user.volunteer if user is not None else None
     return render_template(
         "main/index.html",
