@@ -101,6 +101,13 @@ def append_bold_header(sheet: Worksheet, header: Iterable[object]) -> None:
         cell.font = Font(bold=True)
 
 
+def first_sheet(workbook: Workbook, title: str) -> Worksheet:
+    """The workbook's first sheet, titled `title` (cut to the 31 characters Excel allows)."""
+    sheet = workbook.active
+    sheet.title = title[:31]
+    return sheet
+
+
 def workbook_bytes(workbook: Workbook) -> bytes:
     """The workbook saved as .xlsx bytes."""
     buffer = io.BytesIO()
