@@ -8,6 +8,7 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
+from sqlalchemy import event
 
 from volunteer.models.base import Base
 
@@ -68,8 +69,6 @@ def load_user(session_id: str):
 
 def _enforce_sqlite_foreign_keys(app) -> None:
     """SQLite ignores foreign keys unless asked on every connection."""
-    from sqlalchemy import event
-
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             event.listen(db.engine, "connect", _enable_sqlite_foreign_keys)

@@ -62,6 +62,9 @@ RECORDS_TABLE_STYLE = (
 )
 PERIOD_KIND_NAMES = {"year": "年度", "range": "指定期间", "all": "全部", "activity": "活动"}
 
+Content = dict[str, Any]  # a certificate's frozen content (services/certificates/content.py)
+Styles = dict[str, ParagraphStyle]  # the paragraph styles of one font, by use
+
 
 @lru_cache(maxsize=8)
 def register_font(font_path: str | None = None) -> str:
@@ -93,7 +96,7 @@ def chinese_date(iso_day: str | None) -> str:
     return f"{year}年{month}月{day}日"
 
 
-def period_text(content: dict[str, Any]) -> str:
+def period_text(content: Content) -> str:
     """The covered period as printed."""
     end = chinese_date(content["period_end"])
     if not content.get("period_start"):
@@ -117,7 +120,7 @@ def qr_image(url: str) -> ImageReader:
 
 
 def render_certificate(
-    content: dict[str, Any],
+    content: Content,
     verify_url: str,
     seal: bytes | None = None,
     font_path: str | None = None,
@@ -137,7 +140,7 @@ def invariant_canvas(pagesize: tuple[float, float] = A4) -> Canvas:
     return Canvas(io.BytesIO(), pagesize=pagesize, invariant=1, pageCompression=1)
 
 
-def _set_metadata(canvas: Canvas, content: dict[str, Any]) -> None:
+def _set_metadata(canvas: Canvas, content: Content) -> None:
     """The document's title, author (the issuer) and producing program."""
     canvas.setTitle(f"志愿服务记录证明 {content['serial']}")
     canvas.setAuthor(content["issuer"].get("organization") or "")
@@ -148,7 +151,7 @@ def _set_metadata(canvas: Canvas, content: dict[str, Any]) -> None:
 # ---- page 1 ----
 
 
-def _styles(font: str) -> dict[str, ParagraphStyle]:
+def _styles(font: str) -> Styles:
     return {
         "body": ParagraphStyle(
             "body", fontName=font, fontSize=13, leading=24, wordWrap="CJK", firstLineIndent=26
@@ -165,7 +168,7 @@ def _styles(font: str) -> dict[str, ParagraphStyle]:
 
 
 def _draw_certificate_page(
-    canvas: Canvas, content: dict[str, Any], verify_url: str, seal: bytes | None, font: str
+    canvas: Canvas, content: Content, verify_url: str, seal: bytes | None, font: str
 ) -> None:
     styles = _styles(font)
     _draw_frame(canvas)
@@ -187,7 +190,7 @@ def _draw_frame(canvas: Canvas) -> None:
         canvas.rect(inset, inset, PAGE_WIDTH - 2 * inset, PAGE_HEIGHT - 2 * inset)
 
 
-def _draw_title(canvas: Canvas, content: dict[str, Any], font: str) -> None:
+def _draw_title(canvas: Canvas, content: Content, font: str) -> None:
     """The title, and the serial number under it on the right."""
     set_pen(canvas, font, 28, RED)
     canvas.drawCentredString(PAGE_WIDTH / 2, PAGE_HEIGHT - 45 * mm, "志愿服务记录证明")
@@ -197,7 +200,7 @@ def _draw_title(canvas: Canvas, content: dict[str, Any], font: str) -> None:
     )
 
 
-def statement_text(content: dict[str, Any]) -> str:
+def statement_text(content: Content) -> str:
     """The certifying sentence (兹证明……), as paragraph markup."""
     scope = content.get("scope") or {}
     where = ""
@@ -213,11 +216,7 @@ def statement_text(content: dict[str, Any]) -> str:
 
 
 def _draw_statement(
-    canvas: Canvas,
-    content: dict[str, Any],
-    styles: dict[str, ParagraphStyle],
-    width: float,
-    top: float,
+    canvas: Canvas, content: Content, styles: Styles, width: float, top: float
 ) -> float:
     """The certifying sentence below `top`; returns where it ends."""
     body = Paragraph(statement_text(content), styles["body"])
@@ -226,7 +225,7 @@ def _draw_statement(
     return top - body_height
 
 
-def summary_rows(content: dict[str, Any]) -> list[tuple[str, str]]:
+def summary_rows(content: Content) -> list[tuple[str, str]]:
     """The (label, value) rows of the summary table on page 1."""
     rows = [
         ("姓名", content["name"]),
@@ -245,12 +244,7 @@ def summary_rows(content: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 def _draw_summary_table(
-    canvas: Canvas,
-    content: dict[str, Any],
-    styles: dict[str, ParagraphStyle],
-    font: str,
-    width: float,
-    table_top: float,
+    canvas: Canvas, content: Content, styles: Styles, font: str, width: float, table_top: float
 ) -> None:
     """The summary table (name, ID, period, hours, star level) from `table_top` down."""
     value_width = width - 35 * mm
@@ -263,9 +257,7 @@ def _draw_summary_table(
     table.drawOn(canvas, MARGIN + 5 * mm, table_top - table_height)
 
 
-def _draw_issuer_block(
-    canvas: Canvas, content: dict[str, Any], seal: bytes | None, font: str
-) -> None:
+def _draw_issuer_block(canvas: Canvas, content: Content, seal: bytes | None, font: str) -> None:
     """Issuer block, bottom right, with the seal over the issuing organization's name."""
     x = PAGE_WIDTH / 2 + 5 * mm
     y = 95 * mm
@@ -277,7 +269,7 @@ def _draw_issuer_block(
         _draw_seal(canvas, seal, x + 15 * mm, 95 * mm)
 
 
-def _issuer_lines(content: dict[str, Any]) -> list[tuple[str, str | None]]:
+def _issuer_lines(content: Content) -> list[tuple[str, str | None]]:
     """The issuer block's (label, value) lines."""
     issuer = content["issuer"]
     return [
@@ -304,9 +296,7 @@ def _draw_seal(canvas: Canvas, seal: bytes, x: float, name_y: float) -> None:
     )
 
 
-def _draw_remarks(
-    canvas: Canvas, issuer: dict[str, Any], styles: dict[str, ParagraphStyle]
-) -> None:
+def _draw_remarks(canvas: Canvas, issuer: dict[str, Any], styles: Styles) -> None:
     """Remarks, bottom left above the QR code."""
     if not issuer.get("remarks"):
         return
@@ -333,7 +323,7 @@ def _draw_verification(canvas: Canvas, verify_url: str, font: str) -> None:
 # ---- record pages ----
 
 
-def _draw_record_pages(canvas: Canvas, content: dict[str, Any], font: str) -> None:
+def _draw_record_pages(canvas: Canvas, content: Content, font: str) -> None:
     width = PAGE_WIDTH - 2 * MARGIN
     top = PAGE_HEIGHT - MARGIN - 18 * mm
     available = top - MARGIN - 10 * mm
@@ -350,7 +340,7 @@ def _draw_record_pages(canvas: Canvas, content: dict[str, Any], font: str) -> No
         remaining = parts[1] if len(parts) > 1 else None
 
 
-def _records_table(content: dict[str, Any], font: str, width: float) -> Table:
+def _records_table(content: Content, font: str, width: float) -> Table:
     """Every record (date, activity, organization, hours) and the total, header repeated."""
     style = _styles(font)["record"]
     col_widths = [26 * mm, width - 26 * mm - 60 * mm - 22 * mm, 60 * mm, 22 * mm]
@@ -380,7 +370,7 @@ def _table_style(font: str, size: int, commands: tuple[tuple, ...]) -> TableStyl
     return TableStyle([("FONT", (0, 0), (-1, -1), font, size), *commands])
 
 
-def _record_page_header(canvas: Canvas, content: dict[str, Any], font: str, page: int) -> None:
+def _record_page_header(canvas: Canvas, content: Content, font: str, page: int) -> None:
     set_pen(canvas, font, 15)
     canvas.drawString(MARGIN, PAGE_HEIGHT - MARGIN - 4 * mm, "附页：志愿服务记录明细")
     canvas.setFont(font, 10)
