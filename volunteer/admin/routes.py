@@ -1,6 +1,6 @@
 """Admin pages: the unit tree, organizations, role grants and the audit log."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from wtforms import SelectChoice
 
 from volunteer.access import ADMIN, access, acting_user, admin_of
@@ -129,9 +129,7 @@ def organization_list():
 @access(ADMIN)
 def organization_edit(organization_id: int | None):
     """Create or edit an organization."""
-    organization = db.session.get(Organization, organization_id) if organization_id else None
-    if organization_id and organization is None:
-        abort(404)
+    organization = db.get_or_404(Organization, organization_id) if organization_id else None
     form = OrganizationForm(
         obj=organization, unit_id=str(getattr(organization, "unit_id", "") or "")
     )

@@ -29,7 +29,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Paragraph, Table, TableStyle
+from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 
 from volunteer import rounding
 from volunteer.documents.qr import qr_code
@@ -64,6 +64,7 @@ PERIOD_KIND_NAMES = {"year": "年度", "range": "指定期间", "all": "全部",
 
 Content = dict[str, Any]  # a certificate's frozen content (services/certificates/content.py)
 Styles = dict[str, ParagraphStyle]  # the paragraph styles of one font, by use
+Size = tuple[float, float]  # width, height
 
 
 @lru_cache(maxsize=8)
@@ -220,9 +221,7 @@ def _draw_statement(
 ) -> float:
     """The certifying sentence below `top`; returns where it ends."""
     body = Paragraph(statement_text(content), styles["body"])
-    _, body_height = body.wrap(width, 200 * mm)
-    body.drawOn(canvas, MARGIN + 5 * mm, top - body_height)
-    return top - body_height
+    return _hang(canvas, body, MARGIN + 5 * mm, top, (width, 200 * mm))
 
 
 def summary_rows(content: Content) -> list[tuple[str, str]]:
@@ -253,8 +252,7 @@ def _draw_summary_table(
     ]
     table = Table(rows, colWidths=[35 * mm, value_width])
     table.setStyle(_table_style(font, 11, SUMMARY_TABLE_STYLE))
-    _, table_height = table.wrap(width, 200 * mm)
-    table.drawOn(canvas, MARGIN + 5 * mm, table_top - table_height)
+    _hang(canvas, table, MARGIN + 5 * mm, table_top, (width, 200 * mm))
 
 
 def _draw_issuer_block(canvas: Canvas, content: Content, seal: bytes | None, font: str) -> None:
@@ -301,8 +299,7 @@ def _draw_remarks(canvas: Canvas, issuer: dict[str, Any], styles: Styles) -> Non
     if not issuer.get("remarks"):
         return
     remarks = Paragraph("备注：" + _escape(issuer["remarks"]), styles["small"])
-    _, remarks_height = remarks.wrap(PAGE_WIDTH / 2 - MARGIN - 5 * mm, 40 * mm)
-    remarks.drawOn(canvas, MARGIN + 5 * mm, 100 * mm - remarks_height)
+    _hang(canvas, remarks, MARGIN + 5 * mm, 100 * mm, (PAGE_WIDTH / 2 - MARGIN - 5 * mm, 40 * mm))
 
 
 def _draw_verification(canvas: Canvas, verify_url: str, font: str) -> None:
@@ -333,8 +330,7 @@ def _draw_record_pages(canvas: Canvas, content: Content, font: str) -> None:
         # Table.split gives the rows that fit this page and the rest (header row repeated).
         parts = remaining.split(width, available) or [remaining]
         _record_page_header(canvas, content, font, page)
-        _, height = parts[0].wrap(width, available)
-        parts[0].drawOn(canvas, MARGIN, top - height)
+        _hang(canvas, parts[0], MARGIN, top, (width, available))
         canvas.showPage()
         page += 1
         remaining = parts[1] if len(parts) > 1 else None
@@ -388,6 +384,13 @@ def _draw_page_footer(canvas: Canvas, serial: str, font: str, page: int) -> None
     set_pen(canvas, font, 9, GREY)
     canvas.drawRightString(PAGE_WIDTH - MARGIN, MARGIN - 6 * mm, f"编号：{serial}  第 {page} 页")
     canvas.setFillColor(DARK)
+
+
+def _hang(canvas: Canvas, flowable: Flowable, x: float, top: float, room: Size) -> float:
+    """Lay out a paragraph or table in `room` and draw it hanging from `top`; where it ends."""
+    _, height = flowable.wrap(*room)
+    flowable.drawOn(canvas, x, top - height)
+    return top - height
 
 
 def _cell(text: str, width: float, style: ParagraphStyle) -> str | Paragraph:
