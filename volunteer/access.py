@@ -141,6 +141,11 @@ def acting_user():
     return current_user._get_current_object()
 
 
+def signed_in_user():
+    """The signed-in user as a model instance, or None for a visitor."""
+    return acting_user() if current_user.is_authenticated else None
+
+
 def access(rule: Rule) -> Callable:
     """Declare and enforce who may use the decorated view."""
 

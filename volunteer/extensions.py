@@ -8,6 +8,7 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
+from sqlalchemy import event
 
 from volunteer.models.base import Base
 
@@ -23,8 +24,6 @@ limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 def init_app(app) -> None:
     """Bind every extension to the app and wire the few hooks they need."""
-    from sqlalchemy import event
-
     from volunteer import i18n
 
     db.init_app(app)
@@ -34,35 +33,48 @@ def init_app(app) -> None:
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
     bootstrap.init_app(app)
     limiter.init_app(app)
+    _configure_sign_in()
+    _enforce_sqlite_foreign_keys(app)
+
+
+def _configure_sign_in() -> None:
+    """Where sign-in lives, what it says, and whom a session cookie names."""
+    from volunteer import i18n
 
     login_manager.login_view = "auth.login"
     login_manager.login_message = i18n.lazy_gettext("Please sign in to continue.")
     login_manager.login_message_category = "warning"
+    login_manager.user_loader(load_user)
 
-    @login_manager.user_loader
-    def load_user(session_id: str):
-        from sqlalchemy.orm import joinedload
 
-        from volunteer.models import User
-        from volunteer.services.sessions import parse_session_id
+def load_user(session_id: str):
+    """The user a session or remember-me cookie names, or None."""
+    from sqlalchemy.orm import joinedload
 
-        # "<id>:<session version>" (User.get_id): a cookie from before a sign-out, a
-        # password change or "sign out everywhere" names an older version, so nobody.
-        parsed = parse_session_id(session_id)
-        if parsed is None or parsed[0] > 2**31 - 1:
-            return None
-        # Every page reads the grants (navigation) and most the volunteer profile:
-        # one query instead of three.
-        user = db.session.get(
-            User, parsed[0], options=[joinedload(User.volunteer), joinedload(User.grants)]
-        )
-        return user if user is not None and user.session_version == parsed[1] else None
+    from volunteer.models import User
+    from volunteer.services.sessions import parse_session_id
 
+    # "<id>:<session version>" (User.get_id): a cookie from before a sign-out, a
+    # password change or "sign out everywhere" names an older version, so nobody.
+    parsed = parse_session_id(session_id)
+    if parsed is None or parsed[0] > 2**31 - 1:
+        return None
+    # Every page reads the grants (navigation) and most the volunteer profile:
+    # one query instead of three.
+    user = db.session.get(
+        User, parsed[0], options=[joinedload(User.volunteer), joinedload(User.grants)]
+    )
+    return user if user is not None and user.session_version == parsed[1] else None
+
+
+def _enforce_sqlite_foreign_keys(app) -> None:
+    """SQLite ignores foreign keys unless asked on every connection."""
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
-            # SQLite ignores foreign keys unless asked on every connection.
-            @event.listens_for(db.engine, "connect")
-            def _enable_sqlite_foreign_keys(dbapi_connection, _record):
-                cursor = dbapi_connection.cursor()
-                cursor.execute("PRAGMA foreign_keys=ON")
-                cursor.close()
+            event.listen(db.engine, "connect", _enable_sqlite_foreign_keys)
+
+
+def _enable_sqlite_foreign_keys(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()

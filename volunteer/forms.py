@@ -5,9 +5,11 @@ from datetime import date
 from decimal import Decimal
 from urllib.parse import urlsplit
 
+from flask import abort
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
+    DateTimeLocalField,
     IntegerField,
     PasswordField,
     SelectChoice,
@@ -23,7 +25,6 @@ from volunteer.extensions import db
 from volunteer.i18n import lazy_gettext as _l
 from volunteer.models import Unit
 from volunteer.services import identity, periods, units
-from volunteer.services.errors import ServiceError
 
 PASSWORD_MIN_LENGTH = 8
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
@@ -45,6 +46,13 @@ def chosen_row(model: type, raw: object):
     """The row a select's value names, or None for a missing, odd or out-of-range id."""
     row_id = as_id(raw)
     return db.session.get(model, row_id) if row_id is not None else None
+
+
+def chosen_row_or_404(model: type, raw: object):
+    """The row a select's value names; 404 when there is none (a tampered or stale form)."""
+    if (row := chosen_row(model, raw)) is None:
+        abort(404)
+    return row
 
 
 def finite_number(form, field) -> None:
@@ -80,6 +88,11 @@ def is_safe_next(target: str | None) -> bool:
         and target.startswith("/")
         and not target.startswith("//")
     )
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """`target` when it is a same-site path (see is_safe_next), else `default`."""
+    return target if is_safe_next(target) else default
 
 
 # Field factories: each call makes a new field, so forms share definitions and keep their order.
@@ -121,6 +134,11 @@ def work_unit_field() -> SelectField:
 def work_unit_name_field() -> StringField:
     """A work unit typed by hand when it is not in the tree."""
     return StringField(_l("Work unit (if not listed)"), validators=[Length(max=100)])
+
+
+def local_time_field(label, missing) -> DateTimeLocalField:
+    """A required Beijing date and time (a datetime-local input); `missing` says it is empty."""
+    return DateTimeLocalField(label, format=LOCAL_FORMAT, validators=[DataRequired(missing)])
 
 
 def skills_field() -> TextAreaField:
@@ -177,15 +195,6 @@ class PeriodForm(FlaskForm):
 
     def to_period(self, today: date | None = None) -> periods.Period:
         """The chosen period, or a ServiceError naming the field to fix."""
-        kind = self.period.data
-        if kind == "all":
-            return periods.all_time(today)
-        if kind == "past_year":
-            if not self.year.data:
-                raise ServiceError(_l("Enter the year."), "year")
-            return periods.whole_year(self.year.data, today)
-        if kind == "range":
-            if not self.start.data or not self.end.data:
-                raise ServiceError(_l("Enter both the first and the last day."), "start")
-            return periods.date_range(self.start.data, self.end.data, today)
-        return periods.this_year(today)
+        return periods.chosen_period(
+            self.period.data, self.year.data, self.start.data, self.end.data, today
+        )

@@ -28,14 +28,17 @@ def database_unavailable(error: SQLAlchemyError):
     _drop_session()
     # The page is drawn for nobody: reading the account would need the database again.
     login_manager._update_request_context_with_user(None)
-    if is_api_request():
-        response = api_errors.error_response(503, "unavailable", UNAVAILABLE_MESSAGE)
-    else:
-        response = current_app.make_response(
-            (render_template("errors/unavailable.html", message=UNAVAILABLE_MESSAGE), 503)
-        )
+    response = _unavailable_response()
     response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
+
+
+def _unavailable_response():
+    """The 503 as its reader takes it: JSON under /api/, else the page."""
+    if is_api_request():
+        return api_errors.error_response(503, "unavailable", UNAVAILABLE_MESSAGE)
+    page = render_template("errors/unavailable.html", message=UNAVAILABLE_MESSAGE)
+    return current_app.make_response((page, 503))
 
 
 def _drop_session() -> None:

@@ -4,10 +4,9 @@ from datetime import datetime
 from importlib import import_module
 
 from flask import Flask, current_app, render_template
-from flask_login import current_user
 
 from volunteer import api, bounds, display, i18n, outage, rounding, security
-from volunteer.access import acting_user, enforce_declared_access, is_api_request
+from volunteer.access import enforce_declared_access, is_api_request, signed_in_user
 from volunteer.api import errors as api_errors
 from volunteer.models.base import LOCAL_ZONE
 from volunteer.services import identity, permissions, privacy
@@ -75,9 +74,8 @@ def is_minor(volunteer) -> bool:
 
 def navigation_roles() -> dict:
     """The navigation's role flags and the language switcher, for every template."""
-    user = acting_user() if current_user.is_authenticated else None
     return {
-        "nav": _navigation_flags(user),
+        "nav": _navigation_flags(signed_in_user()),
         "languages": current_app.config["LANGUAGES"],
         "current_locale": i18n.select_locale(),
     }

@@ -4,7 +4,6 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
-    DateTimeLocalField,
     DecimalField,
     IntegerField,
     SelectChoice,
@@ -15,7 +14,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from volunteer.forms import LOCAL_FORMAT, coordinate_validators
+from volunteer.forms import coordinate_validators, local_time_field
 from volunteer.i18n import lazy_gettext as _l
 from volunteer.models import ServiceCategory
 
@@ -52,12 +51,8 @@ class ActivityForm(FlaskForm):
     place = StringField(
         _l("Place"), validators=[DataRequired(_l("Enter the place.")), Length(max=200)]
     )
-    starts_at = DateTimeLocalField(
-        _l("Starts at"), format=LOCAL_FORMAT, validators=[DataRequired(_l("Enter the start time."))]
-    )
-    ends_at = DateTimeLocalField(
-        _l("Ends at"), format=LOCAL_FORMAT, validators=[DataRequired(_l("Enter the end time."))]
-    )
+    starts_at = local_time_field(_l("Starts at"), _l("Enter the start time."))
+    ends_at = local_time_field(_l("Ends at"), _l("Enter the end time."))
     capacity = IntegerField(
         _l("Capacity (empty: no limit)"), validators=[Optional(), NumberRange(min=1, max=100_000)]
     )

@@ -1,9 +1,8 @@
 """Activities: organizers create and publish; volunteers browse, sign up and cancel."""
 
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
-from flask_login import current_user
 from wtforms import SelectChoice
 
 from volunteer.access import (
@@ -14,6 +13,7 @@ from volunteer.access import (
     access,
     acting_user,
     organizer_of,
+    signed_in_user,
 )
 from volunteer.actions import service_action
 from volunteer.activities.forms import (
@@ -23,7 +23,7 @@ from volunteer.activities.forms import (
     FilterForm,
 )
 from volunteer.extensions import db
-from volunteer.forms import is_safe_next
+from volunteer.forms import safe_next
 from volunteer.i18n import gettext as _
 from volunteer.models import (
     Activity,
@@ -34,7 +34,7 @@ from volunteer.models import (
     utcnow,
 )
 from volunteer.services import activities, organizations, permissions
-from volunteer.services.periods import aware_to_beijing_naive, beijing_to_aware
+from volunteer.services.periods import aware_to_beijing_naive, beijing_to_aware, local_midnight
 
 bp = Blueprint("activities", __name__, url_prefix="/activities")
 
@@ -73,11 +73,9 @@ def _filters(form: FilterForm) -> activities.Filters:
     """The browse filters the (valid) form asks for; dates are Beijing calendar days."""
     filters = activities.Filters()
     if form.date_from.data:
-        filters.date_from = beijing_to_aware(datetime.combine(form.date_from.data, time.min))
-    if form.date_to.data:
-        filters.date_to = beijing_to_aware(
-            datetime.combine(form.date_to.data, time.min) + timedelta(days=1)
-        )
+        filters.date_from = local_midnight(form.date_from.data)
+    if form.date_to.data:  # inclusive: up to the end of that day
+        filters.date_to = local_midnight(form.date_to.data + timedelta(days=1))
     if form.category.data:
         filters.category = ServiceCategory(form.category.data)
     if form.organization_id.data:
@@ -109,23 +107,20 @@ def show(activity_id: int):
 
 
 def _can_manage(activity: Activity) -> bool:
-    user = acting_user() if current_user.is_authenticated else None
-    return user is not None and permissions.can_organize(user, activity.organization_id)
+    return permissions.can_organize(signed_in_user(), activity.organization_id)
 
 
 def _own_signup(activity: Activity):
     """The signed-in volunteer's sign-up for the activity, if any."""
-    volunteer = acting_user().volunteer if current_user.is_authenticated else None
-    return activities.signup_of(volunteer, activity) if volunteer else None
+    user = signed_in_user()
+    return activities.signup_of(user.volunteer, activity) if user and user.volunteer else None
 
 
 def _act(activity: Activity, action, success: str):
     with service_action(success=success):
         action()
-    target = request.form.get("next")
-    return redirect(
-        target if is_safe_next(target) else url_for("activities.show", activity_id=activity.id)
-    )
+    here = url_for("activities.show", activity_id=activity.id)
+    return redirect(safe_next(request.form.get("next"), here))
 
 
 @bp.route("/<int:activity_id>/signup", methods=["POST"])

@@ -29,13 +29,10 @@ class AuditFilterForm(FlaskForm):
 
     def offer(self, actors: list[User], actions: list[str], target_types: list[str]) -> None:
         """Fill the lists with what the log holds."""
-        everyone = SelectChoice("", str(_l("Everyone")))
-        self.actor.choices = [everyone] + [SelectChoice(str(u.id), u.name) for u in actors]
-        every_action = SelectChoice("", str(_l("Any action")))
-        self.action.choices = [every_action] + [SelectChoice(a, action_label(a)) for a in actions]
-        every_type = SelectChoice("", str(_l("Any object")))
-        choices = [SelectChoice(t, target_label(t)) for t in target_types]
-        self.target_type.choices = [every_type, *choices]
+        self.actor.choices = _any_or(_l("Everyone"), [(str(u.id), u.name) for u in actors])
+        self.action.choices = _any_or(_l("Any action"), [(a, action_label(a)) for a in actions])
+        types = [(t, target_label(t)) for t in target_types]
+        self.target_type.choices = _any_or(_l("Any object"), types)
 
     def filters(self) -> AuditFilters:
         """The chosen filters; dates outside 2000-2100 are ignored."""
@@ -46,6 +43,11 @@ class AuditFilterForm(FlaskForm):
             start=_bounded(self.start.data),
             end=_bounded(self.end.data),
         )
+
+
+def _any_or(anything: str, pairs: list[tuple[str, str]]) -> list[SelectChoice]:
+    """A first choice meaning "no filter" (`anything`), then a choice per (value, label)."""
+    return [SelectChoice("", str(anything)), *(SelectChoice(*pair) for pair in pairs)]
 
 
 def _bounded(day: date | None) -> date | None:

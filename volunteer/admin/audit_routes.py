@@ -16,13 +16,13 @@ from volunteer.admin.audit_labels import (
     target_label,
 )
 from volunteer.admin.routes import bp
+from volunteer.bounds import page_number
 from volunteer.documents.audit_xlsx import AuditRow, audit_xlsx
 from volunteer.i18n import gettext as _
 from volunteer.models import AuditEntry
 from volunteer.services import audit, audit_view
 from volunteer.services.periods import aware_to_beijing_naive, local_today
 
-MAX_PAGE = 100000
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -56,8 +56,7 @@ def _filter_form() -> AuditFilterForm:
 def audit_log():
     """The audit log in the reader's language: filters, pages, readable details."""
     form = _filter_form()
-    page = min(max(request.args.get("page", 1, type=int) or 1, 1), MAX_PAGE)
-    entries = audit_view.audit_page(form.filters(), page)
+    entries = audit_view.audit_page(form.filters(), page_number())
     args = {k: v for k, v in request.args.items() if k not in ("page", "submit") and v}
     return render_template(
         "admin/audit.html", form=form, entries=entries, views=_views(entries.items), args=args

@@ -1,6 +1,6 @@
 """Admin pages: the unit tree, organizations, role grants and the audit log."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from wtforms import SelectChoice
 
 from volunteer.access import ADMIN, access, acting_user, admin_of
@@ -14,7 +14,7 @@ from volunteer.admin.forms import (
     UnitMoveForm,
 )
 from volunteer.extensions import db
-from volunteer.forms import chosen_row, unit_choices, unit_from_choice
+from volunteer.forms import chosen_row, chosen_row_or_404, unit_choices, unit_from_choice
 from volunteer.i18n import gettext as _
 from volunteer.labels import ROLE_LABELS, UNIT_KIND_LABELS
 from volunteer.models import (
@@ -129,9 +129,7 @@ def organization_list():
 @access(ADMIN)
 def organization_edit(organization_id: int | None):
     """Create or edit an organization."""
-    organization = db.session.get(Organization, organization_id) if organization_id else None
-    if organization_id and organization is None:
-        abort(404)
+    organization = db.get_or_404(Organization, organization_id) if organization_id else None
     form = OrganizationForm(
         obj=organization, unit_id=str(getattr(organization, "unit_id", "") or "")
     )
@@ -181,22 +179,18 @@ def grant_list():
 
 
 def _granted(form: GrantForm) -> bool:
-    person = chosen_row(User, form.user_id.data)
-    if person is None:
-        abort(404)
+    person = chosen_row_or_404(User, form.user_id.data)
     with service_action(success=_("Role granted to %(name)s.", name=person.name)) as outcome:
         _grant_requested(form, person)
     return outcome.ok
 
 
 def _grant_requested(form: GrantForm, person: User) -> RoleGrant:
-    organization_id = form.organization_id.data
-    organization = chosen_row(Organization, organization_id)
     return grants.grant_role(
         person,
         Role(form.role.data),
         actor=acting_user(),
-        organization=organization,
+        organization=chosen_row(Organization, form.organization_id.data),
         unit=unit_from_choice(form.unit_id.data),
     )
 

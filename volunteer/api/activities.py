@@ -1,12 +1,12 @@
 """Activities: the list (filters, paging), one activity, signing up and cancelling."""
 
+from collections.abc import Callable
 from datetime import timedelta
 
-from flask_login import current_user
 from flask_smorest import abort
 from marshmallow import Schema, fields, validate
 
-from volunteer.access import LARGEST_ID, PUBLIC, Rule, acting_user
+from volunteer.access import LARGEST_ID, PUBLIC, Rule, acting_user, signed_in_user
 from volunteer.api.base import PageArgs, api_access, bp, committed, page_of, paged
 from volunteer.api.errors import ErrorSchema
 from volunteer.extensions import db
@@ -120,9 +120,7 @@ def get_activity(activity_id: int):
     """One activity (drafts only for its organizers), as the activity page shows it."""
     activity = db.session.get(Activity, activity_id) if activity_id <= LARGEST_ID else None
     can_manage = bool(
-        activity
-        and current_user.is_authenticated
-        and permissions.can_organize(acting_user(), activity.organization_id)
+        activity and permissions.can_organize(signed_in_user(), activity.organization_id)
     )
     if activity is None or (activity.status == ActivityStatus.DRAFT and not can_manage):
         abort(404)
@@ -140,10 +138,7 @@ def get_activity(activity_id: int):
 )
 def sign_up(activity: Activity):
     """Sign me up for the activity (same rules as the page: open, not full, no clash)."""
-    with committed():
-        signup = activities.sign_up(acting_user().volunteer, activity, utcnow())
-        result = _signup_dict(signup)
-    return result
+    return _changed_signup(activities.sign_up, activity)
 
 
 @bp.route("/activities/<int:activity_id>/signup", methods=["DELETE"])
@@ -152,7 +147,11 @@ def sign_up(activity: Activity):
 @bp.alt_response(409, schema=ErrorSchema, description="`code`: not_signed_up, activity_started.")
 def cancel_signup(activity: Activity):
     """Withdraw my sign-up before the activity starts."""
+    return _changed_signup(activities.cancel_signup, activity)
+
+
+def _changed_signup(change: Callable, activity: Activity) -> dict:
+    """Sign the signed-in volunteer up or off (`change`); the sign-up as the API shows it."""
     with committed():
-        signup = activities.cancel_signup(acting_user().volunteer, activity, utcnow())
-        result = _signup_dict(signup)
+        result = _signup_dict(change(acting_user().volunteer, activity, utcnow()))
     return result

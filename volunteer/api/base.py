@@ -36,10 +36,7 @@ def api_access(rule: Rule, scope: str | None = None) -> Callable:
 
         @wraps(guarded)
         def wrapped(**kwargs: Any):
-            token = g.get("api_token")
-            # Public endpoints take any token (or none); others need the token to permit them.
-            if rule.needs_login and token is not None and not api_tokens.permits(token, scope):
-                abort(403, code="insufficient_scope", message=_scope_message(scope))
+            _require_token_scope(rule, scope)
             return guarded(**kwargs)
 
         wrapped.access_rule = rule
@@ -48,6 +45,13 @@ def api_access(rule: Rule, scope: str | None = None) -> Callable:
         return bp.doc(security=[] if rule is PUBLIC else BEARER, tags=[area])(wrapped)
 
     return decorator
+
+
+def _require_token_scope(rule: Rule, scope: str | None) -> None:
+    """Public endpoints take any token (or none); others need the token to permit them."""
+    token = g.get("api_token")
+    if rule.needs_login and token is not None and not api_tokens.permits(token, scope):
+        abort(403, code="insufficient_scope", message=_scope_message(scope))
 
 
 def _scope_message(scope: str | None) -> str:
@@ -82,12 +86,13 @@ class PageSchema(Schema):
     total = fields.Integer(required=True)
 
 
-def page_of(items: Sequence, args: dict, **extra) -> dict:
-    """One page of `items` with the paging figures."""
+def page_of(items: Sequence, args: dict, shown: Callable | None = None, **extra) -> dict:
+    """One page of `items` (each as `shown` gives it, when given) with the paging figures."""
     size = min(args["page_size"], int(current_app.config["API_PAGE_SIZE_MAX"]))
     start = (args["page"] - 1) * size
+    page = items[start : start + size]
     return {
-        "items": list(items[start : start + size]),
+        "items": [shown(item) for item in page] if shown else list(page),
         "page": args["page"],
         "page_size": size,
         "total": len(items),
@@ -97,8 +102,5 @@ def page_of(items: Sequence, args: dict, **extra) -> dict:
 
 def paged(item_schema: type[Schema], name: str, **more: fields.Field) -> type[Schema]:
     """A page schema whose `items` are `item_schema`, plus any extra fields."""
-    return type(
-        name,
-        (PageSchema,),
-        {"items": fields.List(fields.Nested(item_schema), required=True), **more},
-    )
+    items = fields.List(fields.Nested(item_schema), required=True)
+    return PageSchema.from_dict({"items": items, **more}, name=name)

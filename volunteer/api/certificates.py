@@ -1,10 +1,9 @@
 """Certificates: issue one's own for a period, list them, download the PDF, and the public
 check by serial (valid or revoked, masked name, hours, issuer, date; nothing more)."""
 
-import io
 from datetime import date
 
-from flask import send_file, url_for
+from flask import url_for
 from flask_smorest import abort
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
@@ -13,7 +12,7 @@ from volunteer.api.base import api_access, bp, committed
 from volunteer.extensions import limiter
 from volunteer.i18n import gettext as _
 from volunteer.models import Certificate
-from volunteer.printing.output import certificate_pdf, download_name, public_base_url
+from volunteer.printing.output import certificate_download
 from volunteer.services import certificates, periods, privacy, roster_access
 
 CERTIFICATE_VIEWER = Rule(
@@ -78,14 +77,9 @@ PDF = {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}
 
 
 def _period(body: dict) -> periods.Period:
-    kind = body["period"]
-    if kind == "all":
-        return periods.all_time()
-    if kind == "past_year":
-        return periods.whole_year(body["year"])
-    if kind == "range":
-        return periods.date_range(body["start"], body["end"])
-    return periods.this_year()
+    return periods.chosen_period(
+        body["period"], body.get("year"), body.get("start"), body.get("end")
+    )
 
 
 def _certificate_dict(certificate: Certificate) -> dict:
@@ -134,14 +128,7 @@ def certificate_pdf_file(certificate: Certificate):
         roster_access.note_roster_access(
             acting_user(), certificate.volunteer, "certificate_pdf", certificate
         )
-    response = send_file(
-        io.BytesIO(certificate_pdf(certificate, public_base_url())),
-        mimetype="application/pdf",
-        as_attachment=True,
-        download_name=download_name(certificate),
-    )
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return certificate_download(certificate)
 
 
 @bp.route("/verify/<serial>", methods=["GET"])

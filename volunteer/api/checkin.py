@@ -4,20 +4,22 @@ current code, and the kiosk's scan of a personal code. The rules are the pages' 
 
 import re
 
-from flask import current_app, g, request, url_for
+from flask import current_app, g, url_for
 from flask_limiter.util import get_remote_address
 from flask_smorest import abort
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from volunteer import rounding
 from volunteer.access import VOLUNTEER, acting_user, organizer_of
+from volunteer.actions import commit_if
 from volunteer.api.base import api_access, bp, committed
 from volunteer.api.errors import ErrorSchema
 from volunteer.api.schemas import ActivityBriefSchema, RecordSchema, record_dict
-from volunteer.extensions import db, limiter
+from volunteer.extensions import limiter
 from volunteer.i18n import gettext as _
 from volunteer.i18n import local_datetime
 from volunteer.models import Activity, ApiScope, utcnow
+from volunteer.printing.output import public_base_url
 from volunteer.services import checkin, records, tokens
 from volunteer.services.checkin import Outcome, Position, ScanResult
 
@@ -139,24 +141,21 @@ def _result_dict(result: ScanResult) -> dict:
 
 def _scan(body: dict) -> ScanResult:
     volunteer, now = acting_user().volunteer, utcnow()
-    position = None
-    if "latitude" in body:
-        position = Position(body["latitude"], body["longitude"])
+    position = Position(body["latitude"], body["longitude"]) if "latitude" in body else None
     if "code" in body:
         return checkin.scan_code(volunteer, body["code"], now, position)
-    text = body["qr"].strip().split("?")[0]
+    return checkin.scan_token(volunteer, *_qr_target(body["qr"]), now, None, position)
+
+
+def _qr_target(qr: str) -> tuple[int, int, str]:
+    """(activity id, step, code) named by a screen's QR or a printed static QR."""
+    text = qr.strip().split("?")[0]
     if match := ROTATING_QR.search(text):
-        activity_id, step, code = int(match[1]), int(match[2]), match[3]
-    elif match := STATIC_QR.search(text):
-        activity_id, step, code = int(match[1]), tokens.STATIC_STEP, match[2]
-    else:
-        abort(
-            422,
-            code="malformed_code",
-            message=_("This is not a check-in QR code of this system."),
-            field="qr",
-        )
-    return checkin.scan_token(volunteer, activity_id, step, code, now, None, position)
+        return int(match[1]), int(match[2]), match[3]
+    if match := STATIC_QR.search(text):
+        return int(match[1]), tokens.STATIC_STEP, match[2]
+    message = _("This is not a check-in QR code of this system.")
+    abort(422, code="malformed_code", message=message, field="qr")
 
 
 @bp.route("/scan", methods=["POST"])
@@ -179,13 +178,12 @@ def checkin_code(activity: Activity):
     """The activity's current rotating code and the URL its QR encodes (organizers)."""
     token = tokens.current_token(activity, utcnow())
     path = url_for("checkin.scan", activity_id=activity.id, step=token.step, code=token.code)
-    base = current_app.config.get("PUBLIC_BASE_URL") or request.host_url
     return {
         "activity_id": activity.id,
         "code": token.code,
         "step": token.step,
         "seconds_left": token.seconds_left,
-        "scan_url": base.rstrip("/") + path,
+        "scan_url": public_base_url() + path,
         "opens_at": checkin.checkin_opens(activity),
         "closes_at": checkin.checkin_closes(activity),
     }
@@ -199,8 +197,7 @@ def checkin_code(activity: Activity):
 @bp.alt_response(409, schema=ErrorSchema, description=SCAN_REFUSALS)
 def kiosk_scan(body: dict, activity: Activity):
     """The kiosk read a volunteer's personal code: check them in or out of the activity."""
-    if records.close_stale(utcnow(), activity=activity):
-        db.session.commit()
+    commit_if(records.close_stale(utcnow(), activity=activity))
     with committed():
         result = _result_dict(checkin.kiosk_scan(activity, body["code"], acting_user(), utcnow()))
     return result

@@ -1,7 +1,7 @@
 """JSON errors for everything under /api/: a stable machine code and a message in the
 request's language, with the right status, never an HTML page (404, 405 and 500 too)."""
 
-from flask import jsonify
+from flask import jsonify, make_response
 from marshmallow import Schema, fields
 from werkzeug.exceptions import HTTPException
 
@@ -41,9 +41,7 @@ def error_response(status: int, code: str | None = None, message: str | None = N
     default_code, default_message = STATUS_ERRORS.get(status, STATUS_ERRORS[500])
     body = {"code": code or default_code, "message": str(message or default_message)}
     body.update({key: value for key, value in extra.items() if value is not None})
-    response = jsonify(body)
-    response.status_code = status
-    return response
+    return make_response(jsonify(body), status)
 
 
 def http_error(error: HTTPException):

@@ -41,7 +41,7 @@ class MeSchema(Schema):
 class TotalsSchema(Schema):
     year_minutes = fields.Integer(required=True, metadata={"description": "Approved, this year."})
     all_minutes = fields.Integer(required=True, metadata={"description": "Approved, all time."})
-    pending_claims = fields.Integer(required=True)
+    pending_claims = fields.Integer(required=True, attribute="pending")
 
 
 class PersonalCodeSchema(Schema):
@@ -94,12 +94,7 @@ def me():
 @bp.response(200, TotalsSchema)
 def my_totals():
     """My approved minutes this year and in all, and my pending claims."""
-    totals = records.totals_for(acting_user().volunteer, utcnow())
-    return {
-        "year_minutes": totals.year_minutes,
-        "all_minutes": totals.all_minutes,
-        "pending_claims": totals.pending,
-    }
+    return records.totals_for(acting_user().volunteer, utcnow())
 
 
 @bp.route("/me/records", methods=["GET"])
@@ -108,9 +103,7 @@ def my_totals():
 @bp.response(200, RecordPageSchema)
 def my_records(args: dict):
     """My service records, newest first, a page at a time."""
-    page = page_of(records.records_of(acting_user().volunteer), args)
-    page["items"] = [record_dict(record) for record in page["items"]]
-    return page
+    return page_of(records.records_of(acting_user().volunteer), args, record_dict)
 
 
 @bp.route("/me/personal-code", methods=["GET"])

@@ -3,9 +3,9 @@
 from marshmallow import Schema, fields, validate
 
 from volunteer.access import ANY_ORGANIZER, acting_user, organizer_of
+from volunteer.actions import commit_if
 from volunteer.api.base import PageArgs, api_access, bp, committed, page_of, paged
 from volunteer.api.schemas import RecordSchema, record_dict
-from volunteer.extensions import db
 from volunteer.models import ServiceRecord, utcnow
 from volunteer.services import permissions, records
 
@@ -30,13 +30,9 @@ class RejectSchema(Schema):
 @bp.response(200, ReviewPageSchema)
 def review_queue(args: dict):
     """Records waiting for me: missing check-outs and pending claims of my activities."""
-    user = acting_user()
-    scope = None if permissions.is_admin(user) else permissions.organizer_organization_ids(user)
-    if records.close_stale(utcnow()):
-        db.session.commit()
-    page = page_of(records.review_queue(scope), args)
-    page["items"] = [record_dict(record) for record in page["items"]]
-    return page
+    scope = permissions.managed_organization_ids(acting_user())
+    commit_if(records.close_stale(utcnow()))
+    return page_of(records.review_queue(scope), args, record_dict)
 
 
 @bp.route("/records/<int:record_id>/approve", methods=["POST"])

@@ -2,9 +2,7 @@
 organizers), revoking and re-issuing. Batches, issuer settings and the public verification
 page are views of the same blueprints in batch_views, settings_views and verify_views."""
 
-import io
-
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from wtforms import SelectChoice
 
 from volunteer.access import ADMIN, VOLUNTEER, access, acting_user, admin_of
@@ -32,7 +30,7 @@ from volunteer.forms import chosen_row
 from volunteer.i18n import gettext as _
 from volunteer.i18n import lazy_gettext as _l
 from volunteer.models import Certificate, Organization, Volunteer
-from volunteer.printing.output import certificate_pdf, download_name, public_base_url
+from volunteer.printing.output import certificate_download
 from volunteer.services import certificates, home, permissions, roster_access
 from volunteer.services.identity import ID_TYPE_LABELS
 
@@ -99,14 +97,7 @@ def show(certificate: Certificate):
 def download(certificate: Certificate):
     """The certificate as a PDF file."""
     _note_roster_access(certificate.volunteer, "certificate_pdf", certificate)
-    response = send_file(
-        io.BytesIO(certificate_pdf(certificate, public_base_url())),
-        mimetype="application/pdf",
-        as_attachment=request.args.get("inline") != "1",
-        download_name=download_name(certificate),
-    )
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return certificate_download(certificate, attachment=request.args.get("inline") != "1")
 
 
 def _note_roster_access(volunteer: Volunteer, what: str, target) -> None:
@@ -160,12 +151,10 @@ def people():
 
 def _scope_choices(volunteer: Volunteer) -> list[SelectChoice]:
     """All organizations (when the user may issue in full), then each certifiable one."""
-    choices = []
-    if certificates.may_issue_full(acting_user(), volunteer):
-        choices.append(SelectChoice(ALL_RECORDS, str(_l("All organizations"))))
-    for organization in certificates.organizations_certifiable_by(acting_user(), volunteer):
-        choices.append(SelectChoice(str(organization.id), organization.name))
-    return choices
+    full = certificates.may_issue_full(acting_user(), volunteer)
+    choices = [SelectChoice(ALL_RECORDS, str(_l("All organizations")))] if full else []
+    certifiable = certificates.organizations_certifiable_by(acting_user(), volunteer)
+    return choices + [SelectChoice(str(o.id), o.name) for o in certifiable]
 
 
 @bp.route("/people/<int:volunteer_id>", methods=["GET", "POST"])

@@ -24,6 +24,7 @@ from volunteer.extensions import db
 from volunteer.i18n import gettext as _
 from volunteer.limits import limit_code_guesses
 from volunteer.models import Activity, utcnow
+from volunteer.printing.output import public_base_url
 from volunteer.services import checkin, offline_sync, records, tokens
 from volunteer.services.checkin import Outcome, Position, ScanRefused
 
@@ -33,10 +34,7 @@ ORGANIZER_OF_ACTIVITY = organizer_of(Activity, "activity_id", "activity")
 
 
 def _external(endpoint: str, **values) -> str:
-    base = current_app.config.get("PUBLIC_BASE_URL")
-    if base:
-        return base.rstrip("/") + url_for(endpoint, **values)
-    return url_for(endpoint, _external=True, **values)
+    return public_base_url() + url_for(endpoint, **values)
 
 
 def scan_url(activity: Activity, token: tokens.Token) -> str:

@@ -1,6 +1,13 @@
 """Flask commands; each area keeps its commands in a module of its own."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import click
 from flask import Flask
+
+from volunteer.extensions import db
+from volunteer.services.errors import ServiceError
 
 
 def register_commands(app: Flask) -> None:
@@ -17,3 +24,13 @@ def register_commands(app: Flask) -> None:
         jobs.group,
     ):
         app.cli.add_command(command)
+
+
+@contextmanager
+def service_errors_as_click() -> Iterator[None]:
+    """Report a refused service call as a command error, with nothing half-written."""
+    try:
+        yield
+    except ServiceError as error:
+        db.session.rollback()
+        raise click.ClickException(error.message) from error

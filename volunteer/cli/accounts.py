@@ -3,10 +3,10 @@
 import click
 from flask.cli import with_appcontext
 
+from volunteer.cli import service_errors_as_click
 from volunteer.extensions import db
 from volunteer.models import Role
 from volunteer.services import accounts, grants
-from volunteer.services.errors import ServiceError
 
 
 @click.command("create-admin")
@@ -17,12 +17,9 @@ from volunteer.services.errors import ServiceError
 def create_admin(phone: str, name: str, password: str) -> None:
     """Create an administrator account (or make an existing account admin)."""
     user = accounts.find_user_by_login(phone)
-    try:
+    with service_errors_as_click():
         if user is None:
             user = accounts.create_staff_account(name, phone, password)
         grants.grant_role(user, Role.ADMIN, actor=None)
-    except ServiceError as error:
-        db.session.rollback()
-        raise click.ClickException(error.message) from error
     db.session.commit()
     click.echo(f"Administrator {user.name} ({user.phone}) is ready.")

@@ -1,18 +1,16 @@
 """`flask certificate ...`: issue one certificate or print a batch from the command line."""
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import click
 from flask.cli import AppGroup
 
 from volunteer import rounding
+from volunteer.cli import service_errors_as_click
 from volunteer.extensions import db
 from volunteer.printing import batches
 from volunteer.printing.output import certificate_pdf, public_base_url
 from volunteer.services import certificates, periods, units
-from volunteer.services.errors import ServiceError
 
 group = AppGroup("certificate", help="Service-hour certificates.")
 
@@ -27,7 +25,7 @@ def issue(who: str, year: int | None, all_time: bool, output: str) -> None:
     volunteer = certificates.find_volunteer(who)
     if volunteer is None:
         raise click.ClickException(f"No volunteer with phone or ID number {who}.")
-    with _service_errors_as_click():
+    with service_errors_as_click():
         issued = certificates.issue_certificate(volunteer, _period(year, all_time), actor=None)
     db.session.commit()
     Path(output).write_bytes(certificate_pdf(issued, public_base_url()))
@@ -54,11 +52,11 @@ def batch(code: str, no_subunits: bool, year: int | None, output: str) -> None:
     unit = units.get_unit_by_code(code)
     if unit is None:
         raise click.ClickException(f"No unit with code {code}.")
-    with _service_errors_as_click():
+    with service_errors_as_click():
         period = periods.whole_year(year) if year else periods.this_year()
     params = batches.unit_batch_params(unit, not no_subunits, period)
     unit_name = unit.name  # the batch forgets loaded objects as it goes
-    with _service_errors_as_click():
+    with service_errors_as_click():
         count = batches.produce_batch(
             params, None, Path(output).resolve(), public_base_url(), _echo_progress
         )
@@ -69,13 +67,3 @@ def batch(code: str, no_subunits: bool, year: int | None, output: str) -> None:
 def _echo_progress(done: int, total: int) -> None:
     """Show how far the batch got, on one line of the terminal."""
     click.echo(f"\r{done}/{total}", nl=False, err=True)
-
-
-@contextmanager
-def _service_errors_as_click() -> Iterator[None]:
-    """Report a refused service call as a command error, with nothing half-written."""
-    try:
-        yield
-    except ServiceError as error:
-        db.session.rollback()
-        raise click.ClickException(error.message) from error

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from openpyxl import Workbook
 
-from volunteer.documents.workbooks import inert_cell, workbook_bytes, write_table
+from volunteer.documents.workbooks import first_sheet, inert_cell, workbook_bytes, write_table
 
 WIDTHS = (20, 14, 24, 12, 28, 60)
 
@@ -26,10 +26,8 @@ class AuditRow:
 def audit_xlsx(header: Sequence[str], rows: Iterable[AuditRow], title: str) -> bytes:
     """A sheet with a frozen, filterable header and one line per entry."""
     workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = title[:31]
-    lines = (_values(sheet, row) for row in rows)
-    write_table(sheet, header, lines, WIDTHS)
+    sheet = first_sheet(workbook, title)
+    write_table(sheet, header, (_values(sheet, row) for row in rows), WIDTHS)
     return workbook_bytes(workbook)
 
 

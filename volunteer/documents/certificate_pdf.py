@@ -18,8 +18,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import qrcode
-from qrcode.constants import ERROR_CORRECT_M
 from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
@@ -31,9 +29,10 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Paragraph, Table, TableStyle
+from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 
 from volunteer import rounding
+from volunteer.documents.qr import qr_code
 
 # Binary streams instead of ASCII85 text: PDFs are served as bytes, and the pure-Python
 # ASCII85 encoder was a fifth of the rendering time (and made files a quarter larger).
@@ -63,6 +62,10 @@ RECORDS_TABLE_STYLE = (
 )
 PERIOD_KIND_NAMES = {"year": "年度", "range": "指定期间", "all": "全部", "activity": "活动"}
 
+Content = dict[str, Any]  # a certificate's frozen content (services/certificates/content.py)
+Styles = dict[str, ParagraphStyle]  # the paragraph styles of one font, by use
+Size = tuple[float, float]  # width, height
+
 
 @lru_cache(maxsize=8)
 def register_font(font_path: str | None = None) -> str:
@@ -73,6 +76,12 @@ def register_font(font_path: str | None = None) -> str:
         return name
     pdfmetrics.registerFont(UnicodeCIDFont(CID_FONT))
     return CID_FONT
+
+
+def set_pen(canvas: Canvas, font: str, size: float, color: colors.Color = DARK) -> None:
+    """Write what follows in `font` at `size` points, in `color`."""
+    canvas.setFillColor(color)
+    canvas.setFont(font, size)
 
 
 def hours_text(minutes: int) -> str:
@@ -88,7 +97,7 @@ def chinese_date(iso_day: str | None) -> str:
     return f"{year}年{month}月{day}日"
 
 
-def period_text(content: dict[str, Any]) -> str:
+def period_text(content: Content) -> str:
     """The covered period as printed."""
     end = chinese_date(content["period_end"])
     if not content.get("period_start"):
@@ -107,31 +116,32 @@ def qr_image(url: str) -> ImageReader:
     """The verification QR code as an image reportlab can place."""
     # A fixed mask pattern: every mask gives a valid code, and trying all eight to pick the
     # "best" one is most of the cost of making the code.
-    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, box_size=4, border=2, mask_pattern=0)
-    code.add_data(url)
-    code.make(fit=True)
+    code = qr_code(url, box_size=4, border=2, mask_pattern=0)
     return ImageReader(code.make_image().get_image().convert("1"))
 
 
 def render_certificate(
-    content: dict[str, Any],
+    content: Content,
     verify_url: str,
     seal: bytes | None = None,
     font_path: str | None = None,
 ) -> bytes:
     """The certificate as PDF bytes: page 1 the certificate, then the record list."""
     font = register_font(font_path)
-    buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=A4, invariant=1, pageCompression=1)
+    canvas = invariant_canvas()
     _set_metadata(canvas, content)
     _draw_certificate_page(canvas, content, verify_url, seal, font)
     canvas.showPage()
     _draw_record_pages(canvas, content, font)
-    canvas.save()
-    return buffer.getvalue()
+    return canvas.getpdfdata()
 
 
-def _set_metadata(canvas: Canvas, content: dict[str, Any]) -> None:
+def invariant_canvas(pagesize: tuple[float, float] = A4) -> Canvas:
+    """A canvas whose PDF (`getpdfdata()`) has the same bytes whenever the drawing is the same."""
+    return Canvas(io.BytesIO(), pagesize=pagesize, invariant=1, pageCompression=1)
+
+
+def _set_metadata(canvas: Canvas, content: Content) -> None:
     """The document's title, author (the issuer) and producing program."""
     canvas.setTitle(f"志愿服务记录证明 {content['serial']}")
     canvas.setAuthor(content["issuer"].get("organization") or "")
@@ -142,7 +152,7 @@ def _set_metadata(canvas: Canvas, content: dict[str, Any]) -> None:
 # ---- page 1 ----
 
 
-def _styles(font: str) -> dict[str, ParagraphStyle]:
+def _styles(font: str) -> Styles:
     return {
         "body": ParagraphStyle(
             "body", fontName=font, fontSize=13, leading=24, wordWrap="CJK", firstLineIndent=26
@@ -159,7 +169,7 @@ def _styles(font: str) -> dict[str, ParagraphStyle]:
 
 
 def _draw_certificate_page(
-    canvas: Canvas, content: dict[str, Any], verify_url: str, seal: bytes | None, font: str
+    canvas: Canvas, content: Content, verify_url: str, seal: bytes | None, font: str
 ) -> None:
     styles = _styles(font)
     _draw_frame(canvas)
@@ -181,19 +191,17 @@ def _draw_frame(canvas: Canvas) -> None:
         canvas.rect(inset, inset, PAGE_WIDTH - 2 * inset, PAGE_HEIGHT - 2 * inset)
 
 
-def _draw_title(canvas: Canvas, content: dict[str, Any], font: str) -> None:
+def _draw_title(canvas: Canvas, content: Content, font: str) -> None:
     """The title, and the serial number under it on the right."""
-    canvas.setFillColor(RED)
-    canvas.setFont(font, 28)
+    set_pen(canvas, font, 28, RED)
     canvas.drawCentredString(PAGE_WIDTH / 2, PAGE_HEIGHT - 45 * mm, "志愿服务记录证明")
-    canvas.setFillColor(DARK)
-    canvas.setFont(font, 11)
+    set_pen(canvas, font, 11)
     canvas.drawRightString(
         PAGE_WIDTH - MARGIN - 4 * mm, PAGE_HEIGHT - 55 * mm, f"编号：{content['serial']}"
     )
 
 
-def statement_text(content: dict[str, Any]) -> str:
+def statement_text(content: Content) -> str:
     """The certifying sentence (兹证明……), as paragraph markup."""
     scope = content.get("scope") or {}
     where = ""
@@ -209,20 +217,14 @@ def statement_text(content: dict[str, Any]) -> str:
 
 
 def _draw_statement(
-    canvas: Canvas,
-    content: dict[str, Any],
-    styles: dict[str, ParagraphStyle],
-    width: float,
-    top: float,
+    canvas: Canvas, content: Content, styles: Styles, width: float, top: float
 ) -> float:
     """The certifying sentence below `top`; returns where it ends."""
     body = Paragraph(statement_text(content), styles["body"])
-    _, body_height = body.wrap(width, 200 * mm)
-    body.drawOn(canvas, MARGIN + 5 * mm, top - body_height)
-    return top - body_height
+    return _hang(canvas, body, MARGIN + 5 * mm, top, (width, 200 * mm))
 
 
-def summary_rows(content: dict[str, Any]) -> list[tuple[str, str]]:
+def summary_rows(content: Content) -> list[tuple[str, str]]:
     """The (label, value) rows of the summary table on page 1."""
     rows = [
         ("姓名", content["name"]),
@@ -241,12 +243,7 @@ def summary_rows(content: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 def _draw_summary_table(
-    canvas: Canvas,
-    content: dict[str, Any],
-    styles: dict[str, ParagraphStyle],
-    font: str,
-    width: float,
-    table_top: float,
+    canvas: Canvas, content: Content, styles: Styles, font: str, width: float, table_top: float
 ) -> None:
     """The summary table (name, ID, period, hours, star level) from `table_top` down."""
     value_width = width - 35 * mm
@@ -255,13 +252,10 @@ def _draw_summary_table(
     ]
     table = Table(rows, colWidths=[35 * mm, value_width])
     table.setStyle(_table_style(font, 11, SUMMARY_TABLE_STYLE))
-    _, table_height = table.wrap(width, 200 * mm)
-    table.drawOn(canvas, MARGIN + 5 * mm, table_top - table_height)
+    _hang(canvas, table, MARGIN + 5 * mm, table_top, (width, 200 * mm))
 
 
-def _draw_issuer_block(
-    canvas: Canvas, content: dict[str, Any], seal: bytes | None, font: str
-) -> None:
+def _draw_issuer_block(canvas: Canvas, content: Content, seal: bytes | None, font: str) -> None:
     """Issuer block, bottom right, with the seal over the issuing organization's name."""
     x = PAGE_WIDTH / 2 + 5 * mm
     y = 95 * mm
@@ -273,7 +267,7 @@ def _draw_issuer_block(
         _draw_seal(canvas, seal, x + 15 * mm, 95 * mm)
 
 
-def _issuer_lines(content: dict[str, Any]) -> list[tuple[str, str | None]]:
+def _issuer_lines(content: Content) -> list[tuple[str, str | None]]:
     """The issuer block's (label, value) lines."""
     issuer = content["issuer"]
     return [
@@ -300,23 +294,19 @@ def _draw_seal(canvas: Canvas, seal: bytes, x: float, name_y: float) -> None:
     )
 
 
-def _draw_remarks(
-    canvas: Canvas, issuer: dict[str, Any], styles: dict[str, ParagraphStyle]
-) -> None:
+def _draw_remarks(canvas: Canvas, issuer: dict[str, Any], styles: Styles) -> None:
     """Remarks, bottom left above the QR code."""
     if not issuer.get("remarks"):
         return
     remarks = Paragraph("备注：" + _escape(issuer["remarks"]), styles["small"])
-    _, remarks_height = remarks.wrap(PAGE_WIDTH / 2 - MARGIN - 5 * mm, 40 * mm)
-    remarks.drawOn(canvas, MARGIN + 5 * mm, 100 * mm - remarks_height)
+    _hang(canvas, remarks, MARGIN + 5 * mm, 100 * mm, (PAGE_WIDTH / 2 - MARGIN - 5 * mm, 40 * mm))
 
 
 def _draw_verification(canvas: Canvas, verify_url: str, font: str) -> None:
     """Verification QR code to this system's own public page, and the legal footer."""
     qr_size = 32 * mm
     canvas.drawImage(qr_image(verify_url), MARGIN + 5 * mm, 40 * mm, qr_size, qr_size)
-    canvas.setFont(font, 9)
-    canvas.setFillColor(GREY)
+    set_pen(canvas, font, 9, GREY)
     canvas.drawString(MARGIN + 5 * mm, 36 * mm, "扫码核验本证明真伪")
     canvas.drawString(MARGIN + 5 * mm, 31 * mm, verify_url)
     canvas.drawCentredString(
@@ -330,7 +320,7 @@ def _draw_verification(canvas: Canvas, verify_url: str, font: str) -> None:
 # ---- record pages ----
 
 
-def _draw_record_pages(canvas: Canvas, content: dict[str, Any], font: str) -> None:
+def _draw_record_pages(canvas: Canvas, content: Content, font: str) -> None:
     width = PAGE_WIDTH - 2 * MARGIN
     top = PAGE_HEIGHT - MARGIN - 18 * mm
     available = top - MARGIN - 10 * mm
@@ -340,14 +330,13 @@ def _draw_record_pages(canvas: Canvas, content: dict[str, Any], font: str) -> No
         # Table.split gives the rows that fit this page and the rest (header row repeated).
         parts = remaining.split(width, available) or [remaining]
         _record_page_header(canvas, content, font, page)
-        _, height = parts[0].wrap(width, available)
-        parts[0].drawOn(canvas, MARGIN, top - height)
+        _hang(canvas, parts[0], MARGIN, top, (width, available))
         canvas.showPage()
         page += 1
         remaining = parts[1] if len(parts) > 1 else None
 
 
-def _records_table(content: dict[str, Any], font: str, width: float) -> Table:
+def _records_table(content: Content, font: str, width: float) -> Table:
     """Every record (date, activity, organization, hours) and the total, header repeated."""
     style = _styles(font)["record"]
     col_widths = [26 * mm, width - 26 * mm - 60 * mm - 22 * mm, 60 * mm, 22 * mm]
@@ -377,9 +366,8 @@ def _table_style(font: str, size: int, commands: tuple[tuple, ...]) -> TableStyl
     return TableStyle([("FONT", (0, 0), (-1, -1), font, size), *commands])
 
 
-def _record_page_header(canvas: Canvas, content: dict[str, Any], font: str, page: int) -> None:
-    canvas.setFillColor(DARK)
-    canvas.setFont(font, 15)
+def _record_page_header(canvas: Canvas, content: Content, font: str, page: int) -> None:
+    set_pen(canvas, font, 15)
     canvas.drawString(MARGIN, PAGE_HEIGHT - MARGIN - 4 * mm, "附页：志愿服务记录明细")
     canvas.setFont(font, 10)
     canvas.drawString(
@@ -393,10 +381,16 @@ def _record_page_header(canvas: Canvas, content: dict[str, Any], font: str, page
 
 def _draw_page_footer(canvas: Canvas, serial: str, font: str, page: int) -> None:
     """The serial number and page number, bottom right."""
-    canvas.setFillColor(GREY)
-    canvas.setFont(font, 9)
+    set_pen(canvas, font, 9, GREY)
     canvas.drawRightString(PAGE_WIDTH - MARGIN, MARGIN - 6 * mm, f"编号：{serial}  第 {page} 页")
     canvas.setFillColor(DARK)
+
+
+def _hang(canvas: Canvas, flowable: Flowable, x: float, top: float, room: Size) -> float:
+    """Lay out a paragraph or table in `room` and draw it hanging from `top`; where it ends."""
+    _, height = flowable.wrap(*room)
+    flowable.drawOn(canvas, x, top - height)
+    return top - height
 
 
 def _cell(text: str, width: float, style: ParagraphStyle) -> str | Paragraph:

@@ -4,7 +4,6 @@ Pure functions of plain rows returning PDF bytes (reportlab in invariant mode). 
 printed wording is Chinese: they are official documents, not the user interface.
 """
 
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -18,8 +17,10 @@ from volunteer.documents.certificate_pdf import (
     GREY,
     RED,
     chinese_date,
+    invariant_canvas,
     qr_image,
     register_font,
+    set_pen,
 )
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
@@ -47,31 +48,26 @@ def render_honour_roll(
 ) -> bytes:
     """The year's honour roll as PDF bytes, one section per category, continuing on new pages."""
     font = register_font(font_path)
-    buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=A4, invariant=1, pageCompression=1)
+    canvas = invariant_canvas()
     canvas.setTitle(f"{year}年度志愿服务光荣榜")
     y = _roll_heading(canvas, font, year, issuer)
     for section in sections:
         y = _roll_section(canvas, font, section, y)
     canvas.showPage()
-    canvas.save()
-    return buffer.getvalue()
+    return canvas.getpdfdata()
 
 
 def _roll_heading(canvas: Canvas, font: str, year: int, issuer: str) -> float:
-    canvas.setFillColor(RED)
-    canvas.setFont(font, 24)
+    set_pen(canvas, font, 24, RED)
     canvas.drawCentredString(PAGE_WIDTH / 2, PAGE_HEIGHT - 30 * mm, f"{year}年度志愿服务光荣榜")
-    canvas.setFillColor(GREY)
-    canvas.setFont(font, 11)
+    set_pen(canvas, font, 11, GREY)
     canvas.drawCentredString(PAGE_WIDTH / 2, PAGE_HEIGHT - 38 * mm, issuer)
     return PAGE_HEIGHT - 52 * mm
 
 
 def _roll_section(canvas: Canvas, font: str, section: RollSection, y: float) -> float:
     y = _room(canvas, font, y, 3)
-    canvas.setFillColor(RED)
-    canvas.setFont(font, 15)
+    set_pen(canvas, font, 15, RED)
     canvas.drawString(20 * mm, y, section.title)
     y -= LINE * 1.3
     canvas.setFillColor(DARK)
@@ -100,18 +96,15 @@ def render_honour_certificate(
     """An honour certificate (landscape A4) with its serial and a QR code to its check page."""
     font = register_font(font_path)
     width, height = landscape(A4)
-    buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=(width, height), invariant=1, pageCompression=1)
+    canvas = invariant_canvas((width, height))
     canvas.setTitle(f"荣誉证书 {content['serial']}")
     _frame(canvas, width, height)
     _certificate_text(canvas, font, content, width, height)
     canvas.drawImage(qr_image(verify_url), width - 62 * mm, 22 * mm, 34 * mm, 34 * mm)
-    canvas.setFont(font, 9)
-    canvas.setFillColor(GREY)
+    set_pen(canvas, font, 9, GREY)
     canvas.drawCentredString(width - 45 * mm, 18 * mm, "扫码核验")
     canvas.showPage()
-    canvas.save()
-    return buffer.getvalue()
+    return canvas.getpdfdata()
 
 
 def _frame(canvas: Canvas, width: float, height: float) -> None:
@@ -124,11 +117,9 @@ def _frame(canvas: Canvas, width: float, height: float) -> None:
 def _certificate_text(
     canvas: Canvas, font: str, content: dict[str, Any], width: float, height: float
 ) -> None:
-    canvas.setFillColor(RED)
-    canvas.setFont(font, 40)
+    set_pen(canvas, font, 40, RED)
     canvas.drawCentredString(width / 2, height - 50 * mm, "荣 誉 证 书")
-    canvas.setFillColor(DARK)
-    canvas.setFont(font, 18)
+    set_pen(canvas, font, 18)
     canvas.drawString(40 * mm, height - 80 * mm, f"{content['name']}：")
     canvas.drawString(
         50 * mm, height - 95 * mm, f"被评为{content['year']}年度{content['title']}，特发此证。"

@@ -7,9 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from openpyxl import Workbook
-from openpyxl.styles import Font
 
-from volunteer.documents.workbooks import set_column_widths, workbook_bytes
+from volunteer.documents.workbooks import append_bold_header, set_column_widths, workbook_bytes
 
 
 @dataclass(frozen=True)
@@ -75,9 +74,7 @@ def coverage_xlsx(book: CoverageWorkbook) -> bytes:
 
 def _fill(sheet, title: str, header: Sequence[str], rows: Sequence[Sequence]) -> None:
     sheet.title = title[:31]
-    sheet.append(list(header))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
+    append_bold_header(sheet, header)
     for row in rows:
         sheet.append(list(row))
     set_column_widths(sheet, [16, 28, 20] + [14] * max(len(header) - 3, 1))

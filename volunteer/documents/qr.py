@@ -10,7 +10,7 @@ from qrcode.constants import ERROR_CORRECT_M
 
 def qr_svg(data: str, box_size: int = 10, border: int = 2) -> bytes:
     """An SVG QR code of `data` (scales crisply on a projector)."""
-    image = _qr_code(data, box_size, border).make_image(
+    image = qr_code(data, box_size=box_size, border=border).make_image(
         image_factory=qrcode.image.svg.SvgPathFillImage
     )
     return image.to_string(encoding="unicode").encode("utf-8")
@@ -19,7 +19,7 @@ def qr_svg(data: str, box_size: int = 10, border: int = 2) -> bytes:
 def qr_png(data: str, box_size: int = 10, border: int = 2) -> bytes:
     """A PNG QR code of `data` (cards, printouts)."""
     buffer = io.BytesIO()
-    _qr_code(data, box_size, border).make_image().save(buffer)
+    qr_code(data, box_size=box_size, border=border).make_image().save(buffer)
     return buffer.getvalue()
 
 
@@ -30,21 +30,16 @@ def qr_grey_image(data: str, scale: int, border: int = 2) -> Image.Image:
     is valid; trying all eight is most of the cost), so a page a unit stays cheap; grey
     rather than RGB, so the PDF holds a third of the bytes.
     """
-    matrix = _qr_code(data, 1, border, mask_pattern=0).get_matrix()
+    matrix = qr_code(data, box_size=1, border=border, mask_pattern=0).get_matrix()
     size = len(matrix)
     pixels = bytes(0 if dark else 255 for row in matrix for dark in row)
     image = Image.frombytes("L", (size, size), pixels)
     return image.resize((size * scale, size * scale), Image.Resampling.NEAREST)
 
 
-def _qr_code(data: str, box_size: int, border: int, mask_pattern=None) -> qrcode.QRCode:
-    """The QR code of `data`, sized to fit it, ready to draw."""
-    qr = qrcode.QRCode(
-        error_correction=ERROR_CORRECT_M,
-        box_size=box_size,
-        border=border,
-        mask_pattern=mask_pattern,
-    )
+def qr_code(data: str, **options) -> qrcode.QRCode:
+    """The QR code of `data` (medium error correction), sized to fit it, ready to draw."""
+    qr = qrcode.QRCode(error_correction=ERROR_CORRECT_M, **options)
     qr.add_data(data)
     qr.make(fit=True)
     return qr

@@ -86,14 +86,26 @@ def write_table(
     sheet: Worksheet, header: Sequence[object], lines: Iterable[Iterable[object]], widths
 ) -> None:
     """A bold, frozen, filterable header, one inert row per line, and the column widths."""
-    sheet.append([inert_cell(sheet, str(label)) for label in header])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
+    append_bold_header(sheet, header)
     sheet.freeze_panes = "A2"
     for line in lines:
         append_inert(sheet, line)
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{max(sheet.max_row, 1)}"
     set_column_widths(sheet, widths)
+
+
+def append_bold_header(sheet: Worksheet, header: Iterable[object]) -> None:
+    """The first row: the column labels, bold, each a plain string cell."""
+    sheet.append([inert_cell(sheet, str(label)) for label in header])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+
+
+def first_sheet(workbook: Workbook, title: str) -> Worksheet:
+    """The workbook's first sheet, titled `title` (cut to the 31 characters Excel allows)."""
+    sheet = workbook.active
+    sheet.title = title[:31]
+    return sheet
 
 
 def workbook_bytes(workbook: Workbook) -> bytes:

@@ -4,9 +4,9 @@ from flask import Blueprint, current_app, redirect, render_template, request, se
 from flask_login import current_user
 
 from volunteer import display
-from volunteer.access import PUBLIC, access, acting_user
+from volunteer.access import PUBLIC, access, signed_in_user
 from volunteer.extensions import db
-from volunteer.forms import is_safe_next
+from volunteer.forms import safe_next
 from volunteer.models import utcnow
 from volunteer.services import home, permissions
 
@@ -17,7 +17,7 @@ bp = Blueprint("main", __name__)
 @access(PUBLIC)
 def index():
     """Landing page; a volunteer's own figures and scan button first, staff task cards below."""
-    user = acting_user() if current_user.is_authenticated else None
+    user = signed_in_user()
     volunteer = user.volunteer if user is not None else None
     return render_template(
         "main/index.html",
@@ -33,8 +33,7 @@ def set_language(code: str):
     """Remember the chosen language in the session and go back."""
     if code in current_app.config["LANGUAGES"]:
         session["lang"] = code
-    target = request.args.get("next")
-    return redirect(target if is_safe_next(target) else url_for("main.index"))
+    return redirect(safe_next(request.args.get("next"), url_for("main.index")))
 
 
 @bp.route("/display/<any(large, standard):mode>", methods=["POST"])
@@ -45,8 +44,7 @@ def set_display(mode: str):
     if current_user.is_authenticated:
         current_user.large_text = large
         db.session.commit()
-    target = request.args.get("next")
-    response = redirect(target if is_safe_next(target) else url_for("main.index"))
+    response = redirect(safe_next(request.args.get("next"), url_for("main.index")))
     return display.remember_on_device(response, large)
 
 

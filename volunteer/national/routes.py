@@ -8,7 +8,7 @@ from wtforms import SelectChoice
 from volunteer.access import Rule, access, acting_user
 from volunteer.actions import service_action
 from volunteer.documents.national_xlsx import national_export_xlsx
-from volunteer.forms import chosen_row
+from volunteer.forms import chosen_row_or_404
 from volunteer.i18n import lazy_gettext as _l
 from volunteer.models import Organization
 from volunteer.national.forms import NationalExportForm
@@ -20,12 +20,7 @@ bp = Blueprint("national", __name__, url_prefix="/national-export")
 
 ALL = "all"
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-EXPORTERS = Rule(
-    "organizer or admin",
-    allowed=lambda user: (
-        permissions.is_admin(user) or bool(permissions.organizer_organization_ids(user))
-    ),
-)
+EXPORTERS = Rule("organizer or admin", allowed=permissions.is_organizer)
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -69,10 +64,7 @@ def _chosen_organization(form: NationalExportForm) -> Organization | None:
     """The organization picked (None: all of the user's); 404 for an unknown one."""
     if form.organization_id.data == ALL:
         return None
-    organization = chosen_row(Organization, form.organization_id.data)
-    if organization is None:
-        abort(404)
-    return organization
+    return chosen_row_or_404(Organization, form.organization_id.data)
 
 
 def _workbook(period: Period, organization: Organization | None) -> bytes:

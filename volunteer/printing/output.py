@@ -1,6 +1,8 @@
 """Turning an issued certificate into its PDF: the verification URL, seal and font it needs."""
 
-from flask import current_app, has_request_context, request, url_for
+import io
+
+from flask import Response, current_app, has_request_context, request, send_file, url_for
 
 from volunteer.documents.certificate_pdf import render_certificate
 from volunteer.models import Certificate
@@ -34,3 +36,15 @@ def certificate_pdf(certificate: Certificate, base_url: str | None = None) -> by
 def download_name(certificate: Certificate) -> str:
     """File name offered for download."""
     return f"志愿服务记录证明-{certificate.serial}.pdf"
+
+
+def certificate_download(certificate: Certificate, attachment: bool = True) -> Response:
+    """The certificate's PDF as a file to save (or to show, `attachment` False), never cached."""
+    response = send_file(
+        io.BytesIO(certificate_pdf(certificate, public_base_url())),
+        mimetype="application/pdf",
+        as_attachment=attachment,
+        download_name=download_name(certificate),
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

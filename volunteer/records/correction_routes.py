@@ -10,9 +10,8 @@ from volunteer.actions import service_action
 from volunteer.i18n import gettext as _
 from volunteer.models import CorrectionRequest, CorrectionStatus, ServiceRecord, utcnow
 from volunteer.records.forms import CorrectionForm, DecisionForm
-from volunteer.records.routes import _flash_errors, _times_form, bp
+from volunteer.records.routes import _flash_errors, _times, _times_form, bp
 from volunteer.services import corrections
-from volunteer.services.periods import beijing_to_aware
 
 OWNER_OF_RECORD = Rule(
     "the record's volunteer",
@@ -58,12 +57,7 @@ def request_correction(record: ServiceRecord):
     else:
         with service_action(success=_("Your request has been sent to the organizer.")):
             corrections.request_correction(
-                record,
-                acting_user().volunteer,
-                beijing_to_aware(form.check_in.data),
-                beijing_to_aware(form.check_out.data),
-                form.reason.data,
-                utcnow(),
+                record, acting_user().volunteer, *_times(form), form.reason.data, utcnow()
             )
     return redirect(url_for("records.show", record_id=record.id))
 

@@ -1,25 +1,17 @@
 """Forms for records: claims, manual entries, corrections and decisions."""
 
 from flask_wtf import FlaskForm
-from wtforms import DateTimeLocalField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from volunteer.forms import LOCAL_FORMAT
+from volunteer.forms import local_time_field
 from volunteer.i18n import lazy_gettext as _l
 
 
 def _times():
     return (
-        DateTimeLocalField(
-            _l("Check-in time"),
-            format=LOCAL_FORMAT,
-            validators=[DataRequired(_l("Enter the check-in time."))],
-        ),
-        DateTimeLocalField(
-            _l("Check-out time"),
-            format=LOCAL_FORMAT,
-            validators=[DataRequired(_l("Enter the check-out time."))],
-        ),
+        local_time_field(_l("Check-in time"), _l("Enter the check-in time.")),
+        local_time_field(_l("Check-out time"), _l("Enter the check-out time.")),
     )
 
 

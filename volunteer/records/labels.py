@@ -1,5 +1,7 @@
 """Display names of record statuses and sources, shared by every page showing records."""
 
+from datetime import datetime
+
 from volunteer.i18n import gettext
 from volunteer.i18n import lazy_gettext as _l
 from volunteer.models import Activity, CorrectionStatus, RecordSource, RecordStatus
@@ -41,8 +43,9 @@ def activity_when(activity: Activity) -> str:
     """An activity with its Beijing date and times, e.g. 文明交通劝导 · 11月20日 09:00–12:00."""
     start = activity.starts_at.astimezone(LOCAL_ZONE)
     end = activity.ends_at.astimezone(LOCAL_ZONE)
-    end_text = f"{end:%H:%M}"
-    if end.date() != start.date():
-        end_text = gettext("%(month)s/%(day)s", month=end.month, day=end.day) + f" {end_text}"
-    day = gettext("%(month)s/%(day)s", month=start.month, day=start.day)
-    return f"{activity.title} · {day} {start:%H:%M}–{end_text}"
+    end_text = f"{end:%H:%M}" if end.date() == start.date() else f"{_month_day(end)} {end:%H:%M}"
+    return f"{activity.title} · {_month_day(start)} {start:%H:%M}–{end_text}"
+
+
+def _month_day(moment: datetime) -> str:
+    return gettext("%(month)s/%(day)s", month=moment.month, day=moment.day)

@@ -1,5 +1,7 @@
 """Service records: a volunteer's own, claims (补录申请), and the organizer's review queue."""
 
+from datetime import datetime
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from wtforms import SelectChoice
 
@@ -7,7 +9,7 @@ from volunteer.access import ANY_ORGANIZER, VOLUNTEER, Rule, access, acting_user
 from volunteer.actions import commit_if, service_action
 from volunteer.extensions import db
 from volunteer.i18n import gettext as _
-from volunteer.models import Activity, RecordStatus, ServiceRecord, Volunteer, utcnow
+from volunteer.models import Activity, RecordStatus, ServiceRecord, utcnow
 from volunteer.records import labels
 from volunteer.records.forms import (
     ClaimForm,
@@ -17,7 +19,6 @@ from volunteer.records.forms import (
     SetTimesForm,
 )
 from volunteer.services import corrections, participation, permissions, records
-from volunteer.services.errors import ServiceError
 from volunteer.services.periods import aware_to_beijing_naive, beijing_to_aware
 
 bp = Blueprint("records", __name__, url_prefix="/records")
@@ -84,15 +85,16 @@ def claim():
 def _submitted_claim(form: ClaimForm, now) -> bool:
     submitted = _("Your claim has been submitted; the organizer will review it.")
     with service_action(form, submitted, default_field="reason") as outcome:
+        activity = db.session.get(Activity, int(form.activity_id.data))
         records.submit_claim(
-            acting_user().volunteer,
-            db.session.get(Activity, int(form.activity_id.data)),
-            beijing_to_aware(form.check_in.data),
-            beijing_to_aware(form.check_out.data),
-            form.reason.data,
-            now,
+            acting_user().volunteer, activity, *_times(form), form.reason.data, now
         )
     return outcome.ok
+
+
+def _times(form) -> tuple[datetime, datetime]:
+    """The check-in and check-out typed on the form (Beijing time), as aware times."""
+    return beijing_to_aware(form.check_in.data), beijing_to_aware(form.check_out.data)
 
 
 def _claimable_choices(now) -> list[SelectChoice]:
@@ -136,8 +138,7 @@ def _times_form(record: ServiceRecord) -> SetTimesForm:
 @access(ANY_ORGANIZER)
 def review():
     """Missing check-outs and pending claims of the organizer's activities."""
-    user = acting_user()
-    scope = None if permissions.is_admin(user) else permissions.organizer_organization_ids(user)
+    scope = permissions.managed_organization_ids(acting_user())
     commit_if(records.close_stale(utcnow()))
     return render_template(
         "records/review.html",
@@ -167,26 +168,11 @@ def activity_records(activity: Activity):
 def _added_manual_record(activity: Activity, form: ManualRecordForm, now) -> bool:
     """Add the record typed from a paper sheet; False (errors shown on the form) if refused."""
     with service_action(form, _("The record has been added."), "reason") as outcome:
+        volunteer = records.named_volunteer(form.volunteer.data, form.name.data)
         records.add_manual_record(
-            activity,
-            _volunteer_named_in(form),
-            beijing_to_aware(form.check_in.data),
-            beijing_to_aware(form.check_out.data),
-            form.reason.data,
-            acting_user(),
-            now,
+            activity, volunteer, *_times(form), form.reason.data, acting_user(), now
         )
     return outcome.ok
-
-
-def _volunteer_named_in(form: ManualRecordForm) -> Volunteer:
-    volunteer = records.find_volunteer(form.volunteer.data, form.name.data)
-    if volunteer is None:
-        # One message whichever identifier failed, so the form cannot be used to probe either.
-        raise ServiceError(
-            _("No volunteer matches this number or phone together with this name."), "volunteer"
-        )
-    return volunteer
 
 
 def _back(record: ServiceRecord):
@@ -207,14 +193,7 @@ def set_times(record: ServiceRecord):
         _flash_errors(form)
         return _back(record)
     with service_action(success=_("The times have been corrected.")):
-        records.set_times(
-            record,
-            beijing_to_aware(form.check_in.data),
-            beijing_to_aware(form.check_out.data),
-            form.reason.data,
-            acting_user(),
-            utcnow(),
-        )
+        records.set_times(record, *_times(form), form.reason.data, acting_user(), utcnow())
     return _back(record)
 
 

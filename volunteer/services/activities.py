@@ -21,7 +21,7 @@ from volunteer.models import (
 )
 from volunteer.services import permissions
 from volunteer.services.audit import record_audit
-from volunteer.services.errors import PermissionDenied, ServiceError
+from volunteer.services.errors import PermissionDenied, ServiceError, required_text
 
 
 @dataclass
@@ -125,9 +125,7 @@ def publish(activity: Activity, actor: User) -> None:
 
 def cancel(activity: Activity, reason: str, actor: User, now: datetime) -> None:
     """Cancel an activity; sign-ups and records stay as they are (nothing is deleted)."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise ServiceError(_l("Give a reason for cancelling."), "reason")
+    reason = required_text(reason, _l("Give a reason for cancelling."), "reason")
     if activity.status == ActivityStatus.CANCELLED:
         raise ServiceError(_l("This activity is already cancelled."), "reason")
     activity.status = ActivityStatus.CANCELLED
@@ -274,17 +272,13 @@ def my_signups(volunteer: Volunteer) -> list[Signup]:
 
 def managed_activities(actor: User) -> list[Activity]:
     """Activities of the organizations the actor organizes (admins: all)."""
-    query = select(Activity).order_by(Activity.starts_at.desc())
-    if not permissions.is_admin(actor):
-        query = query.where(
-            Activity.organization_id.in_(permissions.organizer_organization_ids(actor))
-        )
-    return list(db.session.scalars(query))
+    query = select(Activity).where(permissions.organized_clause(actor, Activity.organization_id))
+    return list(db.session.scalars(query.order_by(Activity.starts_at.desc())))
 
 
 def organizations_for(actor: User) -> list[Organization]:
     """Organizations the actor may create activities for."""
-    query = select(Organization).where(Organization.active.is_(True)).order_by(Organization.name)
-    if not permissions.is_admin(actor):
-        query = query.where(Organization.id.in_(permissions.organizer_organization_ids(actor)))
-    return list(db.session.scalars(query))
+    query = select(Organization).where(
+        Organization.active.is_(True), permissions.organized_clause(actor, Organization.id)
+    )
+    return list(db.session.scalars(query.order_by(Organization.name)))

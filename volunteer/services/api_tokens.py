@@ -19,7 +19,7 @@ from volunteer.i18n import lazy_gettext as _l
 from volunteer.models import ApiScope, ApiToken, TokenKind, User
 from volunteer.services import permissions
 from volunteer.services.audit import record_audit
-from volunteer.services.errors import ServiceError
+from volunteer.services.errors import ServiceError, required_text
 
 TOKEN_PREFIX = "wsv_"
 
@@ -76,16 +76,12 @@ def issue_sign_in_token(user: User, client_name: str | None, now: datetime) -> I
 
 def create_personal_token(user: User, name: str, scopes: list[str], now: datetime) -> IssuedToken:
     """A personal access token for a server, limited to `scopes` the owner's roles allow."""
-    name = (name or "").strip()
-    if not name:
-        raise ServiceError(_l("Name the token after the system that will use it."), "name")
+    name = required_text(name, _l("Name the token after the system that will use it."), "name")
     chosen = sorted(set(scopes))
     if not chosen:
         raise ServiceError(_l("Choose at least one scope."), "scopes")
-    for scope in chosen:
-        holder = SCOPE_HOLDERS.get(scope)
-        if holder is None or not holder(user):
-            raise ServiceError(_l("Your roles do not allow this scope."), "scopes")
+    if not set(chosen) <= set(allowed_scopes(user)):
+        raise ServiceError(_l("Your roles do not allow this scope."), "scopes")
     days = int(current_app.config["API_PERSONAL_TOKEN_DAYS"])
     issued = _issue(user, TokenKind.PERSONAL, name[:80], chosen, timedelta(days=days), now)
     record_audit(user, "api_token.create", issued.token, scopes=chosen)
@@ -97,16 +93,19 @@ def allowed_scopes(user: User) -> list[ApiScope]:
     return [scope for scope, holder in SCOPE_HOLDERS.items() if holder(user)]
 
 
-def find_active(secret: str, now: datetime) -> ApiToken | None:
-    """The unrevoked, unexpired token with this text whose account is active, or None."""
+def token_with_secret(secret: str) -> ApiToken | None:
+    """The token with this text, whatever its state (revoked, expired), or None."""
     if not secret.startswith(TOKEN_PREFIX):
         return None
-    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_secret(secret)))
+    return db.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_secret(secret)))
+
+
+def find_active(secret: str, now: datetime) -> ApiToken | None:
+    """The unrevoked, unexpired token with this text whose account is active, or None."""
+    token = token_with_secret(secret)
     if token is None or token.revoked_at is not None or token.expires_at <= now:
         return None
-    if not token.user.active:
-        return None
-    return token
+    return token if token.user.active else None
 
 
 def permits(token: ApiToken, scope: str | None) -> bool:

@@ -2,9 +2,6 @@
 
 from typing import Any
 
-from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import select
-
 from volunteer.extensions import db
 from volunteer.models import AuditEntry, User
 
@@ -36,12 +33,3 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, dict):
         return {str(k): _jsonable(v) for k, v in value.items()}
     return str(value)
-
-
-def audit_page(page: int, per_page: int = 50) -> Pagination:
-    """One page of the audit log, newest first."""
-    return db.paginate(
-        select(AuditEntry).order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc()),
-        page=page,
-        per_page=per_page,
-    )

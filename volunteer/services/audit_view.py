@@ -45,10 +45,8 @@ class AuditFilters:
 
 def filtered(filters: AuditFilters) -> Select:
     """The entries matching `filters`, newest first."""
-    query = select(AuditEntry).order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
-    for clause in _clauses(filters):
-        query = query.where(clause)
-    return query
+    query = select(AuditEntry).where(*_clauses(filters))
+    return query.order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
 
 
 def _clauses(filters: AuditFilters) -> list:

@@ -20,6 +20,7 @@ from flask import current_app
 from sqlalchemy import ColumnElement, and_, func, or_, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from volunteer.extensions import db
 from volunteer.i18n import lazy_gettext as _l
@@ -134,13 +135,15 @@ def _too_far(distance: int, radius: int) -> ScanRefused:
 
 
 def open_record_of(volunteer: Volunteer) -> ServiceRecord | None:
-    """The volunteer's open record at any activity, if any."""
+    """The volunteer's open record at any activity (with its activity), if any."""
     return _open_record(volunteer.id)
 
 
 def _open_record(volunteer_id: int) -> ServiceRecord | None:
     return db.session.scalar(
-        select(ServiceRecord).where(
+        select(ServiceRecord)
+        .options(joinedload(ServiceRecord.activity))
+        .where(
             ServiceRecord.volunteer_id == volunteer_id, ServiceRecord.status == RecordStatus.OPEN
         )
     )
@@ -440,6 +443,12 @@ def personal_code_payload(volunteer: Volunteer) -> str:
 
 def kiosk_scan(activity: Activity, raw_code: str, actor: User, now: datetime) -> ScanResult:
     """The organizer's device scanned a volunteer's personal code."""
+    result = scan(kiosk_volunteer(raw_code), activity, now, RecordSource.KIOSK)
+    return scanned_by(result, actor.id)
+
+
+def kiosk_volunteer(raw_code: str) -> Volunteer:
+    """The volunteer a scanned personal code names, refused when unknown or disabled."""
     volunteer = volunteer_by_personal_code(raw_code)
     if volunteer is None:
         raise ScanRefused(
@@ -448,9 +457,13 @@ def kiosk_scan(activity: Activity, raw_code: str, actor: User, now: datetime) ->
         )
     if not volunteer.user.active:
         raise ScanRefused(_l("This volunteer's account is disabled."), code="account_disabled")
-    result = scan(volunteer, activity, now, RecordSource.KIOSK)
+    return volunteer
+
+
+def scanned_by(result: ScanResult, user_id: int) -> ScanResult:
+    """Keep who held the scanner on the record the scan opened or closed (first one wins)."""
     if result.changed:
-        result.record.created_by_id = result.record.created_by_id or actor.id
+        result.record.created_by_id = result.record.created_by_id or user_id
     return result
 
 

@@ -28,3 +28,11 @@ class PermissionDenied(ServiceError):
     """The acting user may not do this."""
 
     code = "forbidden"
+
+
+def required_text(text: str | None, message: str, field: str, code: str | None = None) -> str:
+    """`text` without surrounding spaces, or a ServiceError saying `message` when it is empty."""
+    text = (text or "").strip()
+    if not text:
+        raise ServiceError(message, field, code)
+    return text

@@ -5,19 +5,17 @@ from datetime import datetime
 
 from flask import current_app
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from volunteer.extensions import db
 from volunteer.models import (
     Activity,
     ActivityStatus,
-    RecordStatus,
     ServiceRecord,
     Signup,
     SignupStatus,
     Volunteer,
 )
-from volunteer.services import records
+from volunteer.services import checkin, records
 from volunteer.services.certificates import require_issuer, star_level
 from volunteer.services.errors import ServiceError
 
@@ -46,7 +44,7 @@ def volunteer_home(volunteer: Volunteer, now: datetime) -> VolunteerHome:
     """The open record, approved totals, star progress and next activity signed up for."""
     totals = records.totals_for(volunteer, now)
     return VolunteerHome(
-        open_record=open_record_of(volunteer),
+        open_record=checkin.open_record_of(volunteer),
         year_minutes=totals.year_minutes,
         all_minutes=totals.all_minutes,
         progress=star_progress(totals.all_minutes),
@@ -61,18 +59,6 @@ def star_progress(all_minutes: int) -> StarProgress:
     if stars >= len(thresholds):
         return StarProgress(stars, None, 0)
     return StarProgress(stars, stars + 1, int(thresholds[stars] * 60) - all_minutes)
-
-
-def open_record_of(volunteer: Volunteer) -> ServiceRecord | None:
-    """The volunteer's open record (checked in, not yet out), with its activity."""
-    return db.session.scalar(
-        select(ServiceRecord)
-        .options(joinedload(ServiceRecord.activity))
-        .where(
-            ServiceRecord.volunteer_id == volunteer.id,
-            ServiceRecord.status == RecordStatus.OPEN,
-        )
-    )
 
 
 def next_signup_of(volunteer: Volunteer, now: datetime) -> Activity | None:

@@ -127,8 +127,3 @@ def plan_pieces(
         minutes = day_minutes(parts, step, cap - used_by_day.get(day, 0))
         pieces.extend(trimmed_pieces(day, parts, minutes))
     return pieces
-
-
-def activity_minutes(activity: Activity) -> int:
-    """The activity's own length in whole minutes (the longest a backfill may be)."""
-    return int((activity.ends_at - activity.starts_at).total_seconds()) // 60

@@ -190,10 +190,3 @@ def age_on(birth_date: date, day: date) -> int:
 def is_minor(birth_date: date | None, today: date, adult_age: int = 18) -> bool:
     """Whether someone is under 18 (organizers must see it); unknown birth dates are not."""
     return birth_date is not None and age_on(birth_date, today) < adult_age
-
-
-def is_party_member(status: PoliticalStatus, count_probationary: bool = True) -> bool:
-    """Whether a political status counts as a party member for compliance."""
-    if status == PoliticalStatus.CPC_MEMBER:
-        return True
-    return count_probationary and status == PoliticalStatus.CPC_PROBATIONARY

@@ -13,14 +13,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import ColumnElement, and_, delete, func, select, true, update
+from sqlalchemy import ColumnElement, Select, and_, delete, func, select, true, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from volunteer.extensions import db
 from volunteer.models import (
     Activity,
     CreditEntry,
-    RecordStatus,
     ServiceRecord,
     Volunteer,
     YearMinutes,
@@ -235,14 +234,16 @@ def in_period(period: Period) -> ColumnElement[bool]:
     return condition
 
 
+def minutes_query(volunteer_id: int, *conditions: ColumnElement[bool]) -> Select[tuple[int]]:
+    """A volunteer's credited minutes on the ledger rows meeting `conditions` (0 when none)."""
+    total = func.coalesce(func.sum(CreditEntry.minutes), 0)
+    return select(total).where(CreditEntry.volunteer_id == volunteer_id, *conditions)
+
+
 def minutes_in(period: Period | None, volunteer_id: int) -> int:
     """A volunteer's credited minutes in the period (all time when None)."""
-    query = select(func.coalesce(func.sum(CreditEntry.minutes), 0)).where(
-        CreditEntry.volunteer_id == volunteer_id
-    )
-    if period is not None:
-        query = query.where(in_period(period))
-    return int(db.session.scalar(query) or 0)
+    conditions = [] if period is None else [in_period(period)]
+    return int(db.session.scalar(minutes_query(volunteer_id, *conditions)))
 
 
 def minutes_for_new(
@@ -266,8 +267,3 @@ def as_given(record: ServiceRecord, minutes: int) -> CreditPlan:
             used += end - start
             pieces.append(hours.Piece(day, start, end, int(used.total_seconds()) // 60 - before))
     return CreditPlan(window, pieces)
-
-
-def credits_time() -> ColumnElement[bool]:
-    """Approved records that credit some time (their minutes equal their ledger rows' sum)."""
-    return and_(ServiceRecord.status == RecordStatus.APPROVED, ServiceRecord.credited_minutes > 0)

@@ -38,12 +38,8 @@ STREAM_CHUNK = 1000
 
 def exportable_organizations(user: User | None) -> list[Organization]:
     """Organizations whose records the user may export (admins: all)."""
-    query = select(Organization).order_by(Organization.name)
-    if not permissions.is_admin(user):
-        query = query.where(
-            Organization.id.in_(permissions.organizer_organization_ids(user) or {-1})
-        )
-    return list(db.session.scalars(query))
+    query = select(Organization).where(permissions.organized_clause(user, Organization.id))
+    return list(db.session.scalars(query.order_by(Organization.name)))
 
 
 def _conditions(organization_ids: Sequence[int] | None) -> list:

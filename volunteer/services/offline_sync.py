@@ -31,7 +31,7 @@ from volunteer.models import (
     ServiceRecord,
     Volunteer,
 )
-from volunteer.services import api_tokens, checkin, permissions, personal_codes, records
+from volunteer.services import api_tokens, checkin, permissions, records
 from volunteer.services.audit import record_audit
 from volunteer.services.checkin import Outcome, ScanRefused
 
@@ -117,11 +117,7 @@ def _clock_problem(correction: ClockCorrection, corrected: datetime, now: dateti
 
 def inactive_token(secret: str) -> ApiToken | None:
     """A kiosk's token that exists but no longer works (revoked or expired), by its text."""
-    if not secret.startswith(api_tokens.TOKEN_PREFIX):
-        return None
-    return db.session.scalar(
-        select(ApiToken).where(ApiToken.token_hash == api_tokens.hash_secret(secret))
-    )
+    return api_tokens.token_with_secret(secret)
 
 
 def refuse_batch(token: ApiToken, device_id: str, scan_count: int, now: datetime) -> RefusedBatch:
@@ -142,13 +138,10 @@ def refuse_batch(token: ApiToken, device_id: str, scan_count: int, now: datetime
 
 def refused_batches(limit: int = 200) -> list[RefusedBatch]:
     """The latest refused batches, newest first (the admins' list)."""
-    return list(
-        db.session.scalars(
-            select(RefusedBatch)
-            .order_by(RefusedBatch.received_at.desc(), RefusedBatch.id.desc())
-            .limit(limit)
-        )
+    newest_first = select(RefusedBatch).order_by(
+        RefusedBatch.received_at.desc(), RefusedBatch.id.desc()
     )
+    return list(db.session.scalars(newest_first.limit(limit)))
 
 
 # ---- applying a batch ----
@@ -203,12 +196,10 @@ def _outcome(token, activity, scan, row, correction, now):
     """(outcome, reason, record) of one scan: refused, to review, or by the online rules."""
     if activity is None or not permissions.can_organize(token.user, activity.organization_id):
         return OfflineOutcome.REFUSED, str(_l("This device may not record this activity.")), None
-    volunteer = personal_codes.volunteer_for(scan.code)
-    if volunteer is None or not volunteer.user.active:
-        reason = _l("This personal code does not belong to any volunteer.")
-        if volunteer is not None:
-            reason = _l("This volunteer's account is disabled.")
-        return OfflineOutcome.REFUSED, str(reason), None
+    try:
+        volunteer = checkin.kiosk_volunteer(scan.code)
+    except ScanRefused as refusal:
+        return OfflineOutcome.REFUSED, str(refusal.message), None
     problem = _clock_problem(correction, row.corrected_time, now)
     if problem is not None:
         return _to_review(volunteer, activity, scan.direction, row.corrected_time, problem, token)
@@ -248,8 +239,7 @@ def _by_the_rules(volunteer: Volunteer, activity: Activity, direction: str, at: 
     except _Disagrees as disagreement:
         _forget_undone(disagreement.result)
         return _to_review(volunteer, activity, direction, at, _disagreement(direction), token)
-    if result.changed:
-        result.record.created_by_id = result.record.created_by_id or token.user_id
+    checkin.scanned_by(result, token.user_id)
     return AGREEING[direction][result.outcome], None, result.record
 
 
@@ -285,10 +275,8 @@ def _to_review(volunteer: Volunteer, activity: Activity, direction: str, at: dat
     """Put the scan in the organizer's review queue with its reason; credits nothing."""
     note = _review_note(direction, at, why)
     if direction == OUT:
-        record = _review_check_out(volunteer, activity, at, note, token)
-    else:
-        record = _pending_record(volunteer, activity, at, None, note, token)
-    return OfflineOutcome.REVIEW, why, record
+        return OfflineOutcome.REVIEW, why, _review_check_out(volunteer, activity, at, note, token)
+    return OfflineOutcome.REVIEW, why, _pending_record(volunteer, activity, at, None, note, token)
 
 
 def _review_note(direction: str, at: datetime, why: str) -> str:

@@ -127,7 +127,7 @@ def _problem(row: SheetRow) -> str:
     # manual entry), so a sheet cannot be used to probe numbers or names.
     row.volunteer = records.find_volunteer(row.identifier, _plain(row.name))
     if row.volunteer is None:
-        return str(_l("No volunteer matches this number or phone together with this name."))
+        return str(records.NO_MATCH)
     return ""
 
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, exists, or_, select
+from sqlalchemy import ColumnElement, Select, exists, or_, select
 from sqlalchemy.orm import aliased
 
 from volunteer.extensions import db
@@ -90,21 +90,18 @@ def _signed_up(volunteer_id: Any, organization_id: Any) -> ColumnElement[bool]:
 def participants_of(organization_ids: Iterable[int]) -> Any:
     """A subquery of the ids of people who took part in any of these organizations' work."""
     person = aliased(Volunteer)  # so that a query on Volunteer may test `id IN (this)`
-    organizations = select(Organization.id).where(
-        Organization.id.in_(list(organization_ids)), took_part(person.id, Organization.id)
-    )
-    return select(person.id).where(organizations.exists())
+    return select(person.id).where(_joined(person.id, organization_ids).exists())
 
 
 def organizations_taken_part_in(volunteer: Volunteer, organization_ids: Iterable[int]) -> set[int]:
     """Those of these organizations whose work the person took part in."""
-    return set(
-        db.session.scalars(
-            select(Organization.id).where(
-                Organization.id.in_(list(organization_ids)),
-                took_part(volunteer.id, Organization.id),
-            )
-        )
+    return set(db.session.scalars(_joined(volunteer.id, organization_ids)))
+
+
+def _joined(volunteer_id: Any, organization_ids: Iterable[int]) -> Select[tuple[int]]:
+    """The ids of those of these organizations whose work the person took part in."""
+    return select(Organization.id).where(
+        Organization.id.in_(list(organization_ids)), took_part(volunteer_id, Organization.id)
     )
 
 

@@ -139,6 +139,28 @@ def date_range(start: date, end: date, today: date | None = None) -> Period:
     return Period(start, end, "range")
 
 
+def chosen_period(
+    kind: str,
+    year: int | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    today: date | None = None,
+) -> Period:
+    """The certificate period a form or an API call names: "year" (this year so far),
+    "past_year" (`year`), "range" (`start` to `end`) or "all"; refuses a missing part."""
+    if kind == "all":
+        return all_time(today)
+    if kind == "past_year":
+        if not year:
+            raise ServiceError(_l("Enter the year."), "year")
+        return whole_year(year, today)
+    if kind == "range":
+        if not start or not end:
+            raise ServiceError(_l("Enter both the first and the last day."), "start")
+        return date_range(start, end, today)
+    return this_year(today)
+
+
 def activity_period(activity: Activity) -> Period:
     """The local days an activity runs on (for certificates handed out after an event)."""
     return Period(local_date(activity.starts_at), local_date(activity.ends_at), "activity")

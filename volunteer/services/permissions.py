@@ -6,7 +6,7 @@ never touch the request, so the CLI and tests use them the same way.
 
 from sqlalchemy import ColumnElement, false, or_, true
 
-from volunteer.models import Organization, Role, RoleGrant, Unit, User
+from volunteer.models import Organization, Role, RoleGrant, Unit, User, Volunteer
 
 
 def active_grants(user: User | None) -> list[RoleGrant]:
@@ -31,6 +31,11 @@ def coordinated_units(user: User | None) -> list[Unit]:
     return [g.unit for g in active_grants(user) if g.role == Role.COORDINATOR and g.unit]
 
 
+def is_self(user: User | None, volunteer: Volunteer) -> bool:
+    """Whether the user is this volunteer."""
+    return user is not None and user.volunteer is not None and user.volunteer.id == volunteer.id
+
+
 def is_organizer(user: User | None) -> bool:
     """Whether the user organizes at least one organization (or is an admin)."""
     return is_admin(user) or bool(organizer_organization_ids(user))
@@ -49,6 +54,18 @@ def can_organize(user: User | None, organization: Organization | int | None) -> 
     return is_admin(user) or organization_id in organizer_organization_ids(user)
 
 
+def managed_organization_ids(user: User | None) -> set[int] | None:
+    """The organizations whose activities the user runs; None for an admin (all of them)."""
+    return None if is_admin(user) else organizer_organization_ids(user)
+
+
+def organized_clause(user: User | None, organization_id: ColumnElement[int]) -> ColumnElement[bool]:
+    """A WHERE clause keeping rows of the organizations the user organizes (admins: all)."""
+    if is_admin(user):
+        return true()
+    return organization_id.in_(organizer_organization_ids(user))
+
+
 def is_within(unit: Unit, ancestor: Unit) -> bool:
     """Whether `unit` is `ancestor` or lies below it in the tree."""
     return unit.path.startswith(ancestor.path)
@@ -56,11 +73,9 @@ def is_within(unit: Unit, ancestor: Unit) -> bool:
 
 def can_coordinate(user: User | None, unit: Unit | None) -> bool:
     """Whether the unit is inside one of the user's subtrees (admins: everywhere)."""
-    if is_admin(user):
-        return True
     if unit is None:
-        return False
-    return any(is_within(unit, root) for root in coordinated_units(user))
+        return is_admin(user)
+    return is_admin(user) or any(is_within(unit, root) for root in coordinated_units(user))
 
 
 def visible_units_clause(user: User | None) -> ColumnElement[bool]:

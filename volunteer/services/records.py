@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import ColumnElement, Select, func, select, true
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from volunteer.extensions import db
@@ -26,7 +26,7 @@ from volunteer.models import (
 )
 from volunteer.services import hours, ledger
 from volunteer.services.audit import record_audit
-from volunteer.services.errors import ServiceError
+from volunteer.services.errors import ServiceError, required_text
 
 
 def adjust(
@@ -136,12 +136,8 @@ def check_times(activity: Activity, check_in: datetime, check_out: datetime) -> 
 
 def require_reason(reason: str | None) -> str:
     """The trimmed reason, or a refusal when it is empty."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise ServiceError(
-            _l("Give a reason; it is kept with the record."), "reason", "reason_required"
-        )
-    return reason
+    message = _l("Give a reason; it is kept with the record.")
+    return required_text(reason, message, "reason", "reason_required")
 
 
 def set_times(
@@ -158,20 +154,21 @@ def set_times(
         raise ServiceError(_l("This volunteer is still checked in."), "check_out")
     check_times(record.activity, check_in, check_out)
     plan = _plan_or_refuse(record, check_in, check_out)
-    adjust(
-        record,
-        actor,
-        reason,
-        status=RecordStatus.APPROVED,
-        minutes=plan.minutes,
-        check_in=check_in,
-        check_out=check_out,
-        now=now,
-    )
-    minutes = ledger.apply_credit(record, plan)
-    record.reviewed_by_id, record.reviewed_at, record.review_note = actor.id, now, reason
+    minutes = _approve(record, plan, actor, reason, now, check_in=check_in, check_out=check_out)
+    record.review_note = reason
     record_audit(actor, "record.set_times", record, minutes=minutes, reason=reason)
     return record
+
+
+def _approve(
+    record: ServiceRecord, plan: ledger.CreditPlan, actor: User, reason: str, now: datetime, **times
+) -> int:
+    """Approve the record as planned: the Adjustment, its ledger rows, its reviewer; the minutes."""
+    adjust(
+        record, actor, reason, status=RecordStatus.APPROVED, minutes=plan.minutes, now=now, **times
+    )
+    record.reviewed_by_id, record.reviewed_at = actor.id, now
+    return ledger.apply_credit(record, plan)
 
 
 def add_manual_record(
@@ -194,10 +191,7 @@ def add_manual_record(
     record = _pending_backfill(
         volunteer, activity, check_in, check_out, RecordSource.MANUAL, note, actor.id, now
     )
-    plan = _plan_or_refuse(record, check_in, check_out)
-    adjust(record, actor, note, status=RecordStatus.APPROVED, minutes=plan.minutes, now=now)
-    minutes = ledger.apply_credit(record, plan)
-    record.reviewed_by_id, record.reviewed_at = actor.id, now
+    minutes = _approve(record, _plan_or_refuse(record, check_in, check_out), actor, note, now)
     record_audit(actor, "record.manual", record, minutes=minutes)
     return record
 
@@ -330,9 +324,8 @@ def approve_claim(record: ServiceRecord, actor: User, note: str | None, now: dat
         raise ServiceError(_l("Set the real check-out time instead."), "reason")
     plan = _plan_or_refuse(record, record.check_in_at, record.check_out_at)
     reason = (note or "").strip() or str(_l("Claim approved."))
-    adjust(record, actor, reason, status=RecordStatus.APPROVED, minutes=plan.minutes, now=now)
-    minutes = ledger.apply_credit(record, plan)
-    record.reviewed_by_id, record.reviewed_at, record.review_note = actor.id, now, reason
+    minutes = _approve(record, plan, actor, reason, now)
+    record.review_note = reason
     record_audit(actor, "record.approve", record, minutes=minutes)
 
 
@@ -361,26 +354,14 @@ class Totals:
 def totals_for(volunteer: Volunteer, now: datetime) -> Totals:
     """Credited minutes this (Beijing) year and all time, and the number of pending claims."""
     today = hours.local_day(now)
+    this_year = ledger.minutes_query(volunteer.id, CreditEntry.day >= today.replace(month=1, day=1))
+    all_time = ledger.minutes_query(volunteer.id)
     pending = select(func.count()).where(
         ServiceRecord.volunteer_id == volunteer.id, ServiceRecord.status == RecordStatus.PENDING
     )
-    row = db.session.execute(
-        select(
-            _ledger_minutes(volunteer, CreditEntry.day >= today.replace(month=1, day=1)),
-            _ledger_minutes(volunteer, true()),
-            pending.scalar_subquery(),
-        )
-    ).one()
-    return Totals(int(row[0]), int(row[1]), int(row[2]))
-
-
-def _ledger_minutes(volunteer: Volunteer, condition: ColumnElement[bool]):
-    """The volunteer's credited minutes on the ledger rows meeting `condition` (0 when none)."""
-    return (
-        select(func.coalesce(func.sum(CreditEntry.minutes), 0))
-        .where(CreditEntry.volunteer_id == volunteer.id, condition)
-        .scalar_subquery()
-    )
+    figures = (query.scalar_subquery() for query in (this_year, all_time, pending))
+    row = db.session.execute(select(*figures)).one()
+    return Totals(*(int(value) for value in row))
 
 
 # Lists show each record's volunteer by name: load them with the records, not one by one.
@@ -411,6 +392,18 @@ def review_queue(organization_ids: set[int] | None, activity: Activity | None = 
     if activity is not None:
         query = query.where(ServiceRecord.activity_id == activity.id)
     return list(db.session.scalars(query))
+
+
+# One message whichever identifier failed, so that a form cannot be used to probe either.
+NO_MATCH = _l("No volunteer matches this number or phone together with this name.")
+
+
+def named_volunteer(number_or_phone: str, name: str) -> Volunteer:
+    """The volunteer `find_volunteer` finds, or a refusal saying NO_MATCH."""
+    volunteer = find_volunteer(number_or_phone, name)
+    if volunteer is None:
+        raise ServiceError(NO_MATCH, "volunteer")
+    return volunteer
 
 
 # Two identifiers, so that a sequential volunteer number alone cannot attach a record (and,

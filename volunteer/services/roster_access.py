@@ -15,11 +15,8 @@ from volunteer.services.certificates.scope import on_coordinated_roster, roster_
 
 def units_listing(volunteer: Volunteer) -> list[Unit]:
     """The units whose active rosters list the person's ID number, by name."""
-    return list(
-        db.session.scalars(
-            select(Unit).where(Unit.id.in_(_listing_unit_ids(volunteer))).order_by(Unit.name)
-        )
-    )
+    query = select(Unit).where(Unit.id.in_(_listing_unit_ids(volunteer))).order_by(Unit.name)
+    return list(db.session.scalars(query))
 
 
 def _listing_unit_ids(volunteer: Volunteer) -> Any:
@@ -36,9 +33,7 @@ def id_numbers_reached_on(user: User | None, unit: Unit) -> set[str]:
 
 def reaches_by_roster(user: User | None, volunteer: Volunteer) -> bool:
     """Whether the user reaches the person through a roster (not as the person or an admin)."""
-    if user is None or permissions.is_admin(user):
-        return False
-    if user.volunteer is not None and user.volunteer.id == volunteer.id:
+    if permissions.is_admin(user) or permissions.is_self(user, volunteer):
         return False
     return on_coordinated_roster(user, volunteer)
 

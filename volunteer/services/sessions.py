@@ -4,6 +4,7 @@ A session and a remember-me cookie carry "<user id>:<session version>" (User.get
 raising the version makes every cookie issued before it name nobody.
 """
 
+import re
 from datetime import datetime
 
 from sqlalchemy import update
@@ -12,15 +13,14 @@ from volunteer.extensions import db
 from volunteer.models import ApiToken, TokenKind, User
 from volunteer.services.audit import record_audit
 
+# "<user id>:<session version>", each at most ten ASCII digits.
+SESSION_ID = re.compile(r"([0-9]{1,10}):([0-9]{1,10})")
+
 
 def parse_session_id(session_id: str) -> tuple[int, int] | None:
     """The (user id, session version) a cookie names, or None for anything else."""
-    user_id, _, version = (session_id or "").partition(":")
-    if not (user_id.isascii() and user_id.isdigit() and version.isascii() and version.isdigit()):
-        return None
-    if len(user_id) > 10 or len(version) > 10:
-        return None
-    return int(user_id), int(version)
+    match = SESSION_ID.fullmatch(session_id or "")
+    return (int(match[1]), int(match[2])) if match else None
 
 
 def end_browser_sessions(user: User) -> None:

@@ -94,8 +94,6 @@ def _same(given: str, genuine: str) -> bool:
 def match_code(activities: list[Activity], code: str, now: datetime) -> Activity | None:
     """The activity whose current or previous code is `code`, if any."""
     current = step_at(now)
-    for activity in activities:
-        for step in (current, current - 1):
-            if _same(code, code_for(activity, step)):
-                return activity
-    return None
+    steps = (current, current - 1)
+    matches = (a for a in activities for step in steps if _same(code, code_for(a, step)))
+    return next(matches, None)

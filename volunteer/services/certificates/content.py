@@ -42,11 +42,8 @@ ID_TYPE_NAMES_ZH = {
 
 def period_of(certificate: Certificate) -> Period:
     """The period a certificate covers."""
-    return Period(
-        certificate.period_start,
-        certificate.period_end,
-        certificate.content.get("period_kind", "range"),
-    )
+    kind = certificate.content.get("period_kind", "range")
+    return Period(certificate.period_start, certificate.period_end, kind)
 
 
 def scope_organization_id(certificate: Certificate) -> int | None:

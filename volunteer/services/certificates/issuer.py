@@ -5,16 +5,16 @@ certificates already issued keep the seal they were issued with.
 """
 
 import io
-from typing import Any
 
 from flask import current_app
 from PIL import Image, UnidentifiedImageError
 
 from volunteer.extensions import db
 from volunteer.i18n import lazy_gettext as _l
-from volunteer.models import Certificate, Setting, StoredFile, User
+from volunteer.models import Certificate, StoredFile, User
 from volunteer.services.audit import record_audit
-from volunteer.services.errors import ServiceError
+from volunteer.services.errors import ServiceError, required_text
+from volunteer.services.stored_settings import store_value, stored_value
 
 ISSUER_SETTING_KEY = "certificate.issuer"
 SEAL_SETTING_KEY = "certificate.seal_file_id"
@@ -32,8 +32,8 @@ SEAL_MIN_PIXELS = 32
 
 def issuer_settings() -> dict[str, str]:
     """The issuing organization's details an admin set (empty strings when unset)."""
-    setting = db.session.get(Setting, ISSUER_SETTING_KEY)
-    stored = setting.value if setting is not None and isinstance(setting.value, dict) else {}
+    stored = stored_value(ISSUER_SETTING_KEY)
+    stored = stored if isinstance(stored, dict) else {}
     return {field: str(stored.get(field) or "") for field in ISSUER_FIELDS}
 
 
@@ -54,10 +54,9 @@ def save_issuer_settings(values: dict[str, str | None], actor: User) -> dict[str
     """Store issuer details (organization, person in charge, handling officer, contact, remarks)."""
     cleaned = {field: (values.get(field) or "").strip() for field in ISSUER_FIELDS}
     for field, message in REQUIRED_ISSUER_FIELDS.items():
-        if not cleaned[field]:
-            raise ServiceError(message, field)
+        required_text(cleaned[field], message, field)
     before = issuer_settings()
-    _put_setting(ISSUER_SETTING_KEY, cleaned, actor)
+    store_value(ISSUER_SETTING_KEY, cleaned, actor)
     record_audit(actor, "certificate.issuer_settings", None, before=before, after=cleaned)
     db.session.flush()
     return cleaned
@@ -65,10 +64,8 @@ def save_issuer_settings(values: dict[str, str | None], actor: User) -> dict[str
 
 def current_seal() -> StoredFile | None:
     """The seal image new certificates carry, or None."""
-    setting = db.session.get(Setting, SEAL_SETTING_KEY)
-    if setting is None or not setting.value:
-        return None
-    return db.session.get(StoredFile, int(setting.value))
+    file_id = stored_value(SEAL_SETTING_KEY)
+    return db.session.get(StoredFile, int(file_id)) if file_id else None
 
 
 def save_seal(filename: str, data: bytes, actor: User) -> StoredFile:
@@ -83,7 +80,7 @@ def save_seal(filename: str, data: bytes, actor: User) -> StoredFile:
     )
     db.session.add(stored)
     db.session.flush()
-    _put_setting(SEAL_SETTING_KEY, stored.id, actor)
+    store_value(SEAL_SETTING_KEY, stored.id, actor)
     record_audit(actor, "certificate.seal_upload", stored, filename=stored.filename)
     db.session.flush()
     return stored
@@ -91,7 +88,7 @@ def save_seal(filename: str, data: bytes, actor: User) -> StoredFile:
 
 def remove_seal(actor: User) -> None:
     """New certificates carry no seal; certificates already issued keep theirs."""
-    _put_setting(SEAL_SETTING_KEY, None, actor)
+    store_value(SEAL_SETTING_KEY, None, actor)
     record_audit(actor, "certificate.seal_remove", None)
     db.session.flush()
 
@@ -132,12 +129,3 @@ def _read_image(data: bytes) -> tuple[str | None, int, int]:
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
         raise ServiceError(_l("The seal must be a PNG or JPEG image."), "seal") from error
     return image_format, width, height
-
-
-def _put_setting(key: str, value: Any, actor: User) -> None:
-    setting = db.session.get(Setting, key)
-    if setting is None:
-        setting = Setting(key=key)
-        db.session.add(setting)
-    setting.value = value
-    setting.updated_by_id = actor.id if actor is not None else None

@@ -20,7 +20,7 @@ from volunteer.services.certificates.content import (
 )
 from volunteer.services.certificates.issuer import current_seal, require_issuer
 from volunteer.services.certificates.serials import insert_with_serial
-from volunteer.services.errors import ServiceError
+from volunteer.services.errors import ServiceError, required_text
 from volunteer.services.periods import Period, local_today
 
 ScopeKey = tuple[int, int | None]  # (volunteer id, organization id or None for all)
@@ -183,9 +183,7 @@ def _same_print(previous: Certificate, content: dict[str, Any], seal: StoredFile
 
 def revoke_certificate(certificate: Certificate, reason: str, actor: User) -> Certificate:
     """Mark a certificate revoked; it stays on the verification page as revoked."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise ServiceError(_l("Give the reason for revoking."), "reason")
+    reason = required_text(reason, _l("Give the reason for revoking."), "reason")
     if certificate.revoked_at is not None:
         raise ServiceError(_l("This certificate is already revoked."))
     certificate.revoked_at = utcnow()
@@ -198,9 +196,7 @@ def revoke_certificate(certificate: Certificate, reason: str, actor: User) -> Ce
 
 def reissue_certificate(certificate: Certificate, reason: str, actor: User) -> Certificate:
     """Replace a certificate: a new serial with today's data, the old one revoked."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise ServiceError(_l("Give the reason for re-issuing."), "reason")
+    reason = required_text(reason, _l("Give the reason for re-issuing."), "reason")
     organization_id = scope_organization_id(certificate)
     organization = db.session.get(Organization, organization_id) if organization_id else None
     # The same period and scope as the original, with the data as it stands today.

@@ -10,10 +10,15 @@ from volunteer.services.identity import normalize_id_number
 MAX_SERIAL_LENGTH = 32
 
 
+def cleaned_serial(serial: str | None) -> str | None:
+    """A typed serial as stored (spaces dropped, upper case); None when it cannot be one."""
+    cleaned = "".join((serial or "").split()).upper()
+    return cleaned if 0 < len(cleaned) <= MAX_SERIAL_LENGTH else None
+
+
 def find_by_serial(serial: str) -> Certificate | None:
     """The certificate with this serial (spaces and case forgiven), or None."""
-    cleaned = "".join((serial or "").split()).upper()
-    if not cleaned or len(cleaned) > MAX_SERIAL_LENGTH:
+    if (cleaned := cleaned_serial(serial)) is None:
         return None
     return db.session.scalar(select(Certificate).where(Certificate.serial == cleaned))
 

@@ -39,19 +39,8 @@ def on_coordinated_roster(user: User | None, volunteer: Volunteer) -> bool:
     """Whether the person is on an active roster of a unit in the user's subtrees."""
     if not permissions.coordinated_units(user):
         return False
-    return (
-        db.session.scalar(
-            select(RosterEntry.id)
-            .join(Unit, Unit.id == RosterEntry.unit_id)
-            .where(
-                RosterEntry.id_number == volunteer.id_number,
-                RosterEntry.active,
-                permissions.visible_units_clause(user),
-            )
-            .limit(1)
-        )
-        is not None
-    )
+    listed = roster_id_numbers(user).where(RosterEntry.id_number == volunteer.id_number)
+    return db.session.scalar(listed.limit(1)) is not None
 
 
 def served_with(volunteer: Volunteer, organization_ids: Iterable[int]) -> bool:
@@ -61,11 +50,9 @@ def served_with(volunteer: Volunteer, organization_ids: Iterable[int]) -> bool:
 
 def may_issue_full(user: User | None, volunteer: Volunteer) -> bool:
     """Full certificates (all organizations): the person, admins, and their roster coordinators."""
-    if user is None:
-        return False
-    if user.volunteer is not None and user.volunteer.id == volunteer.id:
+    if permissions.is_self(user, volunteer) or permissions.is_admin(user):
         return True
-    return permissions.is_admin(user) or on_coordinated_roster(user, volunteer)
+    return on_coordinated_roster(user, volunteer)
 
 
 def may_issue_for_organization(
@@ -93,13 +80,9 @@ def can_view_certificate(user: User | None, certificate: Certificate) -> bool:
 
 def organizations_certifiable_by(user: User | None, volunteer: Volunteer) -> list[Organization]:
     """Organizations the user organizes whose work the person took part in."""
-    organization_ids = permissions.organizer_organization_ids(user)
-    taken = participation.organizations_taken_part_in(volunteer, organization_ids)
-    if not taken:
-        return []
-    return db.session.scalars(
-        select(Organization).where(Organization.id.in_(taken)).order_by(Organization.name)
-    ).all()
+    taken = _certifiable_ids(user, volunteer)
+    query = select(Organization).where(Organization.id.in_(taken)).order_by(Organization.name)
+    return list(db.session.scalars(query)) if taken else []
 
 
 def visible_certificates(user: User | None, volunteer: Volunteer) -> list[Certificate]:
@@ -107,10 +90,14 @@ def visible_certificates(user: User | None, volunteer: Volunteer) -> list[Certif
     everything = certificates_of(volunteer)
     if may_issue_full(user, volunteer):
         return everything
-    organization_ids = participation.organizations_taken_part_in(
-        volunteer, permissions.organizer_organization_ids(user)
-    )
+    organization_ids = _certifiable_ids(user, volunteer)
     return [c for c in everything if scope_organization_id(c) in organization_ids]
+
+
+def _certifiable_ids(user: User | None, volunteer: Volunteer) -> set[int]:
+    """Ids of the organizations the user organizes whose work the person took part in."""
+    organized = permissions.organizer_organization_ids(user)
+    return participation.organizations_taken_part_in(volunteer, organized)
 
 
 def people_in_scope_clause(user: User | None) -> ColumnElement[bool]:

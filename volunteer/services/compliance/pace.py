@@ -297,11 +297,9 @@ def at_risk(rows: list[UnitRow], pace: Pace) -> list[AtRisk]:
 
 def projected_points(pace: UnitPace, today: date, deadline: date) -> list[HistoryPoint]:
     """The month ends after today up to the deadline, with the rates this pace gives them."""
-    points = []
-    for day in _month_ends_after(today, deadline):
-        staff_rate, party_rate = pace.rates_on(day)
-        points.append(HistoryPoint(day, None, staff_rate, party_rate))
-    return points
+    return [
+        HistoryPoint(day, None, *pace.rates_on(day)) for day in _month_ends_after(today, deadline)
+    ]
 
 
 def _month_ends_after(today: date, deadline: date) -> list[date]:

@@ -8,8 +8,8 @@ from volunteer.i18n import gettext as _
 from volunteer.labels import ORGANIZATION_KIND_LABELS, UNIT_KIND_LABELS
 from volunteer.models import HonourCategory, HonourCertificate, OrganizationKind
 from volunteer.services.certificates.issuer import issuer_settings
-from volunteer.services.network.coverage import IDLE, Coverage, CoverageRow
-from volunteer.services.network.honours import TITLES_ZH, honour_roll
+from volunteer.services.network.coverage import IDLE, Coverage, CoverageRow, UnitFacts
+from volunteer.services.network.honours import TITLES_ZH, RollEntry, honour_roll
 
 
 def column_label(key: str) -> str:
@@ -37,22 +37,18 @@ def coverage_xlsx(coverage: Coverage) -> bytes:
     )
 
 
+def _unit_cells(unit: UnitFacts) -> tuple[str, str, str]:
+    """A unit's code, name and kind, as the sheets show them."""
+    return unit.code, unit.name, str(UNIT_KIND_LABELS[unit.kind])
+
+
 def _gap_row(gap) -> documents.GapRow:
-    return documents.GapRow(
-        gap.unit.code,
-        gap.unit.name,
-        str(UNIT_KIND_LABELS[gap.unit.kind]),
-        str(ORGANIZATION_KIND_LABELS[gap.missing]),
-    )
+    return documents.GapRow(*_unit_cells(gap.unit), str(ORGANIZATION_KIND_LABELS[gap.missing]))
 
 
 def _summary_row(row: CoverageRow, keys: tuple[str, ...]) -> documents.CoverageSheetRow:
-    return documents.CoverageSheetRow(
-        row.unit.code,
-        row.unit.name,
-        str(UNIT_KIND_LABELS[row.unit.kind]),
-        tuple(row.counts.get(key, 0) for key in keys),
-    )
+    counts = tuple(row.counts.get(key, 0) for key in keys)
+    return documents.CoverageSheetRow(*_unit_cells(row.unit), counts)
 
 
 def _idle_row(item) -> documents.IdleRow:
@@ -65,19 +61,19 @@ def honour_roll_pdf(year: int) -> bytes:
     """The year's honour roll as a printable PDF."""
     entries = honour_roll(year)
     sections = [
-        honour_documents.RollSection(
-            TITLES_ZH[category],
-            [
-                honour_documents.RollLine(e.name, e.unit_name)
-                for e in entries
-                if e.category == category
-            ],
-        )
+        honour_documents.RollSection(TITLES_ZH[category], lines)
         for category in HonourCategory
-        if any(e.category == category for e in entries)
+        if (lines := _roll_lines(entries, category))
     ]
     issuer = issuer_settings()["organization"]
     return honour_documents.render_honour_roll(year, sections, issuer, _font())
+
+
+def _roll_lines(entries: list[RollEntry], category: HonourCategory) -> list:
+    """The roll's lines of one category (none when nobody was honoured in it)."""
+    return [
+        honour_documents.RollLine(e.name, e.unit_name) for e in entries if e.category == category
+    ]
 
 
 def honour_certificate_pdf(certificate: HonourCertificate, verify_url: str) -> bytes:

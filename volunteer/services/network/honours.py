@@ -25,12 +25,12 @@ from volunteer.models import (
 )
 from volunteer.services.audit import record_audit
 from volunteer.services.certificates.issuer import require_issuer
+from volunteer.services.certificates.listing import cleaned_serial
 from volunteer.services.certificates.serials import next_free_number
-from volunteer.services.errors import ServiceError
+from volunteer.services.errors import ServiceError, required_text
 from volunteer.services.periods import local_today
 
 SERIAL_ATTEMPTS = 20
-MAX_SERIAL_LENGTH = 32
 # The printed titles: an official document's wording, Chinese whatever the UI language.
 TITLES_ZH = {
     HonourCategory.VOLUNTEER: "优秀志愿者",
@@ -120,22 +120,15 @@ def valid_certificate_of(nomination: Nomination) -> HonourCertificate | None:
 
 def certificates_of(nomination: Nomination) -> list[HonourCertificate]:
     """Every honour certificate of a nomination, newest first."""
-    return list(
-        db.session.scalars(
-            select(HonourCertificate)
-            .where(HonourCertificate.nomination_id == nomination.id)
-            .order_by(HonourCertificate.id.desc())
-        )
-    )
+    query = select(HonourCertificate).where(HonourCertificate.nomination_id == nomination.id)
+    return list(db.session.scalars(query.order_by(HonourCertificate.id.desc())))
 
 
 def revoke_honour_certificate(
     certificate: HonourCertificate, reason: str, actor: User
 ) -> HonourCertificate:
     """Mark an honour certificate revoked; /verify shows it as revoked from now on."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise ServiceError(_l("Give the reason for revoking."), "reason")
+    reason = required_text(reason, _l("Give the reason for revoking."), "reason")
     if certificate.revoked_at is not None:
         raise ServiceError(_l("This certificate is already revoked."))
     certificate.revoked_at, certificate.revoked_by_id = utcnow(), actor.id
@@ -147,7 +140,6 @@ def revoke_honour_certificate(
 
 def find_honour_by_serial(serial: str) -> HonourCertificate | None:
     """The honour certificate with this serial (spaces and case forgiven), or None."""
-    cleaned = "".join((serial or "").split()).upper()
-    if not cleaned or len(cleaned) > MAX_SERIAL_LENGTH:
+    if (cleaned := cleaned_serial(serial)) is None:
         return None
     return db.session.scalar(select(HonourCertificate).where(HonourCertificate.serial == cleaned))

@@ -32,15 +32,9 @@ def expectations() -> dict[UnitKind, frozenset[OrganizationKind]]:
     }
 
 
-def expected_of(unit_kind: UnitKind) -> frozenset[OrganizationKind]:
-    """The organization kinds a unit of this kind is expected to have."""
-    return expectations().get(unit_kind, frozenset())
-
-
 def check_binding(kind: OrganizationKind, unit: Unit | None) -> None:
     """Refuse an institute outside a town, a station outside a village, a team without a unit."""
     allowed = BINDINGS.get(kind)
-    if kind == OrganizationKind.UNIT_TEAM and unit is None:
-        raise ServiceError(BINDING_MESSAGES[kind], "unit")
-    if allowed is not None and (unit is None or unit.kind not in allowed):
+    needs_unit = allowed is not None or kind == OrganizationKind.UNIT_TEAM
+    if (needs_unit and unit is None) or (allowed is not None and unit.kind not in allowed):
         raise ServiceError(BINDING_MESSAGES[kind], "unit")

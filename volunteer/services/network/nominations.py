@@ -19,7 +19,7 @@ from volunteer.models import (
 )
 from volunteer.services import permissions
 from volunteer.services.audit import record_audit
-from volunteer.services.errors import DuplicateError, PermissionDenied, ServiceError
+from volunteer.services.errors import DuplicateError, PermissionDenied, ServiceError, required_text
 from volunteer.services.network.recognition import is_candidate
 
 SUBJECT_COLUMNS = {
@@ -36,9 +36,7 @@ def nominate(
     """Nominate a candidate of `unit`'s subtree for the year's honour."""
     if not permissions.can_coordinate(actor, unit):
         raise PermissionDenied(_l("You can only nominate for the units you coordinate."))
-    reason = (reason or "").strip()
-    if not reason:
-        raise ServiceError(_l("Give the reason for the nomination."), "reason")
+    reason = required_text(reason, _l("Give the reason for the nomination."), "reason")
     candidate = is_candidate(category, subject_id, year, unit)
     if candidate is None:
         raise ServiceError(_l("Only the year's candidates of your units can be nominated."))

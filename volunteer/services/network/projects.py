@@ -125,11 +125,8 @@ def _volunteers(totals: dict[int, Totals]) -> list[ProjectVolunteer]:
 
 def activities_of(project: Project) -> list[Activity]:
     """The project's activities, earliest first."""
-    return list(
-        db.session.scalars(
-            select(Activity).where(Activity.project_id == project.id).order_by(Activity.starts_at)
-        )
-    )
+    query = select(Activity).where(Activity.project_id == project.id).order_by(Activity.starts_at)
+    return list(db.session.scalars(query))
 
 
 def attachable_activities(project: Project) -> list[Activity]:

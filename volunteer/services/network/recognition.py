@@ -42,7 +42,6 @@ from volunteer.models import (
     Project,
     RecordStatus,
     ServiceRecord,
-    Setting,
     Unit,
     User,
     Volunteer,
@@ -51,6 +50,7 @@ from volunteer.services.audit import record_audit
 from volunteer.services.certificates.stars import star_level
 from volunteer.services.network.minutes import Totals, credited_totals
 from volunteer.services.periods import year_period
+from volunteer.services.stored_settings import store_value, stored_value
 
 SETTING_KEY = "recognition.criteria.{year}"
 
@@ -82,19 +82,15 @@ class Candidate:
 
 def criteria_for(year: int) -> Criteria:
     """The criteria set for `year` (the defaults when none were saved)."""
-    setting = db.session.get(Setting, SETTING_KEY.format(year=year))
-    if setting is None or not isinstance(setting.value, dict):
+    stored = stored_value(SETTING_KEY.format(year=year))
+    if not isinstance(stored, dict):
         return Criteria()
-    known = Criteria.__dataclass_fields__
-    return Criteria(**{k: v for k, v in setting.value.items() if k in known})
+    return Criteria(**{k: v for k, v in stored.items() if k in Criteria.__dataclass_fields__})
 
 
 def save_criteria(year: int, criteria: Criteria, actor: User) -> Criteria:
     """Store a year's criteria (an admin's choice)."""
-    key = SETTING_KEY.format(year=year)
-    setting = db.session.get(Setting, key) or Setting(key=key)
-    setting.value, setting.updated_by_id = asdict(criteria), actor.id
-    db.session.add(setting)
+    store_value(SETTING_KEY.format(year=year), asdict(criteria), actor)
     record_audit(actor, "recognition.criteria", None, year=year, **asdict(criteria))
     db.session.flush()
     return criteria
