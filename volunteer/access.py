@@ -12,12 +12,14 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
-from flask import abort, g, request
+from flask import abort, flash, g, redirect, request, url_for
 from flask_login import current_user
 
 from volunteer.extensions import db, login_manager
-from volunteer.models import utcnow
+from volunteer.i18n import gettext as _
+from volunteer.models import Unit, utcnow
 from volunteer.services import api_tokens, permissions
+from volunteer.services.compliance import tree as compliance_tree
 
 LARGEST_ID = 2**31 - 1  # the largest value of an integer primary key
 
@@ -144,6 +146,15 @@ def acting_user():
 def signed_in_user():
     """The signed-in user as a model instance, or None for a visitor."""
     return acting_user() if current_user.is_authenticated else None
+
+
+def first_coordinated_unit() -> Unit:
+    """The unit a coordinator's whole-subtree page opens on (their first); none: home, saying so."""
+    roots = compliance_tree.roots_of(acting_user())
+    if not roots:
+        flash(_("There are no units yet."), "warning")
+        abort(redirect(url_for("main.index")))
+    return roots[0]
 
 
 def access(rule: Rule) -> Callable:

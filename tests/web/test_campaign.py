@@ -217,3 +217,13 @@ def test_changing_the_number_of_years_shows_one_row_per_year_before_saving(clien
     assert 'name="plan-3-weight"' in page and 'value="25.00"' in page  # four equal shares
     assert "第4年 · 2033年" in page
     assert db.session.scalar(select(func.count()).select_from(Campaign)) == 1
+
+
+@pytest.mark.parametrize("page", ["/compliance/", "/campaign/"])
+def test_with_no_units_yet_the_whole_subtree_pages_send_an_admin_home_saying_so(
+    app, client, login_as, page
+):
+    login_as(f.make_admin())
+    response = client.get(page, follow_redirects=True)
+    assert response.request.path == "/"
+    assert "还没有单位。" in response.get_data(as_text=True)

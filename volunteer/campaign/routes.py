@@ -13,6 +13,7 @@ from volunteer.access import (
     acting_user,
     admin_of,
     coordinator_of,
+    first_coordinated_unit,
 )
 from volunteer.actions import service_action
 from volunteer.campaign.forms import CampaignForm
@@ -29,11 +30,8 @@ bp = Blueprint("campaign", __name__, url_prefix="/campaign")
 @access(ANY_COORDINATOR)
 def index():
     """Open the campaign page of the user's (first) subtree: the banner for the office."""
-    roots = compliance.roots_of(acting_user())
-    if not roots:
-        flash(_("There are no units yet."), "warning")
-        return redirect(url_for("main.index"))
-    return redirect(url_for("campaign.progress", unit_id=roots[0].id, **_campaign_arg()))
+    unit = first_coordinated_unit()
+    return redirect(url_for("campaign.progress", unit_id=unit.id, **_campaign_arg()))
 
 
 @bp.route("/units/<int:unit_id>")

@@ -14,7 +14,14 @@ from flask import (
 )
 
 from volunteer import display, tasks
-from volunteer.access import ADMIN, ANY_COORDINATOR, access, acting_user, coordinator_of
+from volunteer.access import (
+    ADMIN,
+    ANY_COORDINATOR,
+    access,
+    acting_user,
+    coordinator_of,
+    first_coordinated_unit,
+)
 from volunteer.actions import service_action
 from volunteer.compliance import charts, pace
 from volunteer.compliance.forms import ComplianceSettingsForm, FullNumbersForm, RevealForm
@@ -71,13 +78,10 @@ def _audited(unit: Unit, action: str, **details) -> None:
 @access(ANY_COORDINATOR)
 def index():
     """Open the compliance page of the user's (first) subtree."""
-    roots = _roots()
-    if not roots:
-        flash(_("There are no units yet."), "warning")
-        return redirect(url_for("main.index"))
+    unit = first_coordinated_unit()
     # Carry the period and filters on; never url_for's own options (_external…) or the unit.
     passed_on = {k: v for k, v in request.args.items() if k != "unit_id" and not k.startswith("_")}
-    return redirect(url_for("compliance.report", unit_id=roots[0].id, **passed_on))
+    return redirect(url_for("compliance.report", unit_id=unit.id, **passed_on))
 
 
 @bp.route("/units/<int:unit_id>")

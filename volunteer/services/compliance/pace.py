@@ -24,11 +24,11 @@ from flask import current_app
 from sqlalchemy import CTE, Select, and_, case, func, null, select, union_all
 
 from volunteer import rounding
-from volunteer.extensions import db
 from volunteer.i18n import lazy_gettext as _l
 from volunteer.models import RosterEntry, Unit, Volunteer
 from volunteer.services.compliance.figures import UnitRow, needs, rate
 from volunteer.services.compliance.history import HistoryPoint, completion_times
+from volunteer.services.compliance.rollup import counts_by_unit
 from volunteer.services.compliance.scope import party_flag, subtree_clause
 from volunteer.services.compliance.targets import Targets
 from volunteer.services.compliance.tree import tree_key
@@ -268,7 +268,8 @@ def compliance_pace(
     """Every unit's pace (unless not `per_unit`) and the subtree's, in one statement."""
     window = pace_window(period, today, days)
     entries = _entries_cte(root, period, targets, window)
-    counts = _counts_by_unit(_pace_statement(entries, per_unit))
+    statement = _pace_statement(entries, per_unit)
+    counts = counts_by_unit(statement, "people", "done", "recent", "joined")
 
     def pace_of(by_party: PaceCounts) -> UnitPace | None:
         return _unit_pace(by_party, targets, window.days, today, period.end)
@@ -369,19 +370,6 @@ def _grouped(source, unit_id) -> Select:
         func.count(source.c.recent).label("recent"),
         func.count(source.c.joined).label("joined"),
     ).group_by(source.c.party)
-
-
-def _counts_by_unit(statement: Select) -> dict[int | None, PaceCounts]:
-    """Run the statement: counts per unit id (None for the totals) and party flag."""
-    counts: dict[int | None, PaceCounts] = {}
-    for row in db.session.execute(statement):
-        counts.setdefault(row.unit_id, {})[int(row.party)] = (
-            row.people,
-            row.done,
-            row.recent,
-            row.joined,
-        )
-    return counts
 
 
 def _unit_pace(

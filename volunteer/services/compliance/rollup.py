@@ -34,7 +34,8 @@ def compliance_report(root: Unit, period: Period, targets: Targets | None = None
     day), and the subtree totals."""
     targets = targets or targets_for(period.year)
     units = _subtree_units(root)
-    counts = _counts_by_unit(_rollup_statement(root, period, targets))
+    statement = _rollup_statement(root, period, targets)
+    counts = counts_by_unit(statement, "staff", "registered", "completed")
     rows = [_unit_row(unit, _figures(counts.get(unit.id, {})), targets) for unit in units]
     status_counts = dict.fromkeys(Status, 0)
     for row in rows:
@@ -117,15 +118,11 @@ def _distinct_people(entries: CTE):
     )
 
 
-def _counts_by_unit(statement: Select) -> dict[int | None, CountsByParty]:
-    """Run the rollup: counts per unit id (None for the totals) and party flag."""
-    counts: dict[int | None, CountsByParty] = {}
+def counts_by_unit(statement: Select, *columns: str) -> dict[int | None, dict[int, tuple]]:
+    """Run a rollup statement: its named counts per unit id (None: the totals) and party flag."""
+    counts: dict[int | None, dict[int, tuple]] = {}
     for row in db.session.execute(statement):
-        counts.setdefault(row.unit_id, {})[int(row.party)] = (
-            row.staff,
-            row.registered,
-            row.completed,
-        )
+        counts.setdefault(row.unit_id, {})[int(row.party)] = tuple(row._mapping[c] for c in columns)
     return counts
 
 
