@@ -46,6 +46,19 @@ def test_the_coverage_workbook_holds_summary_gaps_and_idle(client, login_as):
     assert idle.max_row == 1  # the institute was active two days ago
 
 
+def test_names_in_the_coverage_workbook_stay_text_even_when_they_look_like_formulas(
+    client, login_as
+):
+    banner = factories.make_unit("WS", "乌审旗")
+    factories.make_unit("EVIL", '=HYPERLINK("http://x.example","点我")', banner, UnitKind.TOWN)
+    login_as(factories.make_coordinator(banner))
+    book = load_workbook(
+        io.BytesIO(client.get(f"/network/coverage/units/{banner.id}/export.xlsx").data)
+    )
+    (cell,) = [row[1] for row in book.worksheets[0].iter_rows(min_row=2) if row[0].value == "EVIL"]
+    assert cell.data_type == "s" and cell.value.startswith("=HYPERLINK")
+
+
 def test_the_coverage_board_stays_inside_the_coordinators_subtree(client, login_as):
     banner, town, other = _small_tree()
     login_as(factories.make_coordinator(town))

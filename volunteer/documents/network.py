@@ -8,7 +8,12 @@ from dataclasses import dataclass
 
 from openpyxl import Workbook
 
-from volunteer.documents.workbooks import append_bold_header, set_column_widths, workbook_bytes
+from volunteer.documents.workbooks import (
+    append_bold_header,
+    append_inert,
+    set_column_widths,
+    workbook_bytes,
+)
 
 
 @dataclass(frozen=True)
@@ -76,5 +81,5 @@ def _fill(sheet, title: str, header: Sequence[str], rows: Sequence[Sequence]) ->
     sheet.title = title[:31]
     append_bold_header(sheet, header)
     for row in rows:
-        sheet.append(list(row))
+        append_inert(sheet, row)  # unit and team names are typed by people: never formulas
     set_column_widths(sheet, [16, 28, 20] + [14] * max(len(header) - 3, 1))
