@@ -52,7 +52,11 @@ def qr_texts(data: bytes, page_number: int = 0) -> list[str]:
 
 
 def this_year_moment(days_ago: int = 1) -> datetime:
-    """A time inside the current local year (early January falls back to January 1st noon)."""
-    moment = datetime.now(UTC) - timedelta(days=days_ago)
-    start = datetime(datetime.now(UTC).year, 1, 1, 4, tzinfo=UTC)  # noon in Beijing
+    """Noon in Beijing `days_ago` days back, inside the current local year (early January falls
+    back to January 1st noon). Noon, not this minute `days_ago` days back: a record of a few
+    hours from it must stay inside one Beijing day whatever time the suite runs, or the day
+    split floors each part and a minute goes missing."""
+    day = (datetime.now(UTC) - timedelta(days=days_ago)).date()
+    moment = datetime(day.year, day.month, day.day, 4, tzinfo=UTC)  # noon in Beijing
+    start = datetime(datetime.now(UTC).year, 1, 1, 4, tzinfo=UTC)
     return max(moment, start)

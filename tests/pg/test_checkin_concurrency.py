@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests import factories
+from tests.certificate_support import this_year_moment
 from volunteer.extensions import db
 from volunteer.models import RecordSource, RecordStatus, ServiceRecord, Volunteer, utcnow
 from volunteer.services import checkin, tokens
@@ -28,11 +29,13 @@ THREADS = 40
 
 def test_simultaneous_scans_make_exactly_one_record_each(app, postgres_only):
     team = factories.make_organization()
-    activity = factories.make_activity(team, starts_at=utcnow() - timedelta(minutes=20), hours=4)
+    # Noon in Beijing yesterday, not now: the 95-minute stay must not cross Beijing midnight
+    # (each day's part is floored), whatever time the suite runs.
+    check_in_at = this_year_moment()
+    activity = factories.make_activity(team, starts_at=check_in_at - timedelta(minutes=20), hours=4)
     volunteer_ids = [factories.make_volunteer(f"志愿者{i}").id for i in range(VOLUNTEERS)]
     db.session.commit()
     activity_id = activity.id
-    check_in_at = utcnow()
     check_out_at = check_in_at + timedelta(minutes=95, seconds=30)
     barrier = threading.Barrier(THREADS)
 
