@@ -5,19 +5,27 @@
 - `runner`: a job's life on its `BackgroundJob` row: created in the request, claimed once by
   a worker, progress and heartbeat per step, its file kept in the database, failure recorded.
 - `kinds`: what each kind of job does and how its pages name it. A new kind (a report
-  refresh, a reminder list) is one `JobKind` there; the queue, pages and files stay as they are.
+  refresh) is one `JobKind` there; the queue, pages and files stay as they are.
 - `compliance_export`: the whole-tree compliance workbook as a job.
+- `reminder_lists`: a unit's (or a whole subtree's) reminder list for an SMS platform.
 
 This package is an edge like the CLI: it commits.
 """
 
-from volunteer.tasks.kinds import CERTIFICATE_BATCH, COMPLIANCE_EXPORT, JobKind, kind_of
+from volunteer.tasks.kinds import (
+    CERTIFICATE_BATCH,
+    COMPLIANCE_EXPORT,
+    REMINDER_LIST,
+    JobKind,
+    kind_of,
+)
 from volunteer.tasks.queue import queue_for, run_worker, start_job
 from volunteer.tasks.runner import active_job, create_job, recent_jobs, run_job, run_queued_jobs
 
 __all__ = [
     "CERTIFICATE_BATCH",
     "COMPLIANCE_EXPORT",
+    "REMINDER_LIST",
     "JobKind",
     "active_job",
     "create_job",

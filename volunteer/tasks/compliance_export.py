@@ -28,11 +28,18 @@ def export_params(unit: Unit, period: Period, full: bool, pace_days: int) -> dic
         "pace_days": pace_days,
         "unit_id": unit.id,
         "unit_name": unit.name,
+        "full": full,
+        **period_params(period),
+    }
+
+
+def period_params(period: Period) -> dict[str, Any]:
+    """A period as a job keeps it."""
+    return {
         "year": period.year,
         "start": period.start.isoformat(),
         "end": period.end.isoformat(),
         "calendar_year": period.is_calendar_year(),
-        "full": full,
     }
 
 
@@ -55,7 +62,7 @@ def write_export(
     # The person may have lost the unit since queueing the export.
     if unit is None or actor is None or not permissions.can_coordinate(actor, unit):
         raise PermissionDenied(_("You no longer coordinate this unit."))
-    period = _period(params)
+    period = period_of(params)
     progress(0, STEPS)
     report = compliance.compliance_report(unit, period)
     progress(1, STEPS)
@@ -69,8 +76,8 @@ def write_export(
     progress(4, STEPS)
 
 
-def _period(params: dict[str, Any]) -> Period:
-    """The period the export was asked for."""
+def period_of(params: dict[str, Any]) -> Period:
+    """The period a job was asked for."""
     if params["calendar_year"]:
         return periods.year_period(params["year"])
     start, end = date.fromisoformat(params["start"]), date.fromisoformat(params["end"])
