@@ -12,8 +12,10 @@ from tests import factories as f
 from tests.job_support import job_file
 from volunteer.extensions import db
 from volunteer.models import AuditEntry, UnitKind
-from volunteer.services import registration_links
-from volunteer.services.periods import local_today
+from volunteer.services import registration_links, reminders
+from volunteer.services.compliance import Missing
+from volunteer.services.periods import local_today, year_period
+from volunteer.tasks import reminder_lists
 
 FORMULA = "=1+2"
 
@@ -174,3 +176,19 @@ def test_a_subtree_list_gives_each_unit_s_people_their_own_unit_s_text(client, l
 def test_a_unit_without_sub_units_is_not_offered_a_subtree_list(client, login_as, world):
     login_as(world["coordinator"])
     assert "也导出所有下级单位" not in client.get(url(world)).get_data(as_text=True)
+
+
+def test_a_worker_without_a_request_links_texts_to_the_site_s_address(app, world):
+    village = f.make_unit("WS-GLT-1", "一村", world["town"], UnitKind.VILLAGE)
+    f.make_roster_entry(village, name="其木格").phone = "13700000003"
+    asked = reminders.ReminderRequest(
+        Missing.NOT_REGISTERED, "{name}", year_period(local_today().year), "csv", subtree=True
+    )
+    params = reminder_lists.list_params(
+        world["town"], asked, "https://zyz.example.cn/", "https://zyz.example.cn"
+    )
+    out = io.BytesIO()
+    reminder_lists.write_list(params, world["coordinator"].id, out, lambda done, total: None)
+    rows = csv.reader(io.StringIO(out.getvalue().decode("utf-8-sig")))
+    text = next(row[2] for row in rows if row[1] == "其木格")
+    assert "https://zyz.example.cn/auth/register?unit=" in text

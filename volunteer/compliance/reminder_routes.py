@@ -73,7 +73,7 @@ def reminder_export(unit: Unit, kind: str):
         bool(form.full_numbers.data),
         bool(form.subtree.data),
     )
-    params = reminder_lists.list_params(unit, asked, site_link())
+    params = reminder_lists.list_params(unit, asked, site_link(), public_base_url())
     # The same list already being made is shown rather than made twice.
     job = tasks.active_job(acting_user(), tasks.REMINDER_LIST, params)
     return redirect(url_for("jobs.show", job_id=(job or _queued(tasks.REMINDER_LIST, params)).id))

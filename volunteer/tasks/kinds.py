@@ -11,7 +11,7 @@ from typing import Any, BinaryIO
 
 from volunteer.i18n import lazy_gettext as _l
 from volunteer.printing import batches
-from volunteer.tasks import compliance_export, reminder_lists
+from volunteer.tasks import compliance_export, reminder_lists, unit_posters
 
 Progress = Callable[[int, int], None]
 Writer = Callable[[dict[str, Any], int | None, BinaryIO, Progress], Any]
@@ -19,6 +19,7 @@ Writer = Callable[[dict[str, Any], int | None, BinaryIO, Progress], Any]
 CERTIFICATE_BATCH = batches.JOB_KIND
 COMPLIANCE_EXPORT = compliance_export.JOB_KIND
 REMINDER_LIST = reminder_lists.JOB_KIND
+UNIT_POSTERS = unit_posters.JOB_KIND
 
 
 @dataclass(frozen=True)
@@ -59,11 +60,11 @@ KINDS = {
             write=compliance_export.write_export,
             title=compliance_export.export_title,
             filename=compliance_export.export_filename,
-            content_type=lambda params: compliance_export.XLSX,
+            content_type=compliance_export.content_type,
             heading=_l("Compliance"),
             back=lambda params: ("compliance.report", {"unit_id": params["unit_id"]}),
             running_text=_l("Step %(done)s of %(total)s…"),
-            done_text=_l("The workbook is ready."),
+            done_text=_l("The file is ready."),
         ),
         JobKind(
             name=REMINDER_LIST,
@@ -75,6 +76,17 @@ KINDS = {
             back=lambda params: ("compliance.reminders_page", {"unit_id": params["unit_id"]}),
             running_text=_l("Step %(done)s of %(total)s…"),
             done_text=_l("The list is ready."),
+        ),
+        JobKind(
+            name=UNIT_POSTERS,
+            write=unit_posters.write_posters,
+            title=unit_posters.posters_title,
+            filename=unit_posters.posters_filename,
+            content_type=lambda params: "application/pdf",
+            heading=_l("Registration posters"),
+            back=lambda params: ("compliance.report", {"unit_id": params["unit_id"]}),
+            running_text=_l("Step %(done)s of %(total)s…"),
+            done_text=_l("The posters are ready."),
         ),
     )
 }

@@ -25,8 +25,11 @@ CONTENT_TYPES = {
 FILE_LABELS = {"not_registered": "未注册", "no_hours": "未录入时长"}
 
 
-def list_params(unit: Unit, asked: reminders.ReminderRequest, site_link: str) -> dict[str, Any]:
-    """What a reminder-list job keeps: the unit, the list, the text, the file and the links."""
+def list_params(
+    unit: Unit, asked: reminders.ReminderRequest, site_link: str, base_url: str
+) -> dict[str, Any]:
+    """What a reminder-list job keeps: the unit, the list, the text, the file and the links
+    (the worker has no request to read the site's address from)."""
     return {
         "unit_id": unit.id,
         "unit_name": unit.name,
@@ -36,6 +39,7 @@ def list_params(unit: Unit, asked: reminders.ReminderRequest, site_link: str) ->
         "full": asked.full,
         "subtree": asked.subtree,
         "site_link": site_link,
+        "base_url": base_url,
         **period_params(asked.period),
     }
 
@@ -64,7 +68,7 @@ def write_list(params: dict[str, Any], actor_id: int | None, out: BinaryIO, prog
     unit, actor = _unit_and_actor(params, actor_id)
     asked = _request(params)
     progress(0, STEPS)
-    texts = _texts_below(unit, asked, params["site_link"]) if asked.subtree else {}
+    texts = _texts_below(unit, asked, params) if asked.subtree else {}
     progress(1, STEPS)
     out.write(reminders.export_reminders(unit, asked, actor, texts))
     progress(2, STEPS)
@@ -91,14 +95,15 @@ def _request(params: dict[str, Any]) -> reminders.ReminderRequest:
     )
 
 
-def _texts_below(unit: Unit, asked: reminders.ReminderRequest, site_link: str) -> dict[int, str]:
+def _texts_below(
+    unit: Unit, asked: reminders.ReminderRequest, params: dict[str, Any]
+) -> dict[int, str]:
     """Every unit's ready text of the list, with its own figures and registration link."""
     targets, today = compliance.targets_for(asked.period.year), periods.local_today()
+    year, site_link = asked.period.year, params["site_link"]
 
     def facts_for(row: compliance.UnitRow) -> reminders.UnitFacts:
-        link = posters.registration_url(row.unit_id)
-        return reminders.UnitFacts(
-            row.name, row.figures, targets, asked.period.year, today, link, site_link
-        )
+        link = posters.registration_url(row.unit_id, params["base_url"])
+        return reminders.UnitFacts(row.name, row.figures, targets, year, today, link, site_link)
 
     return reminders.unit_texts(unit, asked.kind, asked.period, facts_for)
