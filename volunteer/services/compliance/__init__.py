@@ -7,6 +7,7 @@ never one per unit or per person. The modules, in reading order:
 - `figures`: the formulas (rate, needs, status) and the report's dataclasses.
 - `scope`: SQL pieces shared by the statements (subtree, roster of a day, party flag, completion).
 - `rollup`: `compliance_report`, ONE statement for a whole subtree's units and totals.
+- `overview`: `compliance_overview`, a unit's own row and its sub-units' subtrees (the page).
 - `history`: `compliance_history`, month-end rates from registration and record dates.
 - `missing`: `missing_people`, those not registered or without enough hours.
 - `pace`: `compliance_pace`, the date each rate reaches its target at the recent pace.
@@ -38,6 +39,7 @@ from volunteer.services.compliance.missing import (
     MissingPerson,
     missing_people,
 )
+from volunteer.services.compliance.overview import compliance_overview
 from volunteer.services.compliance.pace import (
     OUTLOOK_LABELS,
     AtRisk,
@@ -79,6 +81,7 @@ __all__ = [
     "UnitRow",
     "at_risk",
     "compliance_history",
+    "compliance_overview",
     "compliance_pace",
     "compliance_report",
     "exports",
