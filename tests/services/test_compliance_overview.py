@@ -158,3 +158,23 @@ def test_each_sub_units_row_equals_its_full_reports_totals_on_random_trees(tree,
             full.units_meeting,
             full.units_assessed,
         )
+
+
+@pytest.mark.parametrize("seed", [4, 5])
+def test_each_sub_units_pace_equals_its_own_subtrees_pace_on_random_trees(tree, seed):
+    rng = random.Random(seed)
+    fixed = [tree[key] for key in ("village", "other_village", "department")]
+    units = list(dict.fromkeys(fixed + random_tree(rng, tree["root"])))
+    random_rosters(rng, tree, units)
+    db.session.flush()
+    root, today, targets = tree["root"], date(YEAR, 6, 10), c.targets_for(YEAR)
+    pace = c.compliance_pace(root, PERIOD, targets, today, 30, by_branch=True)
+    per_unit = c.compliance_pace(root, PERIOD, targets, today, 30)
+    assert pace.total == per_unit.total
+    assert pace.units.get(root.id) == per_unit.units.get(root.id)  # its own roster
+    for row in c.compliance_overview(root, PERIOD).rows[1:]:
+        child = db.session.get(Unit, row.unit_id)
+        alone = c.compliance_pace(child, PERIOD, targets, today, 30, per_unit=False)
+        assert pace.units.get(child.id) == alone.total, child.code
+    assert len(pace.units) > 1
+    assert set(pace.units) <= {row.unit_id for row in c.compliance_overview(root, PERIOD).rows}
