@@ -48,6 +48,7 @@ def test_the_page_lists_the_units_own_roster_and_its_children_not_grandchildren(
     login_as(world["admin"])
     page = page_of(client, world["banner"])
     assert 'data-unit="WS"' in page and "本单位（本级）" in page
+    assert "先列本单位本级名册，再列各下级单位" in page
     assert 'data-unit="WS-GLT"' in page and 'data-unit="WS-TK"' in page
     assert 'data-unit="WS-GLT-SRL"' not in page and 'data-unit="WS-TK-HL"' not in page
 
