@@ -6,7 +6,11 @@ the period's last day (the stints covering it): no per-unit breakdown, no ORM.
 Credited time is summed from the credit ledger by Beijing day, as the report reads
 it. The report is `compliance_report` for the whole tree (every unit's row plus the
 distinct-people totals), through the ORM as the pages run it. Last year's report is
-timed too: the roster of its last day, which later uploads have changed.
+timed too: the roster of its last day, which later uploads have changed. The page's
+overview (`compliance_overview`: the root's own roster row and each direct sub-unit's
+subtree) is timed beside it, and the root's compliance page itself through Flask's test
+client (signed in as a bench admin, made once in the bench database): its time and HTML
+bytes (issue 15: no page over 200 KB).
 
     python bench/bench_compliance.py                       # SQLite, small scale, built if missing
     BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/bench_compliance \
@@ -23,7 +27,8 @@ import sys
 import time
 from pathlib import Path
 
-from sqlalchemy import create_engine, inspect, text
+from flask_login import FlaskLoginClient
+from sqlalchemy import create_engine, inspect, select, text
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -31,11 +36,15 @@ sys.path.insert(0, str(ROOT))
 from bench.generate import SCALES, build_database, create_postgres_database  # noqa: E402
 from volunteer import create_app  # noqa: E402
 from volunteer.extensions import db  # noqa: E402
-from volunteer.models import Unit  # noqa: E402
+from volunteer.models import Role, Unit, User  # noqa: E402
 from volunteer.services import (  # noqa: E402
+    accounts,
     compliance,
+    grants,
     periods,
 )
+
+BENCH_ADMIN_PHONE = "19900000001"
 
 # Who completed: from the year totals the ledger keeps (what the report reads for a whole
 # year), and, for comparison, summed from the ledger's pieces as before those totals.
@@ -198,11 +207,45 @@ def main(argv=None) -> None:
             f" party {total.party:,}, party completed {total.party_completed:,})"
         )
         _past_year(root, year - 1, args.repeat, params, line)
+        _root_page(app, root, period, targets, args.repeat, line)
         target_ok = report_best <= 3 * floor_best and report_best < 1.0
         print(
             "target (report within 3x the floor and under 1 s; set for PostgreSQL at county"
             f" scale): {'met' if target_ok else 'NOT met'} here"
         )
+
+
+def _root_page(app, root, period, targets, repeat: int, line) -> None:
+    """The root's overview (the page's one report call) and the root's page through the test
+    client: time and HTML bytes."""
+    best, median, overview = best_of(
+        repeat, lambda: compliance.compliance_overview(root, period, targets)
+    )
+    line(f"root overview ({len(overview.rows)} rows: own roster + sub-units)", best, median)
+    app.test_client_class = FlaskLoginClient
+    client = app.test_client(user=_bench_admin())
+    url = f"/compliance/units/{root.id}?year={period.year}"
+    best, median, body = best_of(repeat, lambda: _page_bytes(client, url))
+    line(f"root compliance page through the test client ({len(body):,} bytes)", best, median)
+    print(f"root page HTML: {len(body):,} bytes ({len(body) / 1024:.1f} KB; budget 200 KB)")
+
+
+def _page_bytes(client, url: str) -> bytes:
+    """The page's HTML, failing loudly on anything but a 200."""
+    response = client.get(url)
+    if response.status_code != 200:
+        raise SystemExit(f"{url}: HTTP {response.status_code}")
+    return response.data
+
+
+def _bench_admin() -> User:
+    """The bench's admin account, made (and committed) the first time."""
+    user = db.session.scalar(select(User).where(User.phone == BENCH_ADMIN_PHONE))
+    if user is None:
+        user = accounts.create_staff_account("基准管理员", BENCH_ADMIN_PHONE, "bench-password-1")
+        grants.grant_role(user, Role.ADMIN, actor=None)
+        db.session.commit()
+    return user
 
 
 def _past_year(root, year: int, repeat: int, params: dict, line) -> None:

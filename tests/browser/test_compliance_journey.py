@@ -63,3 +63,34 @@ def test_coordinator_uploads_a_roster_and_sees_compliance_on_a_phone(phone_page,
     assert "巴特尔" in page.content()
     assert newcomer_id not in page.content()  # masked
     assert newcomer_id[:6] + "********" + newcomer_id[-4:] in page.content()
+
+
+def test_a_coordinator_drills_down_the_tree_by_tap_and_finds_a_unit_by_name(phone_page, app):
+    banner = factories.make_unit("WS", "乌审旗")
+    town = factories.make_unit("WS-GLT", "嘎鲁图镇", banner, UnitKind.TOWN)
+    village = factories.make_unit("WS-GLT-SRL", "萨如拉嘎查", town, UnitKind.VILLAGE)
+    factories.make_unit("WS-GLT-SRL-1", "萨如拉一组", village, UnitKind.OTHER)
+    factories.make_roster_entry(village, name="村干部")
+    coordinator = factories.make_coordinator(banner, "钱协调")
+    db.session.commit()
+
+    page = phone_page
+    page.goto("/auth/login")
+    sign_in(page, coordinator.phone)
+    page.goto(f"/compliance/units/{banner.id}")
+    cards = page.locator("#compliance-cards")
+    assert cards.locator('[data-card-unit="WS-GLT-SRL"]').count() == 0  # a grandchild
+    cards.locator('[data-card-unit="WS-GLT"]').get_by_role("link", name="查看下级单位").click()
+    page.wait_for_url(f"**/compliance/units/{town.id}*")
+    assert "1" in cards.locator('[data-card-unit="WS-GLT-SRL"]').inner_text()
+    cards.locator('[data-card-unit="WS-GLT-SRL"]').get_by_role("link", name="查看下级单位").click()
+    page.wait_for_url(f"**/compliance/units/{village.id}*")
+    assert cards.locator('[data-card-unit="WS-GLT-SRL-1"]').count() == 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+    page.get_by_label("按名称查找单位").fill("一组")
+    page.get_by_role("button", name="查找", exact=True).click()
+    found = page.locator("#unit-search-results")
+    assert "乌审旗 › 嘎鲁图镇 › 萨如拉嘎查" in found.inner_text()
+    found.get_by_role("link", name="萨如拉一组").click()
+    assert "萨如拉一组" in page.locator("h1").inner_text()

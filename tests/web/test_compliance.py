@@ -96,15 +96,23 @@ def test_coordinator_sees_their_subtree_in_chinese_with_totals_and_charts(client
     assert chart.mimetype == "image/svg+xml" and b"<polyline" in chart.data
 
 
-def test_filter_by_status_and_kind(client, login_as, world):
+def test_filters_apply_to_the_sub_units_and_the_own_roster_row_stays(client, login_as, world):
     login_as(world["admin"])
-    url = f"/compliance/units/{world['banner'].id}"
-    page = client.get(url, query_string={"year": YEAR, "status": "no_roster"}).get_data(
+    town = f"/compliance/units/{world['town'].id}"
+    page = client.get(town, query_string={"year": YEAR, "status": "no_roster"}).get_data(
         as_text=True
     )
-    assert 'data-unit="WS-GLT-SRL"' in page and 'data-unit="WS-GLT"' not in page
-    page = client.get(url, query_string={"year": YEAR, "kind": "towns"}).get_data(as_text=True)
-    assert 'data-unit="WS-TK"' in page and 'data-unit="WS-GLT-SRL"' not in page
+    assert 'data-unit="WS-GLT-SRL"' in page and 'data-unit="WS-GLT"' in page  # its own row
+    page = client.get(town, query_string={"year": YEAR, "status": "meets"}).get_data(as_text=True)
+    assert 'data-unit="WS-GLT-SRL"' not in page and "没有符合条件的单位" in page
+    banner = f"/compliance/units/{world['banner'].id}"
+    page = client.get(banner, query_string={"year": YEAR, "kind": "towns"}).get_data(as_text=True)
+    assert 'data-unit="WS-TK"' in page and 'data-unit="WS-GLT"' in page
+    assert 'data-unit="WS-GLT-SRL"' not in page  # a grandchild: on the town's own page
+    page = client.get(banner, query_string={"year": YEAR, "kind": "villages"}).get_data(
+        as_text=True
+    )
+    assert 'data-unit="WS-TK"' not in page
 
 
 def test_drill_down_lists_missing_people_masked_and_exports_them(client, login_as, world):

@@ -8,6 +8,8 @@ from volunteer.services.errors import ServiceError
 
 # Windows offered on the page besides the one in force (any from 7 to 180 days may be asked).
 WINDOW_CHOICES = (14, 30, 60, 90)
+# Units at risk listed on the page, the furthest behind first (the page stays small).
+AT_RISK_SHOWN = 10
 
 
 def window_args() -> dict:
@@ -33,19 +35,23 @@ def window_or_default() -> int:
         return compliance.window_days()
 
 
-def report_pace(report: compliance.Report, days: int) -> compliance.Pace:
-    """The pace of every unit of the report over the last `days` days."""
+def overview_pace(report: compliance.Report, days: int) -> compliance.Pace:
+    """The pace of each row of an overview (the own roster, each sub-unit's subtree) over the
+    last `days` days."""
     today = periods.local_today()
-    return compliance.compliance_pace(report.root, report.period, report.targets, today, days)
+    return compliance.compliance_pace(
+        report.root, report.period, report.targets, today, days, by_branch=True
+    )
 
 
 def page_context(report: compliance.Report) -> dict:
-    """The pace of every unit, the units at risk and the window choices, for the page."""
+    """The pace of each row of an overview, those at risk and the window choices, for the page."""
     days = window_or_default()
-    pace = report_pace(report, days)
+    pace = overview_pace(report, days)
     return {
         "pace": pace,
         "at_risk": compliance.at_risk(report.rows, pace),
+        "at_risk_shown": AT_RISK_SHOWN,
         "window_days": days,
         "window_choices": sorted({*WINDOW_CHOICES, days, compliance.window_days()}),
         "outlook_labels": compliance.OUTLOOK_LABELS,

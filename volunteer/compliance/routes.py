@@ -25,7 +25,7 @@ from volunteer.access import (
 from volunteer.actions import service_action
 from volunteer.compliance import charts, pace
 from volunteer.compliance.forms import ComplianceSettingsForm, FullNumbersForm, RevealForm
-from volunteer.compliance.table import KIND_GROUP_LABELS, TableFilters, parents_with_children
+from volunteer.compliance.table import KIND_GROUP_LABELS, TableFilters, own_and_children, page_of
 from volunteer.i18n import gettext as _
 from volunteer.labels import UNIT_KIND_LABELS
 from volunteer.models import Unit
@@ -87,31 +87,61 @@ def index():
 @bp.route("/units/<int:unit_id>")
 @access(coordinator_of(Unit, "unit_id", "unit"))
 def report(unit: Unit):
-    """The compliance table of a unit and everything below it, with charts."""
+    """A unit's compliance: its own roster, its direct sub-units' subtrees (a page of them),
+    charts; and a search of the units by name. Whole trees only in the exports."""
     period = _period()
-    full = compliance.compliance_report(unit, period)
+    overview = compliance.compliance_overview(unit, period)
     filters = TableFilters.from_args(request.args)
-    rows = filters.apply(full.rows)
+    own, children = own_and_children(overview)
+    shown = page_of(filters.apply(children), request.args.get("page", type=int))
     return render_template(
         "compliance/report.html",
         unit=unit,
-        report=full,
-        rows=rows,
-        period=period,
-        period_args=_period_args(period),
-        filters=filters.as_args(),
-        roots=_roots(),
-        kind_labels=UNIT_KIND_LABELS,
-        group_labels=KIND_GROUP_LABELS,
-        status_labels=compliance.STATUS_LABELS,
-        rate_chart=charts.units_by_rate_svg(rows, full.targets, display.wants_large_text()),
-        ancestors=_breadcrumb(unit),
-        has_children=parents_with_children(full.rows),
-        years=range(periods.local_today().year + 1, 2017, -1),
-        **pace.page_context(full),
-        # A past period counts the rosters of its last day (services.compliance.scope).
-        past=period.end < periods.local_today(),
+        report=overview,
+        own=own,
+        rows=shown.rows,
+        rows_page=shown,
+        search=_search(),
+        rate_chart=charts.units_by_rate_svg(_charted(own, shown), overview.targets, _large()),
+        **_page_context(unit, period, filters),
+        **pace.page_context(overview),
     )
+
+
+def _charted(own, shown) -> list:
+    """The rows of the rate chart: the page's (the own roster's, then its sub-units')."""
+    return ([own] if own else []) + shown.rows
+
+
+def _large() -> bool:
+    return display.wants_large_text()
+
+
+def _search() -> tuple[str, compliance.UnitSearch | None]:
+    """?q= and the units whose name contains it inside the user's subtrees."""
+    text = request.args.get("q", "").strip()[:SEARCH_CHARS]
+    return text, compliance.find_units(acting_user(), text) if text else None
+
+
+# A unit's name is short; a longer search is cut rather than refused.
+SEARCH_CHARS = 50
+
+
+def _page_context(unit: Unit, period: periods.Period, filters: TableFilters) -> dict:
+    """What the compliance page shows besides the figures: period, filters, labels, links."""
+    return {
+        "period": period,
+        "period_args": _period_args(period),
+        "filters": filters.as_args(),
+        "roots": _roots(),
+        "kind_labels": UNIT_KIND_LABELS,
+        "group_labels": KIND_GROUP_LABELS,
+        "status_labels": compliance.STATUS_LABELS,
+        "ancestors": _breadcrumb(unit),
+        "years": range(periods.local_today().year + 1, 2017, -1),
+        # A past period counts the rosters of its last day (services.compliance.scope).
+        "past": period.end < periods.local_today(),
+    }
 
 
 @bp.route("/units/<int:unit_id>/history.svg")

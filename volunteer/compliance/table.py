@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from volunteer.i18n import lazy_gettext as _l
 from volunteer.models import UnitKind
-from volunteer.services.compliance import Status, UnitRow, tree_key
+from volunteer.services.compliance import Report, Status, UnitRow, tree_key
 
 # Kinds of unit as the compliance page filters them.
 KIND_GROUPS: dict[str, tuple[UnitKind, ...]] = {
@@ -97,6 +97,31 @@ class TableFilters:
         return {"kind": self.kind, "status": self.status, "sort": self.sort, "desc": desc}
 
 
-def parents_with_children(rows: Iterable[UnitRow]) -> set[str]:
-    """Paths of the units that have a child among the rows (they get an expand link)."""
-    return {row.path[: row.path.rstrip("/").rfind("/") + 1] for row in rows}
+# Sub-units shown on one page: the page's size stays bounded whatever the fan-out.
+PAGE_SIZE = 40
+
+
+@dataclass(frozen=True)
+class RowsPage:
+    """One page of the sub-units' rows: `number` of `pages` (from 1), `total` rows in all."""
+
+    rows: list[UnitRow]
+    number: int
+    pages: int
+    total: int
+
+
+def page_of(rows: list[UnitRow], asked: int | None, size: int | None = None) -> RowsPage:
+    """The rows of page `asked` (pages outside the range: the nearest one)."""
+    size = size or PAGE_SIZE
+    pages = max(1, -(-len(rows) // size))
+    number = min(max(asked or 1, 1), pages)
+    return RowsPage(rows[(number - 1) * size : number * size], number, pages, len(rows))
+
+
+def own_and_children(report: Report) -> tuple[UnitRow | None, list[UnitRow]]:
+    """An overview's own-roster row (None for an inactive unit) and its sub-units' rows."""
+    rows = report.rows
+    if rows and rows[0].unit_id == report.root.id:
+        return rows[0], rows[1:]
+    return None, rows

@@ -7,12 +7,13 @@ never one per unit or per person. The modules, in reading order:
 - `figures`: the formulas (rate, needs, status) and the report's dataclasses.
 - `scope`: SQL pieces shared by the statements (subtree, roster of a day, party flag, completion).
 - `rollup`: `compliance_report`, ONE statement for a whole subtree's units and totals.
+- `overview`: `compliance_overview`, a unit's own row and its sub-units' subtrees (the page).
 - `history`: `compliance_history`, month-end rates from registration and record dates.
 - `missing`: `missing_people`, those not registered or without enough hours.
 - `pace`: `compliance_pace`, the date each rate reaches its target at the recent pace.
 - `exports`: the report and missing people as CSV and Excel (via volunteer.documents);
   `pace_export`: the pace sheets' rows.
-- `tree`: the banner, the subtrees a person sees, tree order.
+- `tree`: the banner, the subtrees a person sees, tree order, units found by name.
 
 Roster entries match volunteers by the normalized ID number at query time,
 so someone who registers after the roster was uploaded counts at once. Rosters
@@ -38,6 +39,7 @@ from volunteer.services.compliance.missing import (
     MissingPerson,
     missing_people,
 )
+from volunteer.services.compliance.overview import compliance_overview
 from volunteer.services.compliance.pace import (
     OUTLOOK_LABELS,
     AtRisk,
@@ -58,7 +60,14 @@ from volunteer.services.compliance.targets import (
     saved_years,
     targets_for,
 )
-from volunteer.services.compliance.tree import root_unit, roots_of, tree_key, visible_roots
+from volunteer.services.compliance.tree import (
+    UnitSearch,
+    find_units,
+    root_unit,
+    roots_of,
+    tree_key,
+    visible_roots,
+)
 
 __all__ = [
     "MISSING_LABELS",
@@ -77,11 +86,14 @@ __all__ = [
     "Targets",
     "UnitPace",
     "UnitRow",
+    "UnitSearch",
     "at_risk",
     "compliance_history",
+    "compliance_overview",
     "compliance_pace",
     "compliance_report",
     "exports",
+    "find_units",
     "missing_people",
     "missing_xlsx",
     "needs",

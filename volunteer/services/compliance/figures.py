@@ -105,11 +105,16 @@ class UnitRow:
     staff_needs: int | None
     party_needs: int | None
     assessed: bool = True  # 参与考核: counted in the milestone
+    has_children: bool = False  # has active sub-units (the overview's drill-down)
 
 
 @dataclass
 class Report:
-    """The compliance of a subtree: one row per unit, the distinct-people totals, the milestone."""
+    """The compliance of a subtree: one row per unit, the distinct-people totals, the milestone.
+
+    An overview (`overview.compliance_overview`) has a row per branch instead (the root's own
+    roster, then each direct sub-unit's subtree) and every unit's own row in `units`, which the
+    milestone counts."""
 
     root: Unit
     period: Period
@@ -117,11 +122,12 @@ class Report:
     rows: list[UnitRow]
     total: Figures
     status_counts: dict[Status, int] = field(default_factory=dict)
+    units: list[UnitRow] | None = None  # an overview's per-unit rows (the milestone's)
 
     @property
     def assessed_rows(self) -> list[UnitRow]:
         """The units the milestone counts (参与考核); never the banner's own node."""
-        return [row for row in self.rows if row.assessed]
+        return [row for row in (self.rows if self.units is None else self.units) if row.assessed]
 
     @property
     def units_meeting(self) -> int:

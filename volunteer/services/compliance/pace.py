@@ -29,7 +29,7 @@ from volunteer.models import RosterEntry, Unit, Volunteer
 from volunteer.services.compliance.figures import UnitRow, needs, rate
 from volunteer.services.compliance.history import HistoryPoint, completion_times
 from volunteer.services.compliance.rollup import counts_by_unit
-from volunteer.services.compliance.scope import party_flag, subtree_clause
+from volunteer.services.compliance.scope import branch_map, party_flag, subtree_clause
 from volunteer.services.compliance.targets import Targets
 from volunteer.services.compliance.tree import tree_key
 from volunteer.services.errors import ServiceError
@@ -263,12 +263,20 @@ class AtRisk:
 
 
 def compliance_pace(
-    root: Unit, period: Period, targets: Targets, today: date, days: int, per_unit: bool = True
+    root: Unit,
+    period: Period,
+    targets: Targets,
+    today: date,
+    days: int,
+    per_unit: bool = True,
+    by_branch: bool = False,
 ) -> Pace:
-    """Every unit's pace (unless not `per_unit`) and the subtree's, in one statement."""
+    """Every unit's pace (unless not `per_unit`) and the subtree's, in one statement; with
+    `by_branch`, the root's own roster's and each direct sub-unit's subtree's instead of
+    every unit's (the overview's rows, `scope.branch_map`)."""
     window = pace_window(period, today, days)
-    entries = _entries_cte(root, period, targets, window)
-    statement = _pace_statement(entries, per_unit)
+    entries = _entries_cte(root, period, targets, window, by_branch)
+    statement = _pace_statement(entries, per_unit, by_branch)
     counts = counts_by_unit(statement, "people", "done", "recent", "joined")
 
     def pace_of(by_party: PaceCounts) -> UnitPace | None:
@@ -321,10 +329,13 @@ def _inside(column, window: Window):
     return case((and_(column >= start, column < end), 1))
 
 
-def _entries_cte(root: Unit, period: Period, targets: Targets, window: Window) -> CTE:
-    """Active roster entries of the subtree: completed, completed and registered in the window."""
+def _entries_cte(
+    root: Unit, period: Period, targets: Targets, window: Window, by_branch: bool
+) -> CTE:
+    """Active roster entries of the subtree: completed, completed and registered in the window
+    (and their branch, when asked)."""
     reached = completion_times(root, period, targets.min_minutes)
-    return (
+    query = (
         select(
             RosterEntry.unit_id.label("unit_id"),
             RosterEntry.id_number.label("id_number"),
@@ -337,27 +348,39 @@ def _entries_cte(root: Unit, period: Period, targets: Targets, window: Window) -
         .outerjoin(Volunteer, Volunteer.id_number == RosterEntry.id_number)
         .outerjoin(reached, reached.c.volunteer_id == Volunteer.id)
         .where(RosterEntry.active.is_(True), subtree_clause(root))
-        .cte("pace_entries")
     )
-
-
-def _pace_statement(entries: CTE, per_unit: bool) -> Select:
-    """Per-unit rows (by unit and party flag) and the distinct-people totals, in one statement."""
-    people = (
-        select(
-            entries.c.id_number,
-            *(
-                func.max(entries.c[name]).label(name)
-                for name in ("party", "done", "recent", "joined")
-            ),
+    if by_branch:
+        branches = branch_map(root)
+        query = query.add_columns(branches.c.branch_id).outerjoin(
+            branches, branches.c.unit_id == RosterEntry.unit_id
         )
-        .group_by(entries.c.id_number)
-        .subquery("pace_people")
+    return query.cte("pace_entries")
+
+
+COUNTED = ("party", "done", "recent", "joined")
+
+
+def _people(entries: CTE, *keys, name: str = "pace_people"):
+    """The entries collapsed by ID number (within each of `keys`' groups)."""
+    return (
+        select(*keys, entries.c.id_number, *(func.max(entries.c[c]).label(c) for c in COUNTED))
+        .group_by(*keys, entries.c.id_number)
+        .subquery(name)
     )
-    totals = _grouped(people, null().label("unit_id"))
+
+
+def _pace_statement(entries: CTE, per_unit: bool, by_branch: bool) -> Select:
+    """Per-unit (or per-branch) rows by party flag and the distinct-people totals, in one
+    statement."""
+    totals = _grouped(_people(entries), null().label("unit_id"))
     if not per_unit:
         return totals
-    return union_all(_grouped(entries, entries.c.unit_id).group_by(entries.c.unit_id), totals)
+    if not by_branch:
+        return union_all(_grouped(entries, entries.c.unit_id).group_by(entries.c.unit_id), totals)
+    in_branch = _people(entries, entries.c.branch_id, name="pace_branch_people")
+    branch = in_branch.c.branch_id
+    rows = _grouped(in_branch, branch.label("unit_id")).where(branch.is_not(None)).group_by(branch)
+    return union_all(rows, totals)
 
 
 def _grouped(source, unit_id) -> Select:

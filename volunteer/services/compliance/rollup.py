@@ -33,24 +33,29 @@ def compliance_report(root: Unit, period: Period, targets: Targets | None = None
     """Every active unit of the subtree with its own figures (the roster of the period's last
     day), and the subtree totals."""
     targets = targets or targets_for(period.year)
-    units = _subtree_units(root)
+    units = subtree_units(root)
     statement = _rollup_statement(root, period, targets)
     counts = counts_by_unit(statement, "staff", "registered", "completed")
-    rows = [_unit_row(unit, _figures(counts.get(unit.id, {})), targets) for unit in units]
-    status_counts = dict.fromkeys(Status, 0)
-    for row in rows:
-        status_counts[row.status] += 1
+    rows = [unit_row(unit, figures_of(counts.get(unit.id, {})), targets) for unit in units]
     return Report(
         root=root,
         period=period,
         targets=targets,
         rows=rows,
-        total=_figures(counts.get(None, {})),
-        status_counts=status_counts,
+        total=figures_of(counts.get(None, {})),
+        status_counts=status_counts(rows),
     )
 
 
-def _subtree_units(root: Unit) -> list[Row]:
+def status_counts(rows: list[UnitRow]) -> dict[Status, int]:
+    """How many of the rows stand at each status."""
+    counts = dict.fromkeys(Status, 0)
+    for row in rows:
+        counts[row.status] += 1
+    return counts
+
+
+def subtree_units(root: Unit) -> list[Row]:
     """The active units of the subtree in tree order (parents before children)."""
     units = db.session.execute(
         select(
@@ -60,14 +65,15 @@ def _subtree_units(root: Unit) -> list[Row]:
     return sorted(units, key=lambda unit: tree_key(unit.path))
 
 
-def _entries_cte(root: Unit, period: Period, targets: Targets) -> CTE:
-    """The subtree's roster entries of the period's last day, their volunteer and completion."""
+def entries_cte(root: Unit, period: Period, targets: Targets, branches: CTE | None = None) -> CTE:
+    """The subtree's roster entries of the period's last day, their volunteer and completion
+    (and each entry's branch, `scope.branch_map`, when `branches` is given)."""
     day = roster_day(period)
     # Below the banner, only the subtree's own people's records are read (through the
     # volunteer index) instead of aggregating the whole county's records.
     among = None if root.parent_id is None else roster_volunteers(root, day)
     done = completed_volunteers(period, targets, among).cte("done")
-    return (
+    query = (
         select(
             RosterEntry.unit_id.label("unit_id"),
             RosterEntry.id_number.label("id_number"),
@@ -79,13 +85,17 @@ def _entries_cte(root: Unit, period: Period, targets: Targets) -> CTE:
         .outerjoin(Volunteer, Volunteer.id_number == RosterEntry.id_number)
         .outerjoin(done, done.c.volunteer_id == Volunteer.id)
         .where(on_roster(day), subtree_clause(root))
-        .cte("entries")
     )
+    if branches is not None:
+        query = query.add_columns(branches.c.branch_id).outerjoin(
+            branches, branches.c.unit_id == RosterEntry.unit_id
+        )
+    return query.cte("entries")
 
 
 def _rollup_statement(root: Unit, period: Period, targets: Targets) -> Select:
     """Per-unit rows (grouped by unit and party flag) and one totals row, in one statement."""
-    entries = _entries_cte(root, period, targets)
+    entries = entries_cte(root, period, targets)
     per_unit = select(
         entries.c.unit_id,
         entries.c.party,
@@ -93,7 +103,7 @@ def _rollup_statement(root: Unit, period: Period, targets: Targets) -> Select:
         func.count(entries.c.volunteer_id).label("registered"),
         func.count(entries.c.done_id).label("completed"),
     ).group_by(entries.c.unit_id, entries.c.party)
-    people = _distinct_people(entries)
+    people = distinct_people(entries)
     totals = select(
         null().label("unit_id"),
         people.c.party,
@@ -104,17 +114,19 @@ def _rollup_statement(root: Unit, period: Period, targets: Targets) -> Select:
     return union_all(per_unit, totals)
 
 
-def _distinct_people(entries: CTE):
-    """The entries collapsed by ID number: a person on several rosters counts once."""
+def distinct_people(entries: CTE, *keys, name: str = "people"):
+    """The entries collapsed by ID number (within each of `keys`' groups): a person on
+    several rosters counts once."""
     return (
         select(
+            *keys,
             entries.c.id_number,
             func.max(entries.c.party).label("party"),
             func.max(entries.c.volunteer_id).label("volunteer_id"),
             func.max(entries.c.done_id).label("done_id"),
         )
-        .group_by(entries.c.id_number)
-        .subquery("people")
+        .group_by(*keys, entries.c.id_number)
+        .subquery(name)
     )
 
 
@@ -126,7 +138,7 @@ def counts_by_unit(statement: Select, *columns: str) -> dict[int | None, dict[in
     return counts
 
 
-def _figures(by_party: CountsByParty) -> Figures:
+def figures_of(by_party: CountsByParty) -> Figures:
     """Staff figures sum both party flags; party figures are those of flag 1."""
     staff = [sum(values) for values in zip(*by_party.values(), strict=True)] or [0, 0, 0]
     party = by_party.get(1, (0, 0, 0))
@@ -140,7 +152,7 @@ def _figures(by_party: CountsByParty) -> Figures:
     )
 
 
-def _unit_row(unit: Row, figures: Figures, targets: Targets) -> UnitRow:
+def unit_row(unit: Row, figures: Figures, targets: Targets, has_children: bool = False) -> UnitRow:
     """One unit's row with its status and needs."""
     return UnitRow(
         unit_id=unit.id,
@@ -154,4 +166,5 @@ def _unit_row(unit: Row, figures: Figures, targets: Targets) -> UnitRow:
         staff_needs=figures.staff_needs(targets),
         party_needs=figures.party_needs(targets),
         assessed=unit.assessed,
+        has_children=has_children,
     )

@@ -10,7 +10,19 @@ month or year, later uploads change nothing.
 
 from datetime import date
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
+from sqlalchemy import (
+    CTE,
+    ColumnElement,
+    Select,
+    and_,
+    case,
+    func,
+    literal,
+    or_,
+    select,
+    union_all,
+)
+from sqlalchemy.orm import aliased
 
 from volunteer.models import CreditEntry, RosterEntry, Unit, Volunteer, YearMinutes
 from volunteer.services import ledger
@@ -81,3 +93,19 @@ def _completed_in_year(year: int, targets: Targets, among=None) -> Select:
     if among is not None:
         query = query.where(YearMinutes.volunteer_id.in_(among))
     return query
+
+
+def branch_map(root: Unit) -> CTE:
+    """Each active unit of the subtree with its branch: the active direct child of `root`
+    containing it, or `root` itself for its own roster (the overview's rows).
+
+    A unit below an inactive child has no branch: it counts in the subtree's totals only,
+    as in the full report, never in the root's own row."""
+    child = aliased(Unit, name="branch_unit")
+    below = (
+        select(Unit.id.label("unit_id"), child.id.label("branch_id"))
+        .join(child, Unit.path.startswith(child.path))
+        .where(subtree_clause(root), child.parent_id == root.id, child.active.is_(True))
+    )
+    itself = select(literal(root.id).label("unit_id"), literal(root.id).label("branch_id"))
+    return union_all(itself, below).cte("branches")
