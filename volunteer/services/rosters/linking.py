@@ -6,11 +6,16 @@ in the same transaction: a roster upload (its new stints), a registration (the
 person's entries on any roster), a corrected ID number (old and new numbers).
 Deleting a volunteer needs nothing: the foreign key sets the id back to NULL. Each
 function recomputes the match from the ID numbers, so calling one twice is harmless.
+
+On PostgreSQL an upload and a registration of the same person at once would each miss
+the other's uncommitted row and leave the entry unlinked, so linking takes one
+transaction-level advisory lock first: whoever links second waits for the first to
+commit and then sees its rows. (SQLite has one writer at a time.)
 """
 
 from collections.abc import Iterable
 
-from sqlalchemy import ColumnElement, select, true, update
+from sqlalchemy import ColumnElement, func, select, true, update
 
 from volunteer.extensions import db
 from volunteer.models import RosterEntry, RosterUpload, Volunteer
@@ -23,14 +28,20 @@ def matched_volunteer_id():
     )
 
 
+# The advisory lock's key: any fixed bigint no other lock of the application uses.
+LINKING_LOCK = 0x524F53544552  # "ROSTER"
+
+
 def link_upload(upload: RosterUpload) -> None:
     """Match the entries an upload started or updated (uploads never change a number)."""
+    _take_turns()
     _link(RosterEntry.upload_id == upload.id)
 
 
 def link_id_numbers(id_numbers: Iterable[str]) -> None:
     """Match every entry of these ID numbers again: after a registration, or a changed number."""
     numbers = list(id_numbers)
+    _take_turns()
     entry_ids = list(
         db.session.scalars(select(RosterEntry.id).where(RosterEntry.id_number.in_(numbers)))
     )
@@ -40,7 +51,14 @@ def link_id_numbers(id_numbers: Iterable[str]) -> None:
 
 def link_all() -> None:
     """Match every roster entry (demo data, repairs)."""
+    _take_turns()
     _link(true())
+
+
+def _take_turns() -> None:
+    """Wait for any other transaction linking roster entries to commit (PostgreSQL)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(select(func.pg_advisory_xact_lock(LINKING_LOCK)))
 
 
 def _link(which: ColumnElement[bool]) -> None:
