@@ -3,7 +3,8 @@
 `RosterEntry.volunteer_id` is that match written down, so reports join rosters to
 volunteers on an integer. Every write that can change the match calls one of these,
 in the same transaction: a roster upload (its new stints), a registration (the
-person's entries on any roster), a corrected ID number (old and new numbers).
+person's entries on any roster); a correction of a volunteer's ID number, should one
+be added, passes the old and the new number to `link_id_numbers`.
 Deleting a volunteer needs nothing: the foreign key sets the id back to NULL. Each
 function recomputes the match from the ID numbers, so calling one twice is harmless.
 
@@ -20,16 +21,15 @@ from sqlalchemy import ColumnElement, func, select, true, update
 from volunteer.extensions import db
 from volunteer.models import RosterEntry, RosterUpload, Volunteer
 
+# The advisory lock's key: any fixed bigint no other lock of the application uses.
+LINKING_LOCK = 0x524F53544552  # "ROSTER"
+
 
 def matched_volunteer_id():
     """The id of the volunteer with the entry's ID number, as a correlated scalar subquery."""
     return (
         select(Volunteer.id).where(Volunteer.id_number == RosterEntry.id_number).scalar_subquery()
     )
-
-
-# The advisory lock's key: any fixed bigint no other lock of the application uses.
-LINKING_LOCK = 0x524F53544552  # "ROSTER"
 
 
 def link_upload(upload: RosterUpload) -> None:
