@@ -85,6 +85,7 @@ def build_database(database: Path, people: int) -> None:
     )
     from volunteer.services import certificates, grants, units
     from volunteer.services.accounts import create_staff_account
+    from volunteer.services.rosters import linking
 
     app = make_app(database)
     with app.app_context():
@@ -167,6 +168,8 @@ def build_database(database: Path, people: int) -> None:
                 )
             if number % 200 == 199:
                 db.session.flush()
+        db.session.flush()
+        linking.link_all()  # the rosters' volunteers, as uploads and registrations set them
         db.session.commit()
 
 

@@ -164,6 +164,10 @@ class _Plan:
             range(roster_people, self.people)
         )
         self.volunteer_people = self.volunteer_people[: scale.volunteers]
+        # Volunteer ids by person, for the roster entries' matched volunteer (written in bulk).
+        self.volunteer_of = {
+            person: index + 1 for index, person in enumerate(self.volunteer_people)
+        }
         self.party = {p for p in range(self.people) if rng.random() < 0.35}
         self.probationary = {p for p in self.party if rng.random() < 0.05}
         self.parent: dict[int, int | None] = {}
@@ -362,6 +366,7 @@ class _Plan:
             "name": self.name(person),
             "id_type": "resident_id",
             "id_number": self.id_number(person),
+            "volunteer_id": self.volunteer_of.get(person),
             "phone": f"15{person:09d}",
             "political_status": self.status(person),
             "position": "职工",

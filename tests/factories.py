@@ -23,6 +23,7 @@ from volunteer.models import (
 )
 from volunteer.services import accounts, grants, identity, ledger, units
 from volunteer.services.demo import wushen_region_code
+from volunteer.services.rosters import linking
 
 PASSWORD = "correct-horse-9"
 # Roster entries are on the roster from this day unless a test says otherwise, so that
@@ -191,6 +192,7 @@ def make_roster_entry(
     )
     db.session.add(entry)
     db.session.flush()
+    linking.link_id_numbers([entry.id_number])  # as an upload would
     return entry
 
 

@@ -155,3 +155,49 @@ def test_roster_rows_become_stints_of_beijing_days_without_losing_any(empty_data
         ]
         db.session.remove()
         db.engine.dispose()
+
+
+LINKS_REVISION = "a3c9e1f47b20"
+
+
+def test_roster_entries_are_linked_to_the_volunteer_with_their_id_number_and_unlinked_back(
+    empty_database_url,
+):
+    """The backfill links every stint of a registered person and no other; the downgrade
+    drops the column and keeps every entry."""
+    migrations = os.path.join(os.path.dirname(__file__), "..", "migrations")
+    app = create_app({"SQLALCHEMY_DATABASE_URI": empty_database_url})
+    with app.app_context():
+        upgrade(directory=migrations, revision=f"{LINKS_REVISION}-1")
+        volunteer = factories.make_volunteer()
+        unit = factories.make_unit("WS", "乌审旗")
+        entries = [  # id, ID number, on_until: two stints of the volunteer, a stranger
+            (1, volunteer.id_number, "2024-06-01"),
+            (2, volunteer.id_number, None),
+            (3, factories.resident_id(), None),
+        ]
+        for entry_id, number, until in entries:
+            db.session.execute(
+                text(
+                    "INSERT INTO roster_entries (id, unit_id, name, id_type, id_number,"
+                    " political_status, on_from, on_until, created_at, updated_at)"
+                    " VALUES (:id, :unit, '职工', 'resident_id', :number, '13', '2024-03-01',"
+                    " :until, '2024-03-01 00:00:00', '2024-03-01 00:00:00')"
+                ),
+                {"id": entry_id, "unit": unit.id, "number": number, "until": until},
+            )
+        volunteer_id = volunteer.id
+        db.session.commit()
+        upgrade(directory=migrations, revision=LINKS_REVISION)
+        links = db.session.execute(
+            text("SELECT id, volunteer_id FROM roster_entries ORDER BY id")
+        ).all()
+        assert [tuple(row) for row in links] == [(1, volunteer_id), (2, volunteer_id), (3, None)]
+        db.session.commit()
+        downgrade(directory=migrations, revision=f"{LINKS_REVISION}-1")
+        with db.engine.connect() as connection:
+            columns = {c["name"] for c in db.inspect(connection).get_columns("roster_entries")}
+        assert "volunteer_id" not in columns
+        assert db.session.scalar(text("SELECT count(*) FROM roster_entries")) == 3
+        db.session.remove()
+        db.engine.dispose()

@@ -20,6 +20,7 @@ from volunteer.models import (
 )
 from volunteer.printing.output import certificate_pdf
 from volunteer.services import certificates, periods
+from volunteer.services.rosters import linking
 
 YEAR = 2025
 
@@ -51,6 +52,7 @@ def _roster_of_registered_people(unit, count: int) -> list[Volunteer]:
         )
     db.session.add_all(people)
     db.session.flush()
+    linking.link_all()
     return people
 
 

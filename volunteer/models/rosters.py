@@ -62,6 +62,12 @@ class RosterEntry(Base):
     id_type: Mapped[IdType] = mapped_column(str_enum(IdType, "id_type"))
     # Normalized like Volunteer.id_number so matching is plain equality.
     id_number: Mapped[str] = mapped_column(String(32), index=True)
+    # The volunteer registered with this ID number (None: not registered), kept exact on
+    # every write that changes the match (services.rosters.linking), so reports join on
+    # an integer instead of the ID-number string.
+    volunteer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("volunteers.id", ondelete="SET NULL"), index=True
+    )
     phone: Mapped[str | None] = mapped_column(String(20))
     political_status: Mapped[PoliticalStatus] = mapped_column(
         str_enum(PoliticalStatus, "political_status")

@@ -96,7 +96,7 @@ def batch_volunteer_ids(params: dict[str, Any]) -> list[int]:
     ]
     query = select(Volunteer.id)
     if params["source"] == "unit":
-        query = query.where(Volunteer.id_number.in_(_unit_roster(params)))
+        query = query.where(Volunteer.id.in_(_unit_roster(params)))
     else:
         at_activity = select(ServiceRecord.id).where(
             ServiceRecord.activity_id == params["activity_id"]
@@ -109,15 +109,15 @@ def batch_volunteer_ids(params: dict[str, Any]) -> list[int]:
 
 
 def _unit_roster(params: dict[str, Any]) -> Any:
-    """A subquery of ID numbers on the batch unit's active roster (and its sub-units')."""
+    """A subquery of the registered people on the batch unit's active roster (and sub-units')."""
     unit = db.session.get(Unit, params["unit_id"])
     units = (
         Unit.path.startswith(unit.path) if params.get("include_subunits") else Unit.id == unit.id
     )
     return (
-        select(RosterEntry.id_number)
+        select(RosterEntry.volunteer_id)
         .join(Unit, Unit.id == RosterEntry.unit_id)
-        .where(RosterEntry.active, units)
+        .where(RosterEntry.active, units, RosterEntry.volunteer_id.is_not(None))
     )
 
 

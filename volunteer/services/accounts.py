@@ -15,6 +15,7 @@ from volunteer.models import Gender, IdType, PoliticalStatus, Unit, User, Volunt
 from volunteer.services import identity, periods, sessions
 from volunteer.services.audit import record_audit
 from volunteer.services.errors import DuplicateError, ServiceError
+from volunteer.services.rosters import linking
 
 
 @dataclass
@@ -75,6 +76,7 @@ def register_volunteer(data: Registration, now: datetime | None = None) -> Volun
     _add_refusing_racing_duplicates(volunteer, phone, id_number)
     volunteer.volunteer_number = volunteer_number_for(volunteer)
     db.session.flush()
+    linking.link_id_numbers([id_number])  # the person may be on rosters already
     return volunteer
 
 

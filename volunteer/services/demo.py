@@ -44,6 +44,7 @@ from volunteer.services import (
     units,
 )
 from volunteer.services.network.demo import load_network_demo
+from volunteer.services.rosters import linking
 
 DEMO_PASSWORD = "demo12345"
 SURNAMES = (
@@ -486,6 +487,7 @@ def _load_rosters(units_by_code, volunteers, rng, today: date) -> int:
         db.session.add_all(entries)
         count += len(entries)
     db.session.flush()
+    linking.link_all()
     return count
 
 

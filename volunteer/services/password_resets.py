@@ -20,7 +20,7 @@ from volunteer.models import PasswordReset, Unit, User, Volunteer
 from volunteer.services import permissions
 from volunteer.services.accounts import hash_password
 from volunteer.services.audit import record_audit
-from volunteer.services.certificates.scope import roster_id_numbers
+from volunteer.services.certificates.scope import roster_volunteer_ids
 from volunteer.services.errors import PermissionDenied, ServiceError
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -44,7 +44,7 @@ def resettable_clause(actor: User | None) -> ColumnElement[bool]:
     units_in_scope = select(Unit.id).where(permissions.visible_units_clause(actor))
     return or_(
         Volunteer.unit_id.in_(units_in_scope),
-        Volunteer.id_number.in_(roster_id_numbers(actor)),
+        Volunteer.id.in_(roster_volunteer_ids(actor)),
     )
 
 

@@ -1,7 +1,8 @@
 """The registration drive: how many people on each unit's roster have not registered yet.
 
-Counted with the compliance report (roster entries match volunteers by ID number at query
-time), so a person who registers through a poster is off the count at once. A unit's count
+Counted with the compliance report (registration links the person's roster entries in
+the same transaction, services.rosters.linking), so a person who registers through a
+poster is off the count at once. A unit's count
 is its OWN roster: a town's poster hangs in the town's offices, its villages get their own.
 """
 

@@ -22,7 +22,7 @@ def units_listing(volunteer: Volunteer) -> list[Unit]:
 def _listing_unit_ids(volunteer: Volunteer) -> Any:
     """A subquery of the ids of units whose active rosters hold the person's ID number."""
     return select(RosterEntry.unit_id).where(
-        RosterEntry.id_number == volunteer.id_number, RosterEntry.active
+        RosterEntry.volunteer_id == volunteer.id, RosterEntry.active
     )
 
 

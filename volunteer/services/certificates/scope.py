@@ -28,8 +28,19 @@ PEOPLE_SEARCH_LIMIT = 50
 
 def roster_id_numbers(user: User | None) -> Any:
     """A subquery of ID numbers on the active rosters of units the user coordinates."""
+    return _coordinated_roster(user, RosterEntry.id_number)
+
+
+def roster_volunteer_ids(user: User | None) -> Any:
+    """A subquery of the registered people's ids on those same rosters."""
+    return _coordinated_roster(user, RosterEntry.volunteer_id).where(
+        RosterEntry.volunteer_id.is_not(None)
+    )
+
+
+def _coordinated_roster(user: User | None, column) -> Any:
     return (
-        select(RosterEntry.id_number)
+        select(column)
         .join(Unit, Unit.id == RosterEntry.unit_id)
         .where(RosterEntry.active, permissions.visible_units_clause(user))
     )
@@ -39,7 +50,7 @@ def on_coordinated_roster(user: User | None, volunteer: Volunteer) -> bool:
     """Whether the person is on an active roster of a unit in the user's subtrees."""
     if not permissions.coordinated_units(user):
         return False
-    listed = roster_id_numbers(user).where(RosterEntry.id_number == volunteer.id_number)
+    listed = roster_volunteer_ids(user).where(RosterEntry.volunteer_id == volunteer.id)
     return db.session.scalar(listed.limit(1)) is not None
 
 
@@ -106,7 +117,7 @@ def people_in_scope_clause(user: User | None) -> ColumnElement[bool]:
         return true()
     clauses = []
     if permissions.coordinated_units(user):
-        clauses.append(Volunteer.id_number.in_(roster_id_numbers(user)))
+        clauses.append(Volunteer.id.in_(roster_volunteer_ids(user)))
     organization_ids = permissions.organizer_organization_ids(user)
     if organization_ids:
         clauses.append(Volunteer.id.in_(participation.participants_of(organization_ids)))

@@ -101,6 +101,7 @@ def _stints(root: Unit, targets: Targets, ends: list[date]) -> Subquery:
     return (
         select(
             RosterEntry.id_number.label("id_number"),
+            RosterEntry.volunteer_id.label("volunteer_id"),
             party_flag(targets).label("party"),
             _first_point(ends).label("first_point"),
             _last_point(ends).label("last_point"),
@@ -121,12 +122,17 @@ def _spans(root: Unit, targets: Targets, ends: list[date]) -> Subquery:
     one span per point (party if any stint says so) for people with several."""
     stints = _stints(root, targets, ends)
     single = select(
-        stints.c.id_number, stints.c.party, stints.c.first_point, stints.c.last_point
+        stints.c.id_number,
+        stints.c.volunteer_id,
+        stints.c.party,
+        stints.c.first_point,
+        stints.c.last_point,
     ).where(stints.c.stints == 1, stints.c.first_point <= stints.c.last_point)
     points = _points(len(ends))
     several = (
         select(
             stints.c.id_number,
+            func.max(stints.c.volunteer_id).label("volunteer_id"),
             func.max(stints.c.party).label("party"),
             points.c.point.label("first_point"),
             points.c.point.label("last_point"),
@@ -210,8 +216,8 @@ def _histogram(spans: Subquery, reached: Subquery, ends: list[date]) -> Select:
             _bucket(reached.c.reached_at, boundaries).label("completed"),
         )
         .select_from(spans)
-        .outerjoin(Volunteer, Volunteer.id_number == spans.c.id_number)
-        .outerjoin(reached, reached.c.volunteer_id == Volunteer.id)
+        .outerjoin(Volunteer, Volunteer.id == spans.c.volunteer_id)
+        .outerjoin(reached, reached.c.volunteer_id == spans.c.volunteer_id)
         .subquery("people")
     )
     # Grouped on the subquery's columns: PostgreSQL would not match the CASE's parameters.

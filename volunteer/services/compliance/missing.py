@@ -77,17 +77,19 @@ def _missing_statement(scope: ColumnElement[bool], period: Period, targets: Targ
             RosterEntry.position,
             party_flag(targets).label("party"),
             Volunteer.volunteer_number,
-            Volunteer.id.label("volunteer_id"),
+            RosterEntry.volunteer_id,
             served.label("served"),
         )
         .join(Unit, Unit.id == RosterEntry.unit_id)
-        .outerjoin(Volunteer, Volunteer.id_number == RosterEntry.id_number)
-        .outerjoin(minutes, minutes.c.volunteer_id == Volunteer.id)
+        .outerjoin(Volunteer, Volunteer.id == RosterEntry.volunteer_id)
+        .outerjoin(minutes, minutes.c.volunteer_id == RosterEntry.volunteer_id)
         .where(
             scope,
-            (Volunteer.id.is_(None)) | (served < targets.min_minutes),
+            (RosterEntry.volunteer_id.is_(None)) | (served < targets.min_minutes),
         )
-        .order_by(Unit.path, Volunteer.id.is_not(None), RosterEntry.name, RosterEntry.id)
+        .order_by(
+            Unit.path, RosterEntry.volunteer_id.is_not(None), RosterEntry.name, RosterEntry.id
+        )
     )
 
 
@@ -95,12 +97,18 @@ def _minutes_served(scope: ColumnElement[bool], period: Period) -> Subquery:
     """Credited minutes in the period of each volunteer on a roster in scope."""
     return (
         select(CreditEntry.volunteer_id, func.sum(CreditEntry.minutes).label("minutes"))
-        .join(Volunteer, Volunteer.id == CreditEntry.volunteer_id)
-        .join(RosterEntry, RosterEntry.id_number == Volunteer.id_number)
-        .join(Unit, Unit.id == RosterEntry.unit_id)
-        .where(scope, ledger.in_period(period))
+        .where(CreditEntry.volunteer_id.in_(_listed_volunteers(scope)), ledger.in_period(period))
         .group_by(CreditEntry.volunteer_id)
         .subquery("minutes")
+    )
+
+
+def _listed_volunteers(scope: ColumnElement[bool]) -> Select:
+    """Volunteers on a roster in scope (a subquery: someone on two rosters is summed once)."""
+    return (
+        select(RosterEntry.volunteer_id)
+        .join(Unit, Unit.id == RosterEntry.unit_id)
+        .where(scope, RosterEntry.volunteer_id.is_not(None))
     )
 
 

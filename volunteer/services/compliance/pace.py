@@ -345,8 +345,8 @@ def _entries_cte(
             _inside(Volunteer.registered_at, window).label("joined"),
         )
         .join(Unit, Unit.id == RosterEntry.unit_id)
-        .outerjoin(Volunteer, Volunteer.id_number == RosterEntry.id_number)
-        .outerjoin(reached, reached.c.volunteer_id == Volunteer.id)
+        .outerjoin(Volunteer, Volunteer.id == RosterEntry.volunteer_id)
+        .outerjoin(reached, reached.c.volunteer_id == RosterEntry.volunteer_id)
         .where(RosterEntry.active.is_(True), subtree_clause(root))
     )
     if by_branch:

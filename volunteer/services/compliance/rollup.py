@@ -11,7 +11,7 @@ statement.
 from sqlalchemy import CTE, Row, Select, func, null, select, union_all
 
 from volunteer.extensions import db
-from volunteer.models import RosterEntry, Unit, Volunteer
+from volunteer.models import RosterEntry, Unit
 from volunteer.services.compliance.figures import Figures, Report, Status, UnitRow
 from volunteer.services.compliance.scope import (
     completed_volunteers,
@@ -78,12 +78,11 @@ def entries_cte(root: Unit, period: Period, targets: Targets, branches: CTE | No
             RosterEntry.unit_id.label("unit_id"),
             RosterEntry.id_number.label("id_number"),
             party_flag(targets).label("party"),
-            Volunteer.id.label("volunteer_id"),
+            RosterEntry.volunteer_id.label("volunteer_id"),
             done.c.volunteer_id.label("done_id"),
         )
         .join(Unit, Unit.id == RosterEntry.unit_id)
-        .outerjoin(Volunteer, Volunteer.id_number == RosterEntry.id_number)
-        .outerjoin(done, done.c.volunteer_id == Volunteer.id)
+        .outerjoin(done, done.c.volunteer_id == RosterEntry.volunteer_id)
         .where(on_roster(day), subtree_clause(root))
     )
     if branches is not None:

@@ -24,7 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import aliased
 
-from volunteer.models import CreditEntry, RosterEntry, Unit, Volunteer, YearMinutes
+from volunteer.models import CreditEntry, RosterEntry, Unit, YearMinutes
 from volunteer.services import ledger
 from volunteer.services.compliance.targets import Targets
 from volunteer.services.periods import Period
@@ -59,10 +59,9 @@ def party_flag(targets: Targets):
 def roster_volunteers(root: Unit, day: date | None = None) -> Select:
     """Ids of volunteers on the subtree's roster of `day` (None: on any of its stints)."""
     query = (
-        select(Volunteer.id)
-        .join(RosterEntry, RosterEntry.id_number == Volunteer.id_number)
+        select(RosterEntry.volunteer_id)
         .join(Unit, Unit.id == RosterEntry.unit_id)
-        .where(subtree_clause(root))
+        .where(subtree_clause(root), RosterEntry.volunteer_id.is_not(None))
     )
     return query if day is None else query.where(on_roster(day))
 

@@ -21,6 +21,7 @@ from volunteer.models import RosterEntry, RosterUpload, Unit, User, utcnow
 from volunteer.services.audit import record_audit
 from volunteer.services.errors import ServiceError
 from volunteer.services.periods import local_date
+from volunteer.services.rosters import linking
 from volunteer.services.rosters.checking import CheckedRoster, RosterRow
 
 
@@ -119,6 +120,7 @@ def apply_roster(
     for plan in plans:
         _apply_plan(plan, upload, existing[plan.unit.id], local_date(now))
     db.session.flush()
+    linking.link_upload(upload)
     _audit_upload(actor, upload, checked, plans, replace)
     return upload
 
