@@ -159,7 +159,10 @@ def sign_in(port: int, phone: str) -> str:
         "POST",
         "/auth/login",
         body,
-        {"Content-Type": "application/x-www-form-urlencoded"},
+        {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": _login_form_session(connection),
+        },
     )
     response = connection.getresponse()
     response.read()
@@ -168,6 +171,16 @@ def sign_in(port: int, phone: str) -> str:
         raise SystemExit(f"sign-in failed for {phone}: {response.status}")
     connection.close()
     return cookie.split(";", 1)[0]
+
+
+def _login_form_session(connection: http.client.HTTPConnection) -> str:
+    """The session a phone holds after being shown the sign-in form (it carries the form's
+    CSRF token, so pages after sign-in do not each mint one and re-send the cookie: the
+    clients below send one fixed cookie, where a browser would keep the new one)."""
+    connection.request("GET", "/auth/login")
+    response = connection.getresponse()
+    response.read()
+    return (response.getheader("Set-Cookie") or "").split(";", 1)[0]
 
 
 class Client(threading.Thread):

@@ -3,9 +3,10 @@
 import functools
 
 from babel import localedata
-from flask import current_app, has_request_context, request, session
-from flask_babel import format_datetime, gettext, lazy_gettext, ngettext
+from flask import Flask, current_app, has_request_context, request, session
+from flask_babel import format_datetime, get_translations, gettext, lazy_gettext, ngettext
 from flask_login import current_user
+from jinja2 import pass_context
 
 from volunteer import rounding
 
@@ -51,3 +52,47 @@ def local_datetime(value, fmt: str = "yyyy-MM-dd HH:mm") -> str:
 def hours(minutes: int | None, places: int = 1) -> str:
     """Integer minutes shown as hours with one decimal (or `places`), floored, as DOMAIN.md asks."""
     return rounding.hours_text(minutes, places)
+
+
+# Templates: flask-babel's callables find the translations again for every string (the
+# request context, the locale, its name, the cache): a tenth of a scan page's CPU. A page's
+# locale cannot change while it renders, so each render looks them up once (a context
+# processor) and the callables read them from the template context; a template rendered
+# without one (a macro imported without context) falls back to flask-babel's lookup.
+PAGE_TRANSLATIONS = "_page_translations"
+
+
+def init_app(app: Flask) -> None:
+    """Install the per-render translation lookup for templates."""
+    app.context_processor(lambda: {PAGE_TRANSLATIONS: get_translations()})
+    app.jinja_env.install_gettext_callables(
+        gettext=_page_gettext,
+        ngettext=_page_ngettext,
+        pgettext=_page_pgettext,
+        npgettext=_page_npgettext,
+        newstyle=True,
+    )
+
+
+def _translations(context):
+    return context.get(PAGE_TRANSLATIONS) or get_translations()
+
+
+@pass_context
+def _page_gettext(context, string):
+    return _translations(context).ugettext(string)
+
+
+@pass_context
+def _page_ngettext(context, singular, plural, n):
+    return _translations(context).ungettext(singular, plural, n)
+
+
+@pass_context
+def _page_pgettext(context, message_context, string):
+    return _translations(context).upgettext(message_context, string)
+
+
+@pass_context
+def _page_npgettext(context, message_context, singular, plural, n):
+    return _translations(context).unpgettext(message_context, singular, plural, n)

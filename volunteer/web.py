@@ -64,6 +64,7 @@ def _register_template_helpers(app: Flask) -> None:
     )
     app.add_template_test(is_minor, "minor")
     app.context_processor(navigation_roles)
+    i18n.init_app(app)
 
 
 def is_minor(volunteer) -> bool:

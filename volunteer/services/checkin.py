@@ -11,16 +11,18 @@ repeat window, so re-opening an old scan URL can never check someone out.
 """
 
 import enum
+import functools
 import math
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import ColumnElement, and_, func, or_, select, text
+from sqlalchemy import ColumnElement, and_, bindparam, func, or_, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
+from sqlalchemy.sql.dml import ReturningInsert
 
 from volunteer.extensions import db
 from volunteer.i18n import lazy_gettext as _l
@@ -152,33 +154,44 @@ def _open_record(volunteer_id: int) -> ServiceRecord | None:
 SCAN_SOURCES = (RecordSource.QR, RecordSource.CODE, RecordSource.KIOSK, RecordSource.OFFLINE_KIOSK)
 
 
+# A scan's statements are built once per process and given values at each scan: their
+# compiled SQL is cached either way, but building the expression and its cache key again
+# cost a scan about as much as one more query.
+def _scanned_out_lately() -> ColumnElement[bool]:
+    """A scanned record of this activity checked out within the repeat window."""
+    return and_(
+        ServiceRecord.activity_id == bindparam("activity_id"),
+        ServiceRecord.source.in_(SCAN_SOURCES),
+        ServiceRecord.check_out_at > bindparam("out_after"),
+    )
+
+
+SCAN_STATE = (
+    select(ServiceRecord)
+    .where(
+        ServiceRecord.volunteer_id == bindparam("volunteer_id"),
+        or_(ServiceRecord.status == RecordStatus.OPEN, _scanned_out_lately()),
+    )
+    .with_for_update()
+    .execution_options(populate_existing=True)
+)
+
+
 # _scan_state reads, in one locked round trip, the rows a scan may change or report.
 def _scan_state(
     volunteer_id: int, activity_id: int, now: datetime
 ) -> tuple[ServiceRecord | None, ServiceRecord | None]:
     """(the volunteer's open record anywhere, their check-out here within the repeat window)."""
-    rows = db.session.scalars(
-        select(ServiceRecord)
-        .where(
-            ServiceRecord.volunteer_id == volunteer_id,
-            or_(ServiceRecord.status == RecordStatus.OPEN, _scanned_out_lately(activity_id, now)),
-        )
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).all()
+    values = {
+        "volunteer_id": volunteer_id,
+        "activity_id": activity_id,
+        "out_after": now - _repeat_window(),
+    }
+    rows = db.session.scalars(SCAN_STATE, values).all()
     open_record = next((r for r in rows if r.status == RecordStatus.OPEN), None)
     closed = [r for r in rows if r.status != RecordStatus.OPEN and r.check_out_at is not None]
     recent_out = max(closed, key=lambda r: r.check_out_at, default=None)
     return open_record, recent_out
-
-
-def _scanned_out_lately(activity_id: int, now: datetime) -> ColumnElement[bool]:
-    """A scanned record of this activity checked out within the repeat window."""
-    return and_(
-        ServiceRecord.activity_id == activity_id,
-        ServiceRecord.source.in_(SCAN_SOURCES),
-        ServiceRecord.check_out_at > now - _repeat_window(),
-    )
 
 
 def _repeat_window() -> timedelta:
@@ -335,7 +348,13 @@ def _insert_open_record(values: dict) -> ServiceRecord | None:
     dialect_insert = NATIVE_UPSERT.get(db.session.get_bind().dialect.name)
     if dialect_insert is None:
         return _insert_in_savepoint(values)
-    statement = (
+    return db.session.scalars(_upsert_open_record(dialect_insert), [values]).first()
+
+
+@functools.cache  # built once per dialect, as SCAN_STATE is
+def _upsert_open_record(dialect_insert) -> ReturningInsert:
+    """INSERT ... ON CONFLICT DO NOTHING RETURNING on the one-open-record index."""
+    return (
         dialect_insert(ServiceRecord)
         .on_conflict_do_nothing(
             index_elements=[ServiceRecord.volunteer_id],
@@ -345,7 +364,6 @@ def _insert_open_record(values: dict) -> ServiceRecord | None:
         )
         .returning(ServiceRecord)
     )
-    return db.session.scalars(statement, [values]).first()
 
 
 def _insert_in_savepoint(values: dict) -> ServiceRecord | None:

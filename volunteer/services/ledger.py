@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import ColumnElement, Select, and_, delete, func, select, true, update
+from sqlalchemy import ColumnElement, Select, and_, bindparam, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from volunteer.extensions import db
@@ -62,11 +62,33 @@ class CreditPlan:
         return sum(overlap.minutes for overlap in self.overlaps)
 
 
+# Every check-out runs these two reads: built once per process, given values each time
+# (their compiled SQL is cached either way; building them again cost more than running them).
+LOCK_VOLUNTEER = select(Volunteer.id).where(Volunteer.id == bindparam("id")).with_for_update()
+PIECES_ON_DAYS = (
+    select(
+        CreditEntry.record_id,
+        CreditEntry.day,
+        CreditEntry.starts_at,
+        CreditEntry.ends_at,
+        CreditEntry.minutes,
+        Activity.title,
+        ServiceRecord.source,
+    )
+    .join(ServiceRecord, ServiceRecord.id == CreditEntry.record_id)
+    .join(Activity, Activity.id == ServiceRecord.activity_id)
+    .where(
+        CreditEntry.volunteer_id == bindparam("volunteer_id"),
+        CreditEntry.day.in_(bindparam("days", expanding=True)),
+    )
+    .order_by(CreditEntry.starts_at)
+)
+OTHER_PIECES_ON_DAYS = PIECES_ON_DAYS.where(CreditEntry.record_id != bindparam("record_id"))
+
+
 def lock_volunteer(volunteer_id: int) -> None:
     """Take the volunteer's row lock: one crediting at a time per person (PostgreSQL)."""
-    db.session.execute(
-        select(Volunteer.id).where(Volunteer.id == volunteer_id).with_for_update()
-    ).first()
+    db.session.execute(LOCK_VOLUNTEER, {"id": volunteer_id}).first()
 
 
 def plan_credit(
@@ -94,30 +116,10 @@ def _cap() -> int:
 def _pieces_on_days(record: ServiceRecord, days) -> list:
     """Other records' ledger pieces of this volunteer on these Beijing days, with titles: the
     ones overlapping a window and the minutes against each day's cap, in one query."""
-    return db.session.execute(
-        select(
-            CreditEntry.record_id,
-            CreditEntry.day,
-            CreditEntry.starts_at,
-            CreditEntry.ends_at,
-            CreditEntry.minutes,
-            Activity.title,
-            ServiceRecord.source,
-        )
-        .join(ServiceRecord, ServiceRecord.id == CreditEntry.record_id)
-        .join(Activity, Activity.id == ServiceRecord.activity_id)
-        .where(
-            CreditEntry.volunteer_id == record.volunteer_id,
-            _not_record(record),
-            CreditEntry.day.in_(list(days)),
-        )
-        .order_by(CreditEntry.starts_at)
-    ).all()
-
-
-def _not_record(record: ServiceRecord) -> ColumnElement[bool]:
-    """Ledger rows of other records (a record not yet flushed has none)."""
-    return CreditEntry.record_id != record.id if record.id is not None else true()
+    values = {"volunteer_id": record.volunteer_id, "days": list(days)}
+    if record.id is None:  # not flushed yet, so it has no ledger rows to leave out
+        return db.session.execute(PIECES_ON_DAYS, values).all()
+    return db.session.execute(OTHER_PIECES_ON_DAYS, {**values, "record_id": record.id}).all()
 
 
 def _minutes_by_day(pieces) -> dict[date, int]:
