@@ -23,7 +23,7 @@ from volunteer.access import (
     first_coordinated_unit,
 )
 from volunteer.actions import service_action
-from volunteer.compliance import charts, pace
+from volunteer.compliance import charts, freshness, pace
 from volunteer.compliance.forms import ComplianceSettingsForm, FullNumbersForm, RevealForm
 from volunteer.compliance.table import KIND_GROUP_LABELS, TableFilters, parents_with_children
 from volunteer.i18n import gettext as _
@@ -31,6 +31,7 @@ from volunteer.labels import UNIT_KIND_LABELS
 from volunteer.models import Unit
 from volunteer.services import compliance, periods, permissions
 from volunteer.services.audit import record_audit
+from volunteer.services.compliance import snapshots
 from volunteer.services.errors import ServiceError
 from volunteer.tasks import compliance_export
 
@@ -89,7 +90,9 @@ def index():
 def report(unit: Unit):
     """The compliance table of a unit and everything below it, with charts."""
     period = _period()
-    full = compliance.compliance_report(unit, period)
+    served = freshness.served(snapshots.REPORT, unit, period)
+    full = served.value
+    page_pace = pace.page_context(full)
     filters = TableFilters.from_args(request.args)
     rows = filters.apply(full.rows)
     return render_template(
@@ -108,10 +111,20 @@ def report(unit: Unit):
         ancestors=_breadcrumb(unit),
         has_children=parents_with_children(full.rows),
         years=range(periods.local_today().year + 1, 2017, -1),
-        **pace.page_context(full),
+        **page_pace,
+        freshness=freshness.freshness(unit, served, page_pace["pace_served"]),
         # A past period counts the rosters of its last day (services.compliance.scope).
         past=period.end < periods.local_today(),
     )
+
+
+@bp.route("/units/<int:unit_id>/refresh", methods=["POST"])
+@access(coordinator_of(Unit, "unit_id", "unit"))
+def refresh(unit: Unit):
+    """Queue the refresh of the figures kept for the unit's page (CSRF checked), then back."""
+    period = _period()
+    freshness.refresh_page(unit, period)
+    return redirect(url_for("compliance.report", unit_id=unit.id, **_period_args(period)))
 
 
 @bp.route("/units/<int:unit_id>/history.svg")
@@ -122,7 +135,7 @@ def history_chart(unit: Unit):
     targets = compliance.targets_for(period.year)
     # The size comes in the URL, not from the cookie, so a cached image follows the view.
     large = request.args.get("size") == "large"
-    history = compliance.compliance_history(unit, period, targets)
+    history = freshness.served(snapshots.HISTORY, unit, period, targets=targets).value
     svg = charts.history_svg(history, targets, large, pace.projected(unit, period, targets))
     response = Response(str(svg) or _EMPTY_SVG, mimetype="image/svg+xml")
     response.headers["Cache-Control"] = "private, max-age=300"

@@ -11,13 +11,20 @@
 This package is an edge like the CLI: it commits.
 """
 
-from volunteer.tasks.kinds import CERTIFICATE_BATCH, COMPLIANCE_EXPORT, JobKind, kind_of
+from volunteer.tasks.kinds import (
+    CERTIFICATE_BATCH,
+    COMPLIANCE_EXPORT,
+    COMPLIANCE_REFRESH,
+    JobKind,
+    kind_of,
+)
 from volunteer.tasks.queue import queue_for, run_worker, start_job
 from volunteer.tasks.runner import active_job, create_job, recent_jobs, run_job, run_queued_jobs
 
 __all__ = [
     "CERTIFICATE_BATCH",
     "COMPLIANCE_EXPORT",
+    "COMPLIANCE_REFRESH",
     "JobKind",
     "active_job",
     "create_job",

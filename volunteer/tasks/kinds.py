@@ -11,13 +11,14 @@ from typing import Any, BinaryIO
 
 from volunteer.i18n import lazy_gettext as _l
 from volunteer.printing import batches
-from volunteer.tasks import compliance_export
+from volunteer.tasks import compliance_export, compliance_refresh
 
 Progress = Callable[[int, int], None]
 Writer = Callable[[dict[str, Any], int | None, BinaryIO, Progress], Any]
 
 CERTIFICATE_BATCH = batches.JOB_KIND
 COMPLIANCE_EXPORT = compliance_export.JOB_KIND
+COMPLIANCE_REFRESH = compliance_refresh.JOB_KIND
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,7 @@ class JobKind:
     back: Callable[[dict[str, Any]], tuple[str, dict[str, Any]]]  # (endpoint, its arguments)
     running_text: Any  # lazy text with %(done)s and %(total)s
     done_text: Any  # lazy text with %(count)s
+    keeps_file: bool = True  # False: the job's work is in the database (a report refresh)
 
 
 def _write_batch(params: dict[str, Any], actor_id: int | None, out: BinaryIO, progress: Progress):
@@ -63,6 +65,18 @@ KINDS = {
             back=lambda params: ("compliance.report", {"unit_id": params["unit_id"]}),
             running_text=_l("Step %(done)s of %(total)s…"),
             done_text=_l("The workbook is ready."),
+        ),
+        JobKind(
+            name=COMPLIANCE_REFRESH,
+            write=compliance_refresh.write_refresh,
+            title=compliance_refresh.refresh_title,
+            filename=lambda job_id, params: "",
+            content_type="",
+            heading=_l("Compliance"),
+            back=lambda params: ("compliance.report", {"unit_id": params["unit_id"]}),
+            running_text=_l("Updating the figures…"),
+            done_text=_l("The figures are up to date."),
+            keeps_file=False,
         ),
     )
 }
