@@ -9,8 +9,10 @@ by its id, loaded again from the session.
 """
 
 import enum
+import functools
 import types
 import typing
+from collections.abc import Callable
 from dataclasses import fields, is_dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -51,16 +53,24 @@ def _encode_container(value: Any) -> Any:
 
 def decode(data: Any, hint: Any) -> Any:
     """The value of type `hint` that `encode` turned into `data`."""
+    return _decoder(hint)(data)
+
+
+@functools.cache
+def _decoder(hint: Any) -> Callable[[Any], Any]:
+    """A function rebuilding values of type `hint`, worked out once per type (a report has
+    thousands of rows of the same few types)."""
     origin, args = typing.get_origin(hint), typing.get_args(hint)
     if origin in (typing.Union, types.UnionType):
-        return None if data is None else decode(data, _not_none(args))
+        inner = _decoder(_not_none(args))
+        return lambda data: None if data is None else inner(data)
     if origin is list:
-        return [decode(item, args[0]) for item in data]
+        item = _decoder(args[0])
+        return lambda data: [item(value) for value in data]
     if origin is dict:
-        return {decode(key, args[0]): decode(item, args[1]) for key, item in data}
-    if origin is tuple:
-        return tuple(decode(item, arg) for item, arg in zip(data, args, strict=True))
-    return _decode_plain(data, hint)
+        key, item = _decoder(args[0]), _decoder(args[1])
+        return lambda data: {key(k): item(value) for k, value in data}
+    return _plain_decoder(hint)
 
 
 def _not_none(args: tuple) -> Any:
@@ -69,18 +79,20 @@ def _not_none(args: tuple) -> Any:
     return inner
 
 
-def _decode_plain(data: Any, hint: Any) -> Any:
+def _plain_decoder(hint: Any) -> Callable[[Any], Any]:
     if is_dataclass(hint):
-        return _decode_dataclass(data, hint)
+        return _dataclass_decoder(hint)
     if hint in FROM_TEXT:
-        return FROM_TEXT[hint](data)
+        return FROM_TEXT[hint]
     if isinstance(hint, type) and issubclass(hint, enum.Enum):
-        return hint(data)
+        return hint
     if isinstance(hint, type) and issubclass(hint, Base):
-        return db.session.get(hint, data)
-    return data
+        return lambda data: db.session.get(hint, data)
+    return lambda data: data
 
 
-def _decode_dataclass(data: dict, cls: type) -> Any:
+def _dataclass_decoder(cls: type) -> Callable[[dict], Any]:
+    """Fields the constructor takes, each with its type's decoder."""
     hints = typing.get_type_hints(cls)
-    return cls(**{f.name: decode(data[f.name], hints[f.name]) for f in fields(cls) if f.init})
+    parts = [(f.name, _decoder(hints[f.name])) for f in fields(cls) if f.init]
+    return lambda data: cls(**{name: part(data[name]) for name, part in parts})
