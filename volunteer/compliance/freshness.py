@@ -13,7 +13,7 @@ from flask import current_app
 
 from volunteer import tasks
 from volunteer.access import acting_user
-from volunteer.actions import service_action
+from volunteer.actions import commit_if, service_action
 from volunteer.models import BackgroundJob, Unit
 from volunteer.services import compliance, periods
 from volunteer.services.compliance import snapshots
@@ -23,8 +23,8 @@ from volunteer.tasks import compliance_refresh
 def served(kind: str, unit: Unit, period: periods.Period, **params) -> snapshots.Served:
     """The result of `kind` for the page, live or from its snapshot (refresh queued if stale)."""
     targets = params.pop("targets", None) or compliance.targets_for(period.year)
-    with service_action():  # keeps the result and how long it took
-        result = snapshots.cached_or_live(kind, unit, period, targets, **params)
+    result = snapshots.cached_or_live(kind, unit, period, targets, **params)
+    commit_if(result.snapshot_id is not None)  # the result kept, and how long it took
     if result.needs_refresh:
         queue_refresh(result.snapshot_id, unit)
     return result
