@@ -47,8 +47,18 @@ def upgrade():
     op.create_index(
         op.f("ix_compliance_snapshots_unit_id"), "compliance_snapshots", ["unit_id"], unique=False
     )
+    # Only slow keys' rows are ever fresh: a check-out's staleness UPDATE reads these alone.
+    op.create_index(
+        "ix_compliance_snapshots_fresh",
+        "compliance_snapshots",
+        ["unit_id"],
+        unique=False,
+        sqlite_where=sa.text("NOT stale"),
+        postgresql_where=sa.text("NOT stale"),
+    )
 
 
 def downgrade():
+    op.drop_index("ix_compliance_snapshots_fresh", table_name="compliance_snapshots")
     op.drop_index(op.f("ix_compliance_snapshots_unit_id"), table_name="compliance_snapshots")
     op.drop_table("compliance_snapshots")

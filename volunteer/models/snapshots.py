@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, String, UniqueConstraint, false
+from sqlalchemy import JSON, Date, ForeignKey, Index, String, UniqueConstraint, false, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from volunteer.models.base import Base, UTCDateTime
@@ -15,7 +15,8 @@ class ComplianceSnapshot(Base):
     The key is (kind, unit, period, settings): `settings_key` hashes the year's targets and
     the other parameters (`params`, e.g. the pace window). A change to rosters, credited
     time, targets or the unit tree marks the affected rows `stale` (services/staleness.py);
-    a refresh recomputes the row in place.
+    a refresh recomputes the row in place. A fast key's row is only its measurement: it is
+    computed live for every request and kept stale, so changes never need to mark it.
     """
 
     __tablename__ = "compliance_snapshots"
@@ -27,6 +28,13 @@ class ComplianceSnapshot(Base):
             "period_end",
             "settings_key",
             name="uq_compliance_snapshots_key",
+        ),
+        # The rows a change may mark stale: a check-out's UPDATE starts from these.
+        Index(
+            "ix_compliance_snapshots_fresh",
+            "unit_id",
+            sqlite_where=text("NOT stale"),
+            postgresql_where=text("NOT stale"),
         ),
     )
 

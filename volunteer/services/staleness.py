@@ -1,44 +1,38 @@
 """Marking compliance snapshots stale: each change marks the snapshots of the path it affects.
 
 A snapshot (services/compliance/snapshots.py) counts a unit's subtree, so a change at unit X
-affects the snapshots of X and its ancestors: the units whose `path` is a prefix of X's.
-Each function is ONE UPDATE of the fresh snapshots, and touches nothing when none is
-affected; the credit ledger calls `credit_changed` on every check-out, so it must stay one
-cheap statement. This module imports only models, so the ledger and the roster import it
-without going through the compliance package (which imports the ledger).
+affects the snapshots of X and its ancestors: the ids in X's `path` ("/1/4/17/"). Each
+function is ONE UPDATE of the fresh snapshots (only slow keys' rows are ever fresh, under a
+partial index), which starts from those rows and, for each, looks up the changed units:
+with no fresh snapshot it reads nothing else. The credit ledger calls `credit_changed` on
+every check-out, so it must stay that cheap. This module imports only models, so the ledger
+and the roster import it without going through the compliance package (which imports the
+ledger).
 """
 
 from collections.abc import Iterable
 from datetime import date
 
-from sqlalchemy import ColumnElement, exists, select, update
-from sqlalchemy.orm import aliased
+from sqlalchemy import ColumnElement, String, cast, exists, select, update
 
 from volunteer.extensions import db
 from volunteer.models import ComplianceSnapshot, RosterEntry, Unit, Volunteer, utcnow
-
-# The snapshot's own unit, and the unit where the change happened.
-SnapshotUnit = aliased(Unit, name="snapshot_unit")
-ChangedUnit = aliased(Unit, name="changed_unit")
 
 
 def _mark(*conditions: ColumnElement[bool]) -> None:
     """Mark stale the fresh snapshots meeting `conditions`, in one statement."""
     db.session.execute(
         update(ComplianceSnapshot)
-        .where(ComplianceSnapshot.stale.is_(False), *conditions)
+        .where(~ComplianceSnapshot.stale, *conditions)
         .values(stale=True, stale_since=utcnow())
         .execution_options(synchronize_session=False)
     )
 
 
 def _above(*changed: ColumnElement[bool]) -> ColumnElement[bool]:
-    """Snapshots of a unit at or above a ChangedUnit meeting `changed` (its path a prefix)."""
-    return exists().where(
-        SnapshotUnit.id == ComplianceSnapshot.unit_id,
-        ChangedUnit.path.startswith(SnapshotUnit.path),
-        *changed,
-    )
+    """Snapshots of a unit at or above a Unit meeting `changed`: one whose id is in its path."""
+    in_path = "/" + cast(ComplianceSnapshot.unit_id, String) + "/"
+    return exists().where(Unit.path.contains(in_path), *changed)
 
 
 def _overlapping(first: date, last: date) -> list[ColumnElement[bool]]:
@@ -49,7 +43,7 @@ def _overlapping(first: date, last: date) -> list[ColumnElement[bool]]:
 def roster_changed(unit_ids: Iterable[int], day: date) -> None:
     """The rosters of these units changed on `day`: a period counts the roster of its last
     day, so only periods ending on or after `day` change (with the units' ancestors)."""
-    _mark(ComplianceSnapshot.period_end >= day, _above(ChangedUnit.id.in_(list(unit_ids))))
+    _mark(ComplianceSnapshot.period_end >= day, _above(Unit.id.in_(list(unit_ids))))
 
 
 def credit_changed(volunteer_id: int, years: Iterable[int]) -> None:
@@ -68,7 +62,7 @@ def person_registered(id_number: str) -> None:
 
 
 def _on_rosters(person: ColumnElement[bool]) -> ColumnElement[bool]:
-    return _above(ChangedUnit.id == RosterEntry.unit_id, person)
+    return _above(Unit.id == RosterEntry.unit_id, person)
 
 
 def targets_changed(year: int) -> None:

@@ -152,14 +152,15 @@ def _compute(key: Key) -> tuple[Any, int]:
 
 
 def compute_and_keep(key: Key) -> tuple[Any, ComplianceSnapshot]:
-    """Compute the key now and keep the result, its time and how long it took (fresh)."""
+    """Compute the key now and keep the result, its time and how long it took (fresh when
+    slow; a fast key's row only keeps its measurement)."""
     value, duration_ms = _compute(key)
     values = {
         "params": key.params,
         "payload": encode(value),
         "computed_at": utcnow(),
         "duration_ms": duration_ms,
-        "stale": False,
+        "stale": duration_ms <= live_limit_ms(),  # a fast key's row is never served
         "stale_since": None,
     }
     return value, _kept(key, values)
@@ -209,6 +210,7 @@ def refresh_stale_of(unit_ids: list[int], limit_ms: int) -> int:
         select(ComplianceSnapshot).where(
             ComplianceSnapshot.unit_id.in_(unit_ids),
             ComplianceSnapshot.stale.is_(True),
+            ComplianceSnapshot.duration_ms > live_limit_ms(),  # fast ones are live anyway
             ComplianceSnapshot.duration_ms <= limit_ms,
         )
     ).all()
