@@ -193,6 +193,7 @@ def test_every_export_is_audited_with_who_unit_list_count_and_masking(unit_world
             "people": 1,
             "full_numbers": False,
             "full_phones": 0,
+            "subtree": False,
         },
         {
             "list": "not_registered",
@@ -201,6 +202,7 @@ def test_every_export_is_audited_with_who_unit_list_count_and_masking(unit_world
             "people": 1,
             "full_numbers": True,
             "full_phones": 1,
+            "subtree": False,
         },
         {
             "list": "not_registered",
@@ -209,6 +211,7 @@ def test_every_export_is_audited_with_who_unit_list_count_and_masking(unit_world
             "people": 1,
             "full_numbers": False,
             "full_phones": 0,
+            "subtree": False,
         },
     ]
 
@@ -237,3 +240,37 @@ def test_nothing_is_texted_even_with_the_sms_hook_switched_on(app, unit_world):
     export(unit_world, unit_world["coordinator"], full=True)
     export(unit_world, unit_world["coordinator"], Missing.NO_HOURS, "xlsx", full=True)
     assert sent == []
+
+
+def test_a_subtree_list_holds_the_units_below_each_with_its_unit_s_text(unit_world):
+    asked = reminders.ReminderRequest(
+        Missing.NOT_REGISTERED, "{name}：请注册。", PERIOD, "csv", full=True, subtree=True
+    )
+    child = unit_world["unit"].children[0]
+    data = reminders.export_reminders(
+        unit_world["unit"], asked, unit_world["coordinator"], {child.id: "{name}：第一中学请注册。"}
+    )
+    assert csv_rows(data)[1:] == [
+        ["13900000001", "'" + FORMULA, "'" + FORMULA + "：请注册。"],
+        ["13900000009", "下级人", "下级人：第一中学请注册。"],
+    ]
+    assert reminders_audit()[-1].details["subtree"] is True
+
+
+def test_the_ready_texts_of_a_subtree_carry_each_unit_s_own_figures(unit_world):
+    def facts_for(row):
+        return facts(unit_name=row.name, figures=row.figures, link=f"{LINK}?u={row.code}")
+
+    texts = reminders.unit_texts(unit_world["unit"], Missing.NOT_REGISTERED, PERIOD, facts_for)
+    child = unit_world["unit"].children[0]
+    assert "旗教育局在册干部职工4人" in texts[unit_world["unit"].id]
+    assert "第一中学在册干部职工1人，已注册0人" in texts[child.id]
+    assert texts[child.id].endswith(f"{LINK}?u=WS-JY-1")
+
+
+def test_a_stranger_gets_no_full_phones_below_either(unit_world):
+    asked = reminders.ReminderRequest(
+        Missing.NOT_REGISTERED, "{name}", PERIOD, "csv", full=True, subtree=True
+    )
+    data = reminders.export_reminders(unit_world["unit"], asked, unit_world["stranger"])
+    assert [row[0] for row in csv_rows(data)[1:]] == ["139****0001", "139****0009"]

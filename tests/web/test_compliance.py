@@ -166,7 +166,9 @@ def test_revealing_full_numbers_is_refused_as_a_get_or_without_the_csrf_token(
 def test_exports_csv_with_exact_columns_and_xlsx_with_a_sheet_per_unit(client, login_as, world):
     login_as(world["coordinator"])
     town = world["town"]
-    response = client.get(f"/compliance/units/{town.id}/export.csv", query_string={"year": YEAR})
+    response = job_file(
+        client, client.get(f"/compliance/units/{town.id}/export.csv", query_string={"year": YEAR})
+    )
     lines = response.data.decode("utf-8-sig").splitlines()
     assert lines[0] == CSV_HEADER
     assert lines[1] == "WS-GLT,嘎鲁图镇,3,2,1,0.3333,1,1,1,1.0000,no"

@@ -89,7 +89,9 @@ def test_no_export_holds_a_formula_made_of_user_data(client, login_as, hostile_w
 
 def test_the_csv_quotes_every_value_that_would_start_a_formula(client, login_as, hostile_world):
     login_as(hostile_world["coordinator"])
-    response = client.get(f"/compliance/units/{hostile_world['unit'].id}/export.csv")
+    response = job_file(
+        client, client.get(f"/compliance/units/{hostile_world['unit'].id}/export.csv")
+    )
     rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
     names = [row[1] for row in rows[1:]]
     assert names == ["'" + HOSTILE[0]]

@@ -1,5 +1,6 @@
 """Registration posters through the pages: printing, following the QR code, who may print."""
 
+import io
 import re
 from datetime import date
 from urllib.parse import urlsplit
@@ -9,9 +10,12 @@ from sqlalchemy import select
 
 from tests import factories as f
 from tests.certificate_support import pdf_reader, pdf_text, qr_texts
+from tests.job_support import job_file
 from volunteer.extensions import db
 from volunteer.models import UnitKind, Volunteer
 from volunteer.services import registration_links, units
+from volunteer.services.errors import PermissionDenied
+from volunteer.tasks import unit_posters
 
 
 @pytest.fixture
@@ -133,8 +137,8 @@ def test_an_edited_link_files_nobody_under_the_named_unit(client, world):
 
 def test_a_coordinator_prints_every_unit_of_the_subtree_in_one_pdf(client, login_as, world):
     login_as(world["coordinator"])
-    response = client.get(f"/compliance/units/{world['town'].id}/posters.pdf")
-    assert response.status_code == 200
+    response = job_file(client, client.get(f"/compliance/units/{world['town'].id}/posters.pdf"))
+    assert "%E5%85%A8%E9%83%A8%E4%B8%8B%E7%BA%A7.pdf" in response.headers["Content-Disposition"]
     pages = pdf_reader(response.data).pages
     assert len(pages) == 2
     assert "嘎鲁图镇" in pages[0].extract_text() and "还差 2 人" in pages[0].extract_text()
@@ -147,9 +151,9 @@ def test_a_coordinator_prints_every_unit_of_the_subtree_in_one_pdf(client, login
 @pytest.mark.parametrize("who", ["admin", "coordinator"])
 def test_coordinators_of_the_unit_or_above_and_admins_may_print(client, login_as, world, who):
     login_as(world[who])
-    for suffix in ("poster.pdf", "posters.pdf"):
-        response = client.get(f"/compliance/units/{world['village'].id}/{suffix}")
-        assert response.status_code == 200, suffix
+    village = world["village"].id
+    assert client.get(f"/compliance/units/{village}/poster.pdf").status_code == 200
+    job_file(client, client.get(f"/compliance/units/{village}/posters.pdf"))
 
 
 def test_others_may_not_print(client, login_as, world):
@@ -186,3 +190,19 @@ def test_the_compliance_and_unit_pages_offer_posters(client, login_as, world):
     unit_page = client.get(f"/units/{town}").get_data(as_text=True)
     assert f"/compliance/units/{town}/poster.pdf" in unit_page
     assert f"/compliance/units/{town}/posters.pdf" in unit_page
+
+
+def test_a_worker_without_a_request_links_posters_to_the_site_s_address(app, world):
+    params = unit_posters.posters_params(world["town"], "https://zyz.example.cn")
+    out = io.BytesIO()
+    unit_posters.write_posters(params, world["coordinator"].id, out, lambda done, total: None)
+    (link,) = qr_texts(out.getvalue(), 1)
+    assert link.startswith("https://zyz.example.cn/auth/register?unit=")
+
+
+def test_a_subtree_job_refuses_someone_who_lost_the_unit(app, world):
+    params = unit_posters.posters_params(world["town"], "https://zyz.example.cn")
+    with pytest.raises(PermissionDenied):
+        unit_posters.write_posters(
+            params, world["sibling_coordinator"].id, io.BytesIO(), lambda done, total: None
+        )

@@ -9,10 +9,13 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from tests import factories as f
+from tests.job_support import job_file
 from volunteer.extensions import db
 from volunteer.models import AuditEntry, UnitKind
-from volunteer.services import registration_links
-from volunteer.services.periods import local_today
+from volunteer.services import registration_links, reminders
+from volunteer.services.compliance import Missing
+from volunteer.services.periods import local_today, year_period
+from volunteer.tasks import reminder_lists
 
 FORMULA = "=1+2"
 
@@ -43,6 +46,11 @@ def post(client, world, kind="not_registered", button="export_csv", **fields):
     data = {f"{kind}-message": "{name}，请注册。", f"{kind}-{button}": "1"}
     data |= {f"{kind}-{name}": value for name, value in fields.items()}
     return client.post(url(world, kind), data=data)
+
+
+def exported(client, world, kind="not_registered", button="export_csv", **fields):
+    """The file of the export job the form queued."""
+    return job_file(client, post(client, world, kind, button, **fields))
 
 
 def csv_rows(response) -> list[list[str]]:
@@ -82,8 +90,7 @@ def test_the_link_follows_the_configured_public_address(app, client, login_as, w
 
 def test_the_csv_export_is_the_sms_columns_with_the_edited_text(client, login_as, world):
     login_as(world["coordinator"])
-    response = post(client, world)
-    assert response.status_code == 200
+    response = exported(client, world)
     assert response.mimetype == "text/csv" and response.data.startswith(b"\xef\xbb\xbf")
     assert "filename*=UTF-8''" in response.headers["Content-Disposition"]
     assert csv_rows(response) == [
@@ -95,7 +102,7 @@ def test_the_csv_export_is_the_sms_columns_with_the_edited_text(client, login_as
 def test_the_excel_export_masks_unless_full_numbers_are_asked_for(client, login_as, world):
     login_as(world["coordinator"])
     for fields, phone in (({}, "137****0002"), ({"full_numbers": "y"}, "13700000002")):
-        response = post(client, world, "no_hours", "export_xlsx", **fields)
+        response = exported(client, world, "no_hours", "export_xlsx", **fields)
         sheet = load_workbook(io.BytesIO(response.data)).active
         assert [[c.value for c in row] for row in sheet.iter_rows()] == [
             ["手机号", "姓名", "短信内容"],
@@ -131,7 +138,7 @@ def test_preview_shows_the_edited_text_and_a_bad_one_is_refused(client, login_as
 
 def test_the_admin_reads_the_export_in_the_audit_log(client, login_as, world):
     login_as(world["coordinator"])
-    post(client, world, full_numbers="y")
+    exported(client, world, full_numbers="y")
     client.post("/auth/logout")
     login_as(f.make_admin())
     log = client.get("/admin/audit").get_data(as_text=True)
@@ -145,5 +152,43 @@ def test_an_export_needs_the_form_s_own_csrf_token(app, client, login_as, world)
     token = re.search(r'name="no_hours-csrf_token"[^>]*value="([^"]+)"', page).group(1)
     assert post(client, world, "no_hours").status_code == 400  # a forged form exports nothing
     assert exports_audited() == []
-    exported = post(client, world, "no_hours", csrf_token=token)
-    assert exported.status_code == 200 and exported.mimetype == "text/csv"
+    response = exported(client, world, "no_hours", csrf_token=token)
+    assert response.mimetype == "text/csv"
+
+
+def test_a_subtree_list_gives_each_unit_s_people_their_own_unit_s_text(client, login_as, world):
+    village = f.make_unit("WS-GLT-1", "一村", world["town"], UnitKind.VILLAGE)
+    f.make_roster_entry(village, name="其木格").phone = "13700000003"
+    db.session.commit()
+    login_as(world["coordinator"])
+    assert "也导出所有下级单位" in client.get(url(world)).get_data(as_text=True)
+    response = exported(client, world, subtree="y")
+    assert "-%E5%85%A8%E9%83%A8%E4%B8%8B%E7%BA%A7-" in response.headers["Content-Disposition"]
+    rows = {row[1]: row[2] for row in csv_rows(response)[1:]}
+    assert rows["'" + FORMULA] == "'" + FORMULA + "，请注册。"  # the town's edited text
+    assert (
+        rows["其木格"].startswith("其木格同志，您好！") and "一村在册干部职工1人" in rows["其木格"]
+    )
+    assert "/auth/register?unit=" in rows["其木格"]
+    assert exports_audited()[-1].details["subtree"] is True
+
+
+def test_a_unit_without_sub_units_is_not_offered_a_subtree_list(client, login_as, world):
+    login_as(world["coordinator"])
+    assert "也导出所有下级单位" not in client.get(url(world)).get_data(as_text=True)
+
+
+def test_a_worker_without_a_request_links_texts_to_the_site_s_address(app, world):
+    village = f.make_unit("WS-GLT-1", "一村", world["town"], UnitKind.VILLAGE)
+    f.make_roster_entry(village, name="其木格").phone = "13700000003"
+    asked = reminders.ReminderRequest(
+        Missing.NOT_REGISTERED, "{name}", year_period(local_today().year), "csv", subtree=True
+    )
+    params = reminder_lists.list_params(
+        world["town"], asked, "https://zyz.example.cn/", "https://zyz.example.cn"
+    )
+    out = io.BytesIO()
+    reminder_lists.write_list(params, world["coordinator"].id, out, lambda done, total: None)
+    rows = csv.reader(io.StringIO(out.getvalue().decode("utf-8-sig")))
+    text = next(row[2] for row in rows if row[1] == "其木格")
+    assert "https://zyz.example.cn/auth/register?unit=" in text

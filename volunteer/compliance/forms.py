@@ -135,6 +135,13 @@ class ReminderForm(FlaskForm):
         description=_l("{name} becomes each person's name. Edit the text before exporting."),
     )
     full_numbers = BooleanField(_l("Full phone numbers (recorded in the audit log)"))
+    subtree = BooleanField(
+        _l("Also every unit below"),
+        description=_l(
+            "One file for this unit and all units below it; their people get their own "
+            "unit's ready text (its figures and registration link)."
+        ),
+    )
     preview = SubmitField(_l("Preview"))
     export_xlsx = SubmitField(_l("Export Excel"))
     export_csv = SubmitField(_l("Export CSV"))

@@ -4,11 +4,14 @@ import io
 
 from flask import redirect, send_file, url_for
 
-from volunteer.access import access, coordinator_of
+from volunteer import tasks
+from volunteer.access import access, acting_user, coordinator_of
 from volunteer.actions import service_action
-from volunteer.compliance.routes import bp
+from volunteer.compliance.routes import _queued, bp
 from volunteer.models import Unit
 from volunteer.printing import posters
+from volunteer.printing.output import public_base_url
+from volunteer.tasks import unit_posters
 
 
 @bp.route("/units/<int:unit_id>/poster.pdf")
@@ -21,8 +24,11 @@ def poster(unit: Unit):
 @bp.route("/units/<int:unit_id>/posters.pdf")
 @access(coordinator_of(Unit, "unit_id", "unit"))
 def subtree_posters(unit: Unit):
-    """One poster for each active unit of the subtree, in one PDF to print in one go."""
-    return _posters(unit, subtree=True)
+    """One poster for each active unit of the subtree in one PDF, made by a job."""
+    params = unit_posters.posters_params(unit, public_base_url())
+    # The posters of the moment: a finished job's file is not reused, a running one is.
+    job = tasks.active_job(acting_user(), tasks.UNIT_POSTERS, params)
+    return redirect(url_for("jobs.show", job_id=(job or _queued(tasks.UNIT_POSTERS, params)).id))
 
 
 def _posters(unit: Unit, subtree: bool):

@@ -2,27 +2,26 @@
 
 The page shows one form per list (not registered; registered without enough
 hours), each with its ready text to edit, a preview for one person and the
-exports. Nothing is sent from here: see services.reminders.
+exports. An export is a background job (tasks.reminder_lists): one unit's list, or every
+unit's below it in one file. Nothing is sent from here: see services.reminders.
 """
 
 from dataclasses import dataclass
 
-from flask import abort, render_template, url_for
+from flask import abort, redirect, render_template, url_for
 
+from volunteer import tasks
 from volunteer.access import access, acting_user, coordinator_of
-from volunteer.actions import service_action
 from volunteer.compliance.forms import ReminderForm
-from volunteer.compliance.routes import XLSX, _download, _period, _period_args, bp
+from volunteer.compliance.routes import _period, _period_args, _queued, bp
 from volunteer.models import Unit
 from volunteer.printing import posters
 from volunteer.printing.output import public_base_url
-from volunteer.services import compliance, periods, reminders
+from volunteer.services import compliance, periods, reminders, units
 from volunteer.services.compliance import Missing, MissingPerson
+from volunteer.tasks import reminder_lists
 
 KINDS = {kind.value: kind for kind in Missing}
-MIMETYPES = {"xlsx": XLSX, "csv": "text/csv; charset=utf-8"}
-# File names stay in Chinese, as the other exports' do.
-FILE_LABELS = {Missing.NOT_REGISTERED: "未注册", Missing.NO_HOURS: "未录入时长"}
 
 
 def registration_link(unit: Unit) -> str:
@@ -57,7 +56,7 @@ def reminders_page(unit: Unit):
 @bp.route("/units/<int:unit_id>/reminders/<kind>", methods=["POST"])
 @access(coordinator_of(Unit, "unit_id", "unit"))
 def reminder_export(unit: Unit, kind: str):
-    """Preview the edited text, or export one list as xlsx or CSV (audited)."""
+    """Preview the edited text, or queue one list as xlsx or CSV (made and audited by a job)."""
     if kind not in KINDS:
         abort(404)
     form = ReminderForm(prefix=kind)
@@ -66,16 +65,18 @@ def reminder_export(unit: Unit, kind: str):
         return _render(unit, {kind: form}), 422
     if file_format is None:
         return _render(unit, {kind: form})
-    period = _period()
     asked = reminders.ReminderRequest(
-        KINDS[kind], form.message.data, period, file_format, bool(form.full_numbers.data)
+        KINDS[kind],
+        form.message.data,
+        _period(),
+        file_format,
+        bool(form.full_numbers.data),
+        bool(form.subtree.data),
     )
-    with service_action(form) as outcome:
-        data = reminders.export_reminders(unit, asked, acting_user())
-    if not outcome.ok:
-        return _render(unit, {kind: form}), 422
-    name = f"短信提醒-{FILE_LABELS[KINDS[kind]]}-{unit.name}-{period.year}.{file_format}"
-    return _download(data, name, MIMETYPES[file_format])
+    params = reminder_lists.list_params(unit, asked, site_link(), public_base_url())
+    # The same list already being made is shown rather than made twice.
+    job = tasks.active_job(acting_user(), tasks.REMINDER_LIST, params)
+    return redirect(url_for("jobs.show", job_id=(job or _queued(tasks.REMINDER_LIST, params)).id))
 
 
 def _render(unit: Unit, submitted: dict[str, ReminderForm]):
@@ -103,6 +104,7 @@ def _render(unit: Unit, submitted: dict[str, ReminderForm]):
         targets=targets,
         lists=lists,
         labels=compliance.MISSING_LABELS,
+        has_children=units.has_active_children(unit),
     )
 
 

@@ -156,15 +156,10 @@ def _breadcrumb(unit: Unit) -> list[Unit]:
 @bp.route("/units/<int:unit_id>/export.csv")
 @access(coordinator_of(Unit, "unit_id", "unit"))
 def export_csv(unit: Unit):
-    """The compliance table as CSV (the columns the office reports upward)."""
+    """The compliance table as CSV (the columns the office reports upward), made by a job."""
     period = _period()
-    full = compliance.compliance_report(unit, period)
-    _audited(unit, "compliance.export", format="csv", year=period.year)
-    return _download(
-        "\ufeff" + compliance.report_csv(full),
-        f"compliance-{unit.code}-{period.start}-{period.end}.csv",
-        "text/csv; charset=utf-8",
-    )
+    params = compliance_export.export_params(unit, period, False, pace.window_asked(), "csv")
+    return _export_job(unit, params, format="csv", year=period.year)
 
 
 @bp.route("/units/<int:unit_id>/export.xlsx", methods=["GET", "POST"])
@@ -173,10 +168,14 @@ def export_xlsx(unit: Unit):
     """The table and every unit's missing people, made by a job; full numbers on a valid POST."""
     period, full = _period(), _full_numbers_asked()
     params = compliance_export.export_params(unit, period, full, pace.window_asked())
-    # The same export already under way is shown rather than made twice.
+    return _export_job(unit, params, format="xlsx", year=period.year, full_numbers=full)
+
+
+def _export_job(unit: Unit, params: dict, **audited):
+    """The job page of the export asked for: the same one under way, or a new one (audited)."""
     job = tasks.active_job(acting_user(), tasks.COMPLIANCE_EXPORT, params)
     if job is None:
-        _audited(unit, "compliance.export", format="xlsx", year=period.year, full_numbers=full)
+        _audited(unit, "compliance.export", **audited)
         job = _queued(tasks.COMPLIANCE_EXPORT, params)
     return redirect(url_for("jobs.show", job_id=job.id))
 

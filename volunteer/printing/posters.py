@@ -20,9 +20,11 @@ def registration_url(unit_id: int, base_url: str | None = None) -> str:
     return (base_url or public_base_url()) + path
 
 
-def posters_pdf(root: Unit, subtree: bool, now: datetime | None = None) -> bytes:
+def posters_pdf(
+    root: Unit, subtree: bool, now: datetime | None = None, base_url: str | None = None
+) -> bytes:
     """The root unit's poster, or one page for each active unit of its subtree."""
-    today, base_url = periods.local_today(now), public_base_url()
+    today, base_url = periods.local_today(now), base_url or public_base_url()
     rows = [
         PosterRow(gap.name, registration_url(gap.unit_id, base_url), gap.unregistered, today)
         for gap in registration_drive.unregistered_by_unit(root, subtree, now)

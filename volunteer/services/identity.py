@@ -1,5 +1,6 @@
 """Identity rules: ID numbers, phones, and what a resident ID tells us."""
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -7,6 +8,7 @@ from datetime import date
 from stdnum import exceptions as stdnum_errors
 from stdnum.cn import ric
 from stdnum.iso7064 import mod_11_2
+from stdnum.util import isdigits
 
 from volunteer.i18n import lazy_gettext as _l
 from volunteer.models import Gender, IdType, PoliticalStatus
@@ -114,7 +116,7 @@ def id_number_error(id_type: IdType, id_number: str) -> str | None:
 def _resident_id_error(id_number: str) -> str | None:
     """What is wrong with a resident ID number (GB 11643), or None if nothing is."""
     try:
-        ric.validate(id_number)
+        _validate_resident_id(id_number)
     except stdnum_errors.InvalidChecksum:
         return str(_l("The ID number's check digit is wrong; please check it."))
     except stdnum_errors.InvalidLength:
@@ -124,6 +126,32 @@ def _resident_id_error(id_number: str) -> str | None:
     except stdnum_errors.ValidationError:
         return str(_l("The ID number is not in the resident ID format."))
     return None
+
+
+def _validate_resident_id(id_number: str) -> None:
+    """stdnum's `ric.validate`, step by step, with the birth place looked up once per region
+    and birth year: the lookup scans stdnum's region database, and was 80% of the time a
+    50,000-row roster took to check. (The number is already normalized: no separators.)"""
+    number = id_number.replace(" ", "").replace("-", "").upper().strip()
+    if len(number) != 18:
+        raise stdnum_errors.InvalidLength()
+    if not isdigits(number[:-1]):
+        raise stdnum_errors.InvalidFormat()
+    if number[-1] != ric.calc_check_digit(number):
+        raise stdnum_errors.InvalidChecksum()
+    birth = _number_birth_date(number)
+    if birth is None or not _birth_place_known(number[:6], birth.year):
+        raise stdnum_errors.InvalidComponent()
+
+
+@functools.lru_cache(maxsize=8192)
+def _birth_place_known(region: str, year: int) -> bool:
+    """Whether the region code was a county's in that year (stdnum's own lookup)."""
+    try:
+        ric.get_birth_place(f"{region}{year:04d}01010000")
+    except stdnum_errors.InvalidComponent:
+        return False
+    return True
 
 
 def _hmt_residence_error(id_number: str) -> str | None:

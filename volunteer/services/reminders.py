@@ -10,6 +10,7 @@ is not called here.
 """
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -25,6 +26,7 @@ from volunteer.services.compliance import (
     Missing,
     MissingPerson,
     Targets,
+    UnitRow,
     compliance_report,
     missing_people,
 )
@@ -62,6 +64,7 @@ class ReminderRequest:
     period: Period
     file_format: str = "xlsx"
     full: bool = False  # full phones asked for; given only for entitled people
+    subtree: bool = False  # also the people of every unit below, each with their unit's text
 
 
 def unit_figures(unit: Unit, period: Period, targets: Targets) -> Figures:
@@ -148,29 +151,47 @@ def reachable(people: list[MissingPerson], kind: Missing) -> list[MissingPerson]
     return [person for person in people if person.reason == kind and person.phone]
 
 
+def unit_texts(
+    root: Unit, kind: Missing, period: Period, facts_for: Callable[[UnitRow], UnitFacts]
+) -> dict[int, str]:
+    """The ready text of one list for every unit of the subtree, from each unit's own figures
+    (one rollup statement for all of them)."""
+    report = compliance_report(root, period)
+    return {row.unit_id: default_message(kind, facts_for(row)) for row in report.rows}
+
+
 def reminder_rows(
-    people: list[MissingPerson], message: str, full_for: set[str]
+    people: list[MissingPerson],
+    message: str,
+    full_for: set[str],
+    texts: dict[int, str] | None = None,
 ) -> list[ReminderRow]:
-    """One row per person: full phone for ID numbers in `full_for`, else masked."""
+    """One row per person with their unit's text from `texts` (else `message`): full phone for
+    ID numbers in `full_for`, else masked."""
+    texts = texts or {}
     return [
         ReminderRow(
             phone=person.phone if person.id_number in full_for else mask_phone(person.phone),
             name=person.name,
-            message=personal_message(message, person.name),
+            message=personal_message(texts.get(person.unit_id, message), person.name),
         )
         for person in people
         if person.phone
     ]
 
 
-def export_reminders(unit: Unit, asked: ReminderRequest, actor: User) -> bytes:
-    """One list of the unit's missing people as xlsx or CSV, audited (count, masked or full)."""
+def export_reminders(
+    unit: Unit, asked: ReminderRequest, actor: User, texts_below: dict[int, str] | None = None
+) -> bytes:
+    """One list of the unit's missing people (with the subtree's when asked, each unit's people
+    with its text in `texts_below`) as xlsx or CSV, audited (count, masked or full)."""
     if asked.file_format not in FILE_FORMATS:
         raise ServiceError(_l("Choose Excel or CSV."))
     message = checked_message(asked.message)
-    people = reachable(missing_people(unit, asked.period), asked.kind)
-    full_for = roster_access.id_numbers_reached_on(actor, unit) if asked.full else set()
-    rows = reminder_rows(people, message, full_for)
+    people = reachable(missing_people(unit, asked.period, subtree=asked.subtree), asked.kind)
+    full_for = _full_phones_for(actor, unit, asked)
+    # The unit's own people get the coordinator's edited text.
+    rows = reminder_rows(people, message, full_for, {**(texts_below or {}), unit.id: message})
     full_count = sum(1 for person in people if person.id_number in full_for)
     record_audit(
         actor,
@@ -182,10 +203,18 @@ def export_reminders(unit: Unit, asked: ReminderRequest, actor: User) -> bytes:
         people=len(rows),
         full_numbers=full_count > 0,
         full_phones=full_count,
+        subtree=asked.subtree,
     )
     if asked.file_format == "csv":
         return reminders_csv(rows)
     return reminders_xlsx(list_title(unit, asked.kind), rows)
+
+
+def _full_phones_for(actor: User, unit: Unit, asked: ReminderRequest) -> set[str]:
+    """ID numbers whose full phone the actor asked for and is entitled to (roster access)."""
+    if not asked.full:
+        return set()
+    return roster_access.id_numbers_reached_under(actor, unit, asked.subtree)
 
 
 def list_title(unit: Unit, kind: Missing) -> str:

@@ -31,6 +31,14 @@ def id_numbers_reached_on(user: User | None, unit: Unit) -> set[str]:
     return set(db.session.scalars(roster_id_numbers(user).where(RosterEntry.unit_id == unit.id)))
 
 
+def id_numbers_reached_under(user: User | None, unit: Unit, subtree: bool) -> set[str]:
+    """The same over the unit's subtree when `subtree`, else over the unit's own roster."""
+    if not subtree:
+        return id_numbers_reached_on(user, unit)
+    below = Unit.path.startswith(unit.path, autoescape=True)  # roster_id_numbers joins Unit
+    return set(db.session.scalars(roster_id_numbers(user).where(below)))
+
+
 def reaches_by_roster(user: User | None, volunteer: Volunteer) -> bool:
     """Whether the user reaches the person through a roster (not as the person or an admin)."""
     if permissions.is_admin(user) or permissions.is_self(user, volunteer):

@@ -97,10 +97,7 @@ def move_unit(unit: Unit, new_parent: Unit, actor: User | None = None) -> Unit:
 def set_unit_active(unit: Unit, active: bool, actor: User | None = None) -> Unit:
     """Deactivate or reactivate a unit; deactivating needs its sub-units inactive first."""
     if not active:
-        active_children = db.session.scalar(
-            select(func.count(Unit.id)).where(Unit.parent_id == unit.id, Unit.active.is_(True))
-        )
-        if active_children:
+        if has_active_children(unit):
             raise ServiceError(_l("Deactivate the sub-units first."))
     elif unit.parent is not None and not unit.parent.active:
         raise ServiceError(_l("Reactivate the parent unit first."))
@@ -140,6 +137,12 @@ def outside_subtree(unit: Unit) -> ColumnElement[bool]:
 def units_matching(clause: ColumnElement[bool]) -> list[Unit]:
     """The units matching `clause` (a permissions scope, say), in tree order."""
     return list(db.session.scalars(select(Unit).where(clause).order_by(Unit.path)))
+
+
+def has_active_children(unit: Unit) -> bool:
+    """Whether any active unit sits directly below `unit`."""
+    below = select(Unit.id).where(Unit.parent_id == unit.id, Unit.active.is_(True))
+    return db.session.scalar(below.limit(1)) is not None
 
 
 def children_of(unit: Unit) -> list[Unit]:

@@ -5,8 +5,10 @@
 - `runner`: a job's life on its `BackgroundJob` row: created in the request, claimed once by
   a worker, progress and heartbeat per step, its file kept in the database, failure recorded.
 - `kinds`: what each kind of job does and how its pages name it. A new kind (a report
-  refresh, a reminder list) is one `JobKind` there; the queue, pages and files stay as they are.
-- `compliance_export`: the whole-tree compliance workbook as a job.
+  refresh) is one `JobKind` there; the queue, pages and files stay as they are.
+- `compliance_export`: the whole-tree compliance workbook (or CSV table) as a job.
+- `unit_posters`: the registration posters of a whole subtree, one PDF.
+- `reminder_lists`: a unit's (or a whole subtree's) reminder list for an SMS platform.
 
 This package is an edge like the CLI: it commits.
 """
@@ -15,6 +17,8 @@ from volunteer.tasks.kinds import (
     CERTIFICATE_BATCH,
     COMPLIANCE_EXPORT,
     COMPLIANCE_REFRESH,
+    REMINDER_LIST,
+    UNIT_POSTERS,
     JobKind,
     kind_of,
 )
@@ -25,6 +29,8 @@ __all__ = [
     "CERTIFICATE_BATCH",
     "COMPLIANCE_EXPORT",
     "COMPLIANCE_REFRESH",
+    "REMINDER_LIST",
+    "UNIT_POSTERS",
     "JobKind",
     "active_job",
     "create_job",

@@ -1,4 +1,4 @@
-"""The whole-tree compliance workbook as a background job.
+"""The whole-tree compliance workbook (or the CSV table) as a background job.
 
 The workbook of a unit and everything below it, with every unit's missing people, is one
 rollup statement and one missing-people query over the subtree, then a workbook of
@@ -18,21 +18,32 @@ from volunteer.services.periods import Period
 
 JOB_KIND = "compliance_export"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV = "text/csv; charset=utf-8"
 STEPS = 4  # the rollup, the missing people, the pace, the workbook
 
 
-def export_params(unit: Unit, period: Period, full: bool, pace_days: int) -> dict[str, Any]:
-    """What a whole-tree export job keeps: the unit, the period, full numbers or masked, and
-    the days the pace projection is read from."""
+def export_params(
+    unit: Unit, period: Period, full: bool, pace_days: int, file_format: str = "xlsx"
+) -> dict[str, Any]:
+    """What a whole-tree export job keeps: the unit, the period, full numbers or masked, the
+    days the pace projection is read from, and the file (the workbook, or the CSV table)."""
     return {
+        "format": file_format,
         "pace_days": pace_days,
         "unit_id": unit.id,
         "unit_name": unit.name,
+        "full": full,
+        **period_params(period),
+    }
+
+
+def period_params(period: Period) -> dict[str, Any]:
+    """A period as a job keeps it."""
+    return {
         "year": period.year,
         "start": period.start.isoformat(),
         "end": period.end.isoformat(),
         "calendar_year": period.is_calendar_year(),
-        "full": full,
     }
 
 
@@ -42,8 +53,19 @@ def export_title(params: dict[str, Any]) -> str:
 
 
 def export_filename(job_id: int, params: dict[str, Any]) -> str:
-    """The workbook's name, as the in-request export named it."""
-    return f"达标情况-{params['unit_name']}-{params['start']}-{params['end']}.xlsx"
+    """The file's name, as the in-request export named it."""
+    name = f"达标情况-{params['unit_name']}-{params['start']}-{params['end']}"
+    return f"{name}.{_format(params)}"
+
+
+def content_type(params: dict[str, Any]) -> str:
+    """The workbook's, or the CSV table's."""
+    return CSV if _format(params) == "csv" else XLSX
+
+
+def _format(params: dict[str, Any]) -> str:
+    """The file asked for (jobs queued before the CSV became a job are workbooks)."""
+    return params.get("format", "xlsx")
 
 
 def write_export(
@@ -55,7 +77,10 @@ def write_export(
     # The person may have lost the unit since queueing the export.
     if unit is None or actor is None or not permissions.can_coordinate(actor, unit):
         raise PermissionDenied(_("You no longer coordinate this unit."))
-    period = _period(params)
+    period = period_of(params)
+    if _format(params) == "csv":
+        _write_csv(unit, period, out, progress)
+        return
     progress(0, STEPS)
     report = compliance.compliance_report(unit, period)
     progress(1, STEPS)
@@ -69,8 +94,16 @@ def write_export(
     progress(4, STEPS)
 
 
-def _period(params: dict[str, Any]) -> Period:
-    """The period the export was asked for."""
+def _write_csv(unit: Unit, period: Period, out: BinaryIO, progress: Any) -> None:
+    """The table alone in the columns reported upward (UTF-8 with a BOM, for Excel)."""
+    progress(0, 1)
+    report = compliance.compliance_report(unit, period)
+    out.write(("\ufeff" + compliance.report_csv(report)).encode("utf-8"))
+    progress(1, 1)
+
+
+def period_of(params: dict[str, Any]) -> Period:
+    """The period a job was asked for."""
     if params["calendar_year"]:
         return periods.year_period(params["year"])
     start, end = date.fromisoformat(params["start"]), date.fromisoformat(params["end"])

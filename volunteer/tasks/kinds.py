@@ -11,7 +11,7 @@ from typing import Any, BinaryIO
 
 from volunteer.i18n import lazy_gettext as _l
 from volunteer.printing import batches
-from volunteer.tasks import compliance_export, compliance_refresh
+from volunteer.tasks import compliance_export, compliance_refresh, reminder_lists, unit_posters
 
 Progress = Callable[[int, int], None]
 Writer = Callable[[dict[str, Any], int | None, BinaryIO, Progress], Any]
@@ -19,6 +19,8 @@ Writer = Callable[[dict[str, Any], int | None, BinaryIO, Progress], Any]
 CERTIFICATE_BATCH = batches.JOB_KIND
 COMPLIANCE_EXPORT = compliance_export.JOB_KIND
 COMPLIANCE_REFRESH = compliance_refresh.JOB_KIND
+REMINDER_LIST = reminder_lists.JOB_KIND
+UNIT_POSTERS = unit_posters.JOB_KIND
 
 
 @dataclass(frozen=True)
@@ -29,7 +31,7 @@ class JobKind:
     write: Writer
     title: Callable[[dict[str, Any]], str]
     filename: Callable[[int, dict[str, Any]], str]
-    content_type: str
+    content_type: Callable[[dict[str, Any]], str]
     heading: Any  # lazy text: the page the job was started from
     back: Callable[[dict[str, Any]], tuple[str, dict[str, Any]]]  # (endpoint, its arguments)
     running_text: Any  # lazy text with %(done)s and %(total)s
@@ -49,7 +51,7 @@ KINDS = {
             write=_write_batch,
             title=batches.batch_title,
             filename=lambda job_id, params: f"志愿服务记录证明-批量-{job_id}.pdf",
-            content_type="application/pdf",
+            content_type=lambda params: "application/pdf",
             heading=_l("Batch printing"),
             back=lambda params: ("certificates.batch", {}),
             running_text=_l("%(done)s of %(total)s certificates prepared…"),
@@ -60,18 +62,40 @@ KINDS = {
             write=compliance_export.write_export,
             title=compliance_export.export_title,
             filename=compliance_export.export_filename,
-            content_type=compliance_export.XLSX,
+            content_type=compliance_export.content_type,
             heading=_l("Compliance"),
             back=lambda params: ("compliance.report", {"unit_id": params["unit_id"]}),
             running_text=_l("Step %(done)s of %(total)s…"),
-            done_text=_l("The workbook is ready."),
+            done_text=_l("The file is ready."),
+        ),
+        JobKind(
+            name=REMINDER_LIST,
+            write=reminder_lists.write_list,
+            title=reminder_lists.list_title,
+            filename=reminder_lists.list_filename,
+            content_type=reminder_lists.content_type,
+            heading=_l("Reminder texts"),
+            back=lambda params: ("compliance.reminders_page", {"unit_id": params["unit_id"]}),
+            running_text=_l("Step %(done)s of %(total)s…"),
+            done_text=_l("The list is ready."),
+        ),
+        JobKind(
+            name=UNIT_POSTERS,
+            write=unit_posters.write_posters,
+            title=unit_posters.posters_title,
+            filename=unit_posters.posters_filename,
+            content_type=lambda params: "application/pdf",
+            heading=_l("Registration posters"),
+            back=lambda params: ("compliance.report", {"unit_id": params["unit_id"]}),
+            running_text=_l("Step %(done)s of %(total)s…"),
+            done_text=_l("The posters are ready."),
         ),
         JobKind(
             name=COMPLIANCE_REFRESH,
             write=compliance_refresh.write_refresh,
             title=compliance_refresh.refresh_title,
             filename=lambda job_id, params: "",
-            content_type="",
+            content_type=lambda params: "",
             heading=_l("Compliance"),
             back=lambda params: ("compliance.report", {"unit_id": params["unit_id"]}),
             running_text=_l("Updating the figures…"),

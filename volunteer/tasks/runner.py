@@ -122,7 +122,7 @@ def _keep_file(
         out,
         RESULT_PURPOSE,
         kind.filename(job_id, params),
-        kind.content_type,
+        kind.content_type(params),
         db.session.get(User, actor_id) if actor_id else None,
         utcnow() + timedelta(days=config["JOB_FILE_KEEP_DAYS"]),
         max_bytes=config["GENERATED_FILE_MAX_BYTES"],
