@@ -170,6 +170,13 @@ class Config:
     # Compliance pace (issue 16): the projection reads the completions and registrations of
     # this many last days (7 to 180; a page may ask for another with ?window=).
     COMPLIANCE_PACE_WINDOW_DAYS = 30
+    # Fresh and fast reports (issue 15): a report, pace or history whose last computation
+    # took longer than this is served from its snapshot (services/compliance/snapshots.py),
+    # refreshed in the background when a change made it stale; faster ones are live.
+    COMPLIANCE_LIVE_LIMIT_MS = 300
+    # After a roster upload, the uploaded units' own stale snapshots that took at most this
+    # long are recomputed in the upload's request, so the coordinator sees them at once.
+    COMPLIANCE_REFRESH_IN_REQUEST_MS = 3000
 
 
 class ProductionConfig(Config):
@@ -188,6 +195,9 @@ class TestingConfig(Config):
     WTF_CSRF_ENABLED = False
     RATELIMIT_ENABLED = False
     QUEUE_IMMEDIATE = True  # the same task code, run at once (tests/pg/test_two_hosts.py: real)
+    # Every report live unless a test lowers it: rosters made by factories skip the staleness
+    # hooks, and a slow moment of the machine must not turn a page into a snapshot's.
+    COMPLIANCE_LIVE_LIMIT_MS = 600_000
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
     SERVER_NAME = None
 

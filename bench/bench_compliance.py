@@ -28,7 +28,7 @@ import time
 from pathlib import Path
 
 from flask_login import FlaskLoginClient
-from sqlalchemy import create_engine, inspect, select, text
+from sqlalchemy import create_engine, inspect, select, text, update
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -36,13 +36,23 @@ sys.path.insert(0, str(ROOT))
 from bench.generate import SCALES, build_database, create_postgres_database  # noqa: E402
 from volunteer import create_app  # noqa: E402
 from volunteer.extensions import db  # noqa: E402
-from volunteer.models import Role, Unit, User  # noqa: E402
+from volunteer.models import (  # noqa: E402
+    ComplianceSnapshot,
+    Role,
+    RosterEntry,
+    Unit,
+    User,
+    Volunteer,
+    utcnow,
+)
 from volunteer.services import (  # noqa: E402
     accounts,
     compliance,
     grants,
     periods,
+    staleness,
 )
+from volunteer.services.compliance import snapshots  # noqa: E402
 
 BENCH_ADMIN_PHONE = "19900000001"
 
@@ -233,6 +243,7 @@ def main(argv=None) -> None:
         )
         _past_year(root, year - 1, args.repeat, params, line)
         _root_page(app, root, period, targets, args.repeat, line)
+        _snapshots(app, root, period, targets, args.repeat, line)
         target_ok = report_best <= 3 * floor_best and report_best < 1.0
         print(
             "target (report within 3x the floor and under 1 s; set for PostgreSQL at county"
@@ -304,6 +315,62 @@ def _past_year(root, year: int, repeat: int, params: dict, line) -> None:
         f"last year's totals equal its floor's: {'yes' if same else 'NO'}"
         f" (staff {total.staff:,}, completed {total.staff_completed:,})"
     )
+
+
+def _snapshots(app, root, period, targets, repeat: int, line) -> None:
+    """The full-tree report served from its snapshot (issue 15), and what a credit's staleness
+    UPDATE costs the scan path: with no fresh snapshot, and with every unit's fresh."""
+    app.config["COMPLIANCE_LIVE_LIMIT_MS"] = -1  # served from the snapshot once kept
+    snapshots.cached_or_live(snapshots.REPORT, root, period, targets)
+    best, median, served = best_of(
+        repeat, lambda: snapshots.cached_or_live(snapshots.REPORT, root, period, targets)
+    )
+    line(f"full-tree report served from its snapshot ({served.from_snapshot})", best, median)
+    person = db.session.scalar(
+        select(Volunteer.id)
+        .join(RosterEntry, RosterEntry.id_number == Volunteer.id_number)
+        .join(Unit, Unit.id == RosterEntry.unit_id)
+        .order_by(Unit.depth.desc())
+        .limit(1)
+    )
+    db.session.execute(update(ComplianceSnapshot).values(stale=True))
+    line("credit staleness UPDATE, no fresh snapshot", *_stale_timing(person, period, repeat))
+    fresh = _fresh_snapshot_per_unit(period)
+    label = f"credit staleness UPDATE, {fresh:,} fresh snapshots"
+    line(label, *_stale_timing(person, period, repeat, refresh=True))
+    db.session.rollback()
+
+
+def _fresh_snapshot_per_unit(period) -> int:
+    """A fresh (empty) snapshot for every unit, as if each unit's page were kept."""
+    unit_ids = db.session.scalars(select(Unit.id).where(Unit.active.is_(True))).all()
+    db.session.add_all(
+        ComplianceSnapshot(
+            kind="bench",
+            unit_id=unit_id,
+            period_start=period.start,
+            period_end=period.end,
+            settings_key="bench",
+            params={},
+            payload={},
+            computed_at=utcnow(),
+        )
+        for unit_id in unit_ids
+    )
+    db.session.flush()
+    return len(unit_ids)
+
+
+def _stale_timing(person: int, period, repeat: int, refresh: bool = False):
+    """Best and median time of `credit_changed` for one person (snapshots made fresh first)."""
+    times = []
+    for _ in range(repeat + 1):
+        if refresh:
+            db.session.execute(update(ComplianceSnapshot).values(stale=False))
+        started = time.perf_counter()
+        staleness.credit_changed(person, [period.year])
+        times.append(time.perf_counter() - started)
+    return min(times[1:]), statistics.median(times[1:])
 
 
 if __name__ == "__main__":

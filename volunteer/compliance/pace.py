@@ -2,8 +2,10 @@
 
 from flask import flash, request
 
+from volunteer.compliance import freshness
 from volunteer.models import Unit
 from volunteer.services import compliance, periods
+from volunteer.services.compliance import snapshots
 from volunteer.services.errors import ServiceError
 
 # Windows offered on the page besides the one in force (any from 7 to 180 days may be asked).
@@ -35,20 +37,21 @@ def window_or_default() -> int:
         return compliance.window_days()
 
 
-def overview_pace(report: compliance.Report, days: int) -> compliance.Pace:
+def overview_pace(report: compliance.Report, days: int) -> snapshots.Served:
     """The pace of each row of an overview (the own roster, each sub-unit's subtree) over the
-    last `days` days."""
-    today = periods.local_today()
-    return compliance.compliance_pace(
-        report.root, report.period, report.targets, today, days, by_branch=True
+    last `days` days (live or kept)."""
+    return freshness.served(
+        snapshots.PACE, report.root, report.period, targets=report.targets, window=days
     )
 
 
 def page_context(report: compliance.Report) -> dict:
     """The pace of each row of an overview, those at risk and the window choices, for the page."""
     days = window_or_default()
-    pace = overview_pace(report, days)
+    served = overview_pace(report, days)
+    pace = served.value
     return {
+        "pace_served": served,
         "pace": pace,
         "at_risk": compliance.at_risk(report.rows, pace),
         "at_risk_shown": AT_RISK_SHOWN,
@@ -63,5 +66,8 @@ def projected(
 ) -> list[compliance.HistoryPoint]:
     """The subtree's rates at the coming month ends at the current pace (the dashed lines)."""
     today = periods.local_today()
-    pace = compliance.compliance_pace(unit, period, targets, today, window_asked(), per_unit=False)
+    # The page's pace (every unit's), live or kept: its totals draw the dashed lines.
+    pace = freshness.served(
+        snapshots.PACE, unit, period, targets=targets, window=window_asked()
+    ).value
     return [] if pace.total is None else compliance.projected_points(pace.total, today, period.end)

@@ -12,6 +12,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from volunteer.access import ANY_COORDINATOR, access, acting_user, coordinator_of
 from volunteer.actions import service_action
+from volunteer.compliance import freshness
 from volunteer.compliance.forms import FullNumbersForm, RosterConfirmForm, RosterUploadForm
 from volunteer.compliance.routes import XLSX, _download, bp
 from volunteer.documents.rosters import roster_template_xlsx
@@ -169,6 +170,7 @@ def confirm():
     if not outcome.ok:
         return redirect(url_for("compliance.index"))
     _forget_pending(token, pending)
+    freshness.refresh_own(units)  # the coordinator's own figures are new at once
     flash(_imported_message(upload), "success")
     target = units[0] if len(units) == 1 else compliance.visible_roots(units)[0]
     return redirect(url_for("compliance.report", unit_id=target.id))

@@ -23,7 +23,7 @@ from volunteer.access import (
     first_coordinated_unit,
 )
 from volunteer.actions import service_action
-from volunteer.compliance import charts, pace
+from volunteer.compliance import charts, freshness, pace
 from volunteer.compliance.forms import ComplianceSettingsForm, FullNumbersForm, RevealForm
 from volunteer.compliance.table import KIND_GROUP_LABELS, TableFilters, own_and_children, page_of
 from volunteer.i18n import gettext as _
@@ -31,6 +31,7 @@ from volunteer.labels import UNIT_KIND_LABELS
 from volunteer.models import Unit
 from volunteer.services import compliance, periods, permissions
 from volunteer.services.audit import record_audit
+from volunteer.services.compliance import snapshots
 from volunteer.services.errors import ServiceError
 from volunteer.tasks import compliance_export
 
@@ -90,7 +91,9 @@ def report(unit: Unit):
     """A unit's compliance: its own roster, its direct sub-units' subtrees (a page of them),
     charts; and a search of the units by name. Whole trees only in the exports."""
     period = _period()
-    overview = compliance.compliance_overview(unit, period)
+    served = freshness.served(snapshots.REPORT, unit, period)
+    overview = served.value
+    page_pace = pace.page_context(overview)
     filters = TableFilters.from_args(request.args)
     own, children = own_and_children(overview)
     shown = page_of(filters.apply(children), request.args.get("page", type=int))
@@ -104,7 +107,8 @@ def report(unit: Unit):
         search=_search(),
         rate_chart=charts.units_by_rate_svg(_charted(own, shown), overview.targets, _large()),
         **_page_context(unit, period, filters),
-        **pace.page_context(overview),
+        **page_pace,
+        freshness=freshness.freshness(unit, served, page_pace["pace_served"]),
     )
 
 
@@ -144,6 +148,15 @@ def _page_context(unit: Unit, period: periods.Period, filters: TableFilters) -> 
     }
 
 
+@bp.route("/units/<int:unit_id>/refresh", methods=["POST"])
+@access(coordinator_of(Unit, "unit_id", "unit"))
+def refresh(unit: Unit):
+    """Queue the refresh of the figures kept for the unit's page (CSRF checked), then back."""
+    period = _period()
+    freshness.refresh_page(unit, period)
+    return redirect(url_for("compliance.report", unit_id=unit.id, **_period_args(period)))
+
+
 @bp.route("/units/<int:unit_id>/history.svg")
 @access(coordinator_of(Unit, "unit_id", "unit"))
 def history_chart(unit: Unit):
@@ -152,7 +165,7 @@ def history_chart(unit: Unit):
     targets = compliance.targets_for(period.year)
     # The size comes in the URL, not from the cookie, so a cached image follows the view.
     large = request.args.get("size") == "large"
-    history = compliance.compliance_history(unit, period, targets)
+    history = freshness.served(snapshots.HISTORY, unit, period, targets=targets).value
     svg = charts.history_svg(history, targets, large, pace.projected(unit, period, targets))
     response = Response(str(svg) or _EMPTY_SVG, mimetype="image/svg+xml")
     response.headers["Cache-Control"] = "private, max-age=300"

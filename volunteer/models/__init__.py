@@ -41,6 +41,7 @@ from volunteer.models.projects import Project
 from volunteer.models.records import Adjustment, RecordSource, RecordStatus, ServiceRecord
 from volunteer.models.rosters import ComplianceSettings, RosterEntry, RosterUpload
 from volunteer.models.settings import BackgroundJob, JobStatus, Setting, StoredFile
+from volunteer.models.snapshots import ComplianceSnapshot
 from volunteer.models.units import Unit, UnitKind
 
 __all__ = [
@@ -56,6 +57,7 @@ __all__ = [
     "CampaignYear",
     "Certificate",
     "ComplianceSettings",
+    "ComplianceSnapshot",
     "CorrectionRequest",
     "CorrectionStatus",
     "CreditEntry",

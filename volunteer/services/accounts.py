@@ -12,7 +12,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from volunteer.extensions import db
 from volunteer.i18n import lazy_gettext as _l
 from volunteer.models import Gender, IdType, PoliticalStatus, Unit, User, Volunteer, utcnow
-from volunteer.services import identity, periods, sessions
+from volunteer.services import identity, periods, sessions, staleness
 from volunteer.services.audit import record_audit
 from volunteer.services.errors import DuplicateError, ServiceError
 from volunteer.services.rosters import linking
@@ -77,6 +77,7 @@ def register_volunteer(data: Registration, now: datetime | None = None) -> Volun
     volunteer.volunteer_number = volunteer_number_for(volunteer)
     db.session.flush()
     linking.link_id_numbers([id_number])  # the person may be on rosters already
+    staleness.person_registered(id_number)  # counts as registered on rosters at once
     return volunteer
 
 

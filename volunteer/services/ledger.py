@@ -24,7 +24,7 @@ from volunteer.models import (
     Volunteer,
     YearMinutes,
 )
-from volunteer.services import hours
+from volunteer.services import hours, staleness
 from volunteer.services.periods import Period
 
 
@@ -152,6 +152,7 @@ def apply_credit(record: ServiceRecord, plan: CreditPlan, *, first: bool = False
     for piece in plan.pieces:
         by_year[piece.day.year] += piece.minutes
     _add_year_minutes(record.volunteer_id, by_year)
+    staleness.credit_changed(record.volunteer_id, by_year)  # one UPDATE; none without pieces
     db.session.add_all(
         CreditEntry(
             record_id=record.id,
@@ -170,7 +171,9 @@ def apply_credit(record: ServiceRecord, plan: CreditPlan, *, first: bool = False
 
 def clear_credit(record: ServiceRecord) -> None:
     """Remove the record's ledger rows (it no longer credits anything)."""
-    _add_year_minutes(record.volunteer_id, _cleared_by_year(record))
+    by_year = _cleared_by_year(record)
+    _add_year_minutes(record.volunteer_id, by_year)
+    staleness.credit_changed(record.volunteer_id, by_year)
 
 
 def _cleared_by_year(record: ServiceRecord) -> dict[int, int]:

@@ -5,6 +5,7 @@ from sqlalchemy import ColumnElement, Row, func, select, update
 from volunteer.extensions import db
 from volunteer.i18n import lazy_gettext as _l
 from volunteer.models import Unit, UnitKind, User, Volunteer
+from volunteer.services import staleness
 from volunteer.services.audit import record_audit
 from volunteer.services.errors import DuplicateError, ServiceError
 
@@ -36,6 +37,7 @@ def create_unit(
     db.session.add(unit)
     db.session.flush()
     _place(unit, parent)
+    staleness.tree_changed()
     record_audit(actor, "unit.create", unit, code=code, name=unit.name)
     return unit
 
@@ -45,6 +47,7 @@ def rename_unit(unit: Unit, name: str, kind: UnitKind, actor: User | None = None
     before = (unit.name, unit.kind)
     unit.name = name.strip()
     unit.kind = kind
+    staleness.tree_changed()  # the rows keep names and kinds
     record_audit(actor, "unit.rename", unit, before=before, after=(unit.name, unit.kind))
     db.session.flush()
     return unit
@@ -56,6 +59,7 @@ def set_assessed(unit: Unit, assessed: bool, actor: User | None = None) -> Unit:
         raise ServiceError(_l("The banner itself is never assessed; its units are."), "assessed")
     if unit.assessed != assessed:
         unit.assessed = assessed
+        staleness.tree_changed()
         record_audit(actor, "unit.assessed", unit, assessed=assessed)
         db.session.flush()
     return unit
@@ -84,6 +88,7 @@ def move_unit(unit: Unit, new_parent: Unit, actor: User | None = None) -> Unit:
     unit.parent = new_parent
     _place(unit, new_parent)
     _reroot_descendants(unit, old_path, old_depth)
+    staleness.tree_changed()
     record_audit(actor, "unit.move", unit, from_parent=old_parent_id, to_parent=new_parent.id)
     db.session.flush()
     return unit
@@ -97,6 +102,7 @@ def set_unit_active(unit: Unit, active: bool, actor: User | None = None) -> Unit
     elif unit.parent is not None and not unit.parent.active:
         raise ServiceError(_l("Reactivate the parent unit first."))
     unit.active = active
+    staleness.tree_changed()
     record_audit(actor, "unit.activate" if active else "unit.deactivate", unit)
     db.session.flush()
     return unit

@@ -16,6 +16,7 @@ This package is an edge like the CLI: it commits.
 from volunteer.tasks.kinds import (
     CERTIFICATE_BATCH,
     COMPLIANCE_EXPORT,
+    COMPLIANCE_REFRESH,
     REMINDER_LIST,
     UNIT_POSTERS,
     JobKind,
@@ -27,6 +28,7 @@ from volunteer.tasks.runner import active_job, create_job, recent_jobs, run_job,
 __all__ = [
     "CERTIFICATE_BATCH",
     "COMPLIANCE_EXPORT",
+    "COMPLIANCE_REFRESH",
     "REMINDER_LIST",
     "UNIT_POSTERS",
     "JobKind",

@@ -11,13 +11,14 @@ from typing import Any, BinaryIO
 
 from volunteer.i18n import lazy_gettext as _l
 from volunteer.printing import batches
-from volunteer.tasks import compliance_export, reminder_lists, unit_posters
+from volunteer.tasks import compliance_export, compliance_refresh, reminder_lists, unit_posters
 
 Progress = Callable[[int, int], None]
 Writer = Callable[[dict[str, Any], int | None, BinaryIO, Progress], Any]
 
 CERTIFICATE_BATCH = batches.JOB_KIND
 COMPLIANCE_EXPORT = compliance_export.JOB_KIND
+COMPLIANCE_REFRESH = compliance_refresh.JOB_KIND
 REMINDER_LIST = reminder_lists.JOB_KIND
 UNIT_POSTERS = unit_posters.JOB_KIND
 
@@ -35,6 +36,7 @@ class JobKind:
     back: Callable[[dict[str, Any]], tuple[str, dict[str, Any]]]  # (endpoint, its arguments)
     running_text: Any  # lazy text with %(done)s and %(total)s
     done_text: Any  # lazy text with %(count)s
+    keeps_file: bool = True  # False: the job's work is in the database (a report refresh)
 
 
 def _write_batch(params: dict[str, Any], actor_id: int | None, out: BinaryIO, progress: Progress):
@@ -87,6 +89,18 @@ KINDS = {
             back=lambda params: ("compliance.report", {"unit_id": params["unit_id"]}),
             running_text=_l("Step %(done)s of %(total)s…"),
             done_text=_l("The posters are ready."),
+        ),
+        JobKind(
+            name=COMPLIANCE_REFRESH,
+            write=compliance_refresh.write_refresh,
+            title=compliance_refresh.refresh_title,
+            filename=lambda job_id, params: "",
+            content_type=lambda params: "",
+            heading=_l("Compliance"),
+            back=lambda params: ("compliance.report", {"unit_id": params["unit_id"]}),
+            running_text=_l("Updating the figures…"),
+            done_text=_l("The figures are up to date."),
+            keeps_file=False,
         ),
     )
 }

@@ -48,15 +48,14 @@ def create_job(kind: str, params: dict[str, Any], actor: User) -> BackgroundJob:
     return job
 
 
-def active_job(actor: User, kind: str, params: dict[str, Any]) -> BackgroundJob | None:
-    """The actor's queued or running job of this kind with these parameters, if any."""
-    jobs = db.session.scalars(
-        select(BackgroundJob).where(
-            BackgroundJob.kind == kind,
-            BackgroundJob.created_by_id == actor.id,
-            BackgroundJob.status.in_(ACTIVE),
-        )
+def active_job(actor: User | None, kind: str, params: dict[str, Any]) -> BackgroundJob | None:
+    """The actor's (None: anyone's) queued or running job of this kind with these parameters."""
+    query = select(BackgroundJob).where(
+        BackgroundJob.kind == kind, BackgroundJob.status.in_(ACTIVE)
     )
+    if actor is not None:
+        query = query.where(BackgroundJob.created_by_id == actor.id)
+    jobs = db.session.scalars(query)
     return next((job for job in jobs if _same_params(job.params, params)), None)
 
 
@@ -88,7 +87,7 @@ def run_job(job_id: int) -> bool:
     try:
         with tempfile.TemporaryFile() as out, force_locale(params["locale"]):
             kind.write(params, actor_id, out, _recorded_progress(job_id))
-            blob_id = _keep_file(job_id, kind, params, actor_id, out)
+            blob_id = _keep_file(job_id, kind, params, actor_id, out) if kind.keeps_file else None
     except Exception as error:  # the job records any failure for the person waiting
         _fail_job(job_id, error)
         return True

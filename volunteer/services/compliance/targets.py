@@ -8,6 +8,7 @@ from sqlalchemy import select
 from volunteer.extensions import db
 from volunteer.i18n import lazy_gettext as _l
 from volunteer.models import ComplianceSettings, PoliticalStatus, User
+from volunteer.services import staleness
 from volunteer.services.audit import record_audit
 from volunteer.services.errors import ServiceError
 
@@ -73,6 +74,7 @@ def save_targets(
     row.milestone = milestone.quantize(SHARE_PLACES) if milestone is not None else None
     row.updated_by_id = actor.id if actor is not None else None
     db.session.flush()
+    staleness.targets_changed(year)
     record_audit(
         actor, "compliance.settings", None, year=year, before=before, after=_settings_snapshot(row)
     )

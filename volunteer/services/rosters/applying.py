@@ -18,6 +18,7 @@ from sqlalchemy import select
 from volunteer.extensions import db
 from volunteer.i18n import lazy_gettext as _l
 from volunteer.models import RosterEntry, RosterUpload, Unit, User, utcnow
+from volunteer.services import staleness
 from volunteer.services.audit import record_audit
 from volunteer.services.errors import ServiceError
 from volunteer.services.periods import local_date
@@ -121,6 +122,7 @@ def apply_roster(
         _apply_plan(plan, upload, existing[plan.unit.id], local_date(now))
     db.session.flush()
     linking.link_upload(upload)
+    staleness.roster_changed(checked.unit_ids, local_date(now))
     _audit_upload(actor, upload, checked, plans, replace)
     return upload
 

@@ -1,0 +1,86 @@
+"""The compliance pages' results through the snapshot cache, and the line saying how fresh.
+
+A result comes live, or from its snapshot when the last computation was slow
+(services/compliance/snapshots.py). Serving a stale snapshot queues its refresh job once
+(the same refresh queued by anyone is not queued again); the page then says "数据截至 HH:MM"
+and "正在更新", with a button asking for a refresh.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import current_app
+
+from volunteer import tasks
+from volunteer.access import acting_user
+from volunteer.actions import commit_if, service_action
+from volunteer.models import BackgroundJob, Unit
+from volunteer.services import compliance, periods
+from volunteer.services.compliance import snapshots
+from volunteer.tasks import compliance_refresh
+
+
+def served(kind: str, unit: Unit, period: periods.Period, **params) -> snapshots.Served:
+    """The result of `kind` for the page, live or from its snapshot (refresh queued if stale)."""
+    targets = params.pop("targets", None) or compliance.targets_for(period.year)
+    result = snapshots.cached_or_live(kind, unit, period, targets, **params)
+    commit_if(result.snapshot_id is not None)  # the result kept, and how long it took
+    if result.needs_refresh:
+        queue_refresh(result.snapshot_id, unit)
+    return result
+
+
+def queue_refresh(snapshot_id: int, unit: Unit) -> BackgroundJob:
+    """The snapshot's refresh job: the one queued or running already, else a new one."""
+    params = compliance_refresh.refresh_params(snapshot_id, unit)
+    job = tasks.active_job(None, tasks.COMPLIANCE_REFRESH, params)
+    if job is None:
+        with service_action():
+            job = tasks.create_job(tasks.COMPLIANCE_REFRESH, params, acting_user())
+        tasks.start_job(job.id)
+    return job
+
+
+def _updating(result: snapshots.Served, unit: Unit) -> bool:
+    """Whether the snapshot shown is being refreshed."""
+    params = compliance_refresh.refresh_params(result.snapshot_id, unit)
+    return result.needs_refresh or bool(tasks.active_job(None, tasks.COMPLIANCE_REFRESH, params))
+
+
+@dataclass(frozen=True)
+class Freshness:
+    """The page's line: when the oldest snapshot shown was computed, and whether it updates."""
+
+    computed_at: datetime | None = None  # None: every figure was computed for this request
+    updating: bool = False
+
+    @property
+    def time_format(self) -> str:
+        """HH:mm for today's figures, with the date for older ones."""
+        today = self.computed_at and periods.local_date(self.computed_at) == periods.local_today()
+        return "HH:mm" if today else "yyyy-MM-dd HH:mm"
+
+
+def freshness(unit: Unit, *results: snapshots.Served) -> Freshness:
+    """The line for the results shown together on one page."""
+    cached = [result for result in results if result.from_snapshot]
+    if not cached:
+        return Freshness()
+    oldest = min(result.computed_at for result in cached)
+    return Freshness(oldest, any(_updating(result, unit) for result in cached))
+
+
+def refresh_page(unit: Unit, period: periods.Period) -> int:
+    """Queue the refresh of every snapshot of the unit's page for the period; how many."""
+    rows = snapshots.snapshots_of(unit, period)
+    for row in rows:
+        queue_refresh(row.id, unit)
+    return len(rows)
+
+
+def refresh_own(units: list[Unit]) -> None:
+    """Recompute now the uploaded units' own stale snapshots that are quick enough
+    (COMPLIANCE_REFRESH_IN_REQUEST_MS); their ancestors' refresh when next shown."""
+    limit = current_app.config["COMPLIANCE_REFRESH_IN_REQUEST_MS"]
+    with service_action():
+        snapshots.refresh_stale_of([unit.id for unit in units], limit)

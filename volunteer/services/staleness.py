@@ -1,0 +1,75 @@
+"""Marking compliance snapshots stale: each change marks the snapshots of the path it affects.
+
+A snapshot (services/compliance/snapshots.py) counts a unit's subtree, so a change at unit X
+affects the snapshots of X and its ancestors: the ids in X's `path` ("/1/4/17/"). Each
+function is ONE UPDATE of the fresh snapshots (only slow keys' rows are ever fresh, under a
+partial index), which starts from those rows and, for each, looks up the changed units:
+with no fresh snapshot it reads nothing else. The credit ledger calls `credit_changed` on
+every check-out, so it must stay that cheap. This module imports only models, so the ledger
+and the roster import it without going through the compliance package (which imports the
+ledger).
+"""
+
+from collections.abc import Iterable
+from datetime import date
+
+from sqlalchemy import ColumnElement, String, cast, exists, update
+
+from volunteer.extensions import db
+from volunteer.models import ComplianceSnapshot, RosterEntry, Unit, utcnow
+
+
+def _mark(*conditions: ColumnElement[bool]) -> None:
+    """Mark stale the fresh snapshots meeting `conditions`, in one statement."""
+    db.session.execute(
+        update(ComplianceSnapshot)
+        .where(~ComplianceSnapshot.stale, *conditions)
+        .values(stale=True, stale_since=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _above(*changed: ColumnElement[bool]) -> ColumnElement[bool]:
+    """Snapshots of a unit at or above a Unit meeting `changed`: one whose id is in its path."""
+    in_path = "/" + cast(ComplianceSnapshot.unit_id, String) + "/"
+    return exists().where(Unit.path.contains(in_path), *changed)
+
+
+def _overlapping(first: date, last: date) -> list[ColumnElement[bool]]:
+    """Snapshots whose period shares a day with [first, last]."""
+    return [ComplianceSnapshot.period_start <= last, ComplianceSnapshot.period_end >= first]
+
+
+def roster_changed(unit_ids: Iterable[int], day: date) -> None:
+    """The rosters of these units changed on `day`: a period counts the roster of its last
+    day, so only periods ending on or after `day` change (with the units' ancestors)."""
+    _mark(ComplianceSnapshot.period_end >= day, _above(Unit.id.in_(list(unit_ids))))
+
+
+def credit_changed(volunteer_id: int, years: Iterable[int]) -> None:
+    """A volunteer's credited time in `years` changed: the snapshots over those years of the
+    units whose rosters (any stint) list the person, and their ancestors. Nothing for none."""
+    years = list(years)
+    if years:
+        days = (date(min(years), 1, 1), date(max(years), 12, 31))
+        _mark(*_overlapping(*days), _on_rosters(RosterEntry.volunteer_id == volunteer_id))
+
+
+def person_registered(id_number: str) -> None:
+    """Someone on rosters registered: the snapshots of their units and ancestors, any period."""
+    _mark(_on_rosters(RosterEntry.id_number == id_number))
+
+
+def _on_rosters(person: ColumnElement[bool]) -> ColumnElement[bool]:
+    return _above(Unit.id == RosterEntry.unit_id, person)
+
+
+def targets_changed(year: int) -> None:
+    """The targets of `year` changed: the snapshots of periods starting that year."""
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    _mark(ComplianceSnapshot.period_start >= start, ComplianceSnapshot.period_start <= end)
+
+
+def tree_changed() -> None:
+    """A unit was created, moved, renamed, (de)activated or (un)assessed: every snapshot."""
+    _mark()
