@@ -29,7 +29,7 @@ def test_the_job_page_shows_the_wait_then_offers_the_file(phone_page, app):
     download = page.get_by_role("link", name="下载")
     expect(download).to_be_hidden()
     run_job(job.id)  # what the worker does
-    expect(status).to_contain_text("表格已生成")
+    expect(status).to_contain_text("文件已生成")
     expect(download).to_be_visible()
     with page.expect_download() as started:
         download.click()

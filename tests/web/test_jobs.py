@@ -53,7 +53,7 @@ def test_the_whole_tree_export_is_a_job_with_a_page_for_its_creator_and_admins(
     response = _export(client, world["town"])
     job_url = response.headers["Location"]
     page = client.get(job_url).get_data(as_text=True)
-    assert "嘎鲁图镇" in page and "表格已生成" in page and "下载" in page
+    assert "嘎鲁图镇" in page and "文件已生成" in page and "下载" in page
     workbook = load_workbook(io.BytesIO(job_file(client, response).data))
     assert workbook.sheetnames == ["汇总", "进度预测", "未达标风险单位", "WS-GLT 嘎鲁图镇"]
     job = db.session.scalar(select(BackgroundJob))
