@@ -241,9 +241,9 @@ def main(argv=None) -> None:
             f" (staff {total.staff:,}, completed {total.staff_completed:,},"
             f" party {total.party:,}, party completed {total.party_completed:,})"
         )
-        _past_year(root, year - 1, args.repeat, params, line)
         _root_page(app, root, period, targets, args.repeat, line)
         _snapshots(app, root, period, targets, args.repeat, line)
+        _past_year(root, year - 1, args.repeat, params, line)
         target_ok = report_best <= 3 * floor_best and report_best < 1.0
         print(
             "target (report within 3x the floor and under 1 s; set for PostgreSQL at county"

@@ -107,4 +107,6 @@ def branch_map(root: Unit) -> CTE:
         .where(subtree_clause(root), child.parent_id == root.id, child.active.is_(True))
     )
     itself = select(literal(root.id).label("unit_id"), literal(root.id).label("branch_id"))
-    return union_all(itself, below).cte("branches")
+    # Computed once: PostgreSQL otherwise inlines it and, from its guess of few rows, redoes
+    # the prefix join for every roster entry (minutes for a few hundred units).
+    return union_all(itself, below).cte("branches").prefix_with("MATERIALIZED")
