@@ -4,8 +4,8 @@ Builds a scratch SQLite database with bench/generate.py (default: 400 units, 40,
 entries, 30,000 volunteers), then times `printing.posters.posters_pdf` for the banner's
 whole tree as the "posters for this unit and all below" button runs it, split into the
 count (one compliance report) and the rendering (one A4 page per unit), with the size of
-the PDF. A page a unit must stay cheap enough that a few hundred units print in one
-request rather than through a background job.
+the PDF. The subtree's posters are made by a background job (tasks/unit_posters.py); a page
+a unit must stay cheap enough that a league's thousands of units print in minutes.
 
 Usage: .venv/bin/python bench/bench_posters.py [--units 400] [--repeat 3]
 """
