@@ -211,11 +211,14 @@ def _past_year(root, year: int, repeat: int, params: dict, line) -> None:
     targets = compliance.targets_for(year)
     past_params = {
         **params,
+        "year": past.year,
         "first_day": past.start,
         "last_day": past.end,
         "min_minutes": targets.min_minutes,
     }
-    floor_row = db.session.execute(text(FLOOR_SQL), past_params).one()
+    floor_row = db.session.execute(
+        text(FLOOR_SQL.format(done=DONE_FROM_YEAR_TOTALS)), past_params
+    ).one()
     best, median, report = best_of(
         repeat, lambda: compliance.compliance_report(root, past, targets)
     )

@@ -4,8 +4,9 @@
         --scale county --create-database
 
 Builds, on SQLite or PostgreSQL, a unit tree (banner, departments, towns,
-villages; at province scale a league root over ten such banners), rosters with their history (people who joined late, left, or left and
-came back), registered volunteers (most roster people, plus volunteers on no
+villages; at province scale a league root over ten such banners), rosters
+with their history (people who joined late, left, or left and came back),
+registered volunteers (most roster people, plus volunteers on no
 roster, a few people on two rosters), organizations, activities and
 service records in every status, spread over the last two years. Inserts are
 bulk: COPY on PostgreSQL, executemany on SQLite; ids are assigned here so no
