@@ -157,3 +157,19 @@ def test_after_a_roster_upload_the_coordinators_own_figures_are_new_at_once(
     assert AS_OF.search(html) and "正在更新" not in html  # recomputed in the upload's request
     assert staff_total(html) != staff_total(before)
     assert refresh_jobs() == 0
+
+
+def test_the_api_reads_kept_figures_and_says_when_they_were_computed(
+    client, login_as, world, cached
+):
+    from tests.api.conftest import bearer
+
+    url = f"/api/v1/units/{world['town'].id}/compliance"
+    headers = bearer(world["coordinator"])
+    first = client.get(url, headers=headers).get_json()
+    assert first["figures_as_of"] is None  # computed for the call, then kept
+    second = client.get(url, headers=headers).get_json()
+    assert second["figures_as_of"] is not None and second["rollup"] == first["rollup"]
+    assert second["items"] == first["items"]
+    kinds = db.session.scalars(select(ComplianceSnapshot.kind)).all()
+    assert "report" in kinds

@@ -15,7 +15,9 @@ from volunteer.i18n import gettext as _
 from volunteer.models import ApiScope, TokenKind, Unit
 from volunteer.services import compliance, periods, privacy
 from volunteer.services.audit import record_audit
+from volunteer.services.compliance import snapshots
 from volunteer.services.errors import ServiceError
+from volunteer.tasks import refreshes
 
 COORDINATOR_OF_UNIT = coordinator_of(Unit, "unit_id", "unit")
 DAYS = validate.Range(min=date(2000, 1, 1), max=date(2100, 12, 31))
@@ -96,6 +98,14 @@ ComplianceSchema = paged(
         required=True,
         metadata={"description": "The subtree's distinct people (each counted once)."},
     ),
+    figures_as_of=fields.DateTime(
+        allow_none=True,
+        required=True,
+        metadata={
+            "description": "When the figures were computed, for a large subtree served from "
+            "its kept result (refreshed in the background); null when computed for this call."
+        },
+    ),
 )
 MissingSchema = paged(
     MissingPersonSchema,
@@ -147,7 +157,8 @@ def _row(row: compliance.UnitRow) -> dict:
 def unit_compliance(args: dict, unit: Unit):
     """The unit's subtree, one row per unit, with the figures of the CSV report."""
     period = _period(args)
-    report = compliance.compliance_report(unit, period)
+    served = refreshes.served(snapshots.FULL, unit, period, acting_user())
+    report = served.value
     page = page_of(report.rows, args)
     page["items"] = [_row(row) for row in page["items"]]
     targets = report.targets
@@ -161,6 +172,7 @@ def unit_compliance(args: dict, unit: Unit):
             "min_minutes": targets.min_minutes,
         },
         "rollup": _figures(report.total),
+        "figures_as_of": served.computed_at,
     }
 
 

@@ -22,6 +22,8 @@ from volunteer.i18n import gettext as _
 from volunteer.models import Campaign, Unit
 from volunteer.services import campaign as campaigns
 from volunteer.services import compliance, periods
+from volunteer.services.compliance import snapshots
+from volunteer.tasks import refreshes
 
 bp = Blueprint("campaign", __name__, url_prefix="/campaign")
 
@@ -44,7 +46,7 @@ def progress(unit: Unit):
         "campaign/progress.html",
         unit=unit,
         campaign=campaign,
-        progress=campaigns.campaign_progress(campaign, unit, today) if campaign else None,
+        progress=_progress(campaign, unit, today) if campaign else None,
         campaigns=campaigns.all_campaigns(),
         roots=compliance.roots_of(acting_user()),
         state_labels=campaigns.YEAR_STATE_LABELS,
@@ -58,12 +60,24 @@ def report_pdf(unit: Unit):
     """The campaign page on one A4 page (PDF) for the office's report to its leaders."""
     today = periods.local_today()
     campaign = _chosen_campaign(today.year) or abort(404)
-    data = campaigns.report_pdf(campaigns.campaign_progress(campaign, unit, today), today)
+    data = campaigns.report_pdf(_progress(campaign, unit, today), today)
     filename = f"创建行动进展-{unit.name}-{today.isoformat()}.pdf"
     disposition = (
         f"attachment; filename=\"campaign-{today}.pdf\"; filename*=UTF-8''{quote(filename)}"
     )
     return Response(data, mimetype="application/pdf", headers={"Content-Disposition": disposition})
+
+
+def _progress(campaign, unit: Unit, today) -> campaigns.CampaignProgress:
+    """The campaign's years from the compliance page's kept overviews (the same snapshots:
+    a banner's year is computed once, not on every view of this page)."""
+
+    def overview(root: Unit, period: periods.Period, targets) -> compliance.Report:
+        return refreshes.served(
+            snapshots.REPORT, root, period, acting_user(), targets=targets
+        ).value
+
+    return campaigns.campaign_progress(campaign, unit, today, overview)
 
 
 def _campaign_arg() -> dict:

@@ -13,32 +13,21 @@ from flask import current_app
 
 from volunteer import tasks
 from volunteer.access import acting_user
-from volunteer.actions import commit_if, service_action
+from volunteer.actions import service_action
 from volunteer.models import BackgroundJob, Unit
-from volunteer.services import compliance, periods
+from volunteer.services import periods
 from volunteer.services.compliance import snapshots
-from volunteer.tasks import compliance_refresh
+from volunteer.tasks import compliance_refresh, refreshes
 
 
 def served(kind: str, unit: Unit, period: periods.Period, **params) -> snapshots.Served:
     """The result of `kind` for the page, live or from its snapshot (refresh queued if stale)."""
-    targets = params.pop("targets", None) or compliance.targets_for(period.year)
-    result = snapshots.cached_or_live(kind, unit, period, targets, **params)
-    commit_if(result.snapshot_id is not None)  # the result kept, and how long it took
-    if result.needs_refresh:
-        queue_refresh(result.snapshot_id, unit)
-    return result
+    return refreshes.served(kind, unit, period, acting_user(), **params)
 
 
 def queue_refresh(snapshot_id: int, unit: Unit) -> BackgroundJob:
     """The snapshot's refresh job: the one queued or running already, else a new one."""
-    params = compliance_refresh.refresh_params(snapshot_id, unit)
-    job = tasks.active_job(None, tasks.COMPLIANCE_REFRESH, params)
-    if job is None:
-        with service_action():
-            job = tasks.create_job(tasks.COMPLIANCE_REFRESH, params, acting_user())
-        tasks.start_job(job.id)
-    return job
+    return refreshes.queue_refresh(snapshot_id, unit, acting_user())
 
 
 def _updating(result: snapshots.Served, unit: Unit) -> bool:

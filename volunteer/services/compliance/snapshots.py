@@ -37,11 +37,13 @@ from volunteer.services.compliance.figures import Report
 from volunteer.services.compliance.history import HistoryPoint, compliance_history
 from volunteer.services.compliance.overview import compliance_overview
 from volunteer.services.compliance.pace import Pace, compliance_pace
+from volunteer.services.compliance.rollup import compliance_report
 from volunteer.services.compliance.targets import Targets, targets_for
 from volunteer.services.periods import Period
 
-# The page's kinds: its overview (own roster, each sub-unit's subtree), their pace, the history.
-REPORT, PACE, HISTORY = "overview", "pace", "history"
+# The page's kinds: its overview (own roster, each sub-unit's subtree), their pace, the history;
+# and the whole tree's report, every unit's own row (the API, the campaign's years).
+REPORT, PACE, HISTORY, FULL = "overview", "pace", "history", "report"
 KEY_COLUMNS = ("kind", "unit_id", "period_start", "period_end", "settings_key")
 
 
@@ -62,6 +64,9 @@ COMPUTATIONS = {
             unit, period, targets, periods.local_today(), params["window"], by_branch=True
         ),
         Pace,
+    ),
+    FULL: Computation(
+        lambda unit, period, targets, _: compliance_report(unit, period, targets), Report
     ),
     HISTORY: Computation(
         lambda unit, period, targets, _: compliance_history(unit, period, targets),
