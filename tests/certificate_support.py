@@ -62,11 +62,12 @@ def this_year_moment(days_ago: int = 1) -> datetime:
     return max(moment, start)
 
 
-def noon_clock(monkeypatch, *modules: str, days_ago: int = 1):
-    """A clock ticking from noon in Beijing (`this_year_moment(days_ago)`), installed as the
-    `utcnow` the named modules call. For tests whose stays end at the server's own "now": from
-    noon they stay inside one Beijing day, so none loses a minute to the day split near midnight."""
-    started, anchor = datetime.now(UTC), this_year_moment(days_ago)
+def noon_clock(monkeypatch, *modules: str, days_ago: int = 1, start: datetime | None = None):
+    """A clock ticking from `start` (by default noon in Beijing, `this_year_moment(days_ago)`),
+    installed as the `utcnow` the named modules call. For tests whose stays end at the server's
+    own "now": from noon they stay inside one Beijing day, so none loses a minute to the day
+    split near midnight."""
+    started, anchor = datetime.now(UTC), start or this_year_moment(days_ago)
 
     def now() -> datetime:
         return anchor + (datetime.now(UTC) - started)
