@@ -1,7 +1,7 @@
 """Helpers for certificate tests: issuer details, a seal image, reading PDFs back."""
 
 import io
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import zxingcpp
 from PIL import Image, ImageDraw
@@ -9,6 +9,7 @@ from pypdf import PdfReader
 
 from tests import factories
 from volunteer.services import certificates
+from volunteer.services.periods import local_midnight, local_today
 
 ISSUER = {
     "organization": "乌审旗志愿服务联合会",
@@ -56,7 +57,21 @@ def this_year_moment(days_ago: int = 1) -> datetime:
     back to January 1st noon). Noon, not this minute `days_ago` days back: a record of a few
     hours from it must stay inside one Beijing day whatever time the suite runs, or the day
     split floors each part and a minute goes missing."""
-    day = (datetime.now(UTC) - timedelta(days=days_ago)).date()
-    moment = datetime(day.year, day.month, day.day, 4, tzinfo=UTC)  # noon in Beijing
-    start = datetime(datetime.now(UTC).year, 1, 1, 4, tzinfo=UTC)
-    return max(moment, start)
+    today = local_today()  # Beijing's: from 16:00 UTC on December 31st, already next year's
+    day = max(today - timedelta(days=days_ago), date(today.year, 1, 1))
+    return local_midnight(day) + timedelta(hours=12)
+
+
+def noon_clock(monkeypatch, *modules: str, days_ago: int = 1, start: datetime | None = None):
+    """A clock ticking from `start` (by default noon in Beijing, `this_year_moment(days_ago)`),
+    installed as the `utcnow` the named modules call. For tests whose stays end at the server's
+    own "now": from noon they stay inside one Beijing day, so none loses a minute to the day
+    split near midnight."""
+    started, anchor = datetime.now(UTC), start or this_year_moment(days_ago)
+
+    def now() -> datetime:
+        return anchor + (datetime.now(UTC) - started)
+
+    for module in modules:
+        monkeypatch.setattr(f"{module}.utcnow", now)
+    return now

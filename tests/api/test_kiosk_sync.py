@@ -5,7 +5,9 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from tests import factories
 from tests.api.conftest import bearer
+from tests.certificate_support import noon_clock
 from volunteer.extensions import db
 from volunteer.models import (
     ApiScope,
@@ -24,10 +26,10 @@ def _iso(moment) -> str:
     return moment.isoformat()
 
 
-def _body(world, device_now, contact_offset=timedelta(0), scans=None) -> dict:
+def _body(world, device_now, contact_offset=timedelta(0), scans=None, activity=None) -> dict:
     """Check-in 50 min and check-out 20 min before `device_now`, on the device's clock."""
     code = checkin.personal_code_payload(world["volunteer"].volunteer)
-    activity_id = world["activity"].id
+    activity_id = (activity or world["activity"]).id
     scans = scans or [
         ("in", device_now - timedelta(minutes=50)),
         ("out", device_now - timedelta(minutes=20)),
@@ -59,10 +61,15 @@ def _kiosk(world) -> dict:
 
 
 def test_a_batch_from_a_device_two_hours_slow_is_corrected_and_a_replay_changes_nothing(
-    client, world
+    client, world, monkeypatch
 ):
+    # The server's clock runs from noon in Beijing: the 30 minutes stay in one day.
+    now = noon_clock(monkeypatch, "volunteer.api.kiosk_sync")
+    team = world["activity"].organization
+    activity = factories.make_activity(team, starts_at=now() - timedelta(hours=1), hours=3)
     headers = _kiosk(world)
-    body = _body(world, utcnow() - timedelta(hours=2), contact_offset=timedelta(hours=2))
+    device_now, slow = now() - timedelta(hours=2), timedelta(hours=2)
+    body = _body(world, device_now, contact_offset=slow, activity=activity)
     first = client.post(SYNC, json=body, headers=headers)
     assert first.status_code == 200
     answer = first.get_json()
@@ -70,7 +77,7 @@ def test_a_batch_from_a_device_two_hours_slow_is_corrected_and_a_replay_changes_
     assert answer["items"][1]["minutes"] == 30
     assert abs(answer["offset_seconds"] - 7200) < 5
     record = db.session.get(ServiceRecord, answer["items"][1]["record_id"])
-    assert abs(record.check_out_at - (utcnow() - timedelta(minutes=20))) < timedelta(seconds=10)
+    assert abs(record.check_out_at - (now() - timedelta(minutes=20))) < timedelta(seconds=10)
     replay = client.post(SYNC, json=body, headers=headers).get_json()
     assert [item["record_id"] for item in replay["items"]] == [record.id, record.id]
     assert db.session.scalars(select(ServiceRecord).where(ServiceRecord.id > record.id)).all() == []

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from tests import factories
 from tests.api.conftest import bearer
+from tests.certificate_support import noon_clock
 from volunteer.extensions import db
 from volunteer.models import RecordStatus, ServiceRecord, utcnow
 from volunteer.services import tokens
@@ -41,19 +42,25 @@ def _open_records(user):
     )
 
 
-def test_first_scan_checks_in_a_repeat_changes_nothing_a_later_one_checks_out(scan, world):
-    activity = world["activity"]
-    status, body = scan({"qr": _qr(activity)})
+def test_first_scan_checks_in_a_repeat_changes_nothing_a_later_one_checks_out(
+    scan, world, monkeypatch
+):
+    # The server's clock runs from noon in Beijing: the 50 minutes stay in one day.
+    now = noon_clock(monkeypatch, "volunteer.api.checkin")
+    team = world["activity"].organization
+    activity = factories.make_activity(team, starts_at=now() - timedelta(hours=1), hours=3)
+    db.session.commit()
+    status, body = scan({"qr": _qr(activity, tokens.step_at(now()))})
     assert status == 200 and body["outcome"] == "checked_in" and body["changed"] is True
     assert body["message"].startswith("已签到") and body["record"]["status"] == "open"
     assert body["activity"]["id"] == activity.id
-    status, body = scan({"qr": _qr(activity)})
+    status, body = scan({"qr": _qr(activity, tokens.step_at(now()))})
     assert body["outcome"] == "already_in" and body["changed"] is False
     assert "本次扫码未做任何更改" in body["message"]
     record = db.session.get(ServiceRecord, body["record"]["id"])
-    record.check_in_at = utcnow() - timedelta(minutes=50)
+    record.check_in_at = now() - timedelta(minutes=50)
     db.session.commit()
-    status, body = scan({"code": tokens.code_for(activity, tokens.step_at(utcnow()))})
+    status, body = scan({"code": tokens.code_for(activity, tokens.step_at(now()))})
     assert status == 200 and body["outcome"] == "checked_out"
     assert body["minutes"] == body["record"]["credited_minutes"] == 50
     assert body["record"]["status"] == "approved" and "已签退" in body["message"]

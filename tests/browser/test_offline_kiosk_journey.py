@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from tests import factories
 from tests.browser.helpers import sign_in
+from tests.certificate_support import noon_clock, this_year_moment
 from volunteer.documents.qr import qr_png
 from volunteer.extensions import db
 from volunteer.models import (
@@ -75,8 +76,11 @@ def test_the_kiosk_scans_offline_reopens_offline_and_syncs_once(
     browser, live_server, app, client, login_as, monkeypatch
 ):
     team = factories.make_organization("嘎鲁图镇志愿服务队")
+    # The offline spell happens at noon in Beijing (the device's clock and, at sync, the
+    # server's): its 45 minutes stay in one day, whatever time the suite runs.
+    began = this_year_moment()
     activity = factories.make_activity(
-        team, starts_at=utcnow() - timedelta(minutes=10), title="牧区防火宣传"
+        team, starts_at=began - timedelta(minutes=10), title="牧区防火宣传"
     )
     organizer = factories.make_organizer(team, "赵组织")
     admin = factories.make_admin()
@@ -100,7 +104,6 @@ def test_the_kiosk_scans_offline_reopens_offline_and_syncs_once(
         page.locator("#offline-enroll-button").click()
         page.locator("#offline-ready").wait_for(state="visible")
         page.evaluate("navigator.serviceWorker.ready.then(() => true)")
-        began = utcnow()
         page.clock.set_fixed_time(began)
 
         # The network goes; twenty volunteers are scanned in, and out 45 minutes later.
@@ -120,7 +123,7 @@ def test_the_kiosk_scans_offline_reopens_offline_and_syncs_once(
         assert _offline_records(activity) == []
 
         # The network returns (the server's clock has moved on as the device's did).
-        monkeypatch.setattr("volunteer.api.kiosk_sync.utcnow", lambda: utcnow() + SERVED)
+        noon_clock(monkeypatch, "volunteer.api.kiosk_sync", start=began + SERVED)
         context.set_offline(False)
         expect(page.locator("#offline-pending")).to_have_attribute(
             "data-count", "0", timeout=30_000

@@ -23,10 +23,12 @@ from volunteer.services.periods import local_date
 pytestmark = pytest.mark.browser
 
 STAFF_ROLES = ("organizer", "coordinator", "admin")
-# Visible cells with at least two characters of text whose content box is narrower than two
-# characters of their own font; and whether the page scrolls sideways.
+# Visible cells with at least two characters of text whose content box is narrower than their
+# first two characters as drawn in the cell's own font; and whether the page scrolls sideways.
+# Measured, not taken as 2 em: without a CJK font the fallback glyphs are narrower than 1 em.
 LAYOUT_PROBLEMS = """() => {
   const narrow = [];
+  const ruler = document.createElement('canvas').getContext('2d');
   for (const cell of document.querySelectorAll('td, th')) {
     const box = cell.getBoundingClientRect();
     const hidden = cell.querySelector('.visually-hidden');
@@ -34,7 +36,8 @@ LAYOUT_PROBLEMS = """() => {
     if (!box.width || text.length < 2 || (hidden && hidden.innerText.trim() === text)) continue;
     const style = getComputedStyle(cell);
     const inner = cell.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
-    if (inner < 2 * parseFloat(style.fontSize)) narrow.push(cell.innerText.trim().slice(0, 12));
+    ruler.font = `${style.fontStyle} ${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+    if (inner + 1 < ruler.measureText(text.slice(0, 2)).width) narrow.push(text.slice(0, 12));
   }
   const overflow = document.documentElement.scrollWidth > window.innerWidth;
   return {narrow, overflow};
