@@ -10,6 +10,7 @@ from datetime import timedelta
 import pytest
 
 from tests import factories
+from tests.certificate_support import this_year_moment
 from volunteer.extensions import db
 from volunteer.models import Activity, RecordSource, ServiceRecord, User, Volunteer, utcnow
 from volunteer.services import checkin, ledger, records
@@ -60,7 +61,7 @@ def test_two_approvals_of_the_same_morning_credit_it_once(app, postgres_only):
     team = factories.make_organization()
     organizer = factories.make_organizer(team)
     for _ in range(ROUNDS):
-        activity = factories.make_activity(team, starts_at=utcnow() - timedelta(hours=5), hours=3)
+        activity = factories.make_activity(team, starts_at=this_year_moment(), hours=3)
         volunteer = factories.make_volunteer()
         start = activity.starts_at
         claims = [
@@ -78,7 +79,7 @@ def test_a_check_out_and_an_approval_at_once_credit_the_union(app, postgres_only
     team = factories.make_organization()
     organizer = factories.make_organizer(team)
     for _ in range(ROUNDS):
-        activity = factories.make_activity(team, starts_at=utcnow() - timedelta(hours=2), hours=4)
+        activity = factories.make_activity(team, starts_at=this_year_moment(), hours=4)
         volunteer = factories.make_volunteer()
         start = activity.starts_at
         checkin.scan(volunteer, activity, start, RecordSource.QR)
