@@ -147,9 +147,10 @@ def test_each_sub_units_row_equals_its_full_reports_totals_on_random_trees(tree,
         full = c.compliance_report(top, PERIOD)
         assert overview.rows[0].unit_id == top.id
         assert overview.rows[0].figures == full.rows[0].figures  # its own roster
-        children = db.session.scalars(
-            select(Unit).where(Unit.parent_id == top.id, Unit.active.is_(True))
-        ).all()
+        children = sorted(  # in tree order, as the overview lists them (no ORDER BY here)
+            db.session.scalars(select(Unit).where(Unit.parent_id == top.id, Unit.active.is_(True))),
+            key=lambda child: c.tree_key(child.path),
+        )
         assert ids(overview)[1:] == [child.id for child in children]
         for row, child in zip(overview.rows[1:], children, strict=True):
             assert row.figures == c.compliance_report(child, PERIOD).total, child.code
