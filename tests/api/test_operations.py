@@ -10,6 +10,7 @@ from tests.api.conftest import bearer
 from tests.job_support import job_file
 from volunteer.extensions import db
 from volunteer.models import RecordStatus, utcnow
+from volunteer.services.periods import local_today
 
 ROLES = (
     None,
@@ -78,7 +79,7 @@ def test_activities_are_public_filtered_and_paged(client, world):
     assert everything["total"] == 2
     elderly = client.get("/api/v1/activities?category=elderly&page_size=5").get_json()
     assert [a["category"] for a in elderly["items"]] == ["elderly"]
-    today = utcnow().date().isoformat()
+    today = local_today().isoformat()  # the API's dates are Beijing's, not UTC's
     assert client.get(f"/api/v1/activities?date_to={today}").get_json()["total"] >= 1
     assert client.get("/api/v1/activities?category=nonsense").status_code == 422
     assert client.get("/api/v1/activities/99999").status_code == 404

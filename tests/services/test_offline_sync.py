@@ -2,12 +2,13 @@
 rules refuse goes to the review queue with its reason, never dropped and never credited."""
 
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from tests import factories
+from tests.certificate_support import this_year_moment
 from volunteer.extensions import db
 from volunteer.models import (
     ApiScope,
@@ -23,6 +24,13 @@ from volunteer.services.offline_sync import IN, OUT, Batch, QueuedScan
 TWO_HOURS = timedelta(hours=2)
 
 
+def server_now() -> datetime:
+    """The server's "now" in these tests: 14:00 in Beijing yesterday, so every stay here (at
+    most four hours back) lies inside one Beijing day whatever time the suite runs; near
+    Beijing midnight the day split floored each part and a 60-minute stay credited 59."""
+    return this_year_moment() + TWO_HOURS
+
+
 def minutes(count: int) -> timedelta:
     return timedelta(minutes=count)
 
@@ -35,7 +43,7 @@ def team(app):
 @pytest.fixture
 def activity(team):
     # Started two hours ago, ends in two hours.
-    return factories.make_activity(team, starts_at=utcnow() - TWO_HOURS, hours=4)
+    return factories.make_activity(team, starts_at=server_now() - TWO_HOURS, hours=4)
 
 
 @pytest.fixture
@@ -65,7 +73,7 @@ def _batch(scans, device_now, contact_offset=None) -> Batch:
     behind the server's (None: no contact known)."""
     if contact_offset is None:
         return Batch("device-1", device_now, scans)
-    server = utcnow() - timedelta(hours=3)
+    server = server_now() - timedelta(hours=3)
     return Batch("device-1", device_now, scans, server - contact_offset, server)
 
 
@@ -76,7 +84,7 @@ def _in_and_out(activity, volunteer, came, left):
 def test_a_check_in_and_out_made_offline_are_credited_as_online_with_source_offline_kiosk(
     activity, volunteer, token
 ):
-    now = utcnow()
+    now = server_now()
     scans = _in_and_out(activity, volunteer, now - minutes(90), now - minutes(30))
     received = offline_sync.sync_batch(token, _batch(scans, now, timedelta(0)), now)
     assert [row.outcome for row in received] == [
@@ -90,7 +98,7 @@ def test_a_check_in_and_out_made_offline_are_credited_as_online_with_source_offl
 
 
 def test_a_replayed_batch_changes_nothing(activity, volunteer, token):
-    now = utcnow()
+    now = server_now()
     scans = _in_and_out(activity, volunteer, now - minutes(90), now - minutes(30))
     first = offline_sync.sync_batch(token, _batch(scans, now), now)
     again = offline_sync.sync_batch(token, _batch(scans, now), now + timedelta(minutes=5))
@@ -100,7 +108,7 @@ def test_a_replayed_batch_changes_nothing(activity, volunteer, token):
 
 
 def test_a_device_clock_two_hours_slow_is_corrected(activity, volunteer, token):
-    now = utcnow()
+    now = server_now()
     slow = now - TWO_HOURS  # the device reads 2 h earlier than the server, then and now
     scans = _in_and_out(activity, volunteer, slow - minutes(90), slow - minutes(30))
     received = offline_sync.sync_batch(token, _batch(scans, slow, TWO_HOURS), now)
@@ -111,7 +119,7 @@ def test_a_device_clock_two_hours_slow_is_corrected(activity, volunteer, token):
 
 
 def test_a_clock_changed_while_offline_sends_the_scans_to_review(activity, volunteer, token):
-    now = utcnow()
+    now = server_now()
     # At the last contact the clock was right; now it reads 2 h early.
     slow = now - TWO_HOURS
     scans = _in_and_out(activity, volunteer, slow - minutes(90), slow - minutes(30))
@@ -125,8 +133,8 @@ def test_a_clock_changed_while_offline_sends_the_scans_to_review(activity, volun
 
 
 def test_a_scan_the_rules_refuse_goes_to_review_with_the_reason(team, volunteer, token):
-    ended = factories.make_activity(team, starts_at=utcnow() - timedelta(hours=8), hours=2)
-    now = utcnow()
+    ended = factories.make_activity(team, starts_at=server_now() - timedelta(hours=8), hours=2)
+    now = server_now()
     late = [_scan(ended, volunteer, IN, now - timedelta(minutes=20))]
     received = offline_sync.sync_batch(token, _batch(late, now), now)
     assert received[0].outcome == OfflineOutcome.REVIEW
@@ -141,7 +149,7 @@ def test_a_scan_the_rules_refuse_goes_to_review_with_the_reason(team, volunteer,
 
 
 def test_a_check_out_the_server_cannot_match_goes_to_review(activity, volunteer, token):
-    now = utcnow()
+    now = server_now()
     lone = [_scan(activity, volunteer, OUT, now - timedelta(minutes=5))]
     received = offline_sync.sync_batch(token, _batch(lone, now), now)
     assert received[0].outcome == OfflineOutcome.REVIEW
@@ -151,14 +159,14 @@ def test_a_check_out_the_server_cannot_match_goes_to_review(activity, volunteer,
 
 def test_a_stolen_device_cannot_record_another_teams_activity(volunteer, token):
     other = factories.make_activity(factories.make_organization("图克镇志愿服务队"))
-    now = utcnow()
+    now = server_now()
     received = offline_sync.sync_batch(token, _batch([_scan(other, volunteer, IN, now)], now), now)
     assert received[0].outcome == OfflineOutcome.REFUSED and received[0].record is None
     assert db.session.scalar(select(func.count()).select_from(ServiceRecord)) == 0
 
 
 def test_a_forged_personal_code_is_refused(activity, volunteer, token):
-    now = utcnow()
+    now = server_now()
     forged = f"WSV:{volunteer.volunteer_number}.{'0' * personal_codes.SIGNATURE_LENGTH}"
     scan = _scan(activity, volunteer, IN, now, code=forged)
     received = offline_sync.sync_batch(token, _batch([scan], now), now)
