@@ -72,11 +72,7 @@ def write_export(
     params: dict[str, Any], actor_id: int | None, out: BinaryIO, progress: Any
 ) -> None:
     """Write the compliance table and every unit's missing people of the subtree into `out`."""
-    unit = db.session.get(Unit, params["unit_id"])
-    actor = db.session.get(User, actor_id) if actor_id else None
-    # The person may have lost the unit since queueing the export.
-    if unit is None or actor is None or not permissions.can_coordinate(actor, unit):
-        raise PermissionDenied(_("You no longer coordinate this unit."))
+    unit, _actor = coordinated_unit(params, actor_id)
     period = period_of(params)
     if _format(params) == "csv":
         _write_csv(unit, period, out, progress)
@@ -92,6 +88,16 @@ def write_export(
     progress(3, STEPS)
     out.write(compliance.report_xlsx(report, missing, params["full"], projection))
     progress(4, STEPS)
+
+
+def coordinated_unit(params: dict[str, Any], actor_id: int | None) -> tuple[Unit, User]:
+    """A unit job's unit and the person who queued it, who must still coordinate it (they may
+    have lost the unit since queueing the job)."""
+    unit = db.session.get(Unit, params["unit_id"])
+    actor = db.session.get(User, actor_id) if actor_id else None
+    if unit is None or actor is None or not permissions.can_coordinate(actor, unit):
+        raise PermissionDenied(_("You no longer coordinate this unit."))
+    return unit, actor
 
 
 def _write_csv(unit: Unit, period: Period, out: BinaryIO, progress: Any) -> None:

@@ -7,13 +7,11 @@ rollup and one missing-people query over the subtree, then a file of thousands o
 
 from typing import Any, BinaryIO
 
-from volunteer.extensions import db
 from volunteer.i18n import gettext as _
-from volunteer.models import Unit, User
+from volunteer.models import Unit
 from volunteer.printing import posters
-from volunteer.services import compliance, periods, permissions, reminders
-from volunteer.services.errors import PermissionDenied
-from volunteer.tasks.compliance_export import period_of, period_params
+from volunteer.services import compliance, periods, reminders
+from volunteer.tasks.compliance_export import coordinated_unit, period_of, period_params
 
 JOB_KIND = "reminder_list"
 STEPS = 2  # the units' texts, the list
@@ -65,22 +63,13 @@ def content_type(params: dict[str, Any]) -> str:
 
 def write_list(params: dict[str, Any], actor_id: int | None, out: BinaryIO, progress: Any) -> None:
     """Write the list (audited by the service) into `out`."""
-    unit, actor = _unit_and_actor(params, actor_id)
+    unit, actor = coordinated_unit(params, actor_id)
     asked = _request(params)
     progress(0, STEPS)
     texts = _texts_below(unit, asked, params) if asked.subtree else {}
     progress(1, STEPS)
     out.write(reminders.export_reminders(unit, asked, actor, texts))
     progress(2, STEPS)
-
-
-def _unit_and_actor(params: dict[str, Any], actor_id: int | None) -> tuple[Unit, User]:
-    """The unit and the person who asked, who must still coordinate it."""
-    unit = db.session.get(Unit, params["unit_id"])
-    actor = db.session.get(User, actor_id) if actor_id else None
-    if unit is None or actor is None or not permissions.can_coordinate(actor, unit):
-        raise PermissionDenied(_("You no longer coordinate this unit."))
-    return unit, actor
 
 
 def _request(params: dict[str, Any]) -> reminders.ReminderRequest:

@@ -6,12 +6,10 @@ request. One unit's own poster stays a plain download.
 
 from typing import Any, BinaryIO
 
-from volunteer.extensions import db
 from volunteer.i18n import gettext as _
-from volunteer.models import Unit, User
+from volunteer.models import Unit
 from volunteer.printing import posters
-from volunteer.services import permissions
-from volunteer.services.errors import PermissionDenied
+from volunteer.tasks.compliance_export import coordinated_unit
 
 JOB_KIND = "unit_posters"
 
@@ -36,10 +34,7 @@ def write_posters(
     params: dict[str, Any], actor_id: int | None, out: BinaryIO, progress: Any
 ) -> None:
     """Write one poster for each active unit of the subtree into `out`."""
-    unit = db.session.get(Unit, params["unit_id"])
-    actor = db.session.get(User, actor_id) if actor_id else None
-    if unit is None or actor is None or not permissions.can_coordinate(actor, unit):
-        raise PermissionDenied(_("You no longer coordinate this unit."))
+    unit, _actor = coordinated_unit(params, actor_id)
     progress(0, 1)
     out.write(posters.posters_pdf(unit, subtree=True, base_url=params["base_url"]))
     progress(1, 1)
