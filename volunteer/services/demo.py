@@ -40,6 +40,7 @@ from volunteer.services import (
     grants,
     identity,
     ledger,
+    periods,
     records,
     units,
 )
@@ -76,10 +77,11 @@ DEMO_LOGINS = (
 
 @dataclass
 class DemoSummary:
-    """What a demo run did."""
+    """What a demo run did; `year` is the year holding its latest past hours."""
 
     created: bool
     counts: dict[str, int] = field(default_factory=dict)
+    year: int | None = None
 
 
 def load_demo_data(today: date | None = None) -> DemoSummary:
@@ -87,7 +89,7 @@ def load_demo_data(today: date | None = None) -> DemoSummary:
     if db.session.scalar(select(User.id).where(User.phone == DEMO_LOGINS[0].phone)):
         return DemoSummary(created=False)
     rng = random.Random(20181)
-    today = today or datetime.now(UTC).date()
+    today = today or periods.local_today()
     password_hash = accounts.hash_password(DEMO_PASSWORD)
     units_by_code = _load_units()
     organizations = _load_organizations(units_by_code)
@@ -96,16 +98,18 @@ def load_demo_data(today: date | None = None) -> DemoSummary:
     volunteers.append(staff["volunteer"].volunteer)
     activities = _load_activities(organizations, staff["organizer"], rng, today)
     records = _load_records(volunteers, activities, rng, today)
+    year = _year_of_latest_hours(activities)
     records += _load_unconfirmed_entry(staff, activities)
     roster_count = _load_rosters(units_by_code, volunteers, rng, today)
     _load_issuer(staff["admin"])
-    network = load_network_demo(units_by_code, organizations, staff["admin"], today)
+    network = load_network_demo(units_by_code, organizations, staff["admin"], today, year)
     if db.session.get(ComplianceSettings, today.year) is None:
         db.session.add(ComplianceSettings(year=today.year, milestone=0.8))
     db.session.flush()
     _load_campaign(staff["admin"], today)
     return DemoSummary(
         created=True,
+        year=year,
         counts={
             "units": len(units_by_code),
             "organizations": len(organizations),
@@ -333,6 +337,13 @@ def _load_activities(organizations, organizer, rng, today) -> list[Activity]:
     db.session.add_all(activities)
     db.session.flush()
     return activities
+
+
+def _year_of_latest_hours(activities: list[Activity]) -> int:
+    """The Beijing year of the latest finished activity: in the first days of January the
+    demo's hours, and so its honours, belong to the year just ended, as a real site's would."""
+    now = datetime.now(UTC)
+    return periods.local_date(max(a.ends_at for a in activities if a.ends_at < now)).year
 
 
 def _demo_activity(index, organization, organizer, starts: datetime, rng) -> Activity:

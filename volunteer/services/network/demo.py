@@ -34,9 +34,13 @@ DEMO_CRITERIA = recognition.Criteria(
 
 
 def load_network_demo(
-    units_by_code: dict[str, Unit], teams: list[Organization], admin: User, today: date
+    units_by_code: dict[str, Unit],
+    teams: list[Organization],
+    admin: User,
+    today: date,
+    year: int,
 ) -> dict[str, int]:
-    """Kinds, a station, a project and two nominations; returns what it made."""
+    """Kinds, a station, a project and two nominations for `year`; returns what it made."""
     for team in teams:
         team.kind = TEAM_KINDS.get(team.unit.code, OrganizationKind.OTHER)
     station = Organization(
@@ -48,7 +52,7 @@ def load_network_demo(
     db.session.add(station)
     db.session.flush()
     activities = _load_project(teams[0], admin, today)
-    nominated = _load_nominations(units_by_code["WS"], admin, today.year)
+    nominated = _load_nominations(units_by_code["WS"], admin, year)
     return {"projects": 1, "project_activities": activities, "nominations": nominated}
 
 
