@@ -137,6 +137,13 @@ class Config:
     # this size, so neither a write nor a download holds a whole file in memory.
     FILE_CHUNK_BYTES = 1024 * 1024
     GENERATED_FILE_MAX_BYTES = 1024 * 1024 * 1024  # a job whose file grows past this fails
+    # Or keep their bytes in an S3-compatible bucket (services/object_store.py): set the bucket,
+    # and the endpoint for MinIO or a cloud's S3 API. Credentials: the usual AWS_* variables.
+    FILE_STORE_S3_BUCKET: str | None = None
+    FILE_STORE_S3_PREFIX = "volunteer/"
+    FILE_STORE_S3_ENDPOINT_URL: str | None = None
+    FILE_STORE_S3_REGION: str | None = None
+    FILE_STORE_S3_PART_BYTES = 8 * 1024 * 1024  # S3 wants parts of at least 5 MB but the last
 
     # The volunteer network (issue 17): which organization kinds each unit kind is expected
     # to have (unit kind -> organization kinds), and when an organization counts as idle.

@@ -53,7 +53,7 @@ def _batch_job(admin, **row) -> BackgroundJob:
 
 
 def _pdf_of(job: BackgroundJob) -> bytes:
-    return b"".join(files.iter_chunks(job.result_file_id))
+    return b"".join(files.iter_content(files.file_of_job(job)))
 
 
 def test_run_queued_finishes_a_batch_and_keeps_its_pdf_in_the_database(app, runner):

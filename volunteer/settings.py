@@ -16,6 +16,10 @@ FROM_ENVIRONMENT = (
     "WEB_WORKERS",
     "QUEUE_URL",
     "QUEUE_NAME",
+    "FILE_STORE_S3_BUCKET",
+    "FILE_STORE_S3_PREFIX",
+    "FILE_STORE_S3_ENDPOINT_URL",
+    "FILE_STORE_S3_REGION",
 )
 SECRET_KEY_MIN_BYTES = 32  # 256 bits: what `secrets.token_hex(32)` prints is 64
 

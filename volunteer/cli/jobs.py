@@ -30,7 +30,9 @@ def run_queued() -> None:
 
 @group.command("cleanup")
 def cleanup() -> None:
-    """Delete expired files (finished jobs' files, old roster previews) now."""
+    """Delete expired files (finished jobs' files, old roster previews) now, and objects in
+    the object store that no file names."""
     count = files.remove_expired(utcnow())
     db.session.commit()
-    click.echo(f"{count} expired files deleted.")
+    orphans = files.remove_orphaned_objects(utcnow())
+    click.echo(f"{count} expired files deleted, {orphans} orphaned objects deleted.")

@@ -56,12 +56,12 @@ def status(job: BackgroundJob):
 @bp.route("/<int:job_id>/download")
 @access(JOB_OWNER)
 def download(job: BackgroundJob):
-    """The finished file, streamed from the database a chunk at a time."""
+    """The finished file, streamed a chunk at a time from where it is kept."""
     blob = files.file_of_job(job)
     if job.status != JobStatus.DONE or blob is None:
         abort(404)
     ascii_name = blob.filename.encode("ascii", "ignore").decode() or "download"
     disposition = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(blob.filename)}"
     headers = {"Content-Disposition": disposition, "Content-Length": str(blob.size)}
-    chunks = stream_with_context(files.iter_chunks(blob.id))
+    chunks = stream_with_context(files.iter_content(blob))
     return Response(chunks, mimetype=blob.content_type, headers=headers)

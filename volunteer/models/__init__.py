@@ -18,7 +18,7 @@ from volunteer.models.credits import (
     CreditEntry,
     YearMinutes,
 )
-from volunteer.models.files import FileBlob, FileChunk
+from volunteer.models.files import FileBlob, FileChunk, FileStorage
 from volunteer.models.honours import (
     HonourCategory,
     HonourCertificate,
@@ -63,6 +63,7 @@ __all__ = [
     "CreditEntry",
     "FileBlob",
     "FileChunk",
+    "FileStorage",
     "Gender",
     "HonourCategory",
     "HonourCertificate",

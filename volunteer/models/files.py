@@ -5,15 +5,24 @@
 the checked rows of a 50,000-line roster), so its bytes are split into `FileChunk` rows of
 FILE_CHUNK_BYTES: written and read one chunk at a time, never whole in memory, and far
 under any column size limit (PostgreSQL's bytea stops at 1 GB). Every blob expires; the
-job worker deletes expired ones (services/files.remove_expired).
+job worker deletes expired ones (services/files.remove_expired). With FILE_STORE_S3_BUCKET
+set, a blob's bytes are an object in that bucket instead of chunks (`stored_in`).
 """
 
+import enum
 from datetime import datetime
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from volunteer.models.base import Base, UTCDateTime, utcnow
+from volunteer.models.base import Base, UTCDateTime, str_enum, utcnow
+
+
+class FileStorage(enum.StrEnum):
+    """Where a kept file's bytes are: chunk rows, or an S3-compatible object store."""
+
+    DATABASE = "database"
+    OBJECT_STORE = "object_store"
 
 
 class FileBlob(Base):
@@ -32,7 +41,12 @@ class FileBlob(Base):
     filename: Mapped[str] = mapped_column(String(255))
     content_type: Mapped[str] = mapped_column(String(100))
     size: Mapped[int] = mapped_column(default=0)
-    chunks: Mapped[int] = mapped_column(default=0)
+    chunks: Mapped[int] = mapped_column(default=0)  # chunk rows; 0 when in the object store
+    stored_in: Mapped[FileStorage] = mapped_column(
+        str_enum(FileStorage, "file_storage"),
+        default=FileStorage.DATABASE,
+        server_default=FileStorage.DATABASE.value,
+    )
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())

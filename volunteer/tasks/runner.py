@@ -188,8 +188,10 @@ def requeue_abandoned(now: datetime) -> list[int]:
 
 
 def maintain(now: datetime) -> list[int]:
-    """The worker's periodic round: delete expired files; the jobs to put on the queue again."""
+    """The worker's periodic round: delete expired files (and objects no file names); the
+    jobs to put on the queue again."""
     files.remove_expired(now)
+    files.remove_orphaned_objects(now)
     db.session.commit()
     return requeue_abandoned(now)
 
