@@ -173,6 +173,11 @@ class Config:
     ROSTER_MAX_ZIP_MEMBERS = 1_000
     ROSTER_MAX_UNCOMPRESSED_BYTES = 64 * 1024 * 1024
     ROSTER_MAX_COMPRESSION_RATIO = 100
+    # Small uploads stay in their request for immediate feedback; larger ones are jobs (issue
+    # 15: no request over 2 s). By size, as the rows are unknown before reading: about 2,500
+    # CSV rows (more in an .xlsx); a checked preview keeps about 170 bytes a row.
+    ROSTER_INLINE_UPLOAD_BYTES = 200 * 1024
+    ROSTER_INLINE_PREVIEW_BYTES = 400 * 1024
 
     # Compliance pace (issue 16): the projection reads the completions and registrations of
     # this many last days (7 to 180; a page may ask for another with ?window=).
