@@ -126,22 +126,15 @@ def _checked_page(job: BackgroundJob):
         form.file.errors = [job.error]
         return _render_upload(unit, form)
     with service_action(form, default_field="file") as outcome:
-        checked, digest = rosters.load_checked(job.outcome["token"], acting_user())
+        checked, preview, digest = rosters.load_checked(job.outcome["token"], acting_user())
     if not outcome.ok:
         return _render_upload(unit, form)
     if not checked.ok:
         return _render_upload(unit, form, checked=checked), 422
     _remember(job.outcome["token"], digest)
-    return _render_preview(unit, form, checked, job.outcome["token"])
-
-
-def _render_preview(
-    unit: Unit | None, form: RosterUploadForm, checked: rosters.CheckedRoster, token: str
-):
-    """The checked rows and what importing them would change, with the confirm button."""
-    confirm = RosterConfirmForm(token=token, mode=form.mode.data)
-    plans = rosters.plan_roster(checked, replace=confirm.replaces())
-    return _render_upload(unit, form, checked=checked, plans=plans, confirm=confirm)
+    # What importing would change (the job planned it), with the confirm button.
+    confirm = RosterConfirmForm(token=job.outcome["token"], mode=form.mode.data)
+    return _render_upload(unit, form, checked=checked, plans=preview, confirm=confirm)
 
 
 def _submitted_upload_form() -> tuple[RosterUploadForm, bool]:
@@ -182,7 +175,10 @@ def _too_large() -> str:
 
 
 def _render_upload(unit, form, checked=None, plans=None, confirm=None):
-    entries = rosters.roster_entries(unit, include_inactive=True) if unit is not None else []
+    # The current roster is listed on the plain page only: under a check's outcome it would
+    # make the page as long as the roster (50,000 rows took seconds to render).
+    listed = unit is not None and checked is None
+    entries = rosters.roster_entries(unit, include_inactive=True) if listed else []
     uploads = rosters.recent_uploads([unit.id]) if unit is not None else []
     return render_template(
         "compliance/roster.html",

@@ -10,7 +10,14 @@ functions; the uploaded file waits for its check job in `pending` too.
 template, in `volunteer.documents.rosters`.
 """
 
-from volunteer.services.rosters.applying import UnitPlan, apply_roster, plan_roster, units_in
+from volunteer.services.rosters.applying import (
+    UnitPlan,
+    UnitPreview,
+    apply_roster,
+    plan_roster,
+    preview_of,
+    units_in,
+)
 from volunteer.services.rosters.checking import CheckedRoster, RosterRow, RowError, check_roster
 from volunteer.services.rosters.current import current_roster_xlsx
 from volunteer.services.rosters.listing import imported, recent_uploads, roster_entries, unit_of
@@ -33,6 +40,7 @@ __all__ = [
     "RosterRow",
     "RowError",
     "UnitPlan",
+    "UnitPreview",
     "apply_roster",
     "check_roster",
     "current_roster_xlsx",
@@ -43,6 +51,7 @@ __all__ = [
     "load_pending",
     "pending_file",
     "plan_roster",
+    "preview_of",
     "read_table",
     "recent_uploads",
     "roster_entries",

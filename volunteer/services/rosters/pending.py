@@ -20,6 +20,7 @@ from volunteer.i18n import lazy_gettext as _l
 from volunteer.models import FileBlob, User, utcnow
 from volunteer.services import files
 from volunteer.services.errors import ServiceError
+from volunteer.services.rosters.applying import UnitPreview
 from volunteer.services.rosters.checking import CheckedRoster, RosterRow, RowError
 from volunteer.services.rosters.reading import clean_filename, refuse_too_large
 
@@ -56,10 +57,13 @@ def take_upload(token: str, owner: User) -> bytes:
 
 
 def save_pending(
-    checked: CheckedRoster, owner: User, now: datetime | None = None
+    checked: CheckedRoster,
+    owner: User,
+    now: datetime | None = None,
+    preview: list[UnitPreview] | None = None,
 ) -> tuple[str, str]:
-    """Keep checked rows (or the errors found) for the preview and the import;
-    returns (token, sha256 of the saved file)."""
+    """Keep checked rows (or the errors found) and their preview for the preview page and
+    the import; returns (token, sha256 of the saved file)."""
     now = now or utcnow()
     files.remove_expired(now, PURPOSE)
     payload = json.dumps(
@@ -70,6 +74,7 @@ def save_pending(
             "multi_unit": checked.multi_unit,
             "rows": [asdict(row) for row in checked.rows],
             "errors": [asdict(error) for error in checked.errors],
+            "preview": [asdict(unit) for unit in preview or []],
         },
         ensure_ascii=False,
     ).encode("utf-8")
@@ -97,10 +102,13 @@ def _live_file(token: str, owner: User, now: datetime | None) -> FileBlob:
     return blob
 
 
-def load_checked(token: str, owner: User, now: datetime | None = None) -> tuple[CheckedRoster, str]:
-    """The checked file to preview and the SHA-256 the confirm must then present."""
+def load_checked(
+    token: str, owner: User, now: datetime | None = None
+) -> tuple[CheckedRoster, list[UnitPreview], str]:
+    """The checked file, its preview, and the SHA-256 the confirm must then present."""
     payload = files.read_bytes(_live_file(token, owner, now))
-    return _checked_from(payload), hashlib.sha256(payload).hexdigest()
+    preview = [UnitPreview.from_dict(unit) for unit in json.loads(payload).get("preview", [])]
+    return _checked_from(payload), preview, hashlib.sha256(payload).hexdigest()
 
 
 def load_pending(
