@@ -42,10 +42,10 @@ from volunteer.tasks import runner  # noqa: E402
 JOB_URL = re.compile(r"/jobs/(\d+)$")
 
 
-def roster_file(rows: int) -> bytes:
-    """A valid CSV roster of `rows` distinct people."""
+def roster_file(rows: int, start: int = 0) -> bytes:
+    """A valid CSV roster of `rows` distinct people (from person number `start`)."""
     people = []
-    for index in range(rows):
+    for index in range(start, start + rows):
         birth = date(1970, 1, 1) + timedelta(days=index // 400)
         number = identity.make_resident_id(wushen_region_code(birth), birth, index % 400 * 2)
         people.append(person(f"职工{index}", number, f"139{index:08d}"))
@@ -92,7 +92,22 @@ def main(argv=None) -> None:
         for label in ("everyone added", "the same file again: everyone unchanged"):
             print(f"-- through the pages, {label} --")
             _through_the_pages(client, banner, data)
+        print("-- a small file (100 new people) into that roster, in its own requests --")
+        _small_file(client, banner)
         print(f"load average {_load()}")
+
+
+def _small_file(client, banner) -> None:
+    """Below ROSTER_INLINE_*: both jobs run inside the upload and confirm requests; their
+    plans still compare the file with the whole kept roster of its unit."""
+    data = roster_file(100, start=60_000)  # after any roster this bench makes
+    preview = timed("upload request (check inline)", lambda: _upload(client, banner, data))
+    token = re.search(r'name="token" type="hidden" value="([^"]+)"', preview.get_data(True))[1]
+    confirmed = timed(
+        "confirm request (import inline)",
+        lambda: client.post("/compliance/rosters/confirm", data={"token": token}),
+    )
+    assert confirmed.status_code == 302 and "/jobs/" not in confirmed.headers["Location"]
 
 
 def _fresh_world():
