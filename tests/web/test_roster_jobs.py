@@ -37,7 +37,7 @@ def world(app):
 def large(app):
     """Every file counts as large: checked and imported by queued jobs."""
     app.config["ROSTER_INLINE_UPLOAD_BYTES"] = 0
-    app.config["ROSTER_INLINE_PREVIEW_BYTES"] = 0
+    app.config["ROSTER_INLINE_ROWS"] = 0
 
 
 def _upload(client, unit, rows, mode="merge"):
@@ -170,3 +170,16 @@ def test_a_small_roster_stays_in_its_requests(client, login_as, world):
     assert confirmed.headers["Location"] == f"/compliance/units/{world['town'].id}"
     kinds = db.session.scalars(select(BackgroundJob.kind).order_by(BackgroundJob.id)).all()
     assert kinds == [ROSTER_CHECK, ROSTER_IMPORT]  # the same jobs, run in the request
+
+
+def test_a_small_file_into_a_large_kept_roster_is_checked_and_imported_by_jobs(
+    client, login_as, world, app
+):
+    app.config["ROSTER_INLINE_ROWS"] = 1  # the town keeps 1 stint
+    login_as(world["coordinator"])
+    response = _upload(client, world["town"], _people(2))
+    assert response.status_code == 200  # a small kept roster: checked in the request
+    token = TOKEN.search(response.get_data(as_text=True))[1]
+    imported = _job_of(client.post("/compliance/rosters/confirm", data={"token": token}))
+    assert imported.kind == ROSTER_IMPORT and _entries(world["town"]) == 3  # 2 rows: a job
+    assert _job_of(_upload(client, world["town"], _people(1))).kind == ROSTER_CHECK  # keeps 3

@@ -102,7 +102,7 @@ def _upload_page(unit: Unit | None):
         job = create_job(ROSTER_CHECK, params, acting_user())
     if not outcome.ok:
         return _render_upload(unit, form)
-    if not roster_jobs.inline_upload(len(data)):
+    if not roster_jobs.inline_upload(len(data), unit):
         start_job(job.id)
         return redirect(url_for("jobs.show", job_id=job.id))
     run_job(job.id)
@@ -131,7 +131,7 @@ def _checked_page(job: BackgroundJob):
         return _render_upload(unit, form)
     if not checked.ok:
         return _render_upload(unit, form, checked=checked), 422
-    _remember(job.outcome["token"], digest)
+    _remember(job.outcome["token"], digest, job.outcome["inline_import"])
     # What importing would change (the job planned it), with the confirm button.
     confirm = RosterConfirmForm(token=job.outcome["token"], mode=form.mode.data)
     return _render_upload(unit, form, checked=checked, plans=preview, confirm=confirm)
@@ -156,11 +156,21 @@ def _read_upload(upload) -> tuple[bytes, str]:
         upload.close()
 
 
-def _remember(token: str, digest: str) -> None:
-    """Remember the previewed file's hash in the session: only this session may import it."""
+def _remember(token: str, digest: str, inline: bool) -> None:
+    """Remember the previewed file's hash in the session (only this session may import it),
+    and whether it is small enough to import in the confirm request."""
     pending = dict(list(session.get(PENDING_KEY, {}).items())[-(PENDING_KEPT - 1) :])
-    pending[token] = digest
+    pending[token] = {"digest": digest, "inline": inline}
     session[PENDING_KEY] = pending
+
+
+def _remembered(token: str) -> tuple[str | None, bool]:
+    """The previewed file's hash (None: not previewed in this session) and whether it imports
+    in the request; a bare hash is a preview kept before imports could be jobs."""
+    kept = session.get(PENDING_KEY, {}).get(token)
+    if isinstance(kept, dict):
+        return kept.get("digest"), bool(kept.get("inline"))
+    return kept, False
 
 
 def _limit() -> int:
@@ -205,9 +215,9 @@ def confirm():
     """Import the previewed rows (by a job): at once for a small file, else from its page."""
     form = RosterConfirmForm()
     token = form.token.data if form.validate_on_submit() else ""
-    digest = session.get(PENDING_KEY, {}).get(token)
+    digest, inline = _remembered(token)
     with service_action() as outcome:
-        inline = roster_jobs.inline_preview(rosters.pending_file(token, digest, acting_user()))
+        rosters.pending_file(token, digest, acting_user())  # at once: expired, or not theirs
         job = _import_job(roster_jobs.import_params(token, digest, form.replaces()))
     if not outcome.ok:
         return redirect(url_for("compliance.index"))

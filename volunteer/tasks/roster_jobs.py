@@ -6,7 +6,8 @@ and queues `roster_check`, which reads and checks it and keeps the checked rows,
 error, for the preview, with what importing them would change (the plan: comparing 50,000
 rows with a kept roster of 50,000 takes seconds too); the confirm request queues
 `roster_import`, which applies them.
-Small files run the same jobs inside their request (`inline_upload`, `inline_preview`).
+Small files into small rosters run the same jobs inside their request (`inline_upload`; the
+check job says whether its import may, `inline_import`).
 Both jobs check again that their person still coordinates every unit the file names, and the
 import writes no progress once it has started changing rows, so its changes, the deletion of
 the preview and the job's end are one commit: all of it, or none.
@@ -19,7 +20,7 @@ from flask import current_app
 
 from volunteer.extensions import db
 from volunteer.i18n import gettext as _
-from volunteer.models import FileBlob, Unit, User
+from volunteer.models import Unit, User
 from volunteer.services import permissions, rosters
 from volunteer.services.errors import PermissionDenied, ServiceError
 from volunteer.tasks.compliance_export import coordinated_unit
@@ -44,14 +45,19 @@ def import_params(token: str, digest: str, replace: bool) -> dict[str, Any]:
     return {"token": token, "digest": digest, "replace": replace}
 
 
-def inline_upload(size: int) -> bool:
-    """Whether an upload of `size` bytes is checked in its own request."""
-    return size <= current_app.config["ROSTER_INLINE_UPLOAD_BYTES"]
+def inline_upload(size: int, unit: Unit | None) -> bool:
+    """Whether an upload of `size` bytes is checked in its own request: a small file, and
+    (on a unit's page) a unit with a small kept roster."""
+    config = current_app.config
+    if size > config["ROSTER_INLINE_UPLOAD_BYTES"]:
+        return False
+    return unit is None or rosters.kept_entries([unit.id]) <= config["ROSTER_INLINE_ROWS"]
 
 
-def inline_preview(pending: FileBlob) -> bool:
-    """Whether a checked file is small enough to import in the confirm request."""
-    return pending.size <= current_app.config["ROSTER_INLINE_PREVIEW_BYTES"]
+def _inline_import(checked: rosters.CheckedRoster) -> bool:
+    """Whether the confirm request may import these rows itself: few rows, small rosters."""
+    limit = current_app.config["ROSTER_INLINE_ROWS"]
+    return len(checked.rows) <= limit and rosters.kept_entries(checked.unit_ids) <= limit
 
 
 def write_check(
@@ -71,7 +77,12 @@ def write_check(
     replace = params["mode"] == "replace"
     preview = rosters.preview_of(rosters.plan_roster(checked, replace)) if checked.ok else []
     token, _digest = rosters.save_pending(checked, actor, preview=preview)
-    return {"token": token, "rows": len(checked.rows), "errors": len(checked.errors)}
+    return {
+        "token": token,
+        "rows": len(checked.rows),
+        "errors": len(checked.errors),
+        "inline_import": checked.ok and _inline_import(checked),
+    }
 
 
 def write_import(

@@ -20,7 +20,13 @@ from volunteer.services.rosters.applying import (
 )
 from volunteer.services.rosters.checking import CheckedRoster, RosterRow, RowError, check_roster
 from volunteer.services.rosters.current import current_roster_xlsx
-from volunteer.services.rosters.listing import imported, recent_uploads, roster_entries, unit_of
+from volunteer.services.rosters.listing import (
+    imported,
+    kept_entries,
+    recent_uploads,
+    roster_entries,
+    unit_of,
+)
 from volunteer.services.rosters.pending import (
     PENDING_MAX_AGE_SECONDS,
     discard_pending,
@@ -47,6 +53,7 @@ __all__ = [
     "discard_pending",
     "imported",
     "keep_upload",
+    "kept_entries",
     "load_checked",
     "load_pending",
     "pending_file",

@@ -1,6 +1,6 @@
 """What the roster page lists: a unit's roster and the imports that touched it."""
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from volunteer.extensions import db
 from volunteer.models import RosterEntry, RosterUpload, Unit
@@ -39,3 +39,10 @@ def imported(upload_id: int, unit_ids: list[int]) -> tuple[RosterUpload, list[Un
 def unit_of(unit_id: int | None) -> Unit | None:
     """The unit a roster page was for (None: the many-units page)."""
     return db.session.get(Unit, unit_id) if unit_id is not None else None
+
+
+def kept_entries(unit_ids: list[int]) -> int:
+    """How many roster stints these units keep (what a preview or an import compares with)."""
+    return db.session.scalar(
+        select(func.count(RosterEntry.id)).where(RosterEntry.unit_id.in_(unit_ids))
+    )
