@@ -1,7 +1,7 @@
 """background_jobs.outcome: what a finished job found or did, for the page it lands on
 
 Revision ID: b5d2e8a41c07
-Revises: a7c3e9f1b204
+Revises: e21151fb48e6
 Create Date: 2026-11-27 18:00:00.000000
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "b5d2e8a41c07"
-down_revision = "a7c3e9f1b204"
+down_revision = "e21151fb48e6"
 branch_labels = None
 depends_on = None
 
