@@ -173,6 +173,13 @@ class Config:
     ROSTER_MAX_ZIP_MEMBERS = 1_000
     ROSTER_MAX_UNCOMPRESSED_BYTES = 64 * 1024 * 1024
     ROSTER_MAX_COMPRESSION_RATIO = 100
+    # Small uploads stay in their request for immediate feedback; larger ones are jobs (issue
+    # 15: no request over 2 s). The check and the import both compare the file with the kept
+    # roster of its units, so both must be small: the file by size, as its rows are unknown
+    # before reading (about 2,500 CSV rows, more in an .xlsx), and the unit's kept roster
+    # stints (a many-units workbook's units are unknown until read); the import by rows.
+    ROSTER_INLINE_UPLOAD_BYTES = 200 * 1024
+    ROSTER_INLINE_ROWS = 2_000
 
     # Compliance pace (issue 16): the projection reads the completions and registrations of
     # this many last days (7 to 180; a page may ask for another with ?window=).

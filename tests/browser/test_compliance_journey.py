@@ -1,4 +1,5 @@
-"""A coordinator on a phone uploads a roster, checks the preview, confirms, sees compliance."""
+"""A coordinator on a phone uploads a roster, checks the preview, confirms, sees compliance
+(in the requests for a small roster, through the jobs' pages for a large one)."""
 
 from datetime import UTC, datetime, timedelta
 
@@ -14,7 +15,12 @@ from volunteer.services.periods import local_today
 pytestmark = pytest.mark.browser
 
 
-def test_coordinator_uploads_a_roster_and_sees_compliance_on_a_phone(phone_page, app, tmp_path):
+@pytest.mark.parametrize("as_jobs", [False, True], ids=["in-the-requests", "as-jobs"])
+def test_coordinator_uploads_a_roster_and_sees_compliance_on_a_phone(
+    phone_page, app, tmp_path, as_jobs
+):
+    if as_jobs:  # as a large roster goes: the check and the import run as jobs
+        app.config |= {"ROSTER_INLINE_UPLOAD_BYTES": 0, "ROSTER_INLINE_ROWS": 0}
     banner = factories.make_unit("WS", "乌审旗")
     town = factories.make_unit("WS-GLT", "嘎鲁图镇", banner, UnitKind.TOWN)
     coordinator = factories.make_coordinator(town, "钱协调")
@@ -47,6 +53,7 @@ def test_coordinator_uploads_a_roster_and_sees_compliance_on_a_phone(phone_page,
     page.get_by_role("button", name="校验文件").click()
     preview = page.locator("#preview")
     assert "预览" in preview.inner_text()
+    assert ("/compliance/rosters/checked/" in page.url) == as_jobs  # a job's page landed here
     assert preview.locator('[data-preview="added"]').inner_text() == "新增 2"
 
     page.get_by_role("button", name="确认新增或更新").click()

@@ -5,7 +5,15 @@ Any host answers them: the job's progress is its row and its file is in the data
 
 from urllib.parse import quote
 
-from flask import Blueprint, Response, abort, render_template, stream_with_context, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    redirect,
+    render_template,
+    stream_with_context,
+    url_for,
+)
 
 from volunteer.access import Rule, access
 from volunteer.models import BackgroundJob, JobStatus
@@ -26,8 +34,10 @@ JOB_OWNER = Rule(
 @bp.route("/<int:job_id>")
 @access(JOB_OWNER)
 def show(job: BackgroundJob):
-    """A job's progress; the page follows it until the file is ready."""
+    """A job's progress; the page follows it until the file is ready (or the job lands)."""
     kind = kind_of(job.kind)
+    if (landing := _landing_url(job)) is not None:
+        return redirect(landing)
     endpoint, arguments = kind.back(job.params)
     return render_template(
         "jobs/job.html",
@@ -50,7 +60,17 @@ def status(job: BackgroundJob):
         "total": job.total,
         "error": job.error,
         "download": url_for("jobs.download", job_id=job.id) if ready else None,
+        "next": _landing_url(job),
     }
+
+
+def _landing_url(job: BackgroundJob) -> str | None:
+    """The page a finished job of a landing kind goes to (a roster check: its preview)."""
+    landing = kind_of(job.kind).landing
+    if job.status != JobStatus.DONE or landing is None:
+        return None
+    endpoint, arguments = landing(job.id, job.params)
+    return url_for(endpoint, **arguments)
 
 
 @bp.route("/<int:job_id>/download")

@@ -65,6 +65,8 @@ class BackgroundJob(Base):
         ForeignKey("file_blobs.id", ondelete="SET NULL")
     )
     error: Mapped[str | None] = mapped_column(Text)
+    # What a finished job found or did, for the page it lands on (a roster import's counts).
+    outcome: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     worker: Mapped[str | None] = mapped_column(String(100))  # host:pid of the worker that ran it
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

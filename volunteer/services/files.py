@@ -116,10 +116,10 @@ def read_bytes(blob: FileBlob) -> bytes:
     return b"".join(bytes(piece) for piece in pieces)
 
 
-def delete_files(blob_ids: list[int]) -> None:
-    """Delete these files and their chunks; jobs that produced them forget them."""
+def delete_files(blob_ids: list[int]) -> int:
+    """Delete these files and their chunks; jobs that produced them forget them; how many."""
     if not blob_ids:
-        return
+        return 0
     # Explicit rather than ON DELETE: SQLite enforces foreign keys only when asked to.
     db.session.execute(
         update(BackgroundJob)
@@ -135,6 +135,9 @@ def delete_files(blob_ids: list[int]) -> None:
     in_store = [key for key, stored_in in removed if stored_in == FileStorage.OBJECT_STORE]
     # Their objects go once the rows' deletion commits: a rollback leaves both in place.
     db.session.info.setdefault(OBJECTS_TO_DELETE, []).extend(in_store)
+    # The count is what this transaction deleted: a second one deleting the same file (two
+    # imports of one preview) waits for the first on PostgreSQL's row lock and counts 0.
+    return len(removed)
 
 
 @event.listens_for(Session, "after_commit")

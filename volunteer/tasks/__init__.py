@@ -9,6 +9,7 @@
 - `compliance_export`: the whole-tree compliance workbook (or CSV table) as a job.
 - `unit_posters`: the registration posters of a whole subtree, one PDF.
 - `reminder_lists`: a unit's (or a whole subtree's) reminder list for an SMS platform.
+- `roster_jobs`: checking an uploaded roster and importing a checked one (large files).
 
 This package is an edge like the CLI: it commits.
 """
@@ -18,6 +19,8 @@ from volunteer.tasks.kinds import (
     COMPLIANCE_EXPORT,
     COMPLIANCE_REFRESH,
     REMINDER_LIST,
+    ROSTER_CHECK,
+    ROSTER_IMPORT,
     UNIT_POSTERS,
     JobKind,
     kind_of,
@@ -30,6 +33,8 @@ __all__ = [
     "COMPLIANCE_EXPORT",
     "COMPLIANCE_REFRESH",
     "REMINDER_LIST",
+    "ROSTER_CHECK",
+    "ROSTER_IMPORT",
     "UNIT_POSTERS",
     "JobKind",
     "active_job",

@@ -2,7 +2,8 @@
 
 A kind's `write(params, actor_id, out, progress)` writes the job's file into `out` (a scratch
 file the runner keeps in the database afterwards) and calls `progress(done, total)` after
-each step; it may commit (a certificate batch issues and commits chunk by chunk).
+each step; it may commit (a certificate batch issues and commits chunk by chunk). What it
+returns, when a dict, is kept as the job's outcome for the page the finished job lands on.
 """
 
 from collections.abc import Callable
@@ -11,7 +12,13 @@ from typing import Any, BinaryIO
 
 from volunteer.i18n import lazy_gettext as _l
 from volunteer.printing import batches
-from volunteer.tasks import compliance_export, compliance_refresh, reminder_lists, unit_posters
+from volunteer.tasks import (
+    compliance_export,
+    compliance_refresh,
+    reminder_lists,
+    roster_jobs,
+    unit_posters,
+)
 
 Progress = Callable[[int, int], None]
 Writer = Callable[[dict[str, Any], int | None, BinaryIO, Progress], Any]
@@ -21,6 +28,9 @@ COMPLIANCE_EXPORT = compliance_export.JOB_KIND
 COMPLIANCE_REFRESH = compliance_refresh.JOB_KIND
 REMINDER_LIST = reminder_lists.JOB_KIND
 UNIT_POSTERS = unit_posters.JOB_KIND
+ROSTER_CHECK = roster_jobs.CHECK_KIND
+ROSTER_IMPORT = roster_jobs.IMPORT_KIND
+Landing = Callable[[int, dict[str, Any]], tuple[str, dict[str, Any]]]
 
 
 @dataclass(frozen=True)
@@ -37,6 +47,16 @@ class JobKind:
     running_text: Any  # lazy text with %(done)s and %(total)s
     done_text: Any  # lazy text with %(count)s
     keeps_file: bool = True  # False: the job's work is in the database (a report refresh)
+    # Where a finished job's page goes on its own (endpoint, arguments), as a roster check
+    # goes to its preview; None: the page stays, with the download.
+    landing: Landing | None = None
+
+
+def _roster_back(params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """The roster page a check job was started from (the many-units page for a workbook)."""
+    if params["unit_id"] is None:
+        return "compliance.batch", {}
+    return "compliance.roster", {"unit_id": params["unit_id"]}
 
 
 def _write_batch(params: dict[str, Any], actor_id: int | None, out: BinaryIO, progress: Progress):
@@ -101,6 +121,32 @@ KINDS = {
             running_text=_l("Updating the figures…"),
             done_text=_l("The figures are up to date."),
             keeps_file=False,
+        ),
+        JobKind(
+            name=ROSTER_CHECK,
+            write=roster_jobs.write_check,
+            title=roster_jobs.check_title,
+            filename=lambda job_id, params: "",
+            content_type=lambda params: "",
+            heading=_l("Roster"),
+            back=_roster_back,
+            running_text=_l("Checking the roster…"),
+            done_text=_l("The roster is checked."),
+            keeps_file=False,
+            landing=lambda job_id, params: ("compliance.roster_checked", {"job_id": job_id}),
+        ),
+        JobKind(
+            name=ROSTER_IMPORT,
+            write=roster_jobs.write_import,
+            title=roster_jobs.import_title,
+            filename=lambda job_id, params: "",
+            content_type=lambda params: "",
+            heading=_l("Compliance"),
+            back=lambda params: ("compliance.index", {}),
+            running_text=_l("Importing the roster…"),
+            done_text=_l("The roster is imported."),
+            keeps_file=False,
+            landing=lambda job_id, params: ("compliance.roster_imported", {"job_id": job_id}),
         ),
     )
 }

@@ -86,12 +86,20 @@ def run_job(job_id: int) -> bool:
     kind, params, actor_id = kind_of(job.kind), dict(job.params), job.created_by_id
     try:
         with tempfile.TemporaryFile() as out, force_locale(params["locale"]):
-            kind.write(params, actor_id, out, _recorded_progress(job_id))
+            outcome = kind.write(params, actor_id, out, _recorded_progress(job_id))
             blob_id = _keep_file(job_id, kind, params, actor_id, out) if kind.keeps_file else None
     except Exception as error:  # the job records any failure for the person waiting
         _fail_job(job_id, error)
         return True
-    _set_job(job_id, status=JobStatus.DONE, result_file_id=blob_id, finished_at=utcnow())
+    # The kind's work and the job's end commit together: a job that writes no progress after
+    # its first change (a roster import) is then all done, or not at all.
+    _set_job(
+        job_id,
+        status=JobStatus.DONE,
+        result_file_id=blob_id,
+        outcome=outcome if isinstance(outcome, dict) else None,
+        finished_at=utcnow(),
+    )
     return True
 
 

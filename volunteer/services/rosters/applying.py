@@ -38,6 +38,63 @@ class UnitPlan:
     reactivated: int = 0
 
 
+@dataclass(frozen=True)
+class PreviewPerson:
+    """One person in a preview list: name, ID number and (when changed) the changed fields."""
+
+    name: str
+    id_number: str
+    fields: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class UnitPreview:
+    """What the preview page shows of one unit's plan: the counts and the first people of
+    each list; plain values, kept with the checked rows so the page need not plan again."""
+
+    unit_id: int
+    unit_name: str
+    unit_code: str
+    counts: dict[str, int]  # added, unchanged, changed, leaving
+    added: list[PreviewPerson]
+    changed: list[PreviewPerson]
+    leaving: list[PreviewPerson]
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "UnitPreview":
+        """A preview as kept in JSON."""
+        lists = {name: [PreviewPerson(**p) for p in data[name]] for name in PREVIEW_LISTS}
+        return cls(data["unit_id"], data["unit_name"], data["unit_code"], data["counts"], **lists)
+
+
+PREVIEW_LISTS = ("added", "changed", "leaving")
+PREVIEW_SHOWN = 200  # people shown per list; the counts cover everyone
+
+
+def preview_of(plans: list[UnitPlan]) -> list[UnitPreview]:
+    """The preview of each unit's plan (counts, and the first PREVIEW_SHOWN of each list)."""
+    return [_unit_preview(plan) for plan in plans]
+
+
+def _unit_preview(plan: UnitPlan) -> UnitPreview:
+    shown = PREVIEW_SHOWN
+    changed = plan.changed[:shown]
+    return UnitPreview(
+        unit_id=plan.unit.id,
+        unit_name=plan.unit.name,
+        unit_code=plan.unit.code,
+        counts={
+            "added": len(plan.added),
+            "unchanged": len(plan.unchanged),
+            "changed": len(plan.changed),
+            "leaving": len(plan.leaving),
+        },
+        added=[PreviewPerson(row.name, row.id_number) for row in plan.added[:shown]],
+        changed=[PreviewPerson(e.name, row.id_number, fields) for row, e, fields in changed],
+        leaving=[PreviewPerson(entry.name, entry.id_number) for entry in plan.leaving[:shown]],
+    )
+
+
 def units_in(checked: CheckedRoster) -> list[Unit]:
     """The units whose rosters the checked file would replace."""
     return list(db.session.scalars(select(Unit).where(Unit.id.in_(checked.unit_ids))))

@@ -1,6 +1,6 @@
 """What the roster page lists: a unit's roster and the imports that touched it."""
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from volunteer.extensions import db
 from volunteer.models import RosterEntry, RosterUpload, Unit
@@ -27,3 +27,22 @@ def recent_uploads(unit_ids: list[int], limit: int = 10) -> list[RosterUpload]:
         .order_by(RosterUpload.created_at.desc())
         .limit(limit)
     ).all()
+
+
+def imported(upload_id: int, unit_ids: list[int]) -> tuple[RosterUpload, list[Unit]]:
+    """A finished import's upload (its counts) and the units it changed, in the file's order."""
+    units = {u.id: u for u in db.session.scalars(select(Unit).where(Unit.id.in_(unit_ids)))}
+    upload = db.session.get(RosterUpload, upload_id)
+    return upload, [units[unit_id] for unit_id in unit_ids if unit_id in units]
+
+
+def unit_of(unit_id: int | None) -> Unit | None:
+    """The unit a roster page was for (None: the many-units page)."""
+    return db.session.get(Unit, unit_id) if unit_id is not None else None
+
+
+def kept_entries(unit_ids: list[int]) -> int:
+    """How many roster stints these units keep (what a preview or an import compares with)."""
+    return db.session.scalar(
+        select(func.count(RosterEntry.id)).where(RosterEntry.unit_id.in_(unit_ids))
+    )

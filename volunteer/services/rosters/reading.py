@@ -91,6 +91,11 @@ def clean_filename(filename: str | None) -> str:
     return "".join(ch for ch in (filename or "") if ch.isprintable())[:255]
 
 
+def refuse_too_large(data: bytes) -> None:
+    """Refuse a file over the upload budget (before it is kept for its check job)."""
+    _refuse_too_large(data, ReadBudget.from_config())
+
+
 def _refuse_too_large(data: bytes, budget: ReadBudget) -> None:
     if len(data) > budget.upload_bytes:
         raise RosterFileError(

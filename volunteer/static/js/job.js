@@ -1,4 +1,5 @@
-// A background job's page: follow its progress until its file is ready.
+// A background job's page: follow its progress until its file is ready, or go to the
+// page a finished job lands on (a checked roster's preview).
 (function () {
   var box = document.getElementById('job');
   var bar = document.getElementById('job-bar');
@@ -14,6 +15,7 @@
       show(s.total ? Math.floor(100 * s.done / s.total) : 0);  // 100% only when done
       var text = (texts[s.status] || texts.running).replace('DONE', s.done).replace('TOTAL', s.total).replace('ERROR', s.error || '');
       document.getElementById('job-text').textContent = text;
+      if (s.next) { window.location.assign(s.next); return; }
       if (s.download) { document.getElementById('job-download').classList.remove('d-none'); }
       if (s.status === 'queued' || s.status === 'running') { setTimeout(poll, 1500); }
     }).catch(function () { setTimeout(poll, 5000); });
