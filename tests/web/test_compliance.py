@@ -441,3 +441,23 @@ def test_a_nul_in_the_uploaded_file_name_is_not_a_crash(client, login_as, world)
     response = upload(client, world["village"], csv_bytes(rows), "名\x00册.csv")
     assert response.status_code == 200
     assert "名册.csv" in response.get_data(as_text=True)
+
+
+def test_a_long_roster_is_listed_a_page_at_a_time_and_found_by_name(
+    client, login_as, world, monkeypatch
+):
+    from volunteer.services.rosters import listing
+
+    monkeypatch.setattr(listing, "ROSTER_PAGE_SIZE", 2)
+    login_as(world["coordinator"])
+    url = f"/compliance/units/{world['town'].id}/roster"
+    first = client.get(url).get_data(as_text=True)
+    assert "第 1 / 2 页" in first and "下一页" in first and "上一页" not in first
+    assert '<span class="badge bg-secondary">3</span>' in first  # the whole roster's people
+    second = client.get(url + "?page=2").get_data(as_text=True)
+    shown = [name for name in ("完成者", "无时长", "未注册人") if name in second]
+    assert len(shown) == 1 and shown[0] not in first
+    assert "第 2 / 2 页" in client.get(url + "?page=99").get_data(as_text=True)
+    found = client.get(url + "?name=注册").get_data(as_text=True)
+    assert "未注册人" in found and "无时长" not in found and "第 1 / 2 页" not in found
+    assert "没有符合条件的人员" in client.get(url + "?name=%25").get_data(as_text=True)

@@ -7,7 +7,7 @@ Small files run the same jobs inside their request; large ones go to the job's p
 page, which lands back here when the job is done (tasks/roster_jobs.py).
 """
 
-from flask import abort, current_app, flash, redirect, render_template, session, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from volunteer.access import ANY_COORDINATOR, Rule, access, acting_user, coordinator_of
@@ -184,11 +184,17 @@ def _too_large() -> str:
     )
 
 
+def _roster_page(unit: Unit) -> rosters.RosterPage:
+    """The page of the roster asked for (?page=, ?name=): a roster of any size is one page."""
+    name = request.args.get("name", "").strip()[:50]
+    return rosters.roster_page(unit, request.args.get("page", type=int), name)
+
+
 def _render_upload(unit, form, checked=None, plans=None, confirm=None):
     # The current roster is listed on the plain page only: under a check's outcome it would
     # make the page as long as the roster (50,000 rows took seconds to render).
     listed = unit is not None and checked is None
-    entries = rosters.roster_entries(unit, include_inactive=True) if listed else []
+    entries = _roster_page(unit) if listed else None
     uploads = rosters.recent_uploads([unit.id]) if unit is not None else []
     return render_template(
         "compliance/roster.html",

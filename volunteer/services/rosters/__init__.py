@@ -21,10 +21,12 @@ from volunteer.services.rosters.applying import (
 from volunteer.services.rosters.checking import CheckedRoster, RosterRow, RowError, check_roster
 from volunteer.services.rosters.current import current_roster_xlsx
 from volunteer.services.rosters.listing import (
+    RosterPage,
     imported,
     kept_entries,
     recent_uploads,
     roster_entries,
+    roster_page,
     unit_of,
 )
 from volunteer.services.rosters.pending import (
@@ -43,6 +45,7 @@ __all__ = [
     "PENDING_MAX_AGE_SECONDS",
     "CheckedRoster",
     "RosterFileError",
+    "RosterPage",
     "RosterRow",
     "RowError",
     "UnitPlan",
@@ -62,6 +65,7 @@ __all__ = [
     "read_table",
     "recent_uploads",
     "roster_entries",
+    "roster_page",
     "save_pending",
     "take_upload",
     "unit_of",

@@ -1,5 +1,7 @@
 """What the roster page lists: a unit's roster and the imports that touched it."""
 
+from dataclasses import dataclass
+
 from sqlalchemy import func, select
 
 from volunteer.extensions import db
@@ -16,6 +18,43 @@ def roster_entries(unit: Unit, include_inactive: bool = False) -> list[RosterEnt
             query.order_by(RosterEntry.active.desc(), RosterEntry.name, RosterEntry.on_from.desc())
         )
     )
+
+
+# Entries on one page of the roster list: a 50,000-person roster is a page, not 11 MB of HTML.
+ROSTER_PAGE_SIZE = 100
+
+
+@dataclass(frozen=True)
+class RosterPage:
+    """One page of a unit's roster: `number` of `pages` (from 1), `total` stints matching the
+    name asked for, and `on_roster` people on the whole roster now."""
+
+    entries: list[RosterEntry]
+    number: int
+    pages: int
+    total: int
+    on_roster: int
+
+
+def roster_page(unit: Unit, asked: int | None, name: str = "") -> RosterPage:
+    """Page `asked` of the unit's roster with past stints (pages outside the range: the
+    nearest), people on it now first; only names containing `name` when given."""
+    query = select(RosterEntry).where(RosterEntry.unit_id == unit.id)
+    if name:
+        query = query.where(RosterEntry.name.contains(name, autoescape=True))
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    pages = max(1, -(-total // ROSTER_PAGE_SIZE))
+    number = min(max(asked or 1, 1), pages)
+    order = (RosterEntry.active.desc(), RosterEntry.name, RosterEntry.on_from.desc())
+    entries = db.session.scalars(
+        query.order_by(*order, RosterEntry.id)
+        .offset((number - 1) * ROSTER_PAGE_SIZE)
+        .limit(ROSTER_PAGE_SIZE)
+    ).all()
+    on_roster = db.session.scalar(
+        select(func.count()).where(RosterEntry.unit_id == unit.id, RosterEntry.active)
+    )
+    return RosterPage(list(entries), number, pages, total, on_roster)
 
 
 def recent_uploads(unit_ids: list[int], limit: int = 10) -> list[RosterUpload]:
