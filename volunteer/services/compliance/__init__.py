@@ -9,7 +9,8 @@ never one per unit or per person. The modules, in reading order:
 - `rollup`: `compliance_report`, ONE statement for a whole subtree's units and totals.
 - `overview`: `compliance_overview`, a unit's own row and its sub-units' subtrees (the page).
 - `history`: `compliance_history`, month-end rates from registration and record dates.
-- `missing`: `missing_people`, those not registered or without enough hours.
+- `missing`: `missing_people`, those not registered or without enough hours
+  (`stream_missing_people`: the same, a few rows at a time, for the whole-tree workbook).
 - `pace`: `compliance_pace`, the date each rate reaches its target at the recent pace.
 - `exports`: the report and missing people as CSV and Excel (via volunteer.documents);
   `pace_export`: the pace sheets' rows.
@@ -38,6 +39,7 @@ from volunteer.services.compliance.missing import (
     Missing,
     MissingPerson,
     missing_people,
+    stream_missing_people,
 )
 from volunteer.services.compliance.overview import compliance_overview
 from volunteer.services.compliance.pace import (
@@ -106,6 +108,7 @@ __all__ = [
     "roots_of",
     "save_targets",
     "saved_years",
+    "stream_missing_people",
     "targets_for",
     "tree_key",
     "visible_roots",
