@@ -16,7 +16,7 @@ from volunteer.services import compliance as c
 from volunteer.services import periods, staleness
 from volunteer.services.compliance import prewarm, snapshots
 from volunteer.services.compliance.snapshots import FULL, HISTORY, PACE, REPORT
-from volunteer.tasks import COMPLIANCE_REFRESH, create_job, run_job
+from volunteer.tasks import COMPLIANCE_REFRESH, create_job, queue_for, run_job
 from volunteer.tasks import prewarm as prewarm_jobs
 from volunteer.tasks.compliance_refresh import key_refresh_params
 
@@ -200,3 +200,11 @@ def test_a_page_asking_pending_gets_nothing_computed_for_a_large_unit_only(tree)
     assert not small.pending and small.value.total.staff == 1
     rows = db.session.scalars(select(ComplianceSnapshot.unit_id)).all()
     assert rows == [tree["village"].id]
+
+
+def test_the_workers_periodic_round_queues_and_runs_the_pre_warm(app, tree):
+    queue_for(app).maintain.call_local()  # the round's body; tests' queue runs jobs at once
+    jobs = refresh_jobs()
+    assert len(jobs) == 6 and {job.status for job in jobs} == {JobStatus.DONE}
+    kept = db.session.scalars(select(ComplianceSnapshot.unit_id)).all()
+    assert sorted(kept) == sorted([tree["root"].id] * 3 + [tree["town"].id] * 3)

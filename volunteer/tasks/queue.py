@@ -26,10 +26,11 @@ EXTENSION = "job_queue"
 
 @dataclass(frozen=True)
 class JobQueue:
-    """An app's Huey instance and its job task."""
+    """An app's Huey instance, its job task and its periodic round."""
 
     huey: Huey
     run_job: TaskWrapper
+    maintain: TaskWrapper
 
 
 def queue_for(app: Flask) -> JobQueue:
@@ -87,7 +88,7 @@ def _with_tasks(huey: Huey, app: Flask) -> JobQueue:
         if released:
             run_job(*task.args)
 
-    return JobQueue(huey, run_job)
+    return JobQueue(huey, run_job, maintain)
 
 
 def start_job(job_id: int) -> None:
