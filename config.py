@@ -182,6 +182,9 @@ class Config:
     # page's default keys before anyone asks (tasks/prewarm.py), and the page never computes
     # such a key in its request: it says "正在计算" and reloads while the worker computes.
     COMPLIANCE_PREWARM_MIN_UNITS = 100
+    # The round recomputes a slow snapshot a change marked stale once it is this old (minutes):
+    # every check-out marks the root's stale, and a viewer queues its refresh at once anyway.
+    COMPLIANCE_PREWARM_STALE_MINUTES = 30
 
 
 class ProductionConfig(Config):

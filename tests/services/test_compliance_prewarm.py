@@ -11,7 +11,14 @@ from sqlalchemy import func, select, update
 from tests import factories as f
 from tests.certificate_support import this_year_moment
 from volunteer.extensions import db
-from volunteer.models import BackgroundJob, ComplianceSnapshot, JobStatus, UnitKind
+from volunteer.models import (
+    BackgroundJob,
+    ComplianceSnapshot,
+    JobStatus,
+    UnitKind,
+    Volunteer,
+    utcnow,
+)
 from volunteer.services import compliance as c
 from volunteer.services import periods, staleness
 from volunteer.services.compliance import prewarm, snapshots
@@ -99,7 +106,8 @@ def test_a_small_unit_with_a_slow_snapshot_is_warmed_too(tree, cached):
     assert {k for u, k in picked(prewarm.prewarm_plan()) if u == tree["sibling"].id} == PAGE
 
 
-def test_stale_slow_snapshots_are_picked_by_their_id_whatever_their_key(tree, cached):
+def test_stale_slow_snapshots_are_picked_by_their_id_whatever_their_key(tree, cached, app):
+    app.config["COMPLIANCE_PREWARM_STALE_MINUTES"] = 0
     for unit in ("root", "town"):
         for kind in PAGE:
             serve(kind, tree[unit])
@@ -110,6 +118,21 @@ def test_stale_slow_snapshots_are_picked_by_their_id_whatever_their_key(tree, ca
     assert {w.snapshot_id for w in plan if w.snapshot_id} == set(rows) and len(rows) == 7
     by_key = {(w.unit_id, w.key["kind"]) for w in plan if w.key}
     assert by_key == {(tree["sibling"].id, k) for k in PAGE}  # slow once: its page warmed
+
+
+def test_a_snapshot_stale_for_less_than_the_minutes_set_waits_for_a_later_round(tree, cached):
+    for kind in PAGE:
+        serve(kind, tree["root"])
+    staleness.credit_changed(db.session.scalar(select(func.min(Volunteer.id))), [THIS_YEAR])
+    rows = db.session.scalars(
+        select(ComplianceSnapshot).execution_options(populate_existing=True)
+    ).all()
+    assert all(row.stale for row in rows)
+    root = {w.snapshot_id for w in prewarm.prewarm_plan() if w.unit_id == tree["root"].id}
+    assert root == set()  # just marked: a viewer's request queues it, the round waits
+    later = utcnow() + timedelta(minutes=31)
+    root = {w.snapshot_id for w in prewarm.prewarm_plan(later) if w.unit_id == tree["root"].id}
+    assert root == {row.id for row in rows}
 
 
 def test_yesterdays_snapshot_is_picked_for_a_running_period_not_for_a_past_one(tree, cached):

@@ -5,6 +5,10 @@ page. The round therefore plans, for the units whose keys are likely slow, the k
 compliance page asks for by default (this year's overview, pace over the configured window
 and history) that have no fresh snapshot, and every slow snapshot that is stale or was
 computed on an earlier day of a running period, so the next viewer finds fresh figures.
+A stale snapshot is refreshed by the round only once it is COMPLIANCE_PREWARM_STALE_MINUTES
+old: every check-out marks the root's snapshots stale, and recomputing a province's root
+(about 36 s) at each round would keep the worker busy all day; a viewer of a stale snapshot
+still queues its refresh at once (tasks/refreshes.py).
 
 Likely slow (`snapshots.predicted_slow`, the same line for the page): a subtree of at least
 COMPLIANCE_PREWARM_MIN_UNITS active units, or a unit with some snapshot that took longer
@@ -16,13 +20,14 @@ slow rows. It only reads; tasks/prewarm.py queues the jobs (deduplicated) and co
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import Row, or_, select
 
 from volunteer.extensions import db
-from volunteer.models import ComplianceSnapshot, Unit
+from volunteer.models import ComplianceSnapshot, Unit, utcnow
 from volunteer.services import periods
 from volunteer.services.compliance import snapshots
 from volunteer.services.compliance.pace import window_days
@@ -69,13 +74,38 @@ def default_keys(today: date) -> list[DefaultKey]:
     return keys
 
 
-def prewarm_plan(today: date | None = None) -> list[Warm]:
+@dataclass(frozen=True)
+class Due:
+    """When a slow snapshot is due: computed before `midnight` (today's, Beijing) for a
+    running period, or stale and computed before `stale_before`."""
+
+    today: date
+    midnight: datetime
+    stale_before: datetime
+
+    @classmethod
+    def at(cls, now: datetime) -> "Due":
+        """The lines at `now`."""
+        today, minutes = (
+            periods.local_today(now),
+            current_app.config["COMPLIANCE_PREWARM_STALE_MINUTES"],
+        )
+        return cls(today, periods.local_midnight(today), now - timedelta(minutes=minutes))
+
+    def is_due(self, row: Row) -> bool:
+        """Whether a kept row of a running period is due (a fast key's row never is)."""
+        slow = row.duration_ms > snapshots.live_limit_ms()
+        old = row.computed_at < self.midnight
+        return slow and (old or (row.stale and row.computed_at <= self.stale_before))
+
+
+def prewarm_plan(now: datetime | None = None) -> list[Warm]:
     """The refreshes the round should queue, the units nearest the root first."""
-    today = today or periods.local_today()
+    due = Due.at(now or utcnow())
     units = likely_slow_units()
-    plan = _default_warms(units, default_keys(today), today)
+    plan = _default_warms(units, default_keys(due.today), due)
     planned = {warm.snapshot_id for warm in plan}
-    plan += [warm for warm in _outdated_slow(today) if warm.snapshot_id not in planned]
+    plan += [warm for warm in _outdated_slow(due) if warm.snapshot_id not in planned]
     return sorted(plan, key=lambda warm: warm.depth)
 
 
@@ -97,8 +127,8 @@ def likely_slow_units() -> list[Row]:
     return [unit for unit in units if sizes[unit.id] >= least or unit.id in slow]
 
 
-def _default_warms(units: list[Row], keys: list[DefaultKey], today: date) -> list[Warm]:
-    """Each likely slow unit's default keys with no snapshot, or a slow one not fresh."""
+def _default_warms(units: list[Row], keys: list[DefaultKey], due: Due) -> list[Warm]:
+    """Each likely slow unit's default keys with no snapshot, or a slow one due."""
     kept = _kept_rows(keys, {unit.id for unit in units})
     warms = []
     for unit in units:
@@ -106,7 +136,7 @@ def _default_warms(units: list[Row], keys: list[DefaultKey], today: date) -> lis
             row = kept.get((key.kind, key.settings_key, unit.id))
             if row is None:
                 warms.append(Warm(unit.id, unit.name, unit.depth, key=key.values()))
-            elif _outdated(row, today):
+            elif due.is_due(row):
                 warms.append(Warm(unit.id, unit.name, unit.depth, snapshot_id=row.id))
     return warms
 
@@ -137,15 +167,10 @@ _ROW_COLUMNS = (
 )
 
 
-def _outdated(row: Row, today: date) -> bool:
-    """A slow snapshot that is not fresh (a fast key's row is never served: it is live)."""
-    return row.duration_ms > snapshots.live_limit_ms() and not snapshots.is_fresh(row, today)
-
-
-def _outdated_slow(today: date) -> list[Warm]:
-    """Slow snapshots of active units marked stale, or computed before today for a period
-    still running (its figures count to today), under the targets in force (a row of old
-    targets is never asked for again: refreshing it would write another key's row)."""
+def _outdated_slow(due: Due) -> list[Warm]:
+    """Slow snapshots of active units marked stale (for a while), or computed before today
+    for a period still running (its figures count to today), under the targets in force (a
+    row of old targets is never asked for again: refreshing it would write another key's)."""
     rows = db.session.execute(
         select(*_ROW_COLUMNS, ComplianceSnapshot.params, ComplianceSnapshot.period_start)
         .add_columns(ComplianceSnapshot.settings_key, Unit.name, Unit.depth)
@@ -154,9 +179,10 @@ def _outdated_slow(today: date) -> list[Warm]:
             Unit.active.is_(True),
             ComplianceSnapshot.duration_ms > snapshots.live_limit_ms(),
             or_(
-                ComplianceSnapshot.stale.is_(True),
-                (ComplianceSnapshot.period_end >= today)
-                & (ComplianceSnapshot.computed_at < periods.local_midnight(today)),
+                ComplianceSnapshot.stale.is_(True)
+                & (ComplianceSnapshot.computed_at <= due.stale_before),
+                (ComplianceSnapshot.period_end >= due.today)
+                & (ComplianceSnapshot.computed_at < due.midnight),
             ),
         )
     ).all()
