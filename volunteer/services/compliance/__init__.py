@@ -6,7 +6,8 @@ never one per unit or per person. The modules, in reading order:
 - `targets`: the targets of a year (shares, minimum time, milestone), saved per year.
 - `figures`: the formulas (rate, needs, status) and the report's dataclasses.
 - `scope`: SQL pieces shared by the statements (subtree, roster of a day, party flag, completion).
-- `rollup`: `compliance_report`, ONE statement for a whole subtree's units and totals.
+- `rollup`: `compliance_report`, ONE statement for a whole subtree's units and totals;
+  `own_figures`, one unit's own roster; `registered_by_unit`, registrations only.
 - `overview`: `compliance_overview`, a unit's own row and its sub-units' subtrees (the page).
 - `history`: `compliance_history`, month-end rates from registration and record dates.
 - `missing`: `missing_people`, those not registered or without enough hours
@@ -55,7 +56,12 @@ from volunteer.services.compliance.pace import (
     projected_points,
     window_days,
 )
-from volunteer.services.compliance.rollup import compliance_report
+from volunteer.services.compliance.rollup import (
+    compliance_report,
+    own_figures,
+    registered_by_unit,
+    subtree_units,
+)
 from volunteer.services.compliance.targets import (
     Targets,
     save_targets,
@@ -99,9 +105,11 @@ __all__ = [
     "missing_people",
     "missing_xlsx",
     "needs",
+    "own_figures",
     "project",
     "projected_points",
     "rate",
+    "registered_by_unit",
     "report_csv",
     "report_xlsx",
     "root_unit",
@@ -109,6 +117,7 @@ __all__ = [
     "save_targets",
     "saved_years",
     "stream_missing_people",
+    "subtree_units",
     "targets_for",
     "tree_key",
     "visible_roots",
