@@ -19,6 +19,7 @@ import os
 import pstats
 import secrets
 import sys
+import time
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -35,16 +36,43 @@ import bench_scan  # noqa: E402  (after the path is set)
 # (file name ending, function name) -> area. The innermost running one wins.
 AREAS = {
     ("flask/templating.py", "render_template"): "page rendering",
+    ("volunteer/checkin/answers.py", "_render"): "page rendering",
     ("flask/app.py", "update_template_context"): "page: context processors",
     ("flask/app.py", "url_for"): "page: url_for",
     ("flask_wtf/csrf.py", "generate_csrf"): "page: csrf token",
     ("flask_bootstrap/__init__.py", "load_css"): "page: bootstrap css",
     ("volunteer/i18n.py", "local_datetime"): "page: times",
     ("volunteer/i18n.py", "_page_gettext"): "page: translations",
+    ("volunteer/i18n.py", "select_locale"): "page: locale",
+    ("flask_babel/__init__.py", "get_translations"): "page: locale",
+    ("volunteer/display.py", "wants_large_text"): "page: large text",
+    ("jinja2/environment.py", "get_template"): "page: get template",
     ("flask_limiter/_extension.py", "_check_request_limit"): "rate limits (check)",
     ("flask_limiter/_extension.py", "__inject_headers"): "rate limits (headers)",
+    ("volunteer/limits.py", "count_code_guess"): "rate limits (check)",
+    ("flask_limiter/_extension.py", "__filter_limits"): "limits: resolve",
+    ("flask_limiter/_limits.py", "__iter__"): "limits: parse",
+    ("limits/strategies.py", "hit"): "limits: storage",
+    ("volunteer/limits.py", "_person_or_address"): "limits: our keys",
+    ("volunteer/limits.py", "_scan_limit_for_person"): "limits: our keys",
+    ("volunteer/limits.py", "client_address"): "limits: our keys",
     ("flask_login/login_manager.py", "_load_user"): "loading the user",
     ("volunteer/services/checkin.py", "scan_token"): "scan rules (service)",
+    ("volunteer/services/tokens.py", "check_token"): "scan: token check",
+    ("volunteer/services/checkin.py", "_scan_state"): "scan: state query",
+    ("volunteer/services/checkin.py", "_insert_open_record"): "scan: check-in insert",
+    ("volunteer/services/ledger.py", "credit_now"): "scan: credit plan",
+    ("volunteer/services/ledger.py", "apply_credit"): "scan: credit apply",
+    ("sqlalchemy/orm/session.py", "flush"): "scan: flush",
+    ("volunteer/services/checkin.py", "_activity_or_refuse"): "scan: activity",
+    ("volunteer/services/checkin.py", "activity_scanned"): "scan: activity",
+    ("volunteer/pending_scan.py", "verified_at"): "scan: pending scan",
+    ("volunteer/pending_scan.py", "forget"): "scan: pending scan",
+    ("volunteer/security.py", "add_security_headers"): "response headers",
+    ("volunteer/display.py", "_cookie_follows_profile"): "response headers",
+    ("volunteer/access.py", "enforce_declared_access"): "access rules",
+    ("volunteer/access.py", "check"): "access rules",
+    ("flask_wtf/csrf.py", "csrf_protect"): "csrf",
     ("sqlalchemy/orm/session.py", "commit"): "commit",
     ("flask/sessions.py", "open_session"): "session cookie",
     ("flask/sessions.py", "save_session"): "session cookie",
@@ -180,6 +208,83 @@ def main() -> None:
     report("floor", app, floor_requests, args.top)
 
 
+# (module, attribute path) of functions timed by --timing, and the area their CPU time goes to.
+TIMED = {
+    ("volunteer.checkin.routes", "_scan_view"): "the scan view, all",
+    ("flask.app", "Flask.full_dispatch_request"): "Flask dispatch, all",
+    ("flask.app", "Flask.wsgi_app"): "Flask wsgi_app, all",
+    ("volunteer.checkin.routes", "_position"): "x",
+    ("flask_login.login_manager", "LoginManager._load_user"): "loading the user",
+    ("volunteer.checkin.answers", "_render"): "page rendering",
+    ("volunteer.limits", "count_code_guess"): "rate limits (check)",
+    ("volunteer.services.checkin", "scan_token"): "scan rules (service)",
+    ("volunteer.services.checkin", "_activity_or_refuse"): "  scan: activity",
+    ("volunteer.services.checkin", "_scan_state"): "  scan: state query",
+    ("volunteer.services.checkin", "_insert_open_record"): "  scan: check-in insert",
+    ("volunteer.services.ledger", "credit_now"): "  scan: credit plan",
+    ("volunteer.services.ledger", "apply_credit"): "  scan: credit apply",
+    ("sqlalchemy.orm.session", "Session.commit"): "commit",
+    ("flask.sessions", "SecureCookieSessionInterface.open_session"): "session cookie",
+    ("flask.sessions", "SecureCookieSessionInterface.save_session"): "session cookie",
+}
+
+
+def timed_pass(app, requests: list[tuple[Callable[[], str], str, bytes]]) -> Counter:
+    """CPU seconds of this thread per area (inclusive), by wrapping the TIMED functions."""
+    import importlib
+
+    spent: Counter[str] = Counter()
+    originals = []
+    for (module_name, path), area in TIMED.items():
+        owner = importlib.import_module(module_name)
+        *parents, name = path.split(".")
+        for parent in parents:
+            owner = getattr(owner, parent)
+        original = owner.__dict__[name]
+        originals.append((owner, name, original))
+        setattr(owner, name, _timer(original, area, spent))
+    try:
+        began = time.thread_time()
+        for path_of, cookie, expect in requests:
+            call(app, path_of(), cookie, expect)
+        spent["total"] = time.thread_time() - began
+    finally:
+        for owner, name, original in originals:
+            setattr(owner, name, original)
+    return spent
+
+
+def _timer(function, area: str, spent: Counter):
+    def timed(*args, **kwargs):
+        began = time.thread_time()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            spent[area] += time.thread_time() - began
+
+    return timed
+
+
+def count_statements(app, requests: list[tuple[Callable[[], str], str, bytes]]) -> int:
+    """Statements the requests sent to the database (COMMIT not included)."""
+    from sqlalchemy import event
+
+    from volunteer.extensions import db
+
+    sent = []
+    with app.app_context():
+        engine = db.engine
+    listener = lambda *args, **kwargs: sent.append(args[2])  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listener)
+    for path_of, cookie, expect in requests:
+        call(app, path_of(), cookie, expect)
+    event.remove(engine, "before_cursor_execute", listener)
+    if os.environ.get("PROFILE_SCAN_SQL"):
+        for statement in sent[: len(sent) // len(requests) * 2]:
+            print("      " + " ".join(statement.split())[:160])
+    return len(sent)
+
+
 def report(name: str, app, requests: list[tuple[Callable[[], str], str, bytes]], top: int):
     """Calls per request by area (setprofile), then cProfile's total and its busiest functions."""
     counter = AreaCounter()
@@ -197,13 +302,19 @@ def report(name: str, app, requests: list[tuple[Callable[[], str], str, bytes]],
         functions = [(f, c) for (a, f), c in counter.functions.most_common() if a == area]
         for function, calls in functions[:top]:
             print(f"      {calls / n:>7.1f}  {function}")
+    spent = timed_pass(app, requests)
+    print(f"   CPU per request, unprofiled: {spent.pop('total') / n * 1000:.2f} ms (second pass)")
+    for area, seconds in spent.most_common():
+        print(f"      {area:<24} {seconds / n * 1000:>6.2f} ms")
+    statements = count_statements(app, requests)
+    print(f"   SQL statements per request: {statements / n:.2f} (third pass)")
     profiler = cProfile.Profile()
     profiler.enable()
     for path_of, cookie, expect in requests:
         call(app, path_of(), cookie, expect)
     profiler.disable()
     stats = pstats.Stats(profiler, stream=io.StringIO())
-    print(f"   cProfile: {stats.total_calls / n:,.0f} calls per request (second pass)")
+    print(f"   cProfile: {stats.total_calls / n:,.0f} calls per request (fourth pass)")
 
 
 if __name__ == "__main__":
