@@ -2,7 +2,7 @@
 
 import functools
 
-from babel import localedata
+from babel import Locale, localedata
 from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import format_datetime, get_translations, gettext, lazy_gettext, ngettext
 from flask_login import current_user
@@ -35,6 +35,18 @@ def select_locale() -> str:
     if request.args.get("lang") in languages:
         return request.args["lang"]
     return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+@functools.lru_cache(maxsize=16)
+def _parsed_locale(name: str) -> Locale:
+    return Locale.parse(name)
+
+
+def babel_locale() -> Locale:
+    """flask-babel's locale selector: select_locale's choice, parsed once per process."""
+    # flask-babel parses the selector's string on each request's first translation, checking
+    # Babel's data files on disk each time; a parsed Locale it takes as it is.
+    return _parsed_locale(select_locale())
 
 
 def select_timezone() -> str:

@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
 from sqlalchemy.exc import IntegrityError
 
 from tests import factories
@@ -283,6 +283,26 @@ def test_the_kiosk_checks_a_volunteer_in_by_personal_code(volunteer, activity, t
     assert bare.outcome == Outcome.ALREADY_IN
     with pytest.raises(ScanRefused, match="不属于"):
         checkin.kiosk_scan(activity, "WSV:nobody", organizer, utcnow())
+
+
+def test_a_check_in_record_is_the_stored_row_and_keeps_who_held_the_scanner(
+    volunteer, activity, team
+):
+    """The check-in's INSERT names the table: its record must still be the session's own,
+    as stored, so the kiosk's scanner and a check-out are written by the next flush."""
+    organizer = factories.make_organizer(team)
+    now = utcnow()
+    record = checkin.kiosk_scan(activity, volunteer.personal_code, organizer, now).record
+    assert inspect(record).persistent and record in db.session
+    assert (record.check_in_at, record.status, record.note) == (now, RecordStatus.OPEN, None)
+    db.session.commit()
+    later = now + timedelta(minutes=5)
+    assert checkin.scan(volunteer, activity, later, RecordSource.QR).record is record
+    db.session.commit()
+    stored = db.session.execute(
+        select(ServiceRecord.created_by_id, ServiceRecord.check_out_at, ServiceRecord.status)
+    ).one()
+    assert tuple(stored) == (organizer.id, later, RecordStatus.APPROVED)
 
 
 def test_live_status_counts_who_is_in_and_who_has_left(activity):

@@ -286,3 +286,43 @@ def test_a_scan_loads_the_signed_in_user_once(client, login_as, world, app):
             assert len(user_reads) == 1
     finally:
         event.remove(db.engine, "before_cursor_execute", keep)
+
+
+def test_a_scan_reads_the_user_without_the_role_grants_a_page_with_a_menu_needs(
+    client, login_as, world, app
+):
+    """The scan answer has no menu: its users query leaves the role grants and the profile's
+    other columns out, where an ordinary page joins them."""
+    activity, volunteer = world["activity"], world["volunteer"]
+    login_as(volunteer.user)
+    user_reads: list[str] = []
+
+    def keep(_conn, _cursor, statement, *_args):
+        if statement.lstrip().startswith("SELECT users.id"):
+            user_reads.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", keep)
+    try:
+        assert 'data-outcome="checked_in"' in client.get(_scan_path(activity)).get_data(True)
+        (scan_read,) = user_reads
+        user_reads.clear()
+        client.get("/checkin/my-code")
+        (page_read,) = user_reads
+    finally:
+        event.remove(db.engine, "before_cursor_execute", keep)
+    assert "role_grants" not in scan_read and "id_number" not in scan_read
+    assert "role_grants" in page_read and "id_number" in page_read
+
+
+def test_the_scan_answer_speaks_the_volunteers_language_in_their_text_size(client, login_as, world):
+    activity, volunteer = world["activity"], world["volunteer"]
+    volunteer.user.locale, volunteer.user.large_text = "en", True
+    db.session.commit()
+    login_as(volunteer.user)
+    page = client.get(_scan_path(activity)).get_data(as_text=True)
+    assert '<html lang="en" class="large-text">' in page
+    assert "Checked in" in page and activity.title in page
+    assert 'href="/records/mine"' in page and 'href="/static/css/app.css"' in page
+    refused = client.get(_scan_path(activity, code="000000x")).get_data(as_text=True)
+    assert 'data-outcome="refused"' in refused and "Not recorded" in refused
+    assert "This check-in code is not valid for this activity." in refused

@@ -1,7 +1,9 @@
 """Limits on guessable things hold per account and per address, and the anonymous scan URL
-tells nothing (issue 10, finding 4). The limiter counts in memory here; the test through
-gunicorn (tests/pg/test_shared_limits.py) shows the counts are shared across workers."""
+tells nothing (issue 10, finding 4). The limiter counts in memory here, but for the code
+budget counted in Redis at the end; the test through gunicorn (tests/web/test_shared_limits.py)
+shows the counts are shared across workers."""
 
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -116,3 +118,25 @@ def test_code_guesses_from_one_address_are_limited_across_volunteers(limited, ap
         client.post("/auth/logout")
     sign_in(client, first.user.phone, factories.PASSWORD)
     assert client.post("/checkin/code", data={"code": "000000"}).status_code == 429
+
+
+def test_a_volunteers_code_budget_is_counted_in_redis_for_every_worker(limited, app, redis_url):
+    """Two apps on one Redis, as two gunicorn workers or hosts: the budget spent at one is
+    spent at the other (with memory:// each would count on its own)."""
+    team = factories.make_organization("嘎鲁图镇志愿服务队")
+    activity = factories.make_activity(team, starts_at=utcnow() - timedelta(hours=1), hours=3)
+    volunteer = factories.make_volunteer("巴特尔")
+    shared = {
+        "RATELIMIT_STORAGE_URI": redis_url,
+        "RATELIMIT_KEY_PREFIX": f"test-{uuid.uuid4().hex}",
+        "CHECKIN_SCAN_RATE_LIMIT": "2 per minute",
+    }
+    step = tokens.step_at(utcnow())
+    first = limited(**shared)
+    assert sign_in(first, volunteer.user.phone, factories.PASSWORD).status_code == 302
+    for _ in range(2):
+        assert first.get(f"/checkin/s/{activity.id}/{step}/000000").status_code == 200
+    second = limited(**shared)
+    assert sign_in(second, volunteer.user.phone, factories.PASSWORD).status_code == 302
+    assert second.get(f"/checkin/s/{activity.id}/{step}/000000").status_code == 429
+    assert second.post("/checkin/code", data={"code": "000000"}).status_code == 429

@@ -18,9 +18,10 @@ from flask_login import current_user
 from volunteer import pending_scan
 from volunteer.access import PUBLIC, VOLUNTEER, access, acting_user, organizer_of
 from volunteer.actions import commit_if, service_action
+from volunteer.checkin import answers
 from volunteer.checkin.forms import CodeForm, KioskForm, LocatedScanForm
 from volunteer.documents.qr import qr_png, qr_svg
-from volunteer.extensions import db
+from volunteer.extensions import lean_user
 from volunteer.i18n import gettext as _
 from volunteer.limits import limit_code_guesses
 from volunteer.models import Activity, utcnow
@@ -107,9 +108,7 @@ def screen_qr(activity: Activity):
 def static_qr(activity: Activity):
     """A printable QR that does not rotate (only when the activity allows it)."""
     if not activity.static_qr_allowed:
-        return render_template(
-            "checkin/refused.html", reason=_("This activity does not allow a static QR code.")
-        ), 404
+        return answers.refusal_page(_("This activity does not allow a static QR code.")), 404
     url = _external(
         "checkin.scan_static", activity_id=activity.id, code=tokens.static_code_for(activity)
     )
@@ -130,12 +129,8 @@ def _hhmm(moment: datetime | None) -> str:
     return local_datetime(moment, "HH:mm") if moment else ""
 
 
-def _result_page(result: checkin.ScanResult):
-    return render_template("checkin/result.html", result=result, Outcome=Outcome)
-
-
 def _refused_page(error: ScanRefused, status: int = 200):
-    return render_template("checkin/refused.html", reason=error.message), status
+    return answers.refusal_page(error.message), status
 
 
 def _position(form) -> Position | None:
@@ -146,7 +141,7 @@ def _position(form) -> Position | None:
 
 def _scan_view(activity_id: int, step: int, code: str):
     now = utcnow()
-    activity = db.session.get(Activity, activity_id)
+    activity = checkin.activity_scanned(activity_id)
     if not current_user.is_authenticated:
         return _remember_scan_then_sign_in(activity_id, step, code, now)
     volunteer = acting_user().volunteer
@@ -165,7 +160,7 @@ def _scan_view(activity_id: int, step: int, code: str):
         result = checkin.scan_token(volunteer, activity_id, step, code, now, verified_at, position)
         # Render from the loaded objects before the commit: committing first would expire
         # every object and reload it to render; the page is only sent once the scan is stored.
-        page = _result_page(result)
+        page = answers.result_page(result)
     return page if outcome.ok else _refused_page(outcome.error)
 
 
@@ -181,6 +176,7 @@ def _remember_scan_then_sign_in(activity_id: int, step: int, code: str, now: dat
 @bp.route("/s/<int:activity_id>/<int:step>/<code>", methods=["GET", "POST"])
 @access(PUBLIC)
 @scan_limit
+@lean_user
 def scan(activity_id: int, step: int, code: str):
     """Where the screen's QR leads: signs in if needed, then checks in or out."""
     return _scan_view(activity_id, step, code)
@@ -189,6 +185,7 @@ def scan(activity_id: int, step: int, code: str):
 @bp.route("/p/<int:activity_id>/<code>", methods=["GET", "POST"])
 @access(PUBLIC)
 @scan_limit
+@lean_user
 def scan_static(activity_id: int, code: str):
     """Where a printed static QR leads (activities that allow one)."""
     return _scan_view(activity_id, tokens.STATIC_STEP, code)
@@ -213,7 +210,7 @@ def enter_code():
             result = checkin.scan_code(
                 acting_user().volunteer, form.code.data, utcnow(), _position(form)
             )
-            page = _result_page(result)  # rendered before the commit, as in _scan_view
+            page = answers.result_page(result)  # rendered before the commit, as in _scan_view
         if outcome.ok:
             return page
         need_location = isinstance(outcome.error, checkin.LocationNeeded)

@@ -20,8 +20,9 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import ColumnElement, and_, bindparam, func, or_, select, text
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Row
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, make_transient_to_detached
 from sqlalchemy.sql.dml import ReturningInsert
 
 from volunteer.extensions import db
@@ -348,22 +349,35 @@ def _insert_open_record(values: dict) -> ServiceRecord | None:
     dialect_insert = NATIVE_UPSERT.get(db.session.get_bind().dialect.name)
     if dialect_insert is None:
         return _insert_in_savepoint(values)
-    return db.session.scalars(_upsert_open_record(dialect_insert), [values]).first()
+    db.session.flush()  # a table-level statement does not autoflush (a record closed elsewhere)
+    row = db.session.execute(_upsert_open_record(dialect_insert), values).first()
+    return None if row is None else _as_loaded(row)
 
 
+# The insert names the table, not the model: the ORM's bulk insert returning a model cost a
+# check-in twice the statement itself; the returned row becomes the record as a query would.
 @functools.cache  # built once per dialect, as SCAN_STATE is
 def _upsert_open_record(dialect_insert) -> ReturningInsert:
-    """INSERT ... ON CONFLICT DO NOTHING RETURNING on the one-open-record index."""
+    """INSERT ... ON CONFLICT DO NOTHING RETURNING every column, on the one-open-record index."""
+    table = ServiceRecord.__table__
     return (
-        dialect_insert(ServiceRecord)
+        dialect_insert(table)
         .on_conflict_do_nothing(
-            index_elements=[ServiceRecord.volunteer_id],
+            index_elements=[table.c.volunteer_id],
             # The index's own predicate, literally: a bound parameter here would stop
             # PostgreSQL from matching the partial index.
             index_where=OPEN_RECORD_PREDICATE,
         )
-        .returning(ServiceRecord)
+        .returning(*table.c)
     )
+
+
+def _as_loaded(row: Row) -> ServiceRecord:
+    """The inserted row as a record of the session, as if a query had loaded it."""
+    record = ServiceRecord(**row._mapping)
+    make_transient_to_detached(record)  # persistent once added, nothing left to flush
+    db.session.add(record)
+    return record
 
 
 def _insert_in_savepoint(values: dict) -> ServiceRecord | None:
@@ -378,6 +392,14 @@ def _insert_in_savepoint(values: dict) -> ServiceRecord | None:
             raise
         return None
     return record
+
+
+ACTIVITY_BY_ID = select(Activity).where(Activity.id == bindparam("activity_id"))
+
+
+def activity_scanned(activity_id: int) -> Activity | None:
+    """The activity a scan URL names, if any (its statement built once, as SCAN_STATE)."""
+    return db.session.scalars(ACTIVITY_BY_ID, {"activity_id": activity_id}).one_or_none()
 
 
 def _activity_or_refuse(activity_id: int) -> Activity:
