@@ -167,7 +167,7 @@ def _subtree(within: Unit | None, unit_id_column) -> ColumnElement[bool] | None:
 
 
 # How many people by minutes the first look reads (times the list's size), and by how much
-# it widens when too few of them meet the participation and star rules.
+# it widens when too few of them have the participations asked.
 FIRST_REACH, WIDENING = 5, 8
 
 
@@ -175,7 +175,7 @@ def _volunteers(year: int, criteria: Criteria, within: Unit | None) -> list[Cand
     """The year's volunteers up to the list's cut-off, reading only the people near the top.
 
     The list is a prefix of the order (minutes, then participations). The people the year
-    totals put in the top `reach` by minutes (ties included) are checked against every rule;
+    totals put in the top `reach` by minutes (ties included) get their participations counted;
     when at least `list_size` of them pass, everyone else has fewer minutes than each of them,
     so the prefix is among them (`ranking` cuts the rest). Else the reach widens."""
     size = max(criteria.list_size, 1)
@@ -196,8 +196,8 @@ def _volunteers(year: int, criteria: Criteria, within: Unit | None) -> list[Cand
 
 
 def _population(year: int, criteria: Criteria, within: Unit | None) -> Select:
-    """Year totals of the people in scope with enough minutes and (if asked) a clean record:
-    the rules one row per person can tell."""
+    """Year totals of the people in scope with enough minutes, stars and (if asked) a clean
+    record: every rule but participations, which are counted in the ledger."""
     query = select(YearMinutes.volunteer_id, YearMinutes.minutes).where(
         YearMinutes.year == year,
         # At least one minute: the ledger's list holds only people credited in the year.
@@ -208,17 +208,30 @@ def _population(year: int, criteria: Criteria, within: Unit | None) -> Select:
     if criteria.clean_record:
         start, end = _year_bounds(year)
         query = query.where(YearMinutes.volunteer_id.not_in(_blemished(start, end)))
+    if criteria.min_star_level > 0:
+        query = query.where(YearMinutes.volunteer_id.in_(_starred(year, criteria.min_star_level)))
     return query
 
 
+def _starred(year: int, level: int) -> Select:
+    """Volunteers whose minutes up to the end of the year reach `level` stars (one pass over
+    the year totals, so a rule few people meet does not send the search through everyone)."""
+    needed = minutes_for_level(level)
+    earlier = aliased(YearMinutes, name="earlier_years")
+    query = select(earlier.volunteer_id).where(earlier.year <= year)
+    if needed is None:
+        return query.where(false())
+    return query.group_by(earlier.volunteer_id).having(func.sum(earlier.minutes) >= needed)
+
+
 def _candidates(near: Select, year: int, criteria: Criteria) -> Select:
-    """Those of `near` meeting the participation and star rules, with what the list shows."""
+    """Those of `near` meeting the participation rule, with what the list shows."""
     # Computed first: PostgreSQL otherwise prices the per-person counts over every row of
     # the year and compiles the statement (JIT), 0.5 s for a hundred people.
     people = near.cte("near").prefix_with("MATERIALIZED")
     participations = _participations(people.c.volunteer_id, year)
     cumulative = _cumulative(people.c.volunteer_id, year)
-    query = (
+    return (
         select(
             people,
             participations.label("participations"),
@@ -230,10 +243,6 @@ def _candidates(near: Select, year: int, criteria: Criteria) -> Select:
         .join(User, User.id == Volunteer.user_id)
         .where(participations >= criteria.min_participations)
     )
-    if criteria.min_star_level > 0:
-        needed = minutes_for_level(criteria.min_star_level)
-        query = query.where(false() if needed is None else cumulative >= needed)
-    return query
 
 
 def _participations(volunteer_id: ColumnElement[int], year: int) -> ScalarSelect:
