@@ -10,3 +10,13 @@ def star_level(cumulative_minutes: int, thresholds_hours: Sequence[float] | None
     if thresholds_hours is None:
         thresholds_hours = current_app.config["STAR_LEVEL_THRESHOLD_HOURS"]
     return sum(1 for hours in thresholds_hours if cumulative_minutes >= hours * 60)
+
+
+def minutes_for_level(level: int, thresholds_hours: Sequence[float] | None = None) -> float | None:
+    """The cumulative minutes that reach `level` stars (None: no amount does)."""
+    if thresholds_hours is None:
+        thresholds_hours = current_app.config["STAR_LEVEL_THRESHOLD_HOURS"]
+    if level <= 0:
+        return 0
+    ordered = sorted(thresholds_hours)
+    return ordered[level - 1] * 60 if level <= len(ordered) else None
