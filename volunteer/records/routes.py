@@ -1,6 +1,6 @@
 """Service records: a volunteer's own, claims (补录申请), and the organizer's review queue."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from wtforms import SelectChoice
@@ -140,11 +140,31 @@ def review():
     """Missing check-outs and pending claims of the organizer's activities."""
     scope = permissions.managed_organization_ids(acting_user())
     commit_if(records.close_stale(utcnow()))
+    filters = _queue_filters()
     return render_template(
         "records/review.html",
-        queue=records.review_queue(scope),
-        corrections=corrections.pending_corrections(scope),
+        filters=filters,
+        statuses=records.QUEUE_STATUSES,
+        queue=records.review_page(scope, filters, request.args.get("page", type=int)),
+        corrections=corrections.pending_page(scope, request.args.get("cpage", type=int)),
     )
+
+
+def _queue_filters() -> records.QueueFilters:
+    """?status=&since=&until= (odd values: not filtered on)."""
+    status = request.args.get("status", "")
+    return records.QueueFilters(
+        status=RecordStatus(status) if status in set(records.QUEUE_STATUSES) else None,
+        since=_day(request.args.get("since")),
+        until=_day(request.args.get("until")),
+    )
+
+
+def _day(raw: str | None) -> date | None:
+    try:
+        return date.fromisoformat(raw or "")
+    except ValueError:
+        return None
 
 
 @bp.route("/activities/<int:activity_id>", methods=["GET", "POST"])
