@@ -252,3 +252,26 @@ def test_a_long_review_queue_is_paged_oldest_first_and_filtered(
     assert "甲一" not in recent and "丙三" in recent
     missing = client.get("/records/review?status=missing_checkout").get_data(as_text=True)
     assert "共 0 条记录待审核" in missing and "乙二" not in missing
+
+
+def test_a_long_activity_list_is_paged_latest_first_and_found_by_title(
+    client, login_as, world, monkeypatch
+):
+    from volunteer.services import paging
+
+    monkeypatch.setattr(paging, "PAGE_SIZE", 2)
+    for title, hours_ago in (("植树甲", 80), ("清扫乙", 60), ("植树丙", 40)):
+        factories.make_activity(world["team"], starts_at=_past(hours=hours_ago), title=title)
+    factories.make_activity(world["other"], title="外队活动")
+    factories.make_activity(world["team"], title="草稿丁", status=ActivityStatus.DRAFT)
+    login_as(world["organizer"])
+    first = client.get("/activities/manage").get_data(as_text=True)
+    assert "共 4 个活动" in first and "第 1 / 2 页" in first and "外队活动" not in first
+    assert first.index("草稿丁") < first.index("植树丙") and "清扫乙" not in first
+    second = client.get("/activities/manage?page=2").get_data(as_text=True)
+    assert "清扫乙" in second and "植树甲" in second and "植树丙" not in second
+    found = client.get("/activities/manage?q=植树").get_data(as_text=True)
+    assert "共 2 个活动" in found and "清扫乙" not in found and "第 1 / 2 页" not in found
+    drafts = client.get("/activities/manage?status=draft").get_data(as_text=True)
+    assert "共 1 个活动" in drafts and "草稿丁" in drafts
+    assert "共 0 个活动" in client.get("/activities/manage?q=%25").get_data(as_text=True)

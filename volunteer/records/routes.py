@@ -1,6 +1,6 @@
 """Service records: a volunteer's own, claims (补录申请), and the organizer's review queue."""
 
-from datetime import date, datetime
+from datetime import datetime
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from wtforms import SelectChoice
@@ -8,6 +8,7 @@ from wtforms import SelectChoice
 from volunteer.access import ANY_ORGANIZER, VOLUNTEER, Rule, access, acting_user, organizer_of
 from volunteer.actions import commit_if, service_action
 from volunteer.extensions import db
+from volunteer.forms import day_arg
 from volunteer.i18n import gettext as _
 from volunteer.models import Activity, RecordStatus, ServiceRecord, utcnow
 from volunteer.records import labels
@@ -155,16 +156,9 @@ def _queue_filters() -> records.QueueFilters:
     status = request.args.get("status", "")
     return records.QueueFilters(
         status=RecordStatus(status) if status in set(records.QUEUE_STATUSES) else None,
-        since=_day(request.args.get("since")),
-        until=_day(request.args.get("until")),
+        since=day_arg(request.args.get("since")),
+        until=day_arg(request.args.get("until")),
     )
-
-
-def _day(raw: str | None) -> date | None:
-    try:
-        return date.fromisoformat(raw or "")
-    except ValueError:
-        return None
 
 
 @bp.route("/activities/<int:activity_id>", methods=["GET", "POST"])

@@ -2,11 +2,13 @@
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, func, select
 
 from volunteer.extensions import db
+from volunteer.services.periods import local_midnight
 
 # Items on one page of a staff list (issue 15: no page over 200 KB at province scale).
 PAGE_SIZE = 50
@@ -42,3 +44,13 @@ def page_of_list(items: Sequence, asked: int | None, size: int | None = None) ->
     size = size or PAGE_SIZE
     number, pages = _placed(asked, len(items), size)
     return Page(list(items[(number - 1) * size : number * size]), number, pages, len(items))
+
+
+def within_days(column, since: date | None, until: date | None) -> list[ColumnElement[bool]]:
+    """Conditions keeping `column` (a moment) from the local day `since` through `until`."""
+    conditions = []
+    if since is not None:
+        conditions.append(column >= local_midnight(since))
+    if until is not None:
+        conditions.append(column < local_midnight(until + timedelta(days=1)))
+    return conditions

@@ -27,7 +27,6 @@ from volunteer.models import (
 from volunteer.services import hours, ledger, paging
 from volunteer.services.audit import record_audit
 from volunteer.services.errors import ServiceError, required_text
-from volunteer.services.periods import local_midnight
 
 
 def adjust(
@@ -421,12 +420,8 @@ def review_page(
     query = _queue_query(organization_ids)
     if filters.status is not None:
         query = query.where(ServiceRecord.status == filters.status)
-    if filters.since is not None:
-        query = query.where(ServiceRecord.check_in_at >= local_midnight(filters.since))
-    if filters.until is not None:
-        until = local_midnight(filters.until + timedelta(days=1))
-        query = query.where(ServiceRecord.check_in_at < until)
-    return paging.page_of_query(query, asked)
+    days = paging.within_days(ServiceRecord.check_in_at, filters.since, filters.until)
+    return paging.page_of_query(query.where(*days), asked)
 
 
 # One message whichever identifier failed, so that a form cannot be used to probe either.
