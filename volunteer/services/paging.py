@@ -1,6 +1,6 @@
 """Pages of a long list: one SQL count and one LIMIT/OFFSET query, whatever the data's size."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -30,13 +30,18 @@ def _placed(asked: int | None, total: int, size: int) -> tuple[int, int]:
     return min(max(asked or 1, 1), pages), pages
 
 
-def page_of_query(query: Select, asked: int | None, size: int | None = None) -> Page:
-    """Page `asked` of an ordered query's rows: counted in SQL, fetched with LIMIT/OFFSET."""
+def page_of_query(
+    query: Select, asked: int | None, size: int | None = None, shape: Callable | None = None
+) -> Page:
+    """Page `asked` of an ordered query: counted in SQL, fetched with LIMIT/OFFSET; its
+    first column's values, or each row made into `shape(*row)` when given."""
     size = size or PAGE_SIZE
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     number, pages = _placed(asked, total, size)
-    rows = db.session.scalars(query.offset((number - 1) * size).limit(size)).unique().all()
-    return Page(list(rows), number, pages, total)
+    shown = query.offset((number - 1) * size).limit(size)
+    if shape is None:
+        return Page(list(db.session.scalars(shown).unique()), number, pages, total)
+    return Page([shape(*row) for row in db.session.execute(shown)], number, pages, total)
 
 
 def page_of_list(items: Sequence, asked: int | None, size: int | None = None) -> Page:
