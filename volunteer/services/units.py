@@ -8,7 +8,7 @@ from sqlalchemy.orm import aliased
 from volunteer.extensions import db
 from volunteer.i18n import lazy_gettext as _l
 from volunteer.models import Unit, UnitKind, User, Volunteer
-from volunteer.services import paging, staleness
+from volunteer.services import paging, permissions, staleness
 from volunteer.services.audit import record_audit
 from volunteer.services.errors import DuplicateError, ServiceError
 
@@ -179,17 +179,23 @@ def units_listed(unit_ids: list[int], asked: int | None) -> paging.Page:
     return paging.page_of_query(_lines(Unit.id.in_(unit_ids)), asked, shape=UnitLine)
 
 
+def top_lines(user: User, asked: int | None) -> paging.Page:
+    """Page `asked` of the tops of the subtrees `user` coordinates (an admin: the top units)."""
+    if permissions.is_admin(user):
+        return unit_level(None, asked)
+    granted = permissions.coordinated_units(user)
+    tops = [u.id for u in granted if not any(_strictly_below(u, other) for other in granted)]
+    return units_listed(tops, asked)
+
+
+def _strictly_below(unit: Unit, other: Unit) -> bool:
+    return unit.path != other.path and unit.path.startswith(other.path)
+
+
 def ancestors(unit: Unit) -> list[Unit]:
     """The units above `unit`, top first (from its materialized path)."""
     ids = [int(part) for part in unit.path.strip("/").split("/") if part][:-1]
     return list(db.session.scalars(select(Unit).where(Unit.id.in_(ids)).order_by(Unit.depth)))
-
-
-def children_of(unit: Unit) -> list[Unit]:
-    """The unit's direct sub-units, by code."""
-    return list(
-        db.session.scalars(select(Unit).where(Unit.parent_id == unit.id).order_by(Unit.code))
-    )
 
 
 def volunteer_count(unit: Unit) -> int:
