@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, literal, select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from volunteer.extensions import db
@@ -391,12 +391,18 @@ class QueueFilters:
     until: date | None = None
 
 
+def _inline(statuses: tuple[RecordStatus, ...]) -> list:
+    """The statuses written into the SQL, not bound: PostgreSQL's generic plan of a prepared
+    statement cannot match parameters to the partial index ix_service_records_undecided_in."""
+    return [literal(status.value, literal_execute=True) for status in statuses]
+
+
 def _queue_query(organization_ids: set[int] | None) -> Select[tuple[ServiceRecord]]:
     """Undecided records of these organizations' activities (None: all), oldest first."""
     query = (
         select(ServiceRecord)
         .join(Activity, Activity.id == ServiceRecord.activity_id)
-        .where(ServiceRecord.status.in_(QUEUE_STATUSES))
+        .where(ServiceRecord.status.in_(_inline(QUEUE_STATUSES)))
         .options(contains_eager(ServiceRecord.activity), _WITH_VOLUNTEER_NAME)
         .order_by(ServiceRecord.check_in_at, ServiceRecord.id)
     )
