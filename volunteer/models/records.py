@@ -58,11 +58,13 @@ class ServiceRecord(Base):
         # just now") is two index ranges, however long the volunteer's history.
         Index("ix_service_records_volunteer_out", "volunteer_id", "check_out_at"),
         # The review queue (undecided records, oldest first) pages and counts from this
-        # small index instead of scanning every record (20 million at province scale).
+        # small index instead of scanning every record (20 million at province scale); the
+        # activity id makes the count, joined to the activities for the scope, index-only.
         Index(
             "ix_service_records_undecided_in",
             "check_in_at",
             "id",
+            "activity_id",
             sqlite_where=text(UNDECIDED),
             postgresql_where=text(UNDECIDED),
         ),
