@@ -22,7 +22,7 @@ def upgrade():
     op.create_index(
         "ix_service_records_undecided_in",
         "service_records",
-        ["check_in_at", "id", "activity_id"],
+        ["check_in_at", "id", "activity_id", "status"],
         unique=False,
         sqlite_where=sa.text(UNDECIDED),
         postgresql_where=sa.text(UNDECIDED),

@@ -59,12 +59,14 @@ class ServiceRecord(Base):
         Index("ix_service_records_volunteer_out", "volunteer_id", "check_out_at"),
         # The review queue (undecided records, oldest first) pages and counts from this
         # small index instead of scanning every record (20 million at province scale); the
-        # activity id makes the count, joined to the activities for the scope, index-only.
+        # activity id and status make the count, joined to the activities for the scope and
+        # filtered on one status, an index-only scan.
         Index(
             "ix_service_records_undecided_in",
             "check_in_at",
             "id",
             "activity_id",
+            "status",
             sqlite_where=text(UNDECIDED),
             postgresql_where=text(UNDECIDED),
         ),
