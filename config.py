@@ -191,6 +191,14 @@ class Config:
     # After a roster upload, the uploaded units' own stale snapshots that took at most this
     # long are recomputed in the upload's request, so the coordinator sees them at once.
     COMPLIANCE_REFRESH_IN_REQUEST_MS = 3000
+    # A subtree of at least this many active units is predicted slow (at county scale about
+    # 200 roster people a unit, over the live limit): the job worker's round computes its
+    # page's default keys before anyone asks (tasks/prewarm.py), and the page never computes
+    # such a key in its request: it says "正在计算" and reloads while the worker computes.
+    COMPLIANCE_PREWARM_MIN_UNITS = 100
+    # The round recomputes a slow snapshot a change marked stale once it is this old (minutes):
+    # every check-out marks the root's stale, and a viewer queues its refresh at once anyway.
+    COMPLIANCE_PREWARM_STALE_MINUTES = 30
 
 
 class ProductionConfig(Config):

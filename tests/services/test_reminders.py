@@ -14,7 +14,7 @@ from volunteer.documents.reminders import SMS_COLUMNS
 from volunteer.extensions import db
 from volunteer.models import AuditEntry, PoliticalStatus, UnitKind
 from volunteer.services import periods, reminders
-from volunteer.services.compliance import Figures, Missing, Targets
+from volunteer.services.compliance import Figures, Missing, Targets, compliance_report
 from volunteer.services.errors import ServiceError
 
 YEAR = 2025
@@ -132,6 +132,28 @@ def test_the_unit_figures_are_its_own_roster_not_its_subtree(unit_world):
     figures = reminders.unit_figures(unit_world["unit"], PERIOD, targets)
     assert (figures.staff, figures.staff_registered, figures.staff_completed) == (4, 2, 1)
     assert (figures.party, figures.party_completed) == (1, 1)
+
+
+def test_the_unit_figures_equal_its_row_of_the_full_report(unit_world):
+    targets = Targets(year=YEAR)
+    report = compliance_report(unit_world["unit"], PERIOD, targets)
+    own = next(row for row in report.rows if row.unit_id == unit_world["unit"].id)
+    assert reminders.unit_figures(unit_world["unit"], PERIOD, targets) == own.figures
+
+
+def test_the_unit_figures_read_the_same_statements_however_large_the_subtree(
+    unit_world, count_queries
+):
+    targets, unit = Targets(year=YEAR), unit_world["unit"]
+    db.session.flush()
+    with count_queries() as few:
+        before = reminders.unit_figures(unit, PERIOD, targets)
+    for i in range(5):
+        f.make_roster_entry(f.make_unit(f"WS-JY-X{i}", f"下级{i}", unit), name=f"人{i}")
+    db.session.flush()
+    with count_queries() as many:
+        after = reminders.unit_figures(unit, PERIOD, targets)
+    assert many.statements == few.statements == 1 and after == before
 
 
 # ---- the exported lists -----------------------------------------------------------------

@@ -40,10 +40,18 @@ def _write_xlsx(result: compliance.Report, output: str | None) -> None:
     """The report workbook, with the pace and the people still missing, written to `output`."""
     if not output:
         raise click.ClickException("--format xlsx needs --output FILE.")
-    missing = compliance.missing_people(result.root, result.period, result.targets, subtree=True)
     today, days = periods.local_today(), compliance.window_days()
     pace = compliance.compliance_pace(result.root, result.period, result.targets, today, days)
-    _write_file(output, compliance.report_xlsx(result, missing, pace=pace))
+    missing = compliance.stream_missing_people(
+        result.root, result.period, result.targets, subtree=True
+    )
+    try:
+        with Path(output).open("wb") as out:
+            compliance.report_xlsx(out, result, missing, pace=pace)
+    except BaseException:
+        Path(output).unlink(missing_ok=True)  # no half-written workbook left behind
+        raise
+    click.echo(f"Wrote {output}", err=True)
 
 
 def _write_text(text: str, output: str | None) -> None:

@@ -193,6 +193,18 @@ def history_svg(
     return Markup("".join([*parts, "</svg>"]))
 
 
+def computing_svg(large: bool = False) -> str:
+    """The history chart's place while the worker computes it: one line saying so."""
+    width, height = LINE_LEFT + LINE_PLOT_W + 16, 40
+    text = _("Computing; the page refreshes by itself shortly.")
+    return "".join(
+        [
+            _svg_open((width, height), large, "history", _("Rates over time"), text),
+            f'<text x="{LINE_LEFT}" y="24" fill="{GRID}">{escape(text)}</text></svg>',
+        ]
+    )
+
+
 def _x_positions(days: Sequence[date]) -> list[float]:
     """Where each day falls across the plot, by date: first at the left, last at the right."""
     span = max((days[-1] - days[0]).days, 1)

@@ -3,7 +3,8 @@
 A result comes live, or from its snapshot when the last computation was slow
 (services/compliance/snapshots.py). Serving a stale snapshot queues its refresh job once
 (the same refresh queued by anyone is not queued again); the page then says "数据截至 HH:MM"
-and "正在更新", with a button asking for a refresh.
+and "正在更新", with a button asking for a refresh. A key never computed and predicted slow
+is not computed in the request: its job is queued and the page says "正在计算" and reloads.
 """
 
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from volunteer.access import acting_user
 from volunteer.actions import service_action
 from volunteer.models import BackgroundJob, Unit
 from volunteer.services import periods
-from volunteer.services.compliance import snapshots
+from volunteer.services.compliance import snapshots, targets_for
 from volunteer.tasks import compliance_refresh, refreshes
 
 
@@ -28,6 +29,21 @@ def served(kind: str, unit: Unit, period: periods.Period, **params) -> snapshots
 def queue_refresh(snapshot_id: int, unit: Unit) -> BackgroundJob:
     """The snapshot's refresh job: the one queued or running already, else a new one."""
     return refreshes.queue_refresh(snapshot_id, unit, acting_user())
+
+
+# A page whose figures are being computed reloads itself after this many seconds.
+COMPUTING_REFRESH_SECONDS = 15
+
+
+def pending(kind: str, unit: Unit, period: periods.Period, **params) -> bool:
+    """Whether the key was never computed and is predicted slow (its computation then
+    queued): the page reloads until it is kept. Computes nothing."""
+    targets = targets_for(period.year)
+    key = snapshots.snapshot_key(kind, unit, period, targets, **params)
+    if snapshots.kept_row(key) is not None or not snapshots.predicted_slow(unit, kind):
+        return False
+    refreshes.queue_key(key, acting_user())
+    return snapshots.kept_row(key) is None  # the tests' immediate queue ran it
 
 
 def _updating(result: snapshots.Served, unit: Unit) -> bool:

@@ -41,7 +41,12 @@ def overview_pace(report: compliance.Report, days: int) -> snapshots.Served:
     """The pace of each row of an overview (the own roster, each sub-unit's subtree) over the
     last `days` days (live or kept)."""
     return freshness.served(
-        snapshots.PACE, report.root, report.period, targets=report.targets, window=days
+        snapshots.PACE,
+        report.root,
+        report.period,
+        targets=report.targets,
+        window=days,
+        pending_if_slow=True,
     )
 
 
@@ -50,6 +55,8 @@ def page_context(report: compliance.Report) -> dict:
     days = window_or_default()
     served = overview_pace(report, days)
     pace = served.value
+    if served.pending:  # the page says "computing" instead
+        return {"pace_served": served}
     return {
         "pace_served": served,
         "pace": pace,
@@ -67,7 +74,9 @@ def projected(
     """The subtree's rates at the coming month ends at the current pace (the dashed lines)."""
     today = periods.local_today()
     # The page's pace (every unit's), live or kept: its totals draw the dashed lines.
-    pace = freshness.served(
-        snapshots.PACE, unit, period, targets=targets, window=window_asked()
-    ).value
-    return [] if pace.total is None else compliance.projected_points(pace.total, today, period.end)
+    served = freshness.served(
+        snapshots.PACE, unit, period, targets=targets, window=window_asked(), pending_if_slow=True
+    )
+    if served.pending or served.value.total is None:  # no dashed lines until it is computed
+        return []
+    return compliance.projected_points(served.value.total, today, period.end)

@@ -33,7 +33,7 @@ from volunteer.services import compliance, periods, permissions
 from volunteer.services.audit import record_audit
 from volunteer.services.compliance import snapshots
 from volunteer.services.errors import ServiceError
-from volunteer.tasks import compliance_export
+from volunteer.tasks import compliance_export, refreshes
 
 bp = Blueprint("compliance", __name__, url_prefix="/compliance")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -91,10 +91,12 @@ def report(unit: Unit):
     """A unit's compliance: its own roster, its direct sub-units' subtrees (a page of them),
     charts; and a search of the units by name. Whole trees only in the exports."""
     period = _period()
-    served = freshness.served(snapshots.REPORT, unit, period)
-    overview = served.value
-    page_pace = pace.page_context(overview)
     filters = TableFilters.from_args(request.args)
+    served = freshness.served(snapshots.REPORT, unit, period, pending_if_slow=True)
+    page_pace = None if served.pending else pace.page_context(served.value)
+    if page_pace is None or page_pace["pace_served"].pending:
+        return _computing(unit, period, filters)
+    overview = served.value
     own, children = own_and_children(overview)
     shown = page_of(filters.apply(children), request.args.get("page", type=int))
     return render_template(
@@ -109,6 +111,21 @@ def report(unit: Unit):
         **_page_context(unit, period, filters),
         **page_pace,
         freshness=freshness.freshness(unit, served, page_pace["pace_served"]),
+        chart_computing=freshness.pending(snapshots.HISTORY, unit, period),
+        refresh_seconds=freshness.COMPUTING_REFRESH_SECONDS,
+    )
+
+
+def _computing(unit: Unit, period: periods.Period, filters: TableFilters):
+    """The page of a large unit whose figures the worker is computing: it reloads itself.
+    Its pace and history are queued with the overview, so one wait covers the page."""
+    freshness.pending(snapshots.PACE, unit, period, window=pace.window_asked())
+    freshness.pending(snapshots.HISTORY, unit, period)
+    return render_template(
+        "compliance/computing.html",
+        unit=unit,
+        refresh_seconds=freshness.COMPUTING_REFRESH_SECONDS,
+        **_page_context(unit, period, filters),
     )
 
 
@@ -165,8 +182,15 @@ def history_chart(unit: Unit):
     targets = compliance.targets_for(period.year)
     # The size comes in the URL, not from the cookie, so a cached image follows the view.
     large = request.args.get("size") == "large"
-    history = freshness.served(snapshots.HISTORY, unit, period, targets=targets).value
-    svg = charts.history_svg(history, targets, large, pace.projected(unit, period, targets))
+    history = freshness.served(
+        snapshots.HISTORY, unit, period, targets=targets, pending_if_slow=True
+    )
+    if history.pending:  # the page reloads itself until it is computed: never cached
+        response = Response(charts.computing_svg(large), mimetype="image/svg+xml")
+        response.headers["Cache-Control"] = "no-store"
+        return response
+    projected = pace.projected(unit, period, targets)
+    svg = charts.history_svg(history.value, targets, large, projected)
     response = Response(str(svg) or _EMPTY_SVG, mimetype="image/svg+xml")
     response.headers["Cache-Control"] = "private, max-age=300"
     return response
@@ -287,6 +311,9 @@ def settings():
         with service_action(form, success=saved) as outcome:
             compliance.save_targets(form.year.data, **form.submitted_targets(), actor=acting_user())
         if outcome.ok:
+            # New targets are new keys, none computed: warm the large units' pages now
+            # rather than at the worker's next round.
+            refreshes.start_prewarm()
             return redirect(url_for("compliance.settings", year=form.year.data))
     return render_template(
         "compliance/settings.html", form=form, years=compliance.saved_years(), current=current

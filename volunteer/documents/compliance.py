@@ -2,13 +2,18 @@
 
 The functions take plain rows defined here (figures already counted, personal
 data already masked, labels already in the reader's language) and return text
-or bytes; they know nothing of the database.
+or bytes, or write the file into a stream; they know nothing of the database.
+
+The workbooks are written in openpyxl's write-only mode: each sheet's rows go to a scratch
+file as they come and the whole is zipped into the stream at the end, so a province's
+missing people are never all in memory at once (issue 15).
 """
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import BinaryIO
 
 from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
@@ -18,6 +23,7 @@ from volunteer.documents.compliance_pace import PaceTables, pace_sheet, total_na
 from volunteer.documents.workbooks import (
     chinese_width,
     csv_text,
+    discard_scratch_files,
     hours_cell,
     percent_cell,
     text_cell,
@@ -113,11 +119,15 @@ class MissingRow:
 
 @dataclass(frozen=True)
 class UnitSheet:
-    """One unit's missing people, given a sheet of their own in the workbook."""
+    """One unit's missing people, given a sheet of their own in the workbook.
+
+    `people` may be a one-pass iterator: it is read once, while the sheet is written.
+    `position` places the sheet among the others (the unit's place in the summary)."""
 
     unit_code: str
     unit_name: str
-    people: Sequence[MissingRow]
+    people: Iterable[MissingRow]
+    position: int = 0
 
 
 # ---- CSV ---------------------------------------------------------------------------------
@@ -157,38 +167,44 @@ def compliance_csv(rows: Iterable[SummaryRow]) -> str:
 
 
 def compliance_xlsx(
+    out: BinaryIO,
     total: SummaryRow,
     rows: Iterable[SummaryRow],
     sheets: Iterable[UnitSheet],
     full: bool = False,
     pace: PaceTables | None = None,
-) -> bytes:
-    """A summary sheet (totals, then one row per unit), the pace and the units at risk when
-    given, and a sheet of missing people per unit."""
-    workbook = Workbook()
-    used: set[str] = set()
-    _summary_sheet(workbook.active, total, rows, used)
-    if pace is not None:
-        _pace_sheets(workbook, pace, used)
-    for sheet in sheets:
-        title = _sheet_title(f"{sheet.unit_code} {sheet.unit_name}", used)
-        _missing_sheet(workbook.create_sheet(title), sheet.people, full)
-    return workbook_bytes(workbook)
+) -> None:
+    """Write into `out` a summary sheet (totals, then one row per unit), the pace and the
+    units at risk when given, and a sheet of missing people per unit.
+
+    The unit sheets may arrive in any order (each is written as it comes, one at a time);
+    they are put, and named, in the order of their `position`."""
+    workbook = Workbook(write_only=True)
+    try:
+        used: set[str] = set()
+        _summary_sheet(workbook, total, rows, used)
+        if pace is not None:
+            _pace_sheets(workbook, pace, used)
+        written = [(sheet, _unit_sheet(workbook, sheet, full)) for sheet in sheets]
+        _place_unit_sheets(workbook, written, used)
+        workbook.save(out)
+    except BaseException:
+        discard_scratch_files(workbook)
+        raise
 
 
 def missing_xlsx(unit_name: str, people: Iterable[MissingRow], full: bool = False) -> bytes:
     """One unit's missing people (masked unless `full`) as a workbook to chase them with."""
-    workbook = Workbook()
-    workbook.active.title = _sheet_title(unit_name, set())
-    _missing_sheet(workbook.active, people, full)
+    workbook = Workbook(write_only=True)
+    _missing_sheet(workbook.create_sheet(_sheet_title(unit_name, set())), people, full)
     return workbook_bytes(workbook)
 
 
 def _summary_sheet(
-    sheet: Worksheet, total: SummaryRow, rows: Iterable[SummaryRow], used: set[str]
+    workbook: Workbook, total: SummaryRow, rows: Iterable[SummaryRow], used: set[str]
 ) -> None:
     """The totals line (named for the whole subtree), then one line per unit."""
-    sheet.title = _sheet_title(str(_l("Summary")), used)
+    sheet = workbook.create_sheet(_sheet_title(str(_l("Summary")), used))
     total_name = str(_l("%(name)s (all units, distinct people)", name=total.name))
     lines = [_summary_values(sheet, total, total_name)]
     lines += [_summary_values(sheet, row, row.name) for row in rows]
@@ -222,11 +238,34 @@ def _pace_sheets(workbook: Workbook, pace: PaceTables, used: set[str]) -> None:
     pace_sheet(risky, pace, pace.at_risk)
 
 
+def _unit_sheet(workbook: Workbook, sheet: UnitSheet, full: bool) -> Worksheet:
+    """A unit's missing people written out and closed (its scratch file is then released);
+    the sheet is named when it is placed."""
+    written = workbook.create_sheet(f"#{len(workbook.worksheets)}")
+    _missing_sheet(written, sheet.people, full)
+    written.close()
+    return written
+
+
+def _place_unit_sheets(
+    workbook: Workbook, written: list[tuple[UnitSheet, Worksheet]], used: set[str]
+) -> None:
+    """Put the unit sheets in the order of their positions and name them in that order, as
+    the workbook named them when it held every unit's people at once."""
+    unit_sheets = {id(sheet) for _unit, sheet in written}
+    # Taken out of the workbook while renamed, so that a final name never meets a
+    # provisional one (openpyxl would then change it).
+    workbook._sheets = [sheet for sheet in workbook._sheets if id(sheet) not in unit_sheets]
+    for unit, sheet in sorted(written, key=lambda pair: pair[0].position):
+        sheet.title = _sheet_title(f"{unit.unit_code} {unit.unit_name}", used)
+        workbook._sheets.append(sheet)
+
+
 def _missing_sheet(sheet: Worksheet, people: Iterable[MissingRow], full: bool) -> None:
     header = list(MISSING_HEADER)
     if full:
         header[3:5] = FULL_NUMBER_HEADERS
-    lines = [_missing_values(sheet, person) for person in people]
+    lines = (_missing_values(sheet, person) for person in people)
     write_table(sheet, header, lines, MISSING_WIDTHS)
 
 

@@ -6,8 +6,10 @@ in CSV a value starting with = + - @ tab or CR gets a leading single quote, and 
 .xlsx every string is a string cell (data type "s"), never a formula.
 """
 
+import contextlib
 import csv
 import io
+import os
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
@@ -85,20 +87,26 @@ def text_cell(sheet: Worksheet, value: str | None) -> Cell:
 def write_table(
     sheet: Worksheet, header: Sequence[object], lines: Iterable[Iterable[object]], widths
 ) -> None:
-    """A bold, frozen, filterable header, one inert row per line, and the column widths."""
-    append_bold_header(sheet, header)
+    """A bold, frozen, filterable header, one inert row per line, and the column widths.
+
+    Works on a write-only sheet too: the widths and the frozen row go before the first row,
+    and the filter's range is counted, not read back from the sheet."""
+    set_column_widths(sheet, widths)
     sheet.freeze_panes = "A2"
+    append_bold_header(sheet, header)
+    last_row = 1
     for line in lines:
         append_inert(sheet, line)
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{max(sheet.max_row, 1)}"
-    set_column_widths(sheet, widths)
+        last_row += 1
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{last_row}"
 
 
 def append_bold_header(sheet: Worksheet, header: Iterable[object]) -> None:
-    """The first row: the column labels, bold, each a plain string cell."""
-    sheet.append([inert_cell(sheet, str(label)) for label in header])
-    for cell in sheet[1]:
+    """The next row: the column labels, bold, each a plain string cell."""
+    cells = [inert_cell(sheet, str(label)) for label in header]
+    for cell in cells:
         cell.font = Font(bold=True)
+    sheet.append(cells)
 
 
 def first_sheet(workbook: Workbook, title: str) -> Worksheet:
@@ -109,7 +117,7 @@ def first_sheet(workbook: Workbook, title: str) -> Worksheet:
 
 
 def workbook_bytes(workbook: Workbook) -> bytes:
-    """The workbook saved as .xlsx bytes."""
+    """The workbook (normal or write-only) saved as .xlsx bytes."""
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -134,3 +142,16 @@ def _display_width(text: str) -> int:
 def _cell_value(value: object) -> object:
     """Decimals as floats (openpyxl writes numbers), other values unchanged."""
     return float(value) if isinstance(value, Decimal) else value
+
+
+def discard_scratch_files(workbook: Workbook) -> None:
+    """Remove the scratch files of a write-only workbook that will not be saved (saving
+    removes them; a failure half-way would leave them until the process ends)."""
+    for sheet in workbook.worksheets:
+        if getattr(sheet, "_writer", None) is None:
+            continue
+        if not sheet.closed:
+            with contextlib.suppress(Exception):  # a sheet cut off half-way may not close
+                sheet.close()
+        if os.path.exists(sheet._writer.out):
+            sheet._writer.cleanup()

@@ -1,8 +1,9 @@
 """The registration drive: how many people on each unit's roster have not registered yet.
 
-Counted with the compliance report (registration links the person's roster entries in
-the same transaction, services.rosters.linking), so a person who registers through a
-poster is off the count at once. A unit's count
+Counted from the roster entries' matched volunteers (registration links the person's roster
+entries in the same transaction, services.rosters.linking), so a person who registers
+through a poster is off the count at once. One grouped count of roster entries, reading no
+credited time: light for a single unit and for a province's subtree. A unit's count
 is its OWN roster: a town's poster hangs in the town's offices, its villages get their own.
 """
 
@@ -29,11 +30,12 @@ def unregistered_by_unit(root: Unit, subtree: bool, now: datetime | None = None)
     if not root.active:
         raise ServiceError(_l("This unit is inactive: nobody can register under it."))
     period = periods.year_period(periods.local_today(now).year)
-    rows = compliance.compliance_report(root, period).rows
-    return [_gap(row) for row in rows if subtree or row.unit_id == root.id]
+    counts = compliance.registered_by_unit(root, period, subtree)
+    units = compliance.subtree_units(root) if subtree else [root]
+    return [_gap(unit, counts.get(unit.id)) for unit in units]
 
 
-def _gap(row: compliance.UnitRow) -> UnitGap:
-    figures = row.figures
-    missing = figures.staff - figures.staff_registered if figures.has_roster else None
-    return UnitGap(unit_id=row.unit_id, name=row.name, unregistered=missing)
+def _gap(unit, counts: tuple[int, int] | None) -> UnitGap:
+    """The unit's gap from its own (staff, registered); no roster: None."""
+    missing = counts[0] - counts[1] if counts else None
+    return UnitGap(unit_id=unit.id, name=unit.name, unregistered=missing)

@@ -29,6 +29,7 @@ from volunteer.services.compliance import (
     UnitRow,
     compliance_report,
     missing_people,
+    own_figures,
 )
 from volunteer.services.errors import ServiceError
 from volunteer.services.periods import Period
@@ -68,9 +69,9 @@ class ReminderRequest:
 
 
 def unit_figures(unit: Unit, period: Period, targets: Targets) -> Figures:
-    """The unit's own roster figures (not its subtree's) in the period."""
-    report = compliance_report(unit, period, targets)
-    return next((row.figures for row in report.rows if row.unit_id == unit.id), Figures())
+    """The unit's own roster figures (not its subtree's) in the period: a one-unit read,
+    however large the subtree below it."""
+    return own_figures(unit, period, targets)
 
 
 def default_message(kind: Missing, facts: UnitFacts) -> str:

@@ -3,7 +3,10 @@
 The workbook of a unit and everything below it, with every unit's missing people, is one
 rollup statement and one missing-people query over the subtree, then a workbook of
 thousands of rows: at province scale far too long for a request, so the export page
-queues it and the person downloads it from the job's page, on whichever host.
+queues it and the person downloads it from the job's page, on whichever host. The missing
+people are streamed from the database into the workbook, a unit's sheet at a time, and the
+workbook is written straight into the job's file: the job's memory does not grow with the
+tree (issue 15).
 """
 
 from datetime import date
@@ -19,7 +22,7 @@ from volunteer.services.periods import Period
 JOB_KIND = "compliance_export"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV = "text/csv; charset=utf-8"
-STEPS = 4  # the rollup, the missing people, the pace, the workbook
+STEPS = 3  # the rollup, the pace, the missing people streamed into the workbook
 
 
 def export_params(
@@ -80,14 +83,15 @@ def write_export(
     progress(0, STEPS)
     report = compliance.compliance_report(unit, period)
     progress(1, STEPS)
-    missing = compliance.missing_people(unit, period, report.targets, subtree=True)
-    progress(2, STEPS)
     projection = compliance.compliance_pace(
         unit, period, report.targets, periods.local_today(), params["pace_days"]
     )
+    progress(2, STEPS)
+    # No progress while the people stream: recording it commits, which would close the
+    # server-side cursor they come from.
+    missing = compliance.stream_missing_people(unit, period, report.targets, subtree=True)
+    compliance.report_xlsx(out, report, missing, params["full"], projection)
     progress(3, STEPS)
-    out.write(compliance.report_xlsx(report, missing, params["full"], projection))
-    progress(4, STEPS)
 
 
 def coordinated_unit(params: dict[str, Any], actor_id: int | None) -> tuple[Unit, User]:

@@ -5,7 +5,8 @@ service (a file in instance/, for `make run` and a single small server) and on R
 production (QUEUE_URL), with the same task code; RQ and Celery need Redis (or a broker)
 even for `make run`. Tests use Huey's immediate mode (the same task body, run at once).
 Messages carry only a job's id: the job's row is its truth (tasks/runner.py), so a lost or
-repeated message costs nothing the periodic round does not put right.
+repeated message costs nothing the periodic round does not put right. The round also
+queues the compliance pre-warm (tasks/prewarm.py): refreshes of the slow reports' keys.
 """
 
 from dataclasses import dataclass
@@ -18,17 +19,18 @@ from huey.signals import SIGNAL_INTERRUPTED
 
 from volunteer.extensions import db
 from volunteer.models import utcnow
-from volunteer.tasks import runner
+from volunteer.tasks import prewarm, runner
 
 EXTENSION = "job_queue"
 
 
 @dataclass(frozen=True)
 class JobQueue:
-    """An app's Huey instance and its job task."""
+    """An app's Huey instance, its job task and its periodic round."""
 
     huey: Huey
     run_job: TaskWrapper
+    maintain: TaskWrapper
 
 
 def queue_for(app: Flask) -> JobQueue:
@@ -67,6 +69,7 @@ def _with_tasks(huey: Huey, app: Flask) -> JobQueue:
         with app.app_context():
             try:
                 waiting = runner.maintain(utcnow())
+                waiting += prewarm.queue_prewarm()  # after: a lost job is re-sent first
             finally:
                 db.session.remove()
         for job_id in waiting:
@@ -85,7 +88,7 @@ def _with_tasks(huey: Huey, app: Flask) -> JobQueue:
         if released:
             run_job(*task.args)
 
-    return JobQueue(huey, run_job)
+    return JobQueue(huey, run_job, maintain)
 
 
 def start_job(job_id: int) -> None:

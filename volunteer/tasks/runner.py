@@ -33,14 +33,15 @@ ACTIVE = (JobStatus.QUEUED, JobStatus.RUNNING)
 log = logging.getLogger(__name__)
 
 
-def create_job(kind: str, params: dict[str, Any], actor: User) -> BackgroundJob:
-    """A queued job of `kind` for `actor`, in the actor's language (flushed; commit, then start)."""
+def create_job(kind: str, params: dict[str, Any], actor: User | None) -> BackgroundJob:
+    """A queued job of `kind` for `actor` (None: the system's, the worker's pre-warm), in the
+    actor's language (flushed; commit, then start)."""
     kind_of(kind)  # refuse an unknown kind here, not in the worker
     locale = str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
     job = BackgroundJob(
         kind=kind,
         params={**params, "locale": locale},
-        created_by_id=actor.id,
+        created_by_id=actor.id if actor is not None else None,
         status=JobStatus.QUEUED,
     )
     db.session.add(job)

@@ -6,10 +6,12 @@ never one per unit or per person. The modules, in reading order:
 - `targets`: the targets of a year (shares, minimum time, milestone), saved per year.
 - `figures`: the formulas (rate, needs, status) and the report's dataclasses.
 - `scope`: SQL pieces shared by the statements (subtree, roster of a day, party flag, completion).
-- `rollup`: `compliance_report`, ONE statement for a whole subtree's units and totals.
+- `rollup`: `compliance_report`, ONE statement for a whole subtree's units and totals;
+  `own_figures`, one unit's own roster; `registered_by_unit`, registrations only.
 - `overview`: `compliance_overview`, a unit's own row and its sub-units' subtrees (the page).
 - `history`: `compliance_history`, month-end rates from registration and record dates.
-- `missing`: `missing_people`, those not registered or without enough hours.
+- `missing`: `missing_people`, those not registered or without enough hours
+  (`stream_missing_people`: the same, a few rows at a time, for the whole-tree workbook).
 - `pace`: `compliance_pace`, the date each rate reaches its target at the recent pace.
 - `exports`: the report and missing people as CSV and Excel (via volunteer.documents);
   `pace_export`: the pace sheets' rows.
@@ -38,6 +40,7 @@ from volunteer.services.compliance.missing import (
     Missing,
     MissingPerson,
     missing_people,
+    stream_missing_people,
 )
 from volunteer.services.compliance.overview import compliance_overview
 from volunteer.services.compliance.pace import (
@@ -53,7 +56,12 @@ from volunteer.services.compliance.pace import (
     projected_points,
     window_days,
 )
-from volunteer.services.compliance.rollup import compliance_report
+from volunteer.services.compliance.rollup import (
+    compliance_report,
+    own_figures,
+    registered_by_unit,
+    subtree_units,
+)
 from volunteer.services.compliance.targets import (
     Targets,
     save_targets,
@@ -97,15 +105,19 @@ __all__ = [
     "missing_people",
     "missing_xlsx",
     "needs",
+    "own_figures",
     "project",
     "projected_points",
     "rate",
+    "registered_by_unit",
     "report_csv",
     "report_xlsx",
     "root_unit",
     "roots_of",
     "save_targets",
     "saved_years",
+    "stream_missing_people",
+    "subtree_units",
     "targets_for",
     "tree_key",
     "visible_roots",

@@ -4,6 +4,11 @@ Personal data is masked here, before it reaches a document; labels are put in
 the reader's language here too, so the documents only lay out what they get.
 """
 
+from collections.abc import Iterable, Iterator
+from itertools import groupby
+from operator import attrgetter
+from typing import BinaryIO
+
 from volunteer.documents import compliance as documents
 from volunteer.documents.compliance import MissingRow, SummaryRow, UnitSheet
 from volunteer.services.compliance.figures import STATUS_LABELS, Figures, Report, UnitRow
@@ -19,13 +24,20 @@ def report_csv(report: Report) -> str:
 
 
 def report_xlsx(
-    report: Report, missing: list[MissingPerson], full: bool = False, pace: Pace | None = None
-) -> bytes:
-    """The compliance table, the pace and units at risk (when given) and every unit's missing
-    people (masked unless `full`) as a workbook."""
+    out: BinaryIO,
+    report: Report,
+    missing: Iterable[MissingPerson],
+    full: bool = False,
+    pace: Pace | None = None,
+) -> None:
+    """Write into `out` the compliance table, the pace and units at risk (when given) and every
+    unit's missing people (masked unless `full`) as a workbook.
+
+    `missing` is read once, a unit at a time: it must come grouped by unit, as
+    `missing_people` and `stream_missing_people` give it."""
     sheets = _sheets(report, missing, full)
     tables = None if pace is None else pace_tables(report, pace)
-    return documents.compliance_xlsx(total_row(report), summary_rows(report), sheets, full, tables)
+    documents.compliance_xlsx(out, total_row(report), summary_rows(report), sheets, full, tables)
 
 
 def missing_xlsx(unit_name: str, missing: list[MissingPerson], full: bool = False) -> bytes:
@@ -106,13 +118,12 @@ def _figures_row(
     )
 
 
-def _sheets(report: Report, missing: list[MissingPerson], full: bool) -> list[UnitSheet]:
-    """A sheet per unit with missing people, in report order."""
-    by_unit: dict[int, list[MissingRow]] = {}
-    for person in missing:
-        by_unit.setdefault(person.unit_id, []).append(missing_row(person, full))
-    return [
-        UnitSheet(row.code, row.name, by_unit[row.unit_id])
-        for row in report.rows
-        if by_unit.get(row.unit_id)
-    ]
+def _sheets(report: Report, missing: Iterable[MissingPerson], full: bool) -> Iterator[UnitSheet]:
+    """A sheet per unit of the report with missing people, in the order the people come;
+    each sheet's position is its unit's place in the report."""
+    places = {row.unit_id: (position, row) for position, row in enumerate(report.rows)}
+    for unit_id, people in groupby(missing, key=attrgetter("unit_id")):
+        if unit_id in places:
+            position, row = places[unit_id]
+            rows = (missing_row(person, full) for person in people)
+            yield UnitSheet(row.code, row.name, rows, position)

@@ -7,6 +7,7 @@ roster was uploaded counts at once.
 """
 
 import enum
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, Row, Select, Subquery, and_, func, select
@@ -32,6 +33,8 @@ MISSING_LABELS = {
     Missing.NOT_REGISTERED: _l("Not registered"),
     Missing.NO_HOURS: _l("Registered, not enough hours"),
 }
+# Rows fetched at a time when the missing people of a subtree are streamed.
+STREAM_BATCH = 2000
 
 
 @dataclass(frozen=True)
@@ -55,11 +58,29 @@ def missing_people(
     root: Unit, period: Period, targets: Targets | None = None, subtree: bool = False
 ) -> list[MissingPerson]:
     """Roster people of the unit (or subtree) unregistered or short of min_minutes in the period."""
+    statement = _missing_of(root, period, targets, subtree)
+    return [_missing_person(row) for row in db.session.execute(statement)]
+
+
+def stream_missing_people(
+    root: Unit, period: Period, targets: Targets | None = None, subtree: bool = False
+) -> Iterator[MissingPerson]:
+    """The same people as `missing_people`, in the same order (grouped by unit), fetched
+    STREAM_BATCH rows at a time (a server-side cursor on PostgreSQL): a province's list is
+    never in memory at once. Nothing may commit the session until it is read to the end."""
+    statement = _missing_of(root, period, targets, subtree)
+    result = db.session.execute(statement.execution_options(yield_per=STREAM_BATCH))
+    with result:
+        for row in result:
+            yield _missing_person(row)
+
+
+def _missing_of(root: Unit, period: Period, targets: Targets | None, subtree: bool) -> Select:
+    """The missing-people statement of a unit, or of its subtree."""
     targets = targets or targets_for(period.year)
     units = subtree_clause(root) if subtree else Unit.id == root.id
     scope = and_(units, on_roster(roster_day(period)))
-    rows = db.session.execute(_missing_statement(scope, period, targets)).all()
-    return [_missing_person(row) for row in rows]
+    return _missing_statement(scope, period, targets)
 
 
 def _missing_statement(scope: ColumnElement[bool], period: Period, targets: Targets) -> Select:

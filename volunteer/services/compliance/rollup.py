@@ -47,6 +47,46 @@ def compliance_report(root: Unit, period: Period, targets: Targets | None = None
     )
 
 
+def own_figures(unit: Unit, period: Period, targets: Targets | None = None) -> Figures:
+    """The unit's own roster figures (not its subtree's), as its row in `compliance_report`:
+    one statement over its own entries, reading only their volunteers' completion."""
+    targets = targets or targets_for(period.year)
+    if not unit.active:
+        return Figures()
+    own = (RosterEntry.unit_id == unit.id, on_roster(roster_day(period)))
+    among = select(RosterEntry.volunteer_id).where(*own, RosterEntry.volunteer_id.is_not(None))
+    done = completed_volunteers(period, targets, among).cte("done")
+    party = party_flag(targets)
+    statement = (
+        select(
+            null().label("unit_id"),
+            party.label("party"),
+            func.count().label("staff"),
+            func.count(RosterEntry.volunteer_id).label("registered"),
+            func.count(done.c.volunteer_id).label("completed"),
+        )
+        .select_from(RosterEntry)
+        .outerjoin(done, done.c.volunteer_id == RosterEntry.volunteer_id)
+        .where(*own)
+        .group_by(party)
+    )
+    counts = counts_by_unit(statement, "staff", "registered", "completed")
+    return figures_of(counts.get(None, {}))
+
+
+def registered_by_unit(root: Unit, period: Period, subtree: bool) -> dict[int, tuple[int, int]]:
+    """(staff, registered) of each unit's own roster of the period's last day: the root's,
+    or with `subtree` every active unit's below it. No credited time is read."""
+    scope = subtree_clause(root) if subtree else Unit.id == root.id
+    rows = db.session.execute(
+        select(RosterEntry.unit_id, func.count(), func.count(RosterEntry.volunteer_id))
+        .join(Unit, Unit.id == RosterEntry.unit_id)
+        .where(on_roster(roster_day(period)), scope)
+        .group_by(RosterEntry.unit_id)
+    ).all()
+    return {unit_id: (staff, registered) for unit_id, staff, registered in rows}
+
+
 def status_counts(rows: list[UnitRow]) -> dict[Status, int]:
     """How many of the rows stand at each status."""
     counts = dict.fromkeys(Status, 0)
