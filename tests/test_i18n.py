@@ -102,7 +102,7 @@ def _demo_world() -> dict[str, object]:
     organizer = accounts.user_with_phone(demo.DEMO_LOGINS[2].phone)
     set_issuer(admin)
     certificate = certificates.issue_certificate(volunteer, periods.all_time(), admin)
-    activity = activities.managed_activities(organizer)[0]
+    activity = activities.managed_page(organizer, activities.ManagedFilters(), 1).items[0]
     record = records.records_of(volunteer)[0]
     db.session.commit()
     return {

@@ -198,3 +198,11 @@ class PeriodForm(FlaskForm):
         return periods.chosen_period(
             self.period.data, self.year.data, self.start.data, self.end.data, today
         )
+
+
+def day_arg(raw: str | None) -> date | None:
+    """A YYYY-MM-DD query argument as a date; None when missing or odd (not filtered on)."""
+    try:
+        return date.fromisoformat(raw or "")
+    except ValueError:
+        return None

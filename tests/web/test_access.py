@@ -59,7 +59,10 @@ def test_coordinator_sees_own_subtree_but_not_a_sibling(client, login_as, world)
     assert client.get(f"/units/{sibling.id}").status_code == 403
     assert client.get(f"/units/{banner.id}").status_code == 403
     listing = client.get("/units/").get_data(as_text=True)
-    assert "萨如拉嘎查" in listing and "图克镇" not in listing
+    assert "嘎鲁图镇" in listing and "1 个下级单位" in listing and "图克镇" not in listing
+    assert "萨如拉嘎查" in client.get(f"/units/{town.id}").get_data(as_text=True)
+    found = client.get("/units/?q=镇").get_data(as_text=True)
+    assert "共 1 个单位符合条件" in found and "图克镇" not in found
 
 
 def test_volunteers_and_organizers_have_no_unit_pages(client, login_as, world):
@@ -87,3 +90,19 @@ def test_navigation_follows_roles(client, login_as, world):
 def test_ids_beyond_the_integer_range_are_404_not_500(client, login_as, world):
     login_as(world["people"]["admin"])
     assert client.get(f"/admin/units/{2**63}").status_code == 404
+
+
+def test_a_unit_with_many_sub_units_lists_them_a_page_at_a_time(
+    client, login_as, world, monkeypatch
+):
+    from volunteer.services import paging
+
+    monkeypatch.setattr(paging, "PAGE_SIZE", 2)
+    town = world["units"][1]
+    for n in range(2):
+        factories.make_unit(f"WS-GLT-{n}", f"新村{n}", town)
+    login_as(world["people"]["coordinator"])
+    first = client.get(f"/units/{town.id}").get_data(as_text=True)
+    assert "第 1 / 2 页" in first and "萨如拉嘎查" in first and "新村1" not in first
+    second = client.get(f"/units/{town.id}?page=2").get_data(as_text=True)
+    assert "新村1" in second and "萨如拉嘎查" not in second

@@ -221,3 +221,57 @@ def test_opening_a_stale_record_shows_it_as_missing_check_out(client, login_as, 
     login_as(world["organizer"])
     page = client.get(f"/records/{record.id}").get_data(as_text=True)
     assert "缺少签退" in page and "填写实际时间" in page
+
+
+def _claim(name, team, hours_ago):
+    """A pending claim by a new volunteer on an activity that started some hours ago."""
+    activity = factories.make_activity(team, starts_at=_past(hours=hours_ago))
+    volunteer = factories.make_volunteer(name)
+    return records.submit_claim(
+        volunteer, activity, activity.starts_at, activity.ends_at, "补录", utcnow()
+    )
+
+
+def test_a_long_review_queue_is_paged_oldest_first_and_filtered(
+    client, login_as, world, monkeypatch
+):
+    from volunteer.services import paging
+
+    monkeypatch.setattr(paging, "PAGE_SIZE", 2)
+    for name, hours_ago in (("甲一", 80), ("乙二", 60), ("丙三", 40)):
+        _claim(name, world["team"], hours_ago)
+    _claim("外队", world["other"], 90)
+    login_as(world["organizer"])
+    first = client.get("/records/review").get_data(as_text=True)
+    assert "共 3 条记录待审核" in first and "第 1 / 2 页" in first and "外队" not in first
+    assert first.index("甲一") < first.index("乙二") and "丙三" not in first
+    second = client.get("/records/review?page=2").get_data(as_text=True)
+    assert "丙三" in second and "甲一" not in second and "上一页" in second
+    since = aware_to_beijing_naive(_past(hours=50)).date()
+    recent = client.get(f"/records/review?since={since}").get_data(as_text=True)
+    assert "甲一" not in recent and "丙三" in recent
+    missing = client.get("/records/review?status=missing_checkout").get_data(as_text=True)
+    assert "共 0 条记录待审核" in missing and "乙二" not in missing
+
+
+def test_a_long_activity_list_is_paged_latest_first_and_found_by_title(
+    client, login_as, world, monkeypatch
+):
+    from volunteer.services import paging
+
+    monkeypatch.setattr(paging, "PAGE_SIZE", 2)
+    for title, hours_ago in (("植树甲", 80), ("清扫乙", 60), ("植树丙", 40)):
+        factories.make_activity(world["team"], starts_at=_past(hours=hours_ago), title=title)
+    factories.make_activity(world["other"], title="外队活动")
+    factories.make_activity(world["team"], title="草稿丁", status=ActivityStatus.DRAFT)
+    login_as(world["organizer"])
+    first = client.get("/activities/manage").get_data(as_text=True)
+    assert "共 4 个活动" in first and "第 1 / 2 页" in first and "外队活动" not in first
+    assert first.index("草稿丁") < first.index("植树丙") and "清扫乙" not in first
+    second = client.get("/activities/manage?page=2").get_data(as_text=True)
+    assert "清扫乙" in second and "植树甲" in second and "植树丙" not in second
+    found = client.get("/activities/manage?q=植树").get_data(as_text=True)
+    assert "共 2 个活动" in found and "清扫乙" not in found and "第 1 / 2 页" not in found
+    drafts = client.get("/activities/manage?status=draft").get_data(as_text=True)
+    assert "共 1 个活动" in drafts and "草稿丁" in drafts
+    assert "共 0 个活动" in client.get("/activities/manage?q=%25").get_data(as_text=True)

@@ -104,3 +104,28 @@ def test_granting_organizer_without_organization_is_explained(admin_client):
         follow_redirects=True,
     )
     assert "请选择此人负责的志愿服务组织。" in response.get_data(as_text=True)
+
+
+def test_the_unit_tree_opens_a_level_at_a_time_a_page_at_a_time(admin_client, monkeypatch):
+    from volunteer.services import paging
+
+    monkeypatch.setattr(paging, "PAGE_SIZE", 2)
+    banner = unit("WS")
+    towns = [factories.make_unit(f"WS-{n}", f"{name}镇", banner) for n, name in enumerate("甲乙丙")]
+    factories.make_unit("WS-0-1", "甲一村", towns[0])
+    db.session.commit()
+    top = admin_client.get("/admin/units").get_data(as_text=True)
+    assert "乌审旗" in top and "展开（3）" in top and "甲镇" not in top
+    first = admin_client.get(f"/admin/units?under={banner.id}").get_data(as_text=True)
+    assert "本级共 3 个单位" in first and "第 1 / 2 页" in first and "丙镇" not in first
+    assert "展开（1）" in first and "甲一村" not in first
+    second = admin_client.get(f"/admin/units?under={banner.id}&page=2").get_data(as_text=True)
+    assert "丙镇" in second and "甲镇" not in second
+    found = admin_client.get("/admin/units?q=一村").get_data(as_text=True)
+    assert "共 1 个单位符合条件" in found and "甲一村" in found and "乙镇" not in found
+    response = admin_client.post(
+        f"/admin/units?under={towns[1].id}",
+        data={"code": "WS-1-1", "name": "乙一村", "kind": "village", "parent_id": towns[1].id},
+    )
+    assert response.status_code == 302 and f"under={towns[1].id}" in response.location
+    assert unit("WS-1-1").parent.code == "WS-1"

@@ -152,3 +152,24 @@ def test_a_project_page_shows_activities_hours_and_people_served(client, login_a
     page = client.get(project_url).get_data(as_text=True)
     assert "探访老人" in page and 'data-total="hours">1.5<' in page
     assert 'data-total="served">8<' in page and "乌云" in page
+
+
+def test_the_coverage_board_lists_sub_units_and_gaps_a_page_at_a_time(
+    client, login_as, monkeypatch
+):
+    from volunteer.services import paging
+
+    monkeypatch.setattr(paging, "PAGE_SIZE", 2)
+    banner = _small_tree()[0]
+    factories.make_unit("WSX", "新镇", banner, UnitKind.TOWN)
+    login_as(factories.make_coordinator(banner))
+    url = f"/network/coverage/units/{banner.id}"
+    first = client.get(url).get_data(as_text=True)
+    rows = first.split('id="coverage-table"')[1].split("</table>")[0]
+    assert "第 1 / 2 页" in first and "嘎鲁图镇" in rows and "新镇" not in rows
+    assert 'data-testid="gap-total">3<' in first  # 一村, 乌审召镇, 新镇
+    second = client.get(url + "?page=2").get_data(as_text=True)
+    assert "新镇" in second.split('id="coverage-table"')[1].split("</table>")[0]
+    gaps = client.get(url + "?gaps_page=2").get_data(as_text=True)
+    listed = gaps.split('id="coverage-gaps"')[1].split("</ul>")[0]
+    assert listed.count("data-missing=") == 1

@@ -23,7 +23,7 @@ from volunteer.activities.forms import (
     FilterForm,
 )
 from volunteer.extensions import db
-from volunteer.forms import safe_next
+from volunteer.forms import day_arg, safe_next
 from volunteer.i18n import gettext as _
 from volunteer.models import (
     Activity,
@@ -153,8 +153,26 @@ def mine():
 @access(ANY_ORGANIZER)
 def manage():
     """Activities of the organizations the organizer runs."""
-    managed = activities.managed_activities(acting_user())
-    return render_template("activities/manage.html", activities=managed, now=utcnow())
+    filters = _managed_filters()
+    managed = activities.managed_page(acting_user(), filters, request.args.get("page", type=int))
+    return render_template(
+        "activities/manage.html",
+        activities=managed,
+        filters=filters,
+        statuses=list(ActivityStatus),
+        now=utcnow(),
+    )
+
+
+def _managed_filters() -> activities.ManagedFilters:
+    """?status=&q=&since=&until= (odd values: not filtered on)."""
+    status = request.args.get("status", "")
+    return activities.ManagedFilters(
+        status=ActivityStatus(status) if status in set(ActivityStatus) else None,
+        title=request.args.get("q", "").strip()[:100],
+        since=day_arg(request.args.get("since")),
+        until=day_arg(request.args.get("until")),
+    )
 
 
 def _form_data(form: ActivityForm) -> activities.ActivityData:

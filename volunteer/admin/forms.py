@@ -21,7 +21,7 @@ def _kind_choices():
 
 
 class UnitCreateForm(FlaskForm):
-    """A new unit under a parent."""
+    """A new unit under the unit opened on the tree page (none: a top unit)."""
 
     code = StringField(
         _l("Code"),
@@ -33,7 +33,8 @@ class UnitCreateForm(FlaskForm):
     )
     name = StringField(_l("Name"), validators=[DataRequired(_l("Enter a name.")), Length(max=100)])
     kind = SelectField(_l("Kind"), choices=_kind_choices())
-    parent_id = SelectField(_l("Parent unit"), choices=[], validate_choice=False)
+    # The unit opened on the tree page: a select of every unit would be 10,000 options.
+    parent_id = HiddenField()
     submit = SubmitField(_l("Create unit"))
 
 

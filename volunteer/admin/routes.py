@@ -1,6 +1,7 @@
 """Admin pages: the unit tree, organizations, role grants and the audit log."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from sqlalchemy import true
 from wtforms import SelectChoice
 
 from volunteer.access import ADMIN, access, acting_user, admin_of
@@ -40,13 +41,22 @@ def _organization_choices() -> list[SelectChoice]:
 @bp.route("/units", methods=["GET", "POST"])
 @access(ADMIN)
 def unit_tree():
-    """The whole unit tree, with a form to add a unit."""
-    form = UnitCreateForm()
-    form.parent_id.choices = unit_choices()
+    """One level of the unit tree (?under=: a unit's sub-units) or a search (?q=), a page at a
+    time with sub-unit counts; a form adds a unit under the opened one."""
+    opened = unit_from_choice(request.args.get("under"))
+    form = UnitCreateForm(parent_id=str(opened.id) if opened else "")
     if form.validate_on_submit() and _created_unit(form):
-        return redirect(url_for("admin.unit_tree"))
+        return redirect(url_for("admin.unit_tree", under=form.parent_id.data or None))
+    text = request.args.get("q", "").strip()[:100]
+    asked = request.args.get("page", type=int)
     return render_template(
-        "admin/unit_tree.html", form=form, tree=units.all_units(), kind_labels=UNIT_KIND_LABELS
+        "admin/unit_tree.html",
+        form=form,
+        opened=opened,
+        trail=units.ancestors(opened) if opened else [],
+        q=text,
+        lines=units.units_named(text, true(), asked) if text else units.unit_level(opened, asked),
+        kind_labels=UNIT_KIND_LABELS,
     )
 
 

@@ -32,6 +32,10 @@ class RecordStatus(enum.StrEnum):
     REJECTED = "rejected"
 
 
+# The statuses an organizer must still decide (the review queue's partial index).
+UNDECIDED = "status IN ('missing_checkout', 'pending')"
+
+
 class ServiceRecord(Base):
     """One stretch of service by one volunteer at one activity."""
 
@@ -53,6 +57,19 @@ class ServiceRecord(Base):
         # With the one-open index above, the scan's locking read ("open, or checked out here
         # just now") is two index ranges, however long the volunteer's history.
         Index("ix_service_records_volunteer_out", "volunteer_id", "check_out_at"),
+        # The review queue (undecided records, oldest first) pages and counts from this
+        # small index instead of scanning every record (20 million at province scale); the
+        # activity id and status make the count, joined to the activities for the scope and
+        # filtered on one status, an index-only scan.
+        Index(
+            "ix_service_records_undecided_in",
+            "check_in_at",
+            "id",
+            "activity_id",
+            "status",
+            sqlite_where=text(UNDECIDED),
+            postgresql_where=text(UNDECIDED),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,6 +1,6 @@
 """Network pages: the coverage board and projects (recognition lives in recognition_views)."""
 
-from flask import redirect, render_template, url_for
+from flask import redirect, render_template, request, url_for
 
 from volunteer.access import (
     ANY_COORDINATOR,
@@ -17,7 +17,7 @@ from volunteer.models import Organization, Project, Unit
 from volunteer.network import recognition_views  # noqa: F401  (registers its views on bp)
 from volunteer.network.blueprint import PROJECT_ORGANIZER, PROJECT_VIEWER, XLSX, bp, download
 from volunteer.network.forms import AttachActivityForm, ProjectForm
-from volunteer.services import compliance, organizations, permissions
+from volunteer.services import compliance, organizations, paging, permissions
 from volunteer.services.audit import record_audit
 from volunteer.services.network import coverage, exports, projects
 
@@ -37,17 +37,25 @@ def coverage_index():
 @bp.route("/coverage/units/<int:unit_id>")
 @access(coordinator_of(Unit, "unit_id", "unit"))
 def coverage_board(unit: Unit):
-    """Towns without an institute, villages without a station, units without a team, idle teams."""
+    """Towns without an institute, villages without a station, units without a team, idle teams:
+    the totals, and each list a page at a time (the whole board is in the export)."""
     board = coverage.coverage_board(unit)
     return render_template(
         "network/coverage.html",
         unit=unit,
         board=board,
+        children=_page_of(board.children, "page"),
+        gaps=_page_of(board.gaps, "gaps_page"),
+        idle=_page_of(board.idle, "idle_page"),
         columns=[(key, exports.column_label(key)) for key in board.counted],
         kind_labels=UNIT_KIND_LABELS,
         organization_kinds=ORGANIZATION_KIND_LABELS,
         up=unit.parent if permissions.can_coordinate(acting_user(), unit.parent) else None,
     )
+
+
+def _page_of(items: list, param: str) -> paging.Page:
+    return paging.page_of_list(items, request.args.get(param, type=int))
 
 
 @bp.route("/coverage/units/<int:unit_id>/export.xlsx")

@@ -8,6 +8,7 @@ from wtforms import SelectChoice
 from volunteer.access import ANY_ORGANIZER, VOLUNTEER, Rule, access, acting_user, organizer_of
 from volunteer.actions import commit_if, service_action
 from volunteer.extensions import db
+from volunteer.forms import day_arg
 from volunteer.i18n import gettext as _
 from volunteer.models import Activity, RecordStatus, ServiceRecord, utcnow
 from volunteer.records import labels
@@ -140,10 +141,23 @@ def review():
     """Missing check-outs and pending claims of the organizer's activities."""
     scope = permissions.managed_organization_ids(acting_user())
     commit_if(records.close_stale(utcnow()))
+    filters = _queue_filters()
     return render_template(
         "records/review.html",
-        queue=records.review_queue(scope),
-        corrections=corrections.pending_corrections(scope),
+        filters=filters,
+        statuses=records.QUEUE_STATUSES,
+        queue=records.review_page(scope, filters, request.args.get("page", type=int)),
+        corrections=corrections.pending_page(scope, request.args.get("cpage", type=int)),
+    )
+
+
+def _queue_filters() -> records.QueueFilters:
+    """?status=&since=&until= (odd values: not filtered on)."""
+    status = request.args.get("status", "")
+    return records.QueueFilters(
+        status=RecordStatus(status) if status in set(records.QUEUE_STATUSES) else None,
+        since=day_arg(request.args.get("since")),
+        until=day_arg(request.args.get("until")),
     )
 
 

@@ -2,7 +2,7 @@
 
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
@@ -19,7 +19,7 @@ from volunteer.models import (
     User,
     Volunteer,
 )
-from volunteer.services import permissions
+from volunteer.services import paging, permissions
 from volunteer.services.audit import record_audit
 from volunteer.services.errors import PermissionDenied, ServiceError, required_text
 
@@ -270,10 +270,31 @@ def my_signups(volunteer: Volunteer) -> list[Signup]:
     ).all()
 
 
-def managed_activities(actor: User) -> list[Activity]:
-    """Activities of the organizations the actor organizes (admins: all)."""
-    query = select(Activity).where(permissions.organized_clause(actor, Activity.organization_id))
-    return list(db.session.scalars(query.order_by(Activity.starts_at.desc())))
+@dataclass(frozen=True)
+class ManagedFilters:
+    """The organizer's activity list narrowed to one status, a title and a local day range."""
+
+    status: ActivityStatus | None = None
+    title: str = ""
+    since: date | None = None
+    until: date | None = None
+
+
+def managed_page(actor: User, filters: ManagedFilters, asked: int | None) -> paging.Page:
+    """Page `asked` of the activities of the organizations the actor organizes (admins: all),
+    latest start first, narrowed by `filters`."""
+    query = (
+        select(Activity)
+        .where(permissions.organized_clause(actor, Activity.organization_id))
+        .options(joinedload(Activity.organization))
+        .order_by(Activity.starts_at.desc(), Activity.id.desc())
+    )
+    if filters.status is not None:
+        query = query.where(Activity.status == filters.status)
+    if filters.title:
+        query = query.where(Activity.title.contains(filters.title, autoescape=True))
+    days = paging.within_days(Activity.starts_at, filters.since, filters.until)
+    return paging.page_of_query(query.where(*days), asked)
 
 
 def organizations_for(actor: User) -> list[Organization]:

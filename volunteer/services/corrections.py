@@ -7,7 +7,7 @@ other (records.set_times), so the ledger re-credits the record by the usual rule
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, joinedload
 
@@ -22,7 +22,7 @@ from volunteer.models import (
     User,
     Volunteer,
 )
-from volunteer.services import records
+from volunteer.services import paging, records
 from volunteer.services.audit import record_audit
 from volunteer.services.errors import ServiceError
 
@@ -128,8 +128,8 @@ def corrections_of(record: ServiceRecord) -> list[CorrectionRequest]:
     ).all()
 
 
-def pending_corrections(organization_ids: set[int] | None) -> list[CorrectionRequest]:
-    """Pending requests about records of these organizations' activities (None: all)."""
+def _pending_query(organization_ids: set[int] | None) -> Select[tuple[CorrectionRequest]]:
+    """Pending requests about records of these organizations' activities, oldest first."""
     query = (
         select(CorrectionRequest)
         .join(ServiceRecord, ServiceRecord.id == CorrectionRequest.record_id)
@@ -139,8 +139,13 @@ def pending_corrections(organization_ids: set[int] | None) -> list[CorrectionReq
             contains_eager(CorrectionRequest.record).contains_eager(ServiceRecord.activity),
             joinedload(CorrectionRequest.volunteer).joinedload(Volunteer.user),
         )
-        .order_by(CorrectionRequest.created_at)
+        .order_by(CorrectionRequest.created_at, CorrectionRequest.id)
     )
     if organization_ids is not None:
         query = query.where(Activity.organization_id.in_(organization_ids))
-    return list(db.session.scalars(query))
+    return query
+
+
+def pending_page(organization_ids: set[int] | None, asked: int | None) -> paging.Page:
+    """Page `asked` of the pending requests, oldest first, with their count."""
+    return paging.page_of_query(_pending_query(organization_ids), asked)

@@ -5,10 +5,10 @@ status is written as an `Adjustment` (who, when, why, before, after).
 """
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, literal, select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from volunteer.extensions import db
@@ -24,7 +24,7 @@ from volunteer.models import (
     User,
     Volunteer,
 )
-from volunteer.services import hours, ledger
+from volunteer.services import hours, ledger, paging
 from volunteer.services.audit import record_audit
 from volunteer.services.errors import ServiceError, required_text
 
@@ -378,20 +378,56 @@ def records_of(volunteer: Volunteer) -> list[ServiceRecord]:
     ).all()
 
 
-def review_queue(organization_ids: set[int] | None, activity: Activity | None = None):
-    """Records waiting for an organizer: missing check-outs and pending claims."""
+# What the review queue holds: records an organizer must still decide.
+QUEUE_STATUSES = (RecordStatus.MISSING_CHECKOUT, RecordStatus.PENDING)
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    """The review queue narrowed to one status and to check-ins from / until a local day."""
+
+    status: RecordStatus | None = None
+    since: date | None = None
+    until: date | None = None
+
+
+def _inline(statuses: tuple[RecordStatus, ...]) -> list:
+    """The statuses written into the SQL, not bound: PostgreSQL's generic plan of a prepared
+    statement cannot match parameters to the partial index ix_service_records_undecided_in."""
+    return [literal(status.value, literal_execute=True) for status in statuses]
+
+
+def _queue_query(organization_ids: set[int] | None) -> Select[tuple[ServiceRecord]]:
+    """Undecided records of these organizations' activities (None: all), oldest first."""
     query = (
         select(ServiceRecord)
         .join(Activity, Activity.id == ServiceRecord.activity_id)
-        .where(ServiceRecord.status.in_([RecordStatus.MISSING_CHECKOUT, RecordStatus.PENDING]))
+        .where(ServiceRecord.status.in_(_inline(QUEUE_STATUSES)))
         .options(contains_eager(ServiceRecord.activity), _WITH_VOLUNTEER_NAME)
-        .order_by(ServiceRecord.check_in_at)
+        .order_by(ServiceRecord.check_in_at, ServiceRecord.id)
     )
     if organization_ids is not None:
         query = query.where(Activity.organization_id.in_(organization_ids))
+    return query
+
+
+def review_queue(organization_ids: set[int] | None, activity: Activity | None = None):
+    """Records waiting for an organizer: missing check-outs and pending claims."""
+    query = _queue_query(organization_ids)
     if activity is not None:
         query = query.where(ServiceRecord.activity_id == activity.id)
     return list(db.session.scalars(query))
+
+
+def review_page(
+    organization_ids: set[int] | None, filters: QueueFilters, asked: int | None
+) -> paging.Page:
+    """Page `asked` of the review queue narrowed by `filters`, oldest first, with its count."""
+    query = _queue_query(organization_ids)
+    if filters.status is not None:
+        query = query.where(ServiceRecord.status == filters.status)
+    days = paging.within_days(ServiceRecord.check_in_at, filters.since, filters.until)
+    return paging.page_of_query(query.where(*days), asked)
 
 
 # One message whichever identifier failed, so that a form cannot be used to probe either.

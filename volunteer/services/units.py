@@ -1,11 +1,14 @@
 """The unit tree: create, rename, move, deactivate (never delete)."""
 
-from sqlalchemy import ColumnElement, Row, func, select, update
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, Row, Select, func, or_, select, update
+from sqlalchemy.orm import aliased
 
 from volunteer.extensions import db
 from volunteer.i18n import lazy_gettext as _l
 from volunteer.models import Unit, UnitKind, User, Volunteer
-from volunteer.services import staleness
+from volunteer.services import paging, permissions, staleness
 from volunteer.services.audit import record_audit
 from volunteer.services.errors import DuplicateError, ServiceError
 
@@ -116,11 +119,6 @@ def subtree(root: Unit, include_inactive: bool = False) -> list[Unit]:
     return list(db.session.scalars(query))
 
 
-def all_units() -> list[Unit]:
-    """Every unit, active or not, in tree order."""
-    return list(db.session.scalars(select(Unit).order_by(Unit.path)))
-
-
 def active_unit_rows(clause: ColumnElement[bool] | None = None) -> list[Row]:
     """(id, name, depth) of the active units (those matching `clause`), in tree order."""
     query = select(Unit.id, Unit.name, Unit.depth).where(Unit.active.is_(True))
@@ -145,11 +143,59 @@ def has_active_children(unit: Unit) -> bool:
     return db.session.scalar(below.limit(1)) is not None
 
 
-def children_of(unit: Unit) -> list[Unit]:
-    """The unit's direct sub-units, by code."""
-    return list(
-        db.session.scalars(select(Unit).where(Unit.parent_id == unit.id).order_by(Unit.code))
+@dataclass(frozen=True)
+class UnitLine:
+    """A unit in a list, with how many units sit directly below it (to open them)."""
+
+    unit: Unit
+    children: int
+
+
+_child = aliased(Unit)
+
+
+def _lines(*conditions: ColumnElement[bool]) -> Select:
+    """The units matching `conditions` with their sub-unit counts, in tree order."""
+    below = select(func.count(_child.id)).where(_child.parent_id == Unit.id).scalar_subquery()
+    return select(Unit, below).where(*conditions).order_by(Unit.path)
+
+
+def unit_level(parent: Unit | None, asked: int | None) -> paging.Page:
+    """Page `asked` of the units directly below `parent` (None: the top units), as UnitLines."""
+    placed = Unit.parent_id == parent.id if parent is not None else Unit.parent_id.is_(None)
+    return paging.page_of_query(_lines(placed), asked, shape=UnitLine)
+
+
+def units_named(text: str, clause: ColumnElement[bool], asked: int | None) -> paging.Page:
+    """Page `asked` of the units matching `clause` whose name or code contains `text`."""
+    found = or_(
+        Unit.name.icontains(text, autoescape=True), Unit.code.icontains(text, autoescape=True)
     )
+    return paging.page_of_query(_lines(clause, found), asked, shape=UnitLine)
+
+
+def units_listed(unit_ids: list[int], asked: int | None) -> paging.Page:
+    """Page `asked` of these units (a coordinator's subtree tops), as UnitLines."""
+    return paging.page_of_query(_lines(Unit.id.in_(unit_ids)), asked, shape=UnitLine)
+
+
+def top_lines(user: User, asked: int | None) -> paging.Page:
+    """Page `asked` of the tops of the subtrees `user` coordinates (an admin: the top units)."""
+    if permissions.is_admin(user):
+        return unit_level(None, asked)
+    granted = permissions.coordinated_units(user)
+    tops = [u.id for u in granted if not any(_strictly_below(u, other) for other in granted)]
+    return units_listed(tops, asked)
+
+
+def _strictly_below(unit: Unit, other: Unit) -> bool:
+    return unit.path != other.path and unit.path.startswith(other.path)
+
+
+def ancestors(unit: Unit) -> list[Unit]:
+    """The units above `unit`, top first (from its materialized path)."""
+    ids = [int(part) for part in unit.path.strip("/").split("/") if part][:-1]
+    return list(db.session.scalars(select(Unit).where(Unit.id.in_(ids)).order_by(Unit.depth)))
 
 
 def volunteer_count(unit: Unit) -> int:
