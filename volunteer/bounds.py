@@ -2,11 +2,15 @@
 only, so out-of-range or odd input is "not found" or a form error, never a database error."""
 
 import re
+from datetime import date
 
 from flask import Flask, abort, request
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.routing import IntegerConverter
 
+# The days a filter may name: wider than any record, narrow enough that a day's Beijing
+# midnight (and the next day's) is a datetime: year 1 or 9999 would overflow.
+EARLIEST_DAY, LATEST_DAY = date(2000, 1, 1), date(2100, 12, 31)
 LARGEST_ID = 2**31 - 1  # the largest value of an integer column (PostgreSQL `integer`)
 ID_DIGITS = re.compile(r"[0-9]{1,10}")  # ASCII digits, at most as many as LARGEST_ID has
 

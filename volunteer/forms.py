@@ -20,7 +20,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional, StopValidation
 
-from volunteer.bounds import as_id
+from volunteer.bounds import EARLIEST_DAY, LATEST_DAY, as_id
 from volunteer.extensions import db
 from volunteer.i18n import lazy_gettext as _l
 from volunteer.models import Unit
@@ -201,8 +201,10 @@ class PeriodForm(FlaskForm):
 
 
 def day_arg(raw: str | None) -> date | None:
-    """A YYYY-MM-DD query argument as a date; None when missing or odd (not filtered on)."""
+    """A YYYY-MM-DD query argument as a date; None when missing, odd or outside the years a
+    record can have (not filtered on: year 1 or 9999 would overflow Beijing's midnight)."""
     try:
-        return date.fromisoformat(raw or "")
+        day = date.fromisoformat(raw or "")
     except ValueError:
         return None
+    return day if EARLIEST_DAY <= day <= LATEST_DAY else None

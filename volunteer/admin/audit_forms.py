@@ -7,11 +7,10 @@ from wtforms import DateField, SelectChoice, SelectField, SubmitField
 from wtforms.validators import Optional
 
 from volunteer.admin.audit_labels import action_label, target_label
+from volunteer.bounds import EARLIEST_DAY, LATEST_DAY
 from volunteer.i18n import lazy_gettext as _l
 from volunteer.models import User
 from volunteer.services.audit_view import AuditFilters
-
-EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
 
 
 class AuditFilterForm(FlaskForm):
@@ -51,4 +50,4 @@ def _any_or(anything: str, pairs: list[tuple[str, str]]) -> list[SelectChoice]:
 
 
 def _bounded(day: date | None) -> date | None:
-    return day if day is not None and EARLIEST <= day <= LATEST else None
+    return day if day is not None and EARLIEST_DAY <= day <= LATEST_DAY else None
