@@ -15,6 +15,7 @@ Prints figures; asserts nothing.
 import argparse
 import os
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -73,18 +74,27 @@ def main(argv=None) -> None:
     if not args.database_url:
         raise SystemExit("Set BENCH_DATABASE_URL (a database made by bench/generate.py).")
     url = args.database_url.replace("postgresql://", "postgresql+psycopg://", 1)
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": False, "APP_ENV": "testing"})
-    app.config["COMPLIANCE_LIVE_LIMIT_MS"] = 300  # production's line (config.py)
-    app.test_client_class = FlaskLoginClient
-    with app.app_context():
-        load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
-        print(f"machine: {os.cpu_count()} cores, load average {load}")
-        client = app.test_client(user=_bench_admin())
-        over = [fetch(client, page) for page in pages()]
-        problems = [line for line in over if line]
-        print(f"{len(problems)} pages over {PAGE_BUDGET // 1024} KB or {TIME_BUDGET_MS} ms")
-        for line in problems:
-            print("  " + line)
+    with tempfile.TemporaryDirectory() as instance:
+        # A real queue (SQLite in a scratch folder): a page that queues a job does not run it,
+        # as in production; production's line between live and kept figures.
+        app = create_app(
+            {"SQLALCHEMY_DATABASE_URI": url, "INSTANCE_PATH": instance, "APP_ENV": "development"}
+        )
+        app.test_client_class = FlaskLoginClient
+        with app.app_context():
+            fetch_all(app)
+
+
+def fetch_all(app) -> None:
+    """Fetch every page as the bench admin and list those over a budget."""
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    print(f"machine: {os.cpu_count()} cores, load average {load}")
+    client = app.test_client(user=_bench_admin())
+    over = [fetch(client, page) for page in pages()]
+    problems = [line for line in over if line]
+    print(f"{len(problems)} pages over {PAGE_BUDGET // 1024} KB or {TIME_BUDGET_MS} ms")
+    for line in problems:
+        print("  " + line)
 
 
 def pages() -> list[str]:
