@@ -42,6 +42,30 @@ def unit_from_choice(raw: str | None) -> Unit | None:
     return chosen_row(Unit, raw)
 
 
+class UnitCodeField(StringField):
+    """A unit named by its code: a select of every unit would be 10,000 options (issue 15).
+    After validation `unit` is the active unit found; `clause` (set by the view) narrows
+    where it may be, and `refusal` says why a unit outside it cannot be chosen."""
+
+    def __init__(self, label=None, required_message=None, **kwargs) -> None:
+        first = DataRequired(required_message) if required_message else Optional()
+        super().__init__(label, validators=[first, Length(max=32)], **kwargs)
+        self.unit: Unit | None = None
+        self.clause = None
+        self.refusal = _l("This unit cannot be chosen here.")
+
+    def post_validate(self, form, validation_stopped: bool) -> None:
+        """Resolve the code once the field's own checks passed."""
+        if validation_stopped or not self.data or not self.data.strip():
+            return
+        unit = units.get_unit_by_code(self.data)
+        if unit is None or not unit.active:
+            raise ValidationError(_l("No active unit has the code %(code)s.", code=self.data))
+        if self.clause is not None and not units.unit_matches(unit, self.clause):
+            raise ValidationError(self.refusal)
+        self.unit = unit
+
+
 def chosen_row(model: type, raw: object):
     """The row a select's value names, or None for a missing, odd or out-of-range id."""
     row_id = as_id(raw)

@@ -38,7 +38,7 @@ def test_create_rename_move_and_deactivate_a_unit(admin_client):
     )
     village = unit("WS-GLT-1")
     admin_client.post(f"/admin/units/{village.id}", data={"name": "一嘎查", "kind": "village"})
-    admin_client.post(f"/admin/units/{village.id}/move", data={"move-parent_id": unit("WS-TK").id})
+    admin_client.post(f"/admin/units/{village.id}/move", data={"move-parent_code": "ws-tk"})
     admin_client.post(f"/admin/units/{village.id}/active", data={})
     village = unit("WS-GLT-1")
     assert village.name == "一嘎查"
@@ -66,15 +66,77 @@ def test_deactivating_a_unit_with_active_children_is_refused(admin_client):
 def test_create_and_edit_an_organization(admin_client):
     response = admin_client.post(
         "/admin/organizations/new",
-        data={"name": "旗文明办志愿服务队", "unit_id": unit("WS").id, "active": "y"},
+        data={"name": "旗文明办志愿服务队", "unit_code": "WS", "active": "y"},
     )
     assert response.status_code == 302
     organization = db.session.scalar(select(Organization))
     admin_client.post(
         f"/admin/organizations/{organization.id}",
-        data={"name": "旗文明办志愿服务总队", "unit_id": "", "active": "y"},
+        data={"name": "旗文明办志愿服务总队", "unit_code": "", "active": "y"},
     )
     assert organization.name == "旗文明办志愿服务总队"
+    assert organization.unit is None
+
+
+def test_the_organization_form_shows_its_units_code_and_refuses_an_unknown_one(admin_client):
+    team = factories.make_organization("旗文明办志愿服务队", unit("WS"))
+    db.session.commit()
+    page = admin_client.get(f"/admin/organizations/{team.id}").get_data(as_text=True)
+    assert 'name="unit_code"' in page and 'value="WS"' in page and "乌审旗</option>" not in page
+    assert 'href="/admin/units"' in page
+    response = admin_client.post(
+        f"/admin/organizations/{team.id}",
+        data={"name": "旗文明办志愿服务队", "unit_code": "NOPE", "kind": "other", "active": "y"},
+    )
+    assert "没有代码为 NOPE 的有效单位。" in response.get_data(as_text=True)
+    assert team.unit.code == "WS"
+
+
+def test_a_move_names_the_parent_by_code_outside_the_units_own_subtree(admin_client):
+    banner = unit("WS")
+    town = factories.make_unit("WS-A", "甲镇", banner)
+    village = factories.make_unit("WS-A-1", "甲一村", town)
+    db.session.commit()
+    for code, error in (
+        ("WS-A-1", "单位不能移动到自身或其下级单位之下。"),
+        ("ZZ", "没有代码为 ZZ 的有效单位。"),
+    ):
+        response = admin_client.post(
+            f"/admin/units/{town.id}/move", data={"move-parent_code": code}, follow_redirects=True
+        )
+        assert error in response.get_data(as_text=True)
+    assert unit("WS-A").parent.code == "WS" and village.parent.code == "WS-A"
+    page = admin_client.get(f"/admin/units/{village.id}").get_data(as_text=True)
+    assert 'name="move-parent_code"' in page and "乌审旗</option>" not in page
+
+
+def test_an_inactive_unit_cannot_be_named(admin_client):
+    banner = unit("WS")
+    town = factories.make_unit("WS-A", "甲镇", banner)
+    factories.make_unit("WS-B", "乙镇", banner).active = False
+    db.session.commit()
+    response = admin_client.post(
+        f"/admin/units/{town.id}/move", data={"move-parent_code": "WS-B"}, follow_redirects=True
+    )
+    assert "没有代码为 WS-B 的有效单位。" in response.get_data(as_text=True)
+    assert unit("WS-A").parent.code == "WS"
+
+
+def test_the_organizations_list_pages_and_searches_by_name(admin_client, monkeypatch):
+    from volunteer.services import paging
+
+    monkeypatch.setattr(paging, "PAGE_SIZE", 2)
+    for name in ("甲队", "乙队", "丙队", "丁服务社"):
+        factories.make_organization(name, unit("WS"))
+    db.session.commit()
+    first = admin_client.get("/admin/organizations").get_data(as_text=True)
+    assert "第 1 / 2 页" in first and "共 4 个志愿服务组织" in first
+    second = admin_client.get("/admin/organizations?page=2").get_data(as_text=True)
+    assert "第 2 / 2 页" in second
+    shown = [n for n in ("甲队", "乙队", "丙队", "丁服务社") if n in first + second]
+    assert len(shown) == 4 and not any(n in first and n in second for n in shown)
+    found = admin_client.get("/admin/organizations?q=服务").get_data(as_text=True)
+    assert "丁服务社" in found and "甲队" not in found and "共 1 个志愿服务组织" in found
 
 
 def test_search_grant_and_revoke_a_role(admin_client):
@@ -84,7 +146,7 @@ def test_search_grant_and_revoke_a_role(admin_client):
     assert "郑协调" in page
     response = admin_client.post(
         "/admin/grants",
-        data={"user_id": person.user_id, "role": "coordinator", "unit_id": unit("WS").id},
+        data={"user_id": person.user_id, "role": "coordinator", "unit_code": "WS"},
     )
     assert response.status_code == 302
     grant = db.session.scalar(select(RoleGrant).where(RoleGrant.user_id == person.user_id))
@@ -93,6 +155,23 @@ def test_search_grant_and_revoke_a_role(admin_client):
     assert grant.revoked_at is not None
     actions = db.session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all()
     assert actions[-2:] == ["role.grant", "role.revoke"]
+
+
+def test_a_grant_names_the_organization_and_unit_exactly(admin_client):
+    person = factories.make_volunteer("冯组织")
+    team = factories.make_organization("旗文明办志愿服务队", unit("WS"))
+    db.session.commit()
+    wrong = {"user_id": person.user_id, "role": "organizer", "organization_name": "没有的队"}
+    page = admin_client.post("/admin/grants?q=冯组织", data=wrong).get_data(as_text=True)
+    assert "没有这个名称的在用志愿服务组织。" in page
+    wrong = {"user_id": person.user_id, "role": "coordinator", "unit_code": "NOPE"}
+    page = admin_client.post("/admin/grants?q=冯组织", data=wrong).get_data(as_text=True)
+    assert "没有代码为 NOPE 的有效单位。" in page
+    assert db.session.scalar(select(RoleGrant).where(RoleGrant.user_id == person.user_id)) is None
+    right = {"user_id": person.user_id, "role": "organizer", "organization_name": team.name}
+    assert admin_client.post("/admin/grants", data=right).status_code == 302
+    grant = db.session.scalar(select(RoleGrant).where(RoleGrant.user_id == person.user_id))
+    assert grant.organization_id == team.id
 
 
 def test_granting_organizer_without_organization_is_explained(admin_client):

@@ -32,8 +32,8 @@ def test_a_tampered_select_or_page_number_is_harmless(client, login_as):
     # A page past the end shows the last pages' bound, however far past: never an error.
     assert client.get("/admin/audit", query_string={"page": str(2**63)}).status_code == 200
     assert client.get("/admin/audit", query_string={"page": "-5"}).status_code == 200
-    response = client.post("/admin/organizations/new", data={"name": "队", "unit_id": "１"})
-    assert response.status_code == 302
+    response = client.post("/admin/organizations/new", data={"name": "队", "unit_code": "１"})
+    assert response.status_code == 200 and "没有代码为 １ 的有效单位。" in response.get_data(True)
     registration = {"name": "张三", "id_type": "no-such-type", "id_number": "X"}
     assert client.post("/auth/register", data=registration).status_code == 200
 

@@ -254,11 +254,11 @@ def test_the_admin_settings_page_saves_issuer_details_and_the_seal(client, sign_
 def test_a_coordinator_prints_a_unit_batch_in_the_background(client, sign_in, world):
     sign_in(world["coordinator"])
     page = client.get("/certificates/batch").get_data(as_text=True)
-    assert "嘎鲁图镇" in page and "图克镇" not in page
+    assert 'value="WS-GLT"' in page and "图克镇" not in page
     response = client.post(
         "/certificates/batch/unit",
         data={
-            "unit-unit_id": str(world["town"].id),
+            "unit-unit_code": world["town"].code,
             "unit-include_subunits": "y",
             "unit-period": "year",
             "unit-submit": "y",
@@ -283,9 +283,12 @@ def test_a_coordinator_cannot_batch_a_unit_outside_their_subtree(client, sign_in
     sign_in(world["coordinator"])
     response = client.post(
         "/certificates/batch/unit",
-        data={"unit-unit_id": str(sibling.id), "unit-period": "year", "unit-submit": "y"},
+        data={"unit-unit_code": sibling.code, "unit-period": "year", "unit-submit": "y"},
     )
     assert response.status_code == 403
+    wrong = {"unit-unit_code": "NOPE", "unit-period": "year", "unit-submit": "y"}
+    response = client.post("/certificates/batch/unit", data=wrong)
+    assert "没有代码为 NOPE 的有效单位。" in response.get_data(as_text=True)
     assert db.session.scalar(select(BackgroundJob.id)) is None
 
 

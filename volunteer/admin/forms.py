@@ -9,11 +9,15 @@ from wtforms import (
     StringField,
     SubmitField,
     TextAreaField,
+    ValidationError,
 )
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
+from volunteer.forms import UnitCodeField
 from volunteer.i18n import lazy_gettext as _l
 from volunteer.labels import ORGANIZATION_KIND_LABELS, ROLE_LABELS, UNIT_KIND_LABELS
+from volunteer.models import Organization
+from volunteer.services import organizations
 
 
 def _kind_choices():
@@ -50,11 +54,8 @@ class UnitEditForm(FlaskForm):
 class UnitMoveForm(FlaskForm):
     """Move a unit under another parent."""
 
-    parent_id = SelectField(
-        _l("New parent unit"),
-        choices=[],
-        validate_choice=False,
-        validators=[DataRequired(_l("Choose the new parent unit."))],
+    parent_code = UnitCodeField(
+        _l("Code of the new parent unit"), required_message=_l("Enter the new parent unit's code.")
     )
     submit = SubmitField(_l("Move"))
 
@@ -69,7 +70,7 @@ class OrganizationForm(FlaskForm):
     """Create or edit an organization."""
 
     name = StringField(_l("Name"), validators=[DataRequired(_l("Enter a name.")), Length(max=100)])
-    unit_id = SelectField(_l("Belongs to unit"), choices=[], validate_choice=False)
+    unit_code = UnitCodeField(_l("Code of the unit it belongs to"))
     kind = SelectField(
         _l("Kind"),
         choices=[
@@ -84,6 +85,22 @@ class OrganizationForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
+class OrganizationNameField(StringField):
+    """An active organization named exactly (names are unique); `organization` holds it."""
+
+    def __init__(self, label=None, **kwargs) -> None:
+        super().__init__(label, validators=[Optional(), Length(max=100)], **kwargs)
+        self.organization: Organization | None = None
+
+    def post_validate(self, form, validation_stopped: bool) -> None:
+        """Find the organization once the field's own checks passed."""
+        if validation_stopped or not self.data.strip():
+            return
+        self.organization = organizations.active_organization_named(self.data)
+        if self.organization is None:
+            raise ValidationError(_l("No active organization has this name."))
+
+
 class GrantForm(FlaskForm):
     """Grant a role to a person found by search."""
 
@@ -91,6 +108,7 @@ class GrantForm(FlaskForm):
     role = SelectField(
         _l("Role"), choices=[SelectChoice(role.value, label) for role, label in ROLE_LABELS.items()]
     )
-    organization_id = SelectField(_l("Organization"), choices=[], validate_choice=False)
-    unit_id = SelectField(_l("Unit"), choices=[], validate_choice=False)
+    # Names and codes, not selects: a province has thousands of organizations and units.
+    organization_name = OrganizationNameField(_l("Organization name"))
+    unit_code = UnitCodeField(_l("Unit code"))
     submit = SubmitField(_l("Grant"))

@@ -2,7 +2,6 @@
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from sqlalchemy import true
-from wtforms import SelectChoice
 
 from volunteer.access import ADMIN, access, acting_user, admin_of
 from volunteer.actions import service_action
@@ -15,7 +14,7 @@ from volunteer.admin.forms import (
     UnitMoveForm,
 )
 from volunteer.extensions import db
-from volunteer.forms import chosen_row, chosen_row_or_404, unit_choices, unit_from_choice
+from volunteer.forms import chosen_row_or_404, unit_from_choice
 from volunteer.i18n import gettext as _
 from volunteer.labels import ROLE_LABELS, UNIT_KIND_LABELS
 from volunteer.models import (
@@ -31,11 +30,6 @@ from volunteer.models import (
 from volunteer.services import grants, offline_sync, organizations, sessions, units
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-
-
-def _organization_choices() -> list[SelectChoice]:
-    rows = organizations.active_organizations()
-    return [SelectChoice("", "—")] + [SelectChoice(str(row.id), row.name) for row in rows]
 
 
 @bp.route("/units", methods=["GET", "POST"])
@@ -95,22 +89,25 @@ def unit_edit(unit: Unit):
 
 
 def _move_form(unit: Unit) -> UnitMoveForm:
+    """The move form, whose parent code must name a unit outside `unit`'s own subtree."""
     move_form = UnitMoveForm(prefix="move")
-    move_form.parent_id.choices = unit_choices(clause=units.outside_subtree(unit))
+    move_form.parent_code.clause = units.outside_subtree(unit)
+    move_form.parent_code.refusal = _("A unit cannot move under itself or its own sub-units.")
     return move_form
 
 
 @bp.route("/units/<int:unit_id>/move", methods=["POST"])
 @access(admin_of(Unit, "unit_id", "unit"))
 def unit_move(unit: Unit):
-    """Move a unit and its subtree under another parent."""
-    form = UnitMoveForm(prefix="move")
-    form.parent_id.choices = unit_choices()
-    if form.validate_on_submit() and (parent := unit_from_choice(form.parent_id.data)):
+    """Move a unit and its subtree under another parent, named by its code."""
+    form = _move_form(unit)
+    if form.validate_on_submit():
+        parent = form.parent_code.unit
         with service_action(success=_("Unit moved under %(name)s.", name=parent.name)):
             units.move_unit(unit, parent, actor=acting_user())
     else:
-        flash(_("Choose the new parent unit."), "danger")
+        for error in form.parent_code.errors or [_("Enter the new parent unit's code.")]:
+            flash(error, "danger")
     return redirect(url_for("admin.unit_edit", unit_id=unit.id))
 
 
@@ -128,9 +125,12 @@ def unit_toggle_active(unit: Unit):
 @bp.route("/organizations")
 @access(ADMIN)
 def organization_list():
-    """All organizations with their units."""
+    """The organizations with their units, a page at a time, searched by name (?q=)."""
+    text = request.args.get("q", "").strip()[:100]
     return render_template(
-        "admin/organization_list.html", organizations=organizations.all_organizations()
+        "admin/organization_list.html",
+        q=text,
+        page=organizations.organization_page(text, request.args.get("page", type=int)),
     )
 
 
@@ -140,10 +140,8 @@ def organization_list():
 def organization_edit(organization_id: int | None):
     """Create or edit an organization."""
     organization = db.get_or_404(Organization, organization_id) if organization_id else None
-    form = OrganizationForm(
-        obj=organization, unit_id=str(getattr(organization, "unit_id", "") or "")
-    )
-    form.unit_id.choices = unit_choices()
+    unit = organization.unit if organization else None
+    form = OrganizationForm(obj=organization, unit_code=unit.code if unit else "")
     if form.validate_on_submit() and _saved_organization(organization, form):
         return redirect(url_for("admin.organization_list"))
     return render_template("admin/organization_edit.html", form=form, organization=organization)
@@ -155,7 +153,7 @@ def _saved_organization(organization: Organization | None, form: OrganizationFor
         organizations.save_organization(
             organization,
             name=form.name.data,
-            unit=unit_from_choice(form.unit_id.data),
+            unit=form.unit_code.unit,
             kind=OrganizationKind(form.kind.data),
             description=form.description.data,
             contact_name=form.contact_name.data,
@@ -171,8 +169,6 @@ def _saved_organization(organization: Organization | None, form: OrganizationFor
 def grant_list():
     """Search a person, grant a role; list active grants with revoke buttons."""
     form = GrantForm()
-    form.organization_id.choices = _organization_choices()
-    form.unit_id.choices = unit_choices()
     query = request.args.get("q", "")
     if form.validate_on_submit() and _granted(form):
         return redirect(url_for("admin.grant_list", q=query))
@@ -200,8 +196,8 @@ def _grant_requested(form: GrantForm, person: User) -> RoleGrant:
         person,
         Role(form.role.data),
         actor=acting_user(),
-        organization=chosen_row(Organization, form.organization_id.data),
-        unit=unit_from_choice(form.unit_id.data),
+        organization=form.organization_name.organization,
+        unit=form.unit_code.unit,
     )
 
 

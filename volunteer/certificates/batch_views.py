@@ -12,8 +12,8 @@ from volunteer.access import ANY_COORDINATOR, ANY_ORGANIZER, access, acting_user
 from volunteer.actions import service_action
 from volunteer.certificates.blueprint import ISSUES_FOR_OTHERS, bp
 from volunteer.certificates.forms import ActivityBatchForm, UnitBatchForm
-from volunteer.forms import chosen_row, unit_choices
-from volunteer.models import Activity, Unit
+from volunteer.forms import chosen_row
+from volunteer.models import Activity
 from volunteer.printing import batches
 from volunteer.printing.output import public_base_url
 from volunteer.services import certificates, permissions
@@ -31,11 +31,11 @@ def _activity_choices() -> list[SelectChoice]:
 def _batch_page(unit_form: UnitBatchForm | None = None, activity_form=None):
     """The batch page with both forms (whichever the user may use)."""
     user = acting_user()
-    unit_form = unit_form or UnitBatchForm(prefix="unit", formdata=None)
-    activity_form = activity_form or ActivityBatchForm(prefix="activity", formdata=None)
-    unit_form.unit_id.choices = unit_choices(
-        include_blank=False, clause=permissions.visible_units_clause(user)
+    own = permissions.coordinated_units(user)
+    unit_form = unit_form or UnitBatchForm(
+        prefix="unit", formdata=None, unit_code=own[0].code if own else ""
     )
+    activity_form = activity_form or ActivityBatchForm(prefix="activity", formdata=None)
     activity_form.activity_id.choices = (
         _activity_choices() if permissions.is_organizer(user) else []
     )
@@ -72,10 +72,9 @@ def batch():
 def batch_unit():
     """Start a batch for everyone on a unit's roster (optionally with its sub-units)."""
     form = UnitBatchForm(prefix="unit")
-    form.unit_id.choices = []
     if form.validate_on_submit():
-        unit = chosen_row(Unit, form.unit_id.data)
-        if unit is None or not permissions.can_coordinate(acting_user(), unit):
+        unit = form.unit_code.unit
+        if not permissions.can_coordinate(acting_user(), unit):
             abort(403)
         with service_action(form, default_field="period") as outcome:
             period = form.to_period()

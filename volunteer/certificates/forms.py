@@ -11,7 +11,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
-from volunteer.forms import PeriodForm
+from volunteer.forms import PeriodForm, UnitCodeField
 from volunteer.i18n import lazy_gettext as _l
 
 
@@ -34,12 +34,8 @@ class ReasonForm(FlaskForm):
 class UnitBatchForm(PeriodForm):
     """A coordinator's batch: everyone on a unit's roster (optionally with sub-units)."""
 
-    unit_id = SelectField(
-        _l("Unit"),
-        choices=[],
-        validate_choice=False,
-        validators=[DataRequired(_l("Choose a unit."))],
-    )
+    # A code, not a select: a province coordinator may see 10,000 units (issue 15).
+    unit_code = UnitCodeField(_l("Unit code"), required_message=_l("Enter a unit code."))
     include_subunits = BooleanField(_l("Include sub-units"), default=True)
     submit = SubmitField(_l("Print certificates"))
 

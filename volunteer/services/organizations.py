@@ -1,10 +1,12 @@
 """Volunteer organizations."""
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from volunteer.extensions import db
 from volunteer.i18n import lazy_gettext as _l
 from volunteer.models import Organization, OrganizationKind, Unit, User
+from volunteer.services import paging
 from volunteer.services.audit import record_audit
 from volunteer.services.errors import DuplicateError
 from volunteer.services.network.kinds import check_binding
@@ -59,6 +61,21 @@ def active_organizations() -> list[Organization]:
 def all_organizations() -> list[Organization]:
     """Every organization, active or not, by name."""
     return list(db.session.scalars(select(Organization).order_by(Organization.name)))
+
+
+def active_organization_named(name: str) -> Organization | None:
+    """The active organization with exactly this name (names are unique), or None."""
+    return db.session.scalar(
+        select(Organization).where(Organization.name == name.strip(), Organization.active.is_(True))
+    )
+
+
+def organization_page(text: str, asked: int | None) -> paging.Page:
+    """Page `asked` of the organizations (whose name contains `text`, when given), by name."""
+    query = select(Organization).options(selectinload(Organization.unit))
+    if text:
+        query = query.where(Organization.name.icontains(text, autoescape=True))
+    return paging.page_of_query(query.order_by(Organization.name, Organization.id), asked)
 
 
 def organizations_of_unit(unit: Unit) -> list[Organization]:

@@ -132,6 +132,11 @@ def outside_subtree(unit: Unit) -> ColumnElement[bool]:
     return ~Unit.path.startswith(unit.path)
 
 
+def unit_matches(unit: Unit, clause: ColumnElement[bool]) -> bool:
+    """Whether `unit` is among the units matching `clause`."""
+    return db.session.scalar(select(Unit.id).where(Unit.id == unit.id, clause)) is not None
+
+
 def units_matching(clause: ColumnElement[bool]) -> list[Unit]:
     """The units matching `clause` (a permissions scope, say), in tree order."""
     return list(db.session.scalars(select(Unit).where(clause).order_by(Unit.path)))
