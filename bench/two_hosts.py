@@ -166,11 +166,11 @@ def roster_csv(names: list[str]) -> bytes:
     return ("\r\n".join(lines) + "\r\n").encode("utf-8-sig")
 
 
-def check_batch(a: str, b: str, login: str, password: str, unit_id: int) -> Check:
+def check_batch(a: str, b: str, login: str, password: str, unit_code: str) -> Check:
     """A batch started on A is run by the worker and its PDF downloaded from B."""
     browser = Browser()
     sign_in(browser, a, login, password)
-    fields = {"unit-unit_id": unit_id, "unit-include_subunits": "y", "unit-period": "year"}
+    fields = {"unit-unit_code": unit_code, "unit-include_subunits": "y", "unit-period": "year"}
     fields["unit-submit"] = "y"
     started = browser.form_post(
         f"{a}/certificates/batch", f"{a}/certificates/batch/unit", fields, "unit-csrf_token"
@@ -317,12 +317,14 @@ class Cluster:
             log.close()
 
 
-def run_checks(cluster: Cluster, coordinator: tuple[str, str], unit_id: int, other_login: str):
-    """The three checks on the cluster's hosts A and B."""
+def run_checks(
+    cluster: Cluster, coordinator: tuple[str, str], unit: tuple[int, str], other_login: str
+):
+    """The three checks on the cluster's hosts A and B, for the unit (id, code)."""
     a, b = cluster.hosts
     return [
-        check_roster(a, b, *coordinator, unit_id),
-        check_batch(a, b, *coordinator, unit_id),
+        check_roster(a, b, *coordinator, unit[0]),
+        check_batch(a, b, *coordinator, unit[1]),
         check_login_limit(a, b, other_login),
     ]
 
@@ -360,7 +362,9 @@ def main() -> int:
     ):
         a, b = cluster.hosts
         print(f"hosts {a} (A) and {b} (B), worker pid {cluster.worker.pid}")
-        checks = run_checks(cluster, ("13800000001", "demo12345"), unit_id, "13800000003")
+        checks = run_checks(
+            cluster, ("13800000001", "demo12345"), (unit_id, "WS-WMB"), "13800000003"
+        )
         left = cluster.files_left_in_instances()
     for check in checks:
         print(f"{'ok ' if check.ok else 'FAIL'} {check.name}")

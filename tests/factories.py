@@ -127,8 +127,12 @@ def make_coordinator(unit: Unit, name: str = "钱协调") -> User:
 def make_activity(
     organization: Organization, starts_at: datetime | None = None, hours: float = 3, **fields
 ) -> Activity:
-    """A published activity of `organization` (default: started an hour ago)."""
-    starts_at = starts_at or datetime.now(UTC) - timedelta(hours=1)
+    """A published activity of `organization` (default: started an hour ago), starting on a
+    whole minute as the form makes it: a start with seconds would split a stay at Beijing
+    midnight into day pieces that each lose their fraction of a minute."""
+    starts_at = (starts_at or datetime.now(UTC) - timedelta(hours=1)).replace(
+        second=0, microsecond=0
+    )
     activity = Activity(
         organization=organization,
         title=fields.pop("title", "文明交通劝导"),
