@@ -19,18 +19,16 @@ import argparse
 import os
 import resource
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-from flask_login import FlaskLoginClient
 from sqlalchemy import select
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.bench_compliance import _bench_admin  # noqa: E402
-from volunteer import create_app  # noqa: E402
+from bench.real_queue import app_with_real_queue  # noqa: E402
 from volunteer.extensions import db  # noqa: E402
 from volunteer.models import BackgroundJob  # noqa: E402
 from volunteer.services import compliance, files, periods  # noqa: E402
@@ -49,18 +47,11 @@ def main(argv=None) -> None:
     args = parser.parse_args(argv)
     if not args.database_url:
         raise SystemExit("Set BENCH_DATABASE_URL (a database made by bench/generate.py).")
-    url = args.database_url.replace("postgresql://", "postgresql+psycopg://", 1)
-    with tempfile.TemporaryDirectory() as instance:
-        # A real queue (SQLite in a scratch instance folder): the request only queues the job.
-        app = create_app(
-            {"SQLALCHEMY_DATABASE_URI": url, "INSTANCE_PATH": instance, "APP_ENV": "development"}
-        )
-        app.test_client_class = FlaskLoginClient
-        with app.app_context():
-            load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
-            print(f"machine: {os.cpu_count()} cores, load average {load}")
-            for file_format in ("xlsx", "csv") if args.format == "both" else (args.format,):
-                export(app, file_format)
+    with app_with_real_queue(args.database_url) as app:  # the request only queues the job
+        load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+        print(f"machine: {os.cpu_count()} cores, load average {load}")
+        for file_format in ("xlsx", "csv") if args.format == "both" else (args.format,):
+            export(app, file_format)
 
 
 def export(app, file_format: str) -> None:

@@ -15,18 +15,16 @@ Prints figures; asserts nothing.
 import argparse
 import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-from flask_login import FlaskLoginClient
 from sqlalchemy import func, select
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.bench_compliance import _bench_admin  # noqa: E402
-from volunteer import create_app  # noqa: E402
+from bench.real_queue import app_with_real_queue  # noqa: E402
 from volunteer.extensions import db  # noqa: E402
 from volunteer.models import RosterEntry  # noqa: E402
 from volunteer.services import compliance  # noqa: E402
@@ -73,16 +71,8 @@ def main(argv=None) -> None:
     args = parser.parse_args(argv)
     if not args.database_url:
         raise SystemExit("Set BENCH_DATABASE_URL (a database made by bench/generate.py).")
-    url = args.database_url.replace("postgresql://", "postgresql+psycopg://", 1)
-    with tempfile.TemporaryDirectory() as instance:
-        # A real queue (SQLite in a scratch folder): a page that queues a job does not run it,
-        # as in production; production's line between live and kept figures.
-        app = create_app(
-            {"SQLALCHEMY_DATABASE_URI": url, "INSTANCE_PATH": instance, "APP_ENV": "development"}
-        )
-        app.test_client_class = FlaskLoginClient
-        with app.app_context():
-            fetch_all(app)
+    with app_with_real_queue(args.database_url) as app:
+        fetch_all(app)
 
 
 def fetch_all(app) -> None:
