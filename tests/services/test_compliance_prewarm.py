@@ -199,9 +199,59 @@ def test_the_round_skips_a_key_a_viewer_queued_already(tree):
 def test_a_finished_job_no_longer_counts_as_queued(tree):
     for job_id in prewarm_jobs.queue_prewarm():
         db.session.execute(
-            update(BackgroundJob).where(BackgroundJob.id == job_id).values(status=JobStatus.FAILED)
+            update(BackgroundJob).where(BackgroundJob.id == job_id).values(status=JobStatus.DONE)
         )
     assert len(prewarm_jobs.queue_prewarm()) == 6
+
+
+def fail_jobs(job_ids, at) -> None:
+    """Record the jobs as failed at `at`, as the runner does."""
+    db.session.execute(
+        update(BackgroundJob)
+        .where(BackgroundJob.id.in_(job_ids))
+        .values(status=JobStatus.FAILED, finished_at=at, error="timeout")
+    )
+
+
+def test_a_failed_key_waits_two_rounds_then_twice_as_long_after_each_failure(tree, app):
+    round_minutes = app.config["JOB_MAINTENANCE_MINUTES"]
+    now = utcnow()
+    first = prewarm_jobs.queue_prewarm(now)
+    fail_jobs(first[:1], now)
+    later = [now + timedelta(minutes=round_minutes * rounds) for rounds in (1, 2)]
+    assert prewarm_jobs.queue_prewarm(later[0]) == []  # the other five still queued
+    retried = prewarm_jobs.queue_prewarm(later[1])
+    assert len(retried) == 1
+    assert prewarm_jobs.identity(db.session.get(BackgroundJob, retried[0]).params) == (
+        prewarm_jobs.identity(db.session.get(BackgroundJob, first[0]).params)
+    )
+    fail_jobs(retried, later[1])  # the second failure: four rounds from it
+    after = [later[1] + timedelta(minutes=round_minutes * rounds) for rounds in (3, 4)]
+    assert prewarm_jobs.queue_prewarm(after[0]) == []
+    assert len(prewarm_jobs.queue_prewarm(after[1])) == 1
+
+
+def test_a_key_failing_all_day_is_still_tried_once_a_day(tree):
+    now = utcnow()
+    key_job = prewarm_jobs.queue_prewarm(now)[0]
+    failures = [
+        create_job(COMPLIANCE_REFRESH, db.session.get(BackgroundJob, key_job).params, None)
+        for _ in range(12)
+    ]
+    db.session.flush()
+    fail_jobs([key_job, *(job.id for job in failures)], now)
+    assert prewarm_jobs.queue_prewarm(now + timedelta(hours=23)) == []
+    assert len(prewarm_jobs.queue_prewarm(now + timedelta(days=1))) == 1
+
+
+def test_a_failure_holds_back_only_its_own_key(tree):
+    now = utcnow()
+    jobs = prewarm_jobs.queue_prewarm(now)
+    fail_jobs(jobs[:1], now)
+    db.session.execute(
+        update(BackgroundJob).where(BackgroundJob.id.in_(jobs[1:])).values(status=JobStatus.DONE)
+    )
+    assert len(prewarm_jobs.queue_prewarm(now + timedelta(seconds=1))) == 5
 
 
 def test_a_key_job_computes_and_keeps_the_key_so_the_next_round_skips_it(tree, cached):
