@@ -162,6 +162,7 @@ def _fill(connection, data: _Plan, counts: dict[str, int]) -> None:
         counts["service_records"] = writer("service_records", ledger.credit(data.service_records()))
         counts["credit_entries"] = writer("credit_entries", ledger.entries())
     counts["year_minutes"] = writer("year_minutes", ledger.year_minutes())
+    counts["activity_year_minutes"] = writer("activity_year_minutes", ledger.activity_years())
     writer("compliance_settings", data.compliance_settings())
 
 
@@ -525,6 +526,8 @@ class _Ledger:
         self.spool = spool
         self.pieces: dict[int, tuple[array, array]] = {}
         self.totals: dict[int, int] = {}  # volunteer * 4096 + year -> minutes
+        # activity * 4096 + year -> [minutes, participations (records crediting > 0 that year)]
+        self.activity_totals: dict[int, list[int]] = {}
         self.buffer = array("q")
 
     def credit(self, records: Iterable[dict]) -> Iterator[dict]:
@@ -551,9 +554,15 @@ class _Ledger:
             day = _day(first_day)
             minutes = hours.day_minutes([window], 1, DAILY_CAP - used.get(day, 0))
             pieces = hours.trimmed_pieces(day, [window], minutes)
+        by_year: dict[int, int] = {}
         for piece in pieces:
             self._keep(record["id"], volunteer, piece, starts, tails)
-        return sum(piece.minutes for piece in pieces)
+            by_year[piece.day.year] = by_year.get(piece.day.year, 0) + piece.minutes
+        for year, minutes in by_year.items():
+            kept = self.activity_totals.setdefault(record["activity_id"] * 4096 + year, [0, 0])
+            kept[0] += minutes
+            kept[1] += minutes > 0
+        return sum(by_year.values())
 
     def _keep(self, record_id: int, volunteer: int, piece, starts: array, tails: array) -> None:
         begin, end = _us(piece.starts_at), _us(piece.ends_at)
@@ -591,6 +600,16 @@ class _Ledger:
         """Each volunteer's credited minutes per year, as the app's ledger keeps them."""
         for key, minutes in sorted(self.totals.items()):
             yield {"volunteer_id": key // 4096, "year": key % 4096, "minutes": minutes}
+
+    def activity_years(self) -> Iterator[dict]:
+        """Each activity's credited minutes and participations per year, as the app keeps them."""
+        for key, (minutes, participations) in sorted(self.activity_totals.items()):
+            yield {
+                "activity_id": key // 4096,
+                "year": key % 4096,
+                "minutes": minutes,
+                "participations": participations,
+            }
 
 
 def _overlapping(starts: array, tails: array, low: int, high: int) -> list:
