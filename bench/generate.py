@@ -7,8 +7,9 @@ Builds, on SQLite or PostgreSQL, a unit tree (banner, departments, towns,
 villages; at province scale a league root over ten such banners), rosters
 with their history (people who joined late, left, or left and came back),
 registered volunteers (most roster people, plus volunteers on no
-roster, a few people on two rosters), organizations, activities and
-service records in every status, spread over the last two years. Inserts are
+roster, a few people on two rosters), organizations with their projects,
+activities (each created by one of a few leaders of its organization, most in a
+project) and service records in every status, spread over the last two years. Inserts are
 bulk: COPY on PostgreSQL, executemany on SQLite; ids are assigned here so no
 round trip is needed per row. Deterministic for a given seed.
 
@@ -57,6 +58,10 @@ GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英�
 # A fixed hash (of "bench-password") so generating accounts costs no hashing.
 PASSWORD_HASH = "pbkdf2:sha256:1000$bench$" + "0" * 64
 
+
+# Who the recognition lists of leaders and projects rank: each organization's activities are
+# created by a few of the accounts and mostly grouped into a few projects.
+LEADERS_PER_ORGANIZATION, PROJECTS_PER_ORGANIZATION = 4, 2
 
 # From this many units the tree is a league: a root over ten county-shaped banners.
 LEAGUE_UNITS = 5_000
@@ -155,6 +160,7 @@ def _fill(connection, data: _Plan, counts: dict[str, int]) -> None:
     counts["users"] = writer("users", data.users())
     counts["volunteers"] = writer("volunteers", data.volunteers())
     counts["organizations"] = writer("organizations", data.organizations())
+    counts["projects"] = writer("projects", data.projects())
     counts["activities"] = writer("activities", data.activities())
     counts["roster_entries"] = writer("roster_entries", data.roster_entries())
     with tempfile.TemporaryFile() as spool:
@@ -162,6 +168,7 @@ def _fill(connection, data: _Plan, counts: dict[str, int]) -> None:
         counts["service_records"] = writer("service_records", ledger.credit(data.service_records()))
         counts["credit_entries"] = writer("credit_entries", ledger.entries())
     counts["year_minutes"] = writer("year_minutes", ledger.year_minutes())
+    counts["activity_year_minutes"] = writer("activity_year_minutes", ledger.activity_years())
     writer("compliance_settings", data.compliance_settings())
 
 
@@ -190,6 +197,7 @@ def _reset_sequences(connection) -> None:
         "users",
         "volunteers",
         "organizations",
+        "projects",
         "activities",
         "roster_entries",
         "service_records",
@@ -372,16 +380,37 @@ class _Plan:
                 "created_at": self.start,
             }
 
+    def projects(self) -> Iterator[dict]:
+        """Each organization's PROJECTS_PER_ORGANIZATION projects (the recognition lists)."""
+        for index in range(self.scale.organizations * PROJECTS_PER_ORGANIZATION):
+            yield {
+                "id": index + 1,
+                "organization_id": 1 + index // PROJECTS_PER_ORGANIZATION,
+                "name": f"服务项目{index % PROJECTS_PER_ORGANIZATION + 1}",
+                "starts_on": self.start.date(),
+                "active": True,
+                "created_at": self.start,
+            }
+
     def activities(self) -> Iterator[dict]:
         self.activity_starts = []
+        organizations, users = self.scale.organizations, len(self.volunteer_people)
         for index in range(self.scale.activities):
             starts = self.start + timedelta(
                 days=730 * index / self.scale.activities, hours=self.rng.choice((1, 2, 6))
             )
             self.activity_starts.append(starts)
+            organization, turn = index % organizations, index // organizations
+            # A few leaders per organization create its activities; most are in a project.
+            leader = (
+                organization * LEADERS_PER_ORGANIZATION + turn % LEADERS_PER_ORGANIZATION
+            ) % users
+            project = organization * PROJECTS_PER_ORGANIZATION + turn % PROJECTS_PER_ORGANIZATION
             yield {
                 "id": index + 1,
-                "organization_id": 1 + index % self.scale.organizations,
+                "organization_id": 1 + organization,
+                "created_by_id": 1 + leader,
+                "project_id": 1 + project if turn % 5 else None,
                 "title": f"志愿活动{index + 1}",
                 "category": "civilization",
                 "place": "嘎鲁图镇",
@@ -525,6 +554,8 @@ class _Ledger:
         self.spool = spool
         self.pieces: dict[int, tuple[array, array]] = {}
         self.totals: dict[int, int] = {}  # volunteer * 4096 + year -> minutes
+        # activity * 4096 + year -> [minutes, participations (records crediting > 0 that year)]
+        self.activity_totals: dict[int, list[int]] = {}
         self.buffer = array("q")
 
     def credit(self, records: Iterable[dict]) -> Iterator[dict]:
@@ -551,9 +582,15 @@ class _Ledger:
             day = _day(first_day)
             minutes = hours.day_minutes([window], 1, DAILY_CAP - used.get(day, 0))
             pieces = hours.trimmed_pieces(day, [window], minutes)
+        by_year: dict[int, int] = {}
         for piece in pieces:
             self._keep(record["id"], volunteer, piece, starts, tails)
-        return sum(piece.minutes for piece in pieces)
+            by_year[piece.day.year] = by_year.get(piece.day.year, 0) + piece.minutes
+        for year, minutes in by_year.items():
+            kept = self.activity_totals.setdefault(record["activity_id"] * 4096 + year, [0, 0])
+            kept[0] += minutes
+            kept[1] += minutes > 0
+        return sum(by_year.values())
 
     def _keep(self, record_id: int, volunteer: int, piece, starts: array, tails: array) -> None:
         begin, end = _us(piece.starts_at), _us(piece.ends_at)
@@ -591,6 +628,16 @@ class _Ledger:
         """Each volunteer's credited minutes per year, as the app's ledger keeps them."""
         for key, minutes in sorted(self.totals.items()):
             yield {"volunteer_id": key // 4096, "year": key % 4096, "minutes": minutes}
+
+    def activity_years(self) -> Iterator[dict]:
+        """Each activity's credited minutes and participations per year, as the app keeps them."""
+        for key, (minutes, participations) in sorted(self.activity_totals.items()):
+            yield {
+                "activity_id": key // 4096,
+                "year": key % 4096,
+                "minutes": minutes,
+                "participations": participations,
+            }
 
 
 def _overlapping(starts: array, tails: array, low: int, high: int) -> list:

@@ -14,6 +14,7 @@ from tests import factories
 from volunteer import create_app
 from volunteer.extensions import db
 from volunteer.models import (
+    ActivityYearMinutes,
     Adjustment,
     Base,
     CreditEntry,
@@ -106,6 +107,16 @@ def test_the_ledger_backfill_credits_overlapping_old_records_once(
         # The year totals, added by a later revision, start as the backfilled ledger's sums.
         years = db.session.execute(select(YearMinutes.year, YearMinutes.minutes)).all()
         assert [tuple(row) for row in years] == [(2026, 480)]
+        # So do the activities' (the doubled record credits nothing: no participation).
+        activity_years = db.session.execute(
+            select(
+                ActivityYearMinutes.activity_id,
+                ActivityYearMinutes.year,
+                ActivityYearMinutes.minutes,
+                ActivityYearMinutes.participations,
+            )
+        ).all()
+        assert [tuple(row) for row in activity_years] == [(night.id, 2026, 480, 1)]
         (adjustment,) = db.session.scalars(select(Adjustment)).all()
         assert (adjustment.before_minutes, adjustment.after_minutes) == (180, 0)
         db.session.remove()

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from tests import factories
+from tests.ledger_support import assert_activity_totals_match
 from volunteer.extensions import db
 from volunteer.models import CreditEntry, RecordSource, RecordStatus, ServiceRecord, YearMinutes
 from volunteer.models.base import LOCAL_ZONE
@@ -134,6 +135,7 @@ def _assert_rules(volunteer):
     _assert_periods_add_up(volunteer, total)
     _assert_readers_agree(volunteer)
     _assert_year_totals_match(volunteer, pieces)
+    assert_activity_totals_match()
 
 
 def _assert_year_totals_match(volunteer, pieces):

@@ -13,6 +13,7 @@ from volunteer.models.base import Base, UTCDateTime, utcnow
 from volunteer.models.campaigns import Campaign, CampaignYear
 from volunteer.models.certificates import Certificate
 from volunteer.models.credits import (
+    ActivityYearMinutes,
     CorrectionRequest,
     CorrectionStatus,
     CreditEntry,
@@ -47,6 +48,7 @@ from volunteer.models.units import Unit, UnitKind
 __all__ = [
     "Activity",
     "ActivityStatus",
+    "ActivityYearMinutes",
     "Adjustment",
     "ApiScope",
     "ApiToken",

@@ -52,6 +52,25 @@ class YearMinutes(Base):
     minutes: Mapped[int] = mapped_column(default=0)
 
 
+class ActivityYearMinutes(Base):
+    """An activity's credited minutes and participations (records crediting more than 0
+    minutes that year) in one Beijing calendar year: the ledger's sums, kept on write in the
+    same transaction, so the recognition lists of groups read one row per activity."""
+
+    __tablename__ = "activity_year_minutes"
+    __table_args__ = (
+        CheckConstraint("minutes >= 0", name="minutes_not_negative"),
+        CheckConstraint("participations >= 0", name="participations_not_negative"),
+        # The recognition lists read one year: (year, activity) rather than the primary key.
+        Index("ix_activity_year_minutes_year_activity", "year", "activity_id"),
+    )
+
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activities.id"), primary_key=True)
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    minutes: Mapped[int] = mapped_column(default=0)
+    participations: Mapped[int] = mapped_column(default=0)
+
+
 class CorrectionStatus(enum.StrEnum):
     """Where a volunteer's correction request stands."""
 

@@ -4,8 +4,9 @@ A record credits only the part of its interval no other record of the volunteer
 already credits, day by Beijing day within the daily cap (services/hours.py does
 the arithmetic). Crediting locks the volunteer's row first, so two approvals, or a
 scan and an approval, of one person take turns in PostgreSQL. Every write also keeps
-the volunteer's year totals (`YearMinutes`) equal to the ledger's sum, in the same
-transaction, so whole-year reports read one row per person.
+the volunteer's year totals (`YearMinutes`) and the activity's (`ActivityYearMinutes`:
+minutes and participations) equal to the ledger's sums, in the same transaction, so
+whole-year reports read one row per person or per activity.
 """
 
 from collections import defaultdict
@@ -19,6 +20,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from volunteer.extensions import db
 from volunteer.models import (
     Activity,
+    ActivityYearMinutes,
     CreditEntry,
     ServiceRecord,
     Volunteer,
@@ -146,13 +148,11 @@ def _overlaps(window: hours.Interval, others) -> list[Overlap]:
 def apply_credit(record: ServiceRecord, plan: CreditPlan, *, first: bool = False) -> int:
     """Replace the record's ledger rows with the plan's pieces; returns the minutes. `first`
     says the record has none yet (an open record closing), which spares a DELETE per scan."""
-    by_year: dict[int, int] = defaultdict(int)
-    if not first:
-        by_year = _cleared_by_year(record)
+    old = {} if first else _cleared_by_year(record)
+    new: dict[int, int] = defaultdict(int)
     for piece in plan.pieces:
-        by_year[piece.day.year] += piece.minutes
-    _add_year_minutes(record.volunteer_id, by_year)
-    staleness.credit_changed(record.volunteer_id, by_year)  # one UPDATE; none without pieces
+        new[piece.day.year] += piece.minutes
+    _keep_totals(record, old, new)
     db.session.add_all(
         CreditEntry(
             record_id=record.id,
@@ -171,13 +171,11 @@ def apply_credit(record: ServiceRecord, plan: CreditPlan, *, first: bool = False
 
 def clear_credit(record: ServiceRecord) -> None:
     """Remove the record's ledger rows (it no longer credits anything)."""
-    by_year = _cleared_by_year(record)
-    _add_year_minutes(record.volunteer_id, by_year)
-    staleness.credit_changed(record.volunteer_id, by_year)
+    _keep_totals(record, _cleared_by_year(record), {})
 
 
 def _cleared_by_year(record: ServiceRecord) -> dict[int, int]:
-    """Delete the record's ledger rows; minus the minutes they credited, per year."""
+    """Delete the record's ledger rows; the minutes they credited, per year."""
     removed = db.session.execute(
         delete(CreditEntry)
         .where(CreditEntry.record_id == record.id)
@@ -185,15 +183,32 @@ def _cleared_by_year(record: ServiceRecord) -> dict[int, int]:
     )
     by_year: dict[int, int] = defaultdict(int)
     for day, minutes in removed:
-        by_year[day.year] -= minutes
+        by_year[day.year] += minutes
     return by_year
+
+
+def _keep_totals(record: ServiceRecord, old: dict[int, int], new: dict[int, int]) -> None:
+    """Keep the year totals (the volunteer's, the activity's) equal to the ledger after the
+    record's minutes per year went from `old` to `new`, and mark the reports they change."""
+    years = sorted(old.keys() | new.keys())
+    by_year = {year: new.get(year, 0) - old.get(year, 0) for year in years}
+    _add_year_minutes(record.volunteer_id, by_year)
+    _add_activity_minutes(record.activity_id, old, new)
+    staleness.credit_changed(record.volunteer_id, years)  # one UPDATE; none without years
 
 
 def _add_year_minutes(volunteer_id: int, by_year: dict[int, int]) -> None:
     """Add each year's change to the volunteer's year totals (nothing when nothing changed)."""
     gains = {year: minutes for year, minutes in by_year.items() if minutes > 0}
     if gains:
-        _upsert_gains(volunteer_id, gains)
+        _upsert_gains(
+            YearMinutes,
+            [YearMinutes.volunteer_id, YearMinutes.year],
+            [
+                {"volunteer_id": volunteer_id, "year": year, "minutes": minutes}
+                for year, minutes in sorted(gains.items())
+            ],
+        )
     for year, minutes in by_year.items():
         if minutes < 0:  # a loss updates the row its earlier gain made (an upsert's new-row
             # candidate would be negative, which the CHECK refuses before any conflict)
@@ -204,20 +219,44 @@ def _add_year_minutes(volunteer_id: int, by_year: dict[int, int]) -> None:
             )
 
 
-def _upsert_gains(volunteer_id: int, gains: dict[int, int]) -> None:
-    """Add positive minutes per year, creating a year's row on its first minutes."""
+def _add_activity_minutes(activity_id: int, old: dict[int, int], new: dict[int, int]) -> None:
+    """Add one record's change per year to its activity's year totals: minutes, and a
+    participation gained (0 -> more) or lost (more -> 0). A year's minutes and participations
+    move the same way (both up or both down), so a change is a gain or a loss, never both."""
+    gains, losses = [], []
+    for year in sorted(old.keys() | new.keys()):
+        before, after = old.get(year, 0), new.get(year, 0)
+        change = {"minutes": after - before, "participations": (after > 0) - (before > 0)}
+        if change["minutes"] > 0:
+            gains.append({"activity_id": activity_id, "year": year, **change})
+        elif change["minutes"] < 0:
+            losses.append((year, change))
+    if gains:
+        _upsert_gains(
+            ActivityYearMinutes, [ActivityYearMinutes.activity_id, ActivityYearMinutes.year], gains
+        )
+    for year, change in losses:
+        db.session.execute(
+            update(ActivityYearMinutes)
+            .where(ActivityYearMinutes.activity_id == activity_id, ActivityYearMinutes.year == year)
+            .values(
+                minutes=ActivityYearMinutes.minutes + change["minutes"],
+                participations=ActivityYearMinutes.participations + change["participations"],
+            )
+        )
+
+
+def _upsert_gains(model: type, keys: list, rows: list[dict]) -> None:
+    """Add positive figures to the totals rows named by `keys`, creating a row on its first
+    minutes (PostgreSQL and SQLite both say ON CONFLICT DO UPDATE)."""
     dialect = db.session.get_bind().dialect.name
     dialect_insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = dialect_insert(YearMinutes).values(
-        [
-            {"volunteer_id": volunteer_id, "year": year, "minutes": minutes}
-            for year, minutes in sorted(gains.items())
-        ]
-    )
+    statement = dialect_insert(model).values(rows)
+    added = [name for name in rows[0] if name not in {key.key for key in keys}]
     db.session.execute(
         statement.on_conflict_do_update(
-            index_elements=[YearMinutes.volunteer_id, YearMinutes.year],
-            set_={"minutes": YearMinutes.minutes + statement.excluded.minutes},
+            index_elements=keys,
+            set_={name: getattr(model, name) + statement.excluded[name] for name in added},
         )
     )
 

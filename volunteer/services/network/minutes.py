@@ -1,8 +1,9 @@
 """The one query the network's reports total credited service time with.
 
-Rankings, project pages and coverage read credited time only through
-`credited_totals`, which sums the per-day credit ledger (services.ledger): the
-same minutes every other report counts, split at Beijing midnight.
+Project pages and coverage read credited time through `credited_totals`, which sums
+the per-day credit ledger (services.ledger): the same minutes every other report counts,
+split at Beijing midnight. The recognition lists read the ledger's year totals kept on
+write instead, and this query only for the distinct volunteers of the groups near the top.
 """
 
 from dataclasses import dataclass

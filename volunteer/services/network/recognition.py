@@ -25,11 +25,14 @@ shows everyone in it. For a coordinator's subtree (`within`): volunteers whose w
 the subtree (their time anywhere counts); leaders, organizations and projects counting only
 activities of organizations whose unit is in the subtree. Volunteers' time is read from the
 ledger's year totals (`YearMinutes`) and participations from the ledger's days, for the
-people near the top only; the groups' time through `minutes.credited_totals`.
+people near the top only; the groups' time and participations from the activities' year
+totals (`ActivityYearMinutes`), and their distinct volunteers through
+`minutes.credited_totals` for the groups near the top only.
 """
 
 from dataclasses import asdict, dataclass, replace
 from datetime import date
+from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
@@ -46,6 +49,7 @@ from sqlalchemy.orm import aliased
 from volunteer.extensions import db
 from volunteer.models import (
     Activity,
+    ActivityYearMinutes,
     Adjustment,
     Certificate,
     CreditEntry,
@@ -311,20 +315,74 @@ GROUP_KEYS = {
 def _groups(
     category: HonourCategory, year: int, criteria: Criteria, within: Unit | None
 ) -> list[Candidate]:
+    """The year's leaders, organizations or projects up to the list's cut-off.
+
+    Minutes and participations add up over the activities' year totals. Distinct volunteers
+    do not, so they are counted in the ledger for the candidates that can make the list only:
+    a rank is one more than the candidates ahead, so one with fewer minutes than the
+    `list_size`-th has at least `list_size` ahead and is cut, whatever its volunteers; and
+    everyone ahead of a kept candidate is kept, so the kept ranks are the full list's."""
+    key = GROUP_KEYS[category]
+    conditions = _group_conditions(category, within)
+    rows = db.session.execute(_group_year_totals(key, year, criteria, conditions)).all()
+    rows.sort(key=lambda row: row.minutes, reverse=True)
+    size = criteria.list_size
+    if size < 1:
+        return []
+    if len(rows) > size:
+        floor = rows[size - 1].minutes
+        rows = [row for row in rows if row.minutes >= floor]
+    keys = [row.key for row in rows]
+    people = _group_people(key, year, keys, conditions) if keys else {}
+    names = _group_names(category, keys)
+    entries = []
+    for row in rows:
+        if row.key in names:  # always (foreign keys; inactive organizations are left out above)
+            counted = people.get(row.key, Totals()).people
+            totals = Totals(int(row.minutes), int(row.participations), counted)
+            candidate = Candidate(category, row.key, *names[row.key], 0, totals)
+            entries.append(((-totals.minutes, -totals.people), candidate))
+    return _ranked(entries)
+
+
+def _group_people(
+    key: ColumnElement, year: int, keys: list, conditions: list[ColumnElement[bool]]
+) -> dict[Any, Totals]:
+    """The groups' totals summed from the year's ledger (read for their distinct volunteers)."""
     start, end = _year_bounds(year)
-    scope = _subtree(within, Organization.unit_id)
+    return credited_totals(key, start, end, key.in_(keys), *conditions)
+
+
+def _group_conditions(category: HonourCategory, within: Unit | None) -> list[ColumnElement[bool]]:
+    """Activities that count for the category's groups: with a group, of an organization in
+    the subtree; for organizations, an active one (the others are not listed)."""
     conditions = [GROUP_KEYS[category].is_not(None)]
-    if scope is not None:
-        conditions.append(Activity.organization_id.in_(select(Organization.id).where(scope)))
-    totals = credited_totals(GROUP_KEYS[category], start, end, *conditions)
-    eligible = {k: t for k, t in totals.items() if t.minutes >= criteria.group_min_hours * 60}
-    names = _group_names(category, list(eligible))
-    return _ranked(
-        [
-            ((-t.minutes, -t.people), Candidate(category, k, *names[k], 0, t))
-            for k, t in eligible.items()
-            if k in names
-        ]
+    organizations = select(Organization.id)
+    if (scope := _subtree(within, Organization.unit_id)) is not None:
+        organizations = organizations.where(scope)
+    if category == HonourCategory.ORGANIZATION:
+        organizations = organizations.where(Organization.active.is_(True))
+    if organizations.whereclause is not None:
+        conditions.append(Activity.organization_id.in_(organizations))
+    return conditions
+
+
+def _group_year_totals(
+    key: ColumnElement, year: int, criteria: Criteria, conditions: list[ColumnElement[bool]]
+) -> Select:
+    """Each group's minutes and participations in the year from its activities' year totals,
+    the groups with at least the minutes asked (and one: a group credited nothing is none)."""
+    minutes = func.sum(ActivityYearMinutes.minutes)
+    return (
+        select(
+            key.label("key"),
+            minutes.label("minutes"),
+            func.sum(ActivityYearMinutes.participations).label("participations"),
+        )
+        .join(Activity, Activity.id == ActivityYearMinutes.activity_id)
+        .where(ActivityYearMinutes.year == year, *conditions)
+        .group_by(key)
+        .having(minutes >= max(criteria.group_min_hours * 60, 1))
     )
 
 
