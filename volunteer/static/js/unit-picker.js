@@ -139,9 +139,9 @@
         }
         event.preventDefault();
         highlight(active + (event.key === "ArrowDown" ? 1 : -1));
-      } else if (event.key === "Enter" && !list.hidden) {
+      } else if (event.key === "Enter" && !list.hidden && active >= 0) {
         event.preventDefault(); // choosing is not sending the form
-        choose(active >= 0 ? active : 0);
+        choose(active);
       } else if (event.key === "Escape" && !list.hidden) {
         event.preventDefault();
         close();
