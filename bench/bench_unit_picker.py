@@ -7,6 +7,8 @@ unit searches (the picker's JSON). Province scale is 10,000 units (issue 15: no 
 200 KB, no request over 2 s).
 
     .venv/bin/python bench/bench_unit_picker.py --units 10000
+    .venv/bin/python bench/bench_unit_picker.py --database-url \
+        postgresql+psycopg://postgres@127.0.0.1:5432/<an empty scratch database>
 
 Prints figures; asserts nothing.
 """
@@ -36,9 +38,10 @@ SEARCHES = ("红旗", "第5镇", "第77镇第3", "第1")
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--units", type=int, default=10_000)
+    parser.add_argument("--database-url", help="an empty scratch database (default: SQLite)")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as folder:
-        url = f"sqlite:///{folder}/bench.sqlite3"
+        url = args.database_url or f"sqlite:///{folder}/bench.sqlite3"
         app = create_app(
             {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "INSTANCE_PATH": folder}
         )
@@ -55,6 +58,8 @@ def main(argv=None) -> None:
             fetch(client, "/me/edit")
             for text in SEARCHES:
                 fetch(client, f"/auth/work-units?q={text}")
+            db.session.remove()
+            db.drop_all()  # the scratch database is left empty again
 
 
 def build_tree(count: int) -> Unit:
