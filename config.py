@@ -46,6 +46,14 @@ class Config:
     # Registrations submitted per address: a registration drive on one Wi-Fi fits; a
     # script minting accounts (each one more budget for guessing codes) does not.
     REGISTRATION_RATE_LIMIT = "30 per hour; 200 per day"
+    # The work unit picker's searches per address (a few per person typing a name): a whole
+    # department registering from one intranet address fits.
+    UNIT_SEARCH_RATE_LIMIT = "120 per minute; 3000 per hour"
+    # Up to this many active units, the register and profile pages offer the work unit as a
+    # plain select (simplest on a phone; 200 options are about 12 KB and the banner's own
+    # tree of departments, towns and gacha fits); above it, a search-as-you-type picker, since
+    # a province's 10,000 options were 570 KB and a list nobody can scroll (issue 15).
+    WORK_UNIT_SELECT_LIMIT = 200
 
     # A password-reset code a coordinator or admin issues is good once, for this long.
     PASSWORD_RESET_HOURS = 24

@@ -39,6 +39,7 @@ SITE_PAGES = (
     "/admin/grants",
     "/admin/organizations",
     "/admin/units",
+    "/auth/register",
     "/campaign/",
     "/certificates/",
     "/certificates/all",

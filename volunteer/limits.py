@@ -88,6 +88,12 @@ def limit_registration(view):
     )(view)
 
 
+def limit_unit_search(view):
+    """Searches of the work unit picker per address: typing a name is a handful of searches;
+    a script walking the whole tree through them is slowed down."""
+    return limiter.limit(_setting("UNIT_SEARCH_RATE_LIMIT"), key_func=client_address)(view)
+
+
 def limit_code_guesses(methods: list[str]):
     """Scans and typed codes: one budget per person across every way of sending a code,
     and one per address (see the arithmetic above)."""

@@ -85,7 +85,7 @@ class RegistrationForm(FlaskForm):
             political_status=PoliticalStatus(self.political_status.data),
             gender=Gender(self.gender.data) if self.gender.data else None,
             birth_date=self.birth_date.data,
-            unit=poster_unit or shared.unit_from_choice(self.unit_id.data),
+            unit=poster_unit or self.unit_id.unit,
             work_unit_name=None if poster_unit else self.work_unit_name.data,
             skills=self.skills.data,
             service_areas=self.service_areas.data,

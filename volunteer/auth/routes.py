@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 
 from volunteer import display, pending_scan
@@ -12,11 +12,11 @@ from volunteer.auth import reset_views  # noqa: F401  (registers its views on bp
 from volunteer.auth.blueprint import bp
 from volunteer.auth.forms import LoginForm, RegistrationForm
 from volunteer.extensions import db
-from volunteer.forms import is_safe_next, unit_choices
+from volunteer.forms import is_safe_next
 from volunteer.i18n import gettext as _
-from volunteer.limits import limit_registration, limit_sign_in
+from volunteer.limits import limit_registration, limit_sign_in, limit_unit_search
 from volunteer.models import Unit
-from volunteer.services import accounts, registration_links, sessions
+from volunteer.services import accounts, registration_links, sessions, units
 
 __all__ = ["bp"]
 
@@ -27,7 +27,6 @@ __all__ = ["bp"]
 def register():
     """Self-registration with privacy consent (and a guardian's, under 14)."""
     form = RegistrationForm()
-    form.unit_id.choices = unit_choices()
     poster_unit = _poster_unit()
     if form.validate_on_submit():
         with service_action(form, default_field="name") as outcome:
@@ -53,6 +52,25 @@ def _poster_unit() -> Unit | None:
     if unit is None and request.method == "GET":
         flash(_("This registration link is not valid; choose your work unit below."), "warning")
     return unit
+
+
+# The picker searches once a volunteer has typed this much: one Chinese character (镇, 村)
+# matches half the tree, two already narrow it to a name.
+UNIT_SEARCH_MIN, UNIT_SEARCH_MAX = 2, 100
+
+
+@bp.route("/work-units")
+@access(PUBLIC)
+@limit_unit_search
+def work_units():
+    """The active units whose name contains `q` (or whose code is `q`), with their paths, as
+    JSON for the register and profile pages' picker: the first PICKER_RESULTS of them. Public,
+    as the register page's own list of units always was."""
+    text = request.args.get("q", "").strip()
+    found = []
+    if UNIT_SEARCH_MIN <= len(text) <= UNIT_SEARCH_MAX:
+        found = units.search_units(text)
+    return jsonify(units=[{"id": hit.id, "name": hit.name, "path": hit.label} for hit in found])
 
 
 @bp.route("/login", methods=["GET", "POST"])

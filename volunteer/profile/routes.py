@@ -5,7 +5,6 @@ from flask_login import login_user
 
 from volunteer.access import SIGNED_IN, VOLUNTEER, Rule, access, acting_user
 from volunteer.actions import service_action
-from volunteer.forms import unit_choices, unit_from_choice
 from volunteer.i18n import gettext as _
 from volunteer.models import ApiToken, PoliticalStatus, Volunteer, utcnow
 from volunteer.profile.forms import PasswordForm, PersonalTokenForm, ProfileForm, RevokeTokenForm
@@ -60,7 +59,7 @@ def _saved_profile(volunteer: Volunteer, form: ProfileForm) -> bool:
             name=form.name.data,
             phone=form.phone.data,
             political_status=PoliticalStatus(form.political_status.data),
-            unit=unit_from_choice(form.unit_id.data),
+            unit=form.unit_id.unit,
             work_unit_name=form.work_unit_name.data,
             skills=form.skills.data,
             service_areas=form.service_areas.data,
@@ -70,15 +69,13 @@ def _saved_profile(volunteer: Volunteer, form: ProfileForm) -> bool:
 
 def _profile_form(volunteer: Volunteer) -> ProfileForm:
     """The profile form, filled with the volunteer's current data."""
-    form = ProfileForm(
+    return ProfileForm(
         obj=volunteer,
         name=volunteer.user.name,
         phone=volunteer.user.phone,
         political_status=volunteer.political_status.value,
         unit_id=str(volunteer.unit_id or ""),
     )
-    form.unit_id.choices = unit_choices()
-    return form
 
 
 @bp.route("/password", methods=["GET", "POST"])

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Row, Select, func, or_, select, update
+from sqlalchemy import ColumnElement, Row, Select, case, func, or_, select, update
 from sqlalchemy.orm import aliased
 
 from volunteer.extensions import db
@@ -216,3 +216,96 @@ def get_unit_by_code(code: str) -> Unit | None:
 def _place(unit: Unit, parent: Unit | None) -> None:
     unit.path = (parent.path if parent else "/") + f"{unit.id}/"
     unit.depth = (parent.depth + 1) if parent else 0
+
+
+# The work unit picker (register and profile pages, issue 15): a search lists at most this many.
+PICKER_RESULTS = 20
+PATH_SEPARATOR = " › "
+
+
+@dataclass(frozen=True)
+class UnitHit:
+    """A unit as the picker shows it: its names from below the root down to itself, so two
+    villages of the same name are told apart by their towns."""
+
+    id: int
+    name: str
+    path: tuple[str, ...]
+
+    @property
+    def label(self) -> str:
+        """The path as one line ("某镇 › 某村")."""
+        return PATH_SEPARATOR.join(self.path)
+
+
+@dataclass(frozen=True)
+class TypedUnit:
+    """What a typed unit name or code names: one unit, or the units to choose from (`exact`:
+    they all bear exactly that name)."""
+
+    unit: Unit | None
+    hits: list[UnitHit]
+    exact: bool = False
+
+
+def active_unit_count() -> int:
+    """How many units are active (what a unit select would list)."""
+    return db.session.scalar(select(func.count(Unit.id)).where(Unit.active.is_(True))) or 0
+
+
+def active_unit(unit_id: int | None) -> Unit | None:
+    """The active unit with this id, or None (no such unit, or deactivated)."""
+    unit = db.session.get(Unit, unit_id) if unit_id is not None else None
+    return unit if unit is not None and unit.active else None
+
+
+# A contains-match (LIKE '%text%') reads every unit's name: no B-tree index serves it, but a
+# province's 10,000 short names are one fast scan, and LIMIT bounds what comes back.
+def search_units(text: str, limit: int = PICKER_RESULTS) -> list[UnitHit]:
+    """Active units whose name contains `text` (or whose code is `text`): the exact name
+    first, then names starting with it, then the shallowest; the first `limit`, with paths."""
+    text = text.strip()
+    starts = Unit.name.istartswith(text, autoescape=True)
+    rank = case((Unit.name == text, 0), (starts, 1), else_=2)
+    found = or_(Unit.name.icontains(text, autoescape=True), Unit.code == text.upper())
+    query = select(Unit.id, Unit.name, Unit.path).where(Unit.active.is_(True), found)
+    rows = db.session.execute(query.order_by(rank, Unit.depth, Unit.name, Unit.id).limit(limit))
+    return unit_hits(list(rows))
+
+
+def unit_hits(rows: list[Row] | list[Unit]) -> list[UnitHit]:
+    """(id, name, path) rows (or units) as UnitHits, every ancestor's name read in one statement."""
+    chains = {row.id: _chain(row.path) for row in rows}
+    wanted = {unit_id for chain in chains.values() for unit_id in chain[1:-1]}
+    names = dict(db.session.execute(select(Unit.id, Unit.name).where(Unit.id.in_(wanted))).all())
+    return [_hit(row, chains[row.id], names) for row in rows]
+
+
+def unit_hit(unit: Unit) -> UnitHit:
+    """One unit with its path (the profile's current unit)."""
+    return unit_hits([unit])[0]
+
+
+def find_typed_unit(text: str) -> TypedUnit:
+    """The unit a typed code or whole name names; else the units to choose from."""
+    text = text.strip()
+    by_code = get_unit_by_code(text)
+    if by_code is not None and by_code.active:
+        return TypedUnit(by_code, [])
+    named = select(Unit.id, Unit.name, Unit.path).where(Unit.active.is_(True), Unit.name == text)
+    same = list(db.session.execute(named.order_by(Unit.path).limit(PICKER_RESULTS)))
+    if len(same) == 1:
+        return TypedUnit(db.session.get(Unit, same[0].id), [])
+    if same:
+        return TypedUnit(None, unit_hits(same), exact=True)
+    return TypedUnit(None, search_units(text))
+
+
+def _chain(path: str) -> list[int]:
+    return [int(part) for part in path.strip("/").split("/") if part]
+
+
+def _hit(row: Row | Unit, chain: list[int], names: dict[int, str]) -> UnitHit:
+    """The root is left out of every path but its own: every unit lies under it."""
+    above = tuple(names[unit_id] for unit_id in chain[1:-1] if unit_id in names)
+    return UnitHit(row.id, row.name, (*above, row.name))
