@@ -533,7 +533,9 @@ EPOCH_ORDINAL = EPOCH.date().toordinal()
 DAY_US = 86_400 * 1_000_000
 BEIJING_US = 8 * 3_600 * 1_000_000
 DAILY_CAP = 12 * 60  # minutes a day, the app's default
-CHUNK = 60_000  # ledger pieces per spool write (six int64s each)
+CHUNK = 60_000  # ledger pieces per spool write
+# int64s per spooled piece: record, volunteer, activity, day, start, end, minutes
+ENTRY_FIELDS = 7
 
 
 def _us(moment: datetime) -> int:
@@ -584,7 +586,7 @@ class _Ledger:
             pieces = hours.trimmed_pieces(day, [window], minutes)
         by_year: dict[int, int] = {}
         for piece in pieces:
-            self._keep(record["id"], volunteer, piece, starts, tails)
+            self._keep(record, volunteer, piece, starts, tails)
             by_year[piece.day.year] = by_year.get(piece.day.year, 0) + piece.minutes
         for year, minutes in by_year.items():
             kept = self.activity_totals.setdefault(record["activity_id"] * 4096 + year, [0, 0])
@@ -592,7 +594,7 @@ class _Ledger:
             kept[1] += minutes > 0
         return sum(by_year.values())
 
-    def _keep(self, record_id: int, volunteer: int, piece, starts: array, tails: array) -> None:
+    def _keep(self, record: dict, volunteer: int, piece, starts: array, tails: array) -> None:
         begin, end = _us(piece.starts_at), _us(piece.ends_at)
         at = bisect.bisect_left(starts, begin)
         starts.insert(at, begin)
@@ -600,8 +602,10 @@ class _Ledger:
         key = volunteer * 4096 + piece.day.year
         self.totals[key] = self.totals.get(key, 0) + piece.minutes
         day = piece.day.toordinal()
-        self.buffer.extend((record_id, volunteer, day, begin, end, piece.minutes))
-        if len(self.buffer) >= CHUNK * 6:
+        self.buffer.extend(
+            (record["id"], volunteer, record["activity_id"], day, begin, end, piece.minutes)
+        )
+        if len(self.buffer) >= CHUNK * ENTRY_FIELDS:
             self.spool.write(self.buffer.tobytes())
             self.buffer = array("q")
 
@@ -609,15 +613,18 @@ class _Ledger:
         """The spooled pieces as credit_entries rows, numbered in record order."""
         self.pieces.clear()  # the per-volunteer state is done with
         entry_id = 0
-        while chunk := self.spool.read(CHUNK * 6 * 8):
+        while chunk := self.spool.read(CHUNK * ENTRY_FIELDS * 8):
             values = array("q", chunk)
-            for at in range(0, len(values), 6):
-                record_id, volunteer, day, begin, end, minutes = values[at : at + 6]
+            for at in range(0, len(values), ENTRY_FIELDS):
+                record_id, volunteer, activity, day, begin, end, minutes = values[
+                    at : at + ENTRY_FIELDS
+                ]
                 entry_id += 1
                 yield {
                     "id": entry_id,
                     "record_id": record_id,
                     "volunteer_id": volunteer,
+                    "activity_id": activity,
                     "day": date.fromordinal(day),
                     "starts_at": _moment(begin),
                     "ends_at": _moment(end),

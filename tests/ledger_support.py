@@ -40,6 +40,13 @@ def kept_activity_totals() -> dict[tuple[int, int], tuple[int, int]]:
 
 
 def assert_activity_totals_match() -> None:
-    """The kept totals equal the ledger's sums, activity by activity, year by year."""
+    """The kept totals equal the ledger's sums, activity by activity, year by year; and every
+    ledger piece names its record's activity."""
     db.session.flush()
     assert kept_activity_totals() == ledger_activity_sums()
+    misplaced = db.session.scalars(
+        select(CreditEntry.id)
+        .join(ServiceRecord, ServiceRecord.id == CreditEntry.record_id)
+        .where(CreditEntry.activity_id != ServiceRecord.activity_id)
+    ).all()
+    assert misplaced == []

@@ -104,6 +104,8 @@ def test_the_ledger_backfill_credits_overlapping_old_records_once(
             ).all()
         )
         assert sorted(by_day.values()) == [120, 360]  # 14 June 22:00-24:00, 15 June 00:00-06:00
+        # Each piece names its record's activity, filled by a later revision.
+        assert set(db.session.scalars(select(CreditEntry.activity_id))) == {night.id}
         # The year totals, added by a later revision, start as the backfilled ledger's sums.
         years = db.session.execute(select(YearMinutes.year, YearMinutes.minutes)).all()
         assert [tuple(row) for row in years] == [(2026, 480)]

@@ -26,12 +26,23 @@ class CreditEntry(Base):
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         Index("ix_credit_entries_volunteer_day", "volunteer_id", "day"),
         Index("ix_credit_entries_volunteer_starts", "volunteer_id", "starts_at"),
+        # Distinct volunteers of a few activities in a year (the recognition lists' groups
+        # near the top) read this index alone on PostgreSQL, not every record's ledger rows.
+        Index(
+            "ix_credit_entries_activity_day",
+            "activity_id",
+            "day",
+            postgresql_include=["volunteer_id", "minutes"],
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     record_id: Mapped[int] = mapped_column(ForeignKey("service_records.id"), index=True)
     # Denormalized from the record so that per-person sums need no join.
     volunteer_id: Mapped[int] = mapped_column(ForeignKey("volunteers.id"))
+    # Denormalized from the record too (a record's activity never changes), so that sums per
+    # activity need no join through the records.
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activities.id"))
     day: Mapped[date] = mapped_column(Date)
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -157,6 +157,7 @@ def apply_credit(record: ServiceRecord, plan: CreditPlan, *, first: bool = False
         CreditEntry(
             record_id=record.id,
             volunteer_id=record.volunteer_id,
+            activity_id=record.activity_id,
             day=piece.day,
             starts_at=piece.starts_at,
             ends_at=piece.ends_at,

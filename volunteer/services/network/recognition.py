@@ -26,8 +26,8 @@ the subtree (their time anywhere counts); leaders, organizations and projects co
 activities of organizations whose unit is in the subtree. Volunteers' time is read from the
 ledger's year totals (`YearMinutes`) and participations from the ledger's days, for the
 people near the top only; the groups' time and participations from the activities' year
-totals (`ActivityYearMinutes`), and their distinct volunteers through
-`minutes.credited_totals` for the groups near the top only.
+totals (`ActivityYearMinutes`), and their distinct volunteers from the ledger's pieces of
+their activities (`CreditEntry.activity_id`) for the groups near the top only.
 """
 
 from dataclasses import asdict, dataclass, replace
@@ -66,7 +66,7 @@ from volunteer.models import (
 from volunteer.services import ledger
 from volunteer.services.audit import record_audit
 from volunteer.services.certificates.stars import minutes_for_level, star_level
-from volunteer.services.network.minutes import Totals, credited_totals
+from volunteer.services.network.minutes import Totals
 from volunteer.services.periods import year_period
 from volunteer.services.stored_settings import store_value, stored_value
 
@@ -338,7 +338,7 @@ def _groups(
     entries = []
     for row in rows:
         if row.key in names:  # always (foreign keys; inactive organizations are left out above)
-            counted = people.get(row.key, Totals()).people
+            counted = people.get(row.key, 0)
             totals = Totals(int(row.minutes), int(row.participations), counted)
             candidate = Candidate(category, row.key, *names[row.key], 0, totals)
             entries.append(((-totals.minutes, -totals.people), candidate))
@@ -347,10 +347,23 @@ def _groups(
 
 def _group_people(
     key: ColumnElement, year: int, keys: list, conditions: list[ColumnElement[bool]]
-) -> dict[Any, Totals]:
-    """The groups' totals summed from the year's ledger (read for their distinct volunteers)."""
-    start, end = _year_bounds(year)
-    return credited_totals(key, start, end, key.in_(keys), *conditions)
+) -> dict[Any, int]:
+    """Distinct volunteers credited in the year at each group's activities, for the groups
+    near the top only: the ledger's pieces by activity and day (their own index), no join
+    through the records."""
+    rows = db.session.execute(
+        select(key, func.count(CreditEntry.volunteer_id.distinct()))
+        .join(Activity, Activity.id == CreditEntry.activity_id)
+        .where(
+            CreditEntry.day >= date(year, 1, 1),
+            CreditEntry.day < date(year + 1, 1, 1),
+            CreditEntry.minutes > 0,
+            key.in_(keys),
+            *conditions,
+        )
+        .group_by(key)
+    )
+    return {group: int(people) for group, people in rows}
 
 
 def _group_conditions(category: HonourCategory, within: Unit | None) -> list[ColumnElement[bool]]:
