@@ -140,3 +140,18 @@ def test_a_volunteers_code_budget_is_counted_in_redis_for_every_worker(limited, 
     assert sign_in(second, volunteer.user.phone, factories.PASSWORD).status_code == 302
     assert second.get(f"/checkin/s/{activity.id}/{step}/000000").status_code == 429
     assert second.post("/checkin/code", data={"code": "000000"}).status_code == 429
+
+
+def test_flask_limiter_skips_only_the_views_that_count_their_own_guesses(app):
+    from volunteer.limits import _counts_its_own_guesses
+
+    skipped = {}
+    for path in ("/checkin/code", "/checkin/p/1/000000", "/checkin/s/1/1/000000", "/auth/login"):
+        with app.test_request_context(path):
+            skipped[path] = _counts_its_own_guesses()
+    assert skipped == {
+        "/checkin/code": True,
+        "/checkin/p/1/000000": True,
+        "/checkin/s/1/1/000000": True,
+        "/auth/login": False,
+    }
