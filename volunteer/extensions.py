@@ -95,13 +95,17 @@ def _user_query():
 
 @functools.cache
 def _lean_user_query():
-    """The account and its volunteer profile's id, in one query: reading the profile's other
-    columns (dates, enums) cost as much as the rest of the user; the role grants go unread."""
-    from sqlalchemy.orm import joinedload
+    """The account's columns a scan reads and its volunteer profile's id, in one query:
+    reading the profile's other columns (dates, enums) cost as much as the rest of the user;
+    the role grants go unread. Any other column is read on first use."""
+    from sqlalchemy.orm import joinedload, load_only
 
     from volunteer.models import User, Volunteer
 
-    return _user_by_id(joinedload(User.volunteer).load_only(Volunteer.id, Volunteer.user_id))
+    return _user_by_id(
+        load_only(User.id, User.active, User.locale, User.large_text, User.session_version),
+        joinedload(User.volunteer).load_only(Volunteer.id, Volunteer.user_id),
+    )
 
 
 def _user_by_id(*options):
