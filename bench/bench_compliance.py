@@ -9,8 +9,10 @@ distinct-people totals), through the ORM as the pages run it. Last year's report
 timed too: the roster of its last day, which later uploads have changed. The page's
 overview (`compliance_overview`: the root's own roster row and each direct sub-unit's
 subtree) is timed beside it, and the root's compliance page itself through Flask's test
-client (signed in as a bench admin, made once in the bench database): its time and HTML
-bytes (issue 15: no page over 200 KB).
+client (signed in as a bench admin, made once in the bench database): its first view (which
+only queues its keys and says "computing"), the jobs that compute them, run here as the
+worker would, and later views from the kept snapshots, with HTML bytes (issue 15: no page
+over 200 KB).
 
     python bench/bench_compliance.py                       # SQLite, small scale, built if missing
     BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/bench_compliance \
@@ -28,7 +30,7 @@ import time
 from pathlib import Path
 
 from flask_login import FlaskLoginClient
-from sqlalchemy import create_engine, inspect, select, text, update
+from sqlalchemy import create_engine, delete, inspect, select, text, update
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -53,6 +55,7 @@ from volunteer.services import (  # noqa: E402
     staleness,
 )
 from volunteer.services.compliance import snapshots  # noqa: E402
+from volunteer.tasks import run_queued_jobs  # noqa: E402
 
 BENCH_ADMIN_PHONE = "19900000001"
 
@@ -261,23 +264,44 @@ def _root_page(app, root, period, targets, repeat: int, line) -> None:
     app.test_client_class = FlaskLoginClient
     client = app.test_client(user=_bench_admin())
     url = f"/compliance/units/{root.id}?year={period.year}"
-    best, median, body = best_of(repeat, lambda: _page_bytes(client, url))
-    line(f"root compliance page through the test client ({len(body):,} bytes)", best, median)
-    print(f"root page HTML: {len(body):,} bytes ({len(body) / 1024:.1f} KB; budget 200 KB)")
     _cached_root_page(app, client, url, repeat, line)
 
 
 def _cached_root_page(app, client, url: str, repeat: int, line) -> None:
-    """The same page as production serves a slow key: from its kept snapshots (the warm-up
-    request computes and keeps them)."""
+    """The page as production serves a large unit: its first view only queues its keys (the
+    "computing" page); the worker's jobs compute them, here run in this process; later views
+    read the kept snapshots."""
     kept = app.config["COMPLIANCE_LIVE_LIMIT_MS"]
     app.config["COMPLIANCE_LIVE_LIMIT_MS"] = 300  # production's line (config.py)
     try:
+        db.session.execute(
+            delete(ComplianceSnapshot).where(ComplianceSnapshot.unit_id == root_id(url))
+        )
+        db.session.commit()
+        started = time.perf_counter()
+        first = _page_bytes(client, url)
+        first_ms = time.perf_counter() - started
+        computing = "数据截至" not in first.decode()
+        line(
+            f"root page, first view (computing page: {computing}, {len(first):,} bytes)",
+            first_ms,
+            first_ms,
+        )
+        started = time.perf_counter()
+        ran = run_queued_jobs()
+        jobs_s = time.perf_counter() - started
+        print(f"  the worker's jobs for it: {ran} in {jobs_s:.1f} s")
         best, median, body = best_of(repeat, lambda: _page_bytes(client, url))
     finally:
         app.config["COMPLIANCE_LIVE_LIMIT_MS"] = kept
     served = "数据截至" in body.decode()
-    line(f"root page served from its snapshots ({served})", best, median)
+    line(f"root page served from its snapshots ({served}, {len(body):,} bytes)", best, median)
+    print(f"root page HTML: {len(body):,} bytes ({len(body) / 1024:.1f} KB; budget 200 KB)")
+
+
+def root_id(url: str) -> int:
+    """The unit id in a /compliance/units/<id> URL."""
+    return int(url.split("/units/")[1].split("?")[0])
 
 
 def _page_bytes(client, url: str) -> bytes:
