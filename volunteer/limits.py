@@ -116,7 +116,7 @@ SELF_COUNTED = "counts_its_own_guesses"  # set on a view by limit_code_guesses
 
 
 # A view that counts its own guesses wears no Flask-Limiter limit, yet Flask-Limiter looked
-# for its limits on every request (a tenth of a scan's CPU): a request filter skips that
+# for its limits on every request (about 150 Python calls of a scan): a request filter skips that
 # search for such views only; every other view is checked as before.
 @limiter.request_filter
 def _counts_its_own_guesses() -> bool:

@@ -14,9 +14,9 @@ from volunteer.extensions import db
 from volunteer.models import (
     Adjustment,
     Certificate,
+    CreditEntry,
     HonourCategory,
     RecordStatus,
-    ServiceRecord,
     UnitKind,
     Volunteer,
 )
@@ -46,8 +46,8 @@ def oracle(year: int, criteria: Criteria, within) -> list[Candidate]:
     start, end = recognition._year_bounds(year)
     scope = recognition._subtree(within, Volunteer.unit_id)
     people = select(Volunteer.id).where(scope) if scope is not None else None
-    conditions = [ServiceRecord.volunteer_id.in_(people)] if people is not None else []
-    totals = credited_totals(ServiceRecord.volunteer_id, start, end, *conditions)
+    conditions = [CreditEntry.volunteer_id.in_(people)] if people is not None else []
+    totals = credited_totals(CreditEntry.volunteer_id, start, end, *conditions)
     eligible = {
         vid: t
         for vid, t in totals.items()
@@ -82,7 +82,7 @@ def oracle(year: int, criteria: Criteria, within) -> list[Candidate]:
 
 def _oracle_stars(volunteer_ids, end) -> dict[int, int]:
     cumulative = credited_totals(
-        ServiceRecord.volunteer_id, None, end, ServiceRecord.volunteer_id.in_(volunteer_ids)
+        CreditEntry.volunteer_id, None, end, CreditEntry.volunteer_id.in_(volunteer_ids)
     )
     return {vid: star_level(cumulative.get(vid, Totals()).minutes) for vid in volunteer_ids}
 

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, select
 
 from volunteer.extensions import db
-from volunteer.models import Activity, CreditEntry, ServiceRecord
+from volunteer.models import Activity, CreditEntry
 from volunteer.services.periods import local_date
 
 
@@ -34,18 +34,19 @@ def credited_totals(
 ) -> dict[Any, Totals]:
     """Credited time on the Beijing days inside [start, end), totalled per `key`.
 
-    `key` and `conditions` may use ServiceRecord and Activity columns. A record
-    crediting 0 minutes is not a participation, so it is left out altogether.
+    `key` and `conditions` may use CreditEntry and Activity columns: each piece names its
+    record, volunteer and activity, so no record is read (a few activities' pieces come from
+    their own index). A record crediting 0 minutes is not a participation, so it is left out
+    altogether.
     """
     rows = db.session.execute(
         select(
             key,
             func.sum(CreditEntry.minutes),
-            func.count(ServiceRecord.id.distinct()),
-            func.count(ServiceRecord.volunteer_id.distinct()),
+            func.count(CreditEntry.record_id.distinct()),
+            func.count(CreditEntry.volunteer_id.distinct()),
         )
-        .join(ServiceRecord, ServiceRecord.id == CreditEntry.record_id)
-        .join(Activity, Activity.id == ServiceRecord.activity_id)
+        .join(Activity, Activity.id == CreditEntry.activity_id)
         .where(*_days(start, end), CreditEntry.minutes > 0, *conditions)
         .group_by(key)
     )

@@ -12,7 +12,14 @@ from sqlalchemy import func, select
 
 from volunteer.extensions import db
 from volunteer.i18n import lazy_gettext as _l
-from volunteer.models import Activity, Organization, Project, ServiceRecord, User, Volunteer
+from volunteer.models import (
+    Activity,
+    CreditEntry,
+    Organization,
+    Project,
+    User,
+    Volunteer,
+)
 from volunteer.services.audit import record_audit
 from volunteer.services.errors import DuplicateError, ServiceError
 from volunteer.services.network.minutes import Totals, credited_totals
@@ -107,7 +114,7 @@ def project_figures(project: Project) -> ProjectFigures:
         ProjectActivity(a, by_activity.get(a.id, Totals())) for a in activities_of(project)
     ]
     whole = credited_totals(Activity.project_id, None, None, in_project)
-    by_volunteer = credited_totals(ServiceRecord.volunteer_id, None, None, in_project)
+    by_volunteer = credited_totals(CreditEntry.volunteer_id, None, None, in_project)
     return ProjectFigures(
         activities=activities,
         volunteers=_volunteers(by_volunteer),

@@ -349,8 +349,9 @@ def _group_people(
     key: ColumnElement, year: int, keys: list, conditions: list[ColumnElement[bool]]
 ) -> dict[Any, int]:
     """Distinct volunteers credited in the year at each group's activities, for the groups
-    near the top only: the ledger's pieces by activity and day (their own index), no join
-    through the records."""
+    near the top only. Not `minutes.credited_totals`: counting only volunteers lets PostgreSQL
+    answer from the (activity, day) index alone (70 ms at province scale, against 270 ms to
+    3 s when the records' ids are counted too, read from the table)."""
     rows = db.session.execute(
         select(key, func.count(CreditEntry.volunteer_id.distinct()))
         .join(Activity, Activity.id == CreditEntry.activity_id)
