@@ -23,13 +23,13 @@ from volunteer.access import (
     first_coordinated_unit,
 )
 from volunteer.actions import service_action
-from volunteer.compliance import charts, freshness, pace
+from volunteer.compliance import charts, freshness, pace, table
 from volunteer.compliance.forms import ComplianceSettingsForm, FullNumbersForm, RevealForm
-from volunteer.compliance.table import KIND_GROUP_LABELS, TableFilters, own_and_children, page_of
+from volunteer.compliance.table import KIND_GROUP_LABELS, TableFilters, own_and_children
 from volunteer.i18n import gettext as _
 from volunteer.labels import UNIT_KIND_LABELS
 from volunteer.models import Unit
-from volunteer.services import compliance, periods, permissions
+from volunteer.services import compliance, paging, periods, permissions
 from volunteer.services.audit import record_audit
 from volunteer.services.compliance import snapshots
 from volunteer.services.errors import ServiceError
@@ -98,13 +98,15 @@ def report(unit: Unit):
         return _computing(unit, period, filters)
     overview = served.value
     own, children = own_and_children(overview)
-    shown = page_of(filters.apply(children), request.args.get("page", type=int))
+    shown = paging.page_of_list(
+        filters.apply(children), request.args.get("page", type=int), table.PAGE_SIZE
+    )
     return render_template(
         "compliance/report.html",
         unit=unit,
         report=overview,
         own=own,
-        rows=shown.rows,
+        rows=shown.items,
         rows_page=shown,
         search=_search(),
         rate_chart=charts.units_by_rate_svg(_charted(own, shown), overview.targets, _large()),
@@ -131,7 +133,7 @@ def _computing(unit: Unit, period: periods.Period, filters: TableFilters):
 
 def _charted(own, shown) -> list:
     """The rows of the rate chart: the page's (the own roster's, then its sub-units')."""
-    return ([own] if own else []) + shown.rows
+    return ([own] if own else []) + shown.items
 
 
 def _large() -> bool:

@@ -101,24 +101,6 @@ class TableFilters:
 PAGE_SIZE = 40
 
 
-@dataclass(frozen=True)
-class RowsPage:
-    """One page of the sub-units' rows: `number` of `pages` (from 1), `total` rows in all."""
-
-    rows: list[UnitRow]
-    number: int
-    pages: int
-    total: int
-
-
-def page_of(rows: list[UnitRow], asked: int | None, size: int | None = None) -> RowsPage:
-    """The rows of page `asked` (pages outside the range: the nearest one)."""
-    size = size or PAGE_SIZE
-    pages = max(1, -(-len(rows) // size))
-    number = min(max(asked or 1, 1), pages)
-    return RowsPage(rows[(number - 1) * size : number * size], number, pages, len(rows))
-
-
 def own_and_children(report: Report) -> tuple[UnitRow | None, list[UnitRow]]:
     """An overview's own-roster row (None for an inactive unit) and its sub-units' rows."""
     rows = report.rows

@@ -35,13 +35,7 @@ def served(
 
 def queue_refresh(snapshot_id: int, unit: Unit, actor: User) -> BackgroundJob:
     """The snapshot's refresh job: the one queued or running already (by anyone), else new."""
-    params = refresh_params(snapshot_id, unit)
-    job = active_job(None, JOB_KIND, params)
-    if job is None:
-        job = create_job(JOB_KIND, params, actor)
-        db.session.commit()
-        start_job(job.id)
-    return job
+    return _queued(refresh_params(snapshot_id, unit), actor)
 
 
 def _pending(key: snapshots.Key, actor: User) -> snapshots.Served:
@@ -56,7 +50,12 @@ def _pending(key: snapshots.Key, actor: User) -> snapshots.Served:
 
 def queue_key(key: snapshots.Key, actor: User | None) -> BackgroundJob:
     """The refresh job computing a key never computed: the one queued already, else new."""
-    params = key_refresh_params(snapshots.key_params(key), key.unit.id, key.unit.name)
+    return _queued(key_refresh_params(snapshots.key_params(key), key.unit.id, key.unit.name), actor)
+
+
+def _queued(params: dict, actor: User | None) -> BackgroundJob:
+    """The refresh job with these parameters queued or running already (by anyone), else a
+    new one, committed and started."""
     job = active_job(None, JOB_KIND, params)
     if job is None:
         job = create_job(JOB_KIND, params, actor)
