@@ -432,12 +432,15 @@ class _Plan:
         extra = self.scale.roster_entries - self.roster_people
         for person in range(self.roster_people):
             unit = with_roster[(person * 2654435761) % len(with_roster)]
-            yield from self._stints(ids, unit, person)
+            stints = list(self._stints(ids, unit, person))
             if person < extra:  # this person is on a second roster too (often a sibling unit)
                 other = with_roster[(person * 40503 + 17) % len(with_roster)]
                 if other == unit:
                     other = with_roster[(with_roster.index(unit) + 1) % len(with_roster)]
-                yield from self._stints(ids, other, person)
+                stints += self._stints(ids, other, person)
+            for stint in stints:  # as services.rosters.linking marks them
+                stint["id_number_shared"] = len(stints) > 1
+            yield from stints
 
     def _stints(self, ids: Iterator[int], unit: int, person: int) -> Iterator[dict]:
         """One stint on the unit's roster for most; one in seven joined after the first

@@ -226,3 +226,57 @@ def test_roster_entries_are_linked_to_the_volunteer_with_their_id_number_and_unl
         assert db.session.scalar(text("SELECT count(*) FROM roster_entries")) == 3
         db.session.remove()
         db.engine.dispose()
+
+
+SHARED_REVISION = "a7c3e9d1f5b2"
+
+
+def test_entries_whose_id_number_is_on_another_entry_are_marked_shared_and_unmarked_back(
+    empty_database_url, without_snapshots
+):
+    """The backfill marks both stints of one person on one roster and a person on two units'
+    rosters, never a person on one entry; the downgrade drops the column and keeps every entry."""
+    migrations = os.path.join(os.path.dirname(__file__), "..", "migrations")
+    app = create_app({"SQLALCHEMY_DATABASE_URI": empty_database_url})
+    with app.app_context():
+        upgrade(directory=migrations, revision=f"{SHARED_REVISION}-1")
+        town = factories.make_unit("WS", "乌审旗")
+        village = factories.make_unit("WS-1", "一村", town)
+        twice, two_units, alone = (factories.resident_id() for _ in range(3))
+        entries = [  # id, unit, ID number, on_until
+            (1, town.id, twice, "2024-06-01"),
+            (2, town.id, twice, None),
+            (3, town.id, two_units, None),
+            (4, village.id, two_units, None),
+            (5, village.id, alone, None),
+        ]
+        for entry_id, unit_id, number, until in entries:
+            db.session.execute(
+                text(
+                    "INSERT INTO roster_entries (id, unit_id, name, id_type, id_number,"
+                    " political_status, on_from, on_until, created_at, updated_at)"
+                    " VALUES (:id, :unit, '职工', 'resident_id', :number, '13', '2024-03-01',"
+                    " :until, '2024-03-01 00:00:00', '2024-03-01 00:00:00')"
+                ),
+                {"id": entry_id, "unit": unit_id, "number": number, "until": until},
+            )
+        db.session.commit()
+        upgrade(directory=migrations, revision=SHARED_REVISION)
+        marks = db.session.execute(
+            text("SELECT id, id_number_shared FROM roster_entries ORDER BY id")
+        ).all()
+        assert [(row[0], bool(row[1])) for row in marks] == [
+            (1, True),
+            (2, True),
+            (3, True),
+            (4, True),
+            (5, False),
+        ]
+        db.session.commit()
+        downgrade(directory=migrations, revision=f"{SHARED_REVISION}-1")
+        with db.engine.connect() as connection:
+            columns = {c["name"] for c in db.inspect(connection).get_columns("roster_entries")}
+        assert "id_number_shared" not in columns
+        assert db.session.scalar(text("SELECT count(*) FROM roster_entries")) == 5
+        db.session.remove()
+        db.engine.dispose()

@@ -199,7 +199,8 @@ def test_the_rollup_is_a_handful_of_statements_whatever_the_number_of_units(tree
     with count_queries() as counted:
         report = c.compliance_report(tree["root"], PERIOD)
     assert len(report.rows) == 16
-    assert counted.statements <= 3
+    # The targets, the units, every unit's counts, the people on more than one entry.
+    assert counted.statements <= 4
 
 
 def test_drill_down_lists_unregistered_and_registered_without_hours(tree):

@@ -93,13 +93,15 @@ def test_the_milestone_counts_every_unit_of_the_subtree_as_the_full_report(tree)
     assert overview.status_counts == full.status_counts
 
 
-def test_the_overview_is_one_statement_besides_the_units_whatever_the_fan_out(tree, count_queries):
+def test_the_overview_is_a_handful_of_statements_whatever_the_fan_out(tree, count_queries):
     for index in range(12):
         served(tree, f.make_unit(parent=tree["village"]), minutes=30 * (index % 2))
     with count_queries() as counted:
         overview = c.compliance_overview(tree["root"], PERIOD)
     assert len(overview.rows) == 3
-    assert counted.statements <= 3
+    # The targets, the units, every unit's counts, the people on more than one entry: by
+    # branch and in all.
+    assert counted.statements <= 5
 
 
 def random_tree(rng, root, depth=3):

@@ -1,7 +1,9 @@
 """Each roster entry's volunteer_id is the volunteer registered with its ID number, kept
-exact at every write: uploads, registrations, a changed ID number, a deleted volunteer."""
+exact at every write: uploads, registrations, a changed ID number, a deleted volunteer.
+Likewise its id_number_shared mark: set on every entry of a number more than one carries."""
 
 import random
+from collections import Counter
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -50,6 +52,19 @@ def id_number_matches() -> dict[int, int | None]:
         .outerjoin(Volunteer, Volunteer.id_number == RosterEntry.id_number)
     )
     return dict(db.session.execute(matched).all())
+
+
+def shared_marks() -> dict[int, bool]:
+    """Every entry's stored id_number_shared mark."""
+    db.session.expire_all()
+    return dict(db.session.execute(select(RosterEntry.id, RosterEntry.id_number_shared)).all())
+
+
+def numbers_on_several_entries() -> dict[int, bool]:
+    """Every entry: whether its ID number is on another entry too (what the mark must be)."""
+    entries = db.session.execute(select(RosterEntry.id, RosterEntry.id_number)).all()
+    counts = Counter(number for _id, number in entries)
+    return {entry_id: counts[number] > 1 for entry_id, number in entries}
 
 
 def entry_of(id_number: str) -> list[RosterEntry]:
@@ -131,6 +146,20 @@ def test_after_any_mix_of_uploads_registrations_and_deletions_every_link_is_the_
             db.session.delete(registered.pop(number))
             db.session.flush()
         assert links() == id_number_matches(), f"after step {step} ({action})"
+        assert shared_marks() == numbers_on_several_entries(), f"after step {step} ({action})"
+
+
+def test_an_upload_marks_a_person_on_a_second_roster_or_stint_shared_and_no_one_else(town):
+    village = f.make_unit("T1-1", "萨如拉嘎查", parent=town, kind=UnitKind.VILLAGE)
+    both, renewed, alone = (f.resident_id() for _ in range(3))
+    upload(town, [row(1, both, "群众"), row(2, renewed, "群众")])
+    upload(village, [row(1, both, "群众"), row(3, alone, "群众")])
+    later = MARCH + timedelta(days=2)  # a new status starts a second stint of one roster
+    upload(town, [row(1, both, "群众"), row(2, renewed, "中共党员")], now=later)
+    marks = {entry.id: entry.id_number for entry in db.session.scalars(select(RosterEntry))}
+    shared = {marks[entry_id] for entry_id, mark in shared_marks().items() if mark}
+    assert shared == {both, renewed}
+    assert len(entry_of(renewed)) == 2
 
 
 def test_missing_people_of_a_subtree_sum_a_person_on_two_rosters_once(town):

@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Numeric, String, text
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Numeric, String, false, text
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -54,6 +54,14 @@ class RosterEntry(Base):
             sqlite_where=text("on_until IS NULL"),
             postgresql_where=text("on_until IS NULL"),
         ),
+        # The few entries whose ID number is on another entry too: the report reads them
+        # alone to count each such person once (services.compliance.rollup).
+        Index(
+            "ix_roster_entries_id_number_shared",
+            "id_number",
+            sqlite_where=text("id_number_shared"),
+            postgresql_where=text("id_number_shared"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -68,6 +76,12 @@ class RosterEntry(Base):
     volunteer_id: Mapped[int | None] = mapped_column(
         ForeignKey("volunteers.id", ondelete="SET NULL"), index=True
     )
+    # True when another entry (of any unit or stint) carries the same ID number, kept on
+    # every write that adds an entry (services.rosters.linking): the report counts the
+    # entries of each unit and takes off what these few people add twice, instead of
+    # collapsing every entry by its ID-number string. Never set back: once shared, the
+    # person is only counted apart, which stays exact.
+    id_number_shared: Mapped[bool] = mapped_column(default=False, server_default=false())
     phone: Mapped[str | None] = mapped_column(String(20))
     political_status: Mapped[PoliticalStatus] = mapped_column(
         str_enum(PoliticalStatus, "political_status")

@@ -1,14 +1,19 @@
 """The compliance report of a subtree: every unit's own figures and the distinct-people totals.
 
-ONE statement for the whole subtree: the set of volunteers who completed
-`min_minutes` of approved time in the period is a CTE used twice, once grouped
-per unit (and party flag) and once per distinct person for the subtree totals
-(a person on two rosters counts once). The roster counted is the one of the
-period's last day (`scope.roster_day`). The units themselves are a second, plain
-statement.
+Two statements over the roster of the period's last day (`scope.roster_day`), both
+reading who completed `min_minutes` of approved time in the period:
+- every unit's own entries, grouped by unit and party flag;
+- the people whose ID number is on more than one entry (`RosterEntry.id_number_shared`,
+  a few percent of a roster), collapsed by ID number: what they add to the units' sums
+  beyond counting once (`repeated_people_overcount`).
+The subtree totals are the units' sums less that overcount: a person on two rosters
+counts once, as if every entry were collapsed by its ID number, without grouping every
+entry by that string. The units themselves are a third, plain statement.
 """
 
-from sqlalchemy import CTE, Row, Select, func, null, select, union_all
+from dataclasses import fields
+
+from sqlalchemy import CTE, Row, Select, and_, case, func, null, select
 
 from volunteer.extensions import db
 from volunteer.models import RosterEntry, Unit
@@ -34,15 +39,17 @@ def compliance_report(root: Unit, period: Period, targets: Targets | None = None
     day), and the subtree totals."""
     targets = targets or targets_for(period.year)
     units = subtree_units(root)
-    statement = _rollup_statement(root, period, targets)
-    counts = counts_by_unit(statement, "staff", "registered", "completed")
+    entries = entries_cte(root, period, targets)
+    counts = counts_by_unit(per_unit(entries), "staff", "registered", "completed")
+    shared = entries_cte(root, period, targets, shared_only=True)
+    overcount = repeated_people_overcount(shared).get(None, Figures())
     rows = [unit_row(unit, figures_of(counts.get(unit.id, {})), targets) for unit in units]
     return Report(
         root=root,
         period=period,
         targets=targets,
         rows=rows,
-        total=figures_of(counts.get(None, {})),
+        total=less(sum_of(figures_of(by_party) for by_party in counts.values()), overcount),
         status_counts=status_counts(rows),
     )
 
@@ -105,9 +112,16 @@ def subtree_units(root: Unit) -> list[Row]:
     return sorted(units, key=lambda unit: tree_key(unit.path))
 
 
-def entries_cte(root: Unit, period: Period, targets: Targets, branches: CTE | None = None) -> CTE:
+def entries_cte(
+    root: Unit,
+    period: Period,
+    targets: Targets,
+    branches: CTE | None = None,
+    shared_only: bool = False,
+) -> CTE:
     """The subtree's roster entries of the period's last day, their volunteer and completion
-    (and each entry's branch, `scope.branch_map`, when `branches` is given)."""
+    (and each entry's branch, `scope.branch_map`, when `branches` is given; with
+    `shared_only`, only the entries whose ID number is on another entry too)."""
     day = roster_day(period)
     # Below the banner, only the subtree's own people's records are read (through the
     # volunteer index) instead of aggregating the whole county's records.
@@ -125,6 +139,8 @@ def entries_cte(root: Unit, period: Period, targets: Targets, branches: CTE | No
         .outerjoin(done, done.c.volunteer_id == RosterEntry.volunteer_id)
         .where(on_roster(day), subtree_clause(root))
     )
+    if shared_only:
+        query = query.where(RosterEntry.id_number_shared)  # bare: the partial index's own test
     if branches is not None:
         query = query.add_columns(branches.c.branch_id).outerjoin(
             branches, branches.c.unit_id == RosterEntry.unit_id
@@ -132,41 +148,85 @@ def entries_cte(root: Unit, period: Period, targets: Targets, branches: CTE | No
     return query.cte("entries")
 
 
-def _rollup_statement(root: Unit, period: Period, targets: Targets) -> Select:
-    """Per-unit rows (grouped by unit and party flag) and one totals row, in one statement."""
-    entries = entries_cte(root, period, targets)
-    per_unit = select(
+def per_unit(entries: CTE) -> Select:
+    """Staff, registered and completed of each unit's own entries, by party flag."""
+    return select(
         entries.c.unit_id,
         entries.c.party,
         func.count().label("staff"),
         func.count(entries.c.volunteer_id).label("registered"),
         func.count(entries.c.done_id).label("completed"),
     ).group_by(entries.c.unit_id, entries.c.party)
-    people = distinct_people(entries)
-    totals = select(
-        null().label("unit_id"),
-        people.c.party,
-        func.count().label("staff"),
-        func.count(people.c.volunteer_id).label("registered"),
-        func.count(people.c.done_id).label("completed"),
-    ).group_by(people.c.party)
-    return union_all(per_unit, totals)
 
 
-def distinct_people(entries: CTE, *keys, name: str = "people"):
-    """The entries collapsed by ID number (within each of `keys`' groups): a person on
-    several rosters counts once."""
-    return (
+def repeated_people_overcount(shared: CTE, key=None) -> dict[int | None, Figures]:
+    """What the people of `shared` (entries whose ID number another entry carries) add to
+    a sum of per-entry counts beyond counting each person once, per entry less per person;
+    by `key` (a column of `shared`, such as the branch), or all under None.
+
+    A person is a party member, registered or completed when any of their entries is, as
+    when every entry is collapsed by ID number."""
+    keys = [] if key is None else [key]
+    party_entry = shared.c.party == 1
+    person = (
         select(
-            *keys,
-            entries.c.id_number,
-            func.max(entries.c.party).label("party"),
-            func.max(entries.c.volunteer_id).label("volunteer_id"),
-            func.max(entries.c.done_id).label("done_id"),
+            *(column.label("key") for column in keys),
+            func.count().label("entries"),
+            func.sum(shared.c.party).label("party_entries"),
+            func.count(shared.c.volunteer_id).label("registered_entries"),
+            func.count(shared.c.done_id).label("completed_entries"),
+            _count_where(and_(party_entry, shared.c.volunteer_id.is_not(None))).label(
+                "party_registered_entries"
+            ),
+            _count_where(and_(party_entry, shared.c.done_id.is_not(None))).label(
+                "party_completed_entries"
+            ),
+            func.max(shared.c.party).label("party"),
+            func.max(shared.c.volunteer_id).label("volunteer_id"),
+            func.max(shared.c.done_id).label("done_id"),
         )
-        .group_by(*keys, entries.c.id_number)
-        .subquery(name)
+        .group_by(*keys, shared.c.id_number)
+        .having(func.count() > 1)  # on one entry here: counted once already
+        .subquery("repeated_people")
     )
+    party_person = person.c.party == 1
+    by_key = [person.c.key] if keys else []
+    rows = db.session.execute(
+        select(
+            *(by_key or [null().label("key")]),
+            func.sum(person.c.entries - 1),
+            func.sum(person.c.registered_entries) - func.count(person.c.volunteer_id),
+            func.sum(person.c.completed_entries) - func.count(person.c.done_id),
+            func.sum(person.c.party_entries) - func.sum(person.c.party),
+            func.sum(person.c.party_registered_entries)
+            - _count_where(and_(party_person, person.c.volunteer_id.is_not(None))),
+            func.sum(person.c.party_completed_entries)
+            - _count_where(and_(party_person, person.c.done_id.is_not(None))),
+        ).group_by(*by_key)
+    ).all()
+    return {row[0]: Figures(*(int(value or 0) for value in row[1:])) for row in rows}
+
+
+def _count_where(condition):
+    """How many rows meet `condition` (a sum of 1s: SQLite and PostgreSQL alike)."""
+    return func.sum(case((condition, 1), else_=0))
+
+
+def sum_of(figures) -> Figures:
+    """Field-by-field sum of figures."""
+    totals = [0] * len(fields(Figures))
+    for one in figures:
+        totals = [total + value for total, value in zip(totals, _values(one), strict=True)]
+    return Figures(*totals)
+
+
+def less(figures: Figures, overcount: Figures) -> Figures:
+    """Figures with an overcount taken off, field by field."""
+    return Figures(*(a - b for a, b in zip(_values(figures), _values(overcount), strict=True)))
+
+
+def _values(figures: Figures) -> tuple[int, ...]:
+    return tuple(getattr(figures, field.name) for field in fields(Figures))
 
 
 def counts_by_unit(statement: Select, *columns: str) -> dict[int | None, dict[int, tuple]]:
