@@ -15,6 +15,7 @@ from sqlalchemy import Row
 from volunteer.models import Unit
 from volunteer.services.compliance.figures import Figures, Report, UnitRow
 from volunteer.services.compliance.rollup import (
+    COUNTS,
     counts_by_unit,
     entries_cte,
     figures_of,
@@ -51,9 +52,6 @@ def compliance_overview(unit: Unit, period: Period, targets: Targets | None = No
         status_counts=status_counts(every),
         units=every,
     )
-
-
-COUNTS = ("staff", "registered", "completed")
 
 
 def _branch_rows(

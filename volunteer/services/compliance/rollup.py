@@ -32,6 +32,7 @@ from volunteer.services.periods import Period
 
 # Counts of one unit (or of the totals, unit None) by party flag: (staff, registered, completed).
 CountsByParty = dict[int, tuple[int, int, int]]
+COUNTS = ("staff", "registered", "completed")  # the columns of `per_unit`, in that order
 
 
 def compliance_report(root: Unit, period: Period, targets: Targets | None = None) -> Report:
@@ -40,7 +41,7 @@ def compliance_report(root: Unit, period: Period, targets: Targets | None = None
     targets = targets or targets_for(period.year)
     units = subtree_units(root)
     entries = entries_cte(root, period, targets)
-    counts = counts_by_unit(per_unit(entries), "staff", "registered", "completed")
+    counts = counts_by_unit(per_unit(entries), *COUNTS)
     shared = entries_cte(root, period, targets, shared_only=True)
     overcount = repeated_people_overcount(shared).get(None, Figures())
     rows = [unit_row(unit, figures_of(counts.get(unit.id, {})), targets) for unit in units]
@@ -77,7 +78,7 @@ def own_figures(unit: Unit, period: Period, targets: Targets | None = None) -> F
         .where(*own)
         .group_by(party)
     )
-    counts = counts_by_unit(statement, "staff", "registered", "completed")
+    counts = counts_by_unit(statement, *COUNTS)
     return figures_of(counts.get(None, {}))
 
 
