@@ -288,6 +288,33 @@ def test_a_scan_loads_the_signed_in_user_once(client, login_as, world, app):
         event.remove(db.engine, "before_cursor_execute", keep)
 
 
+def test_a_scan_reads_its_activity_with_the_records_it_locks_in_one_query(
+    client, login_as, world, app
+):
+    """The scan URL's activity comes in the same statement as the volunteer's records the scan
+    changes, check-in and check-out alike: one statement reads the activity."""
+    activity, volunteer = world["activity"], world["volunteer"]
+    login_as(volunteer.user)
+    app.config["REPEAT_SCAN_WINDOW_SECONDS"] = 0
+    activity_reads: list[str] = []
+
+    def keep(_conn, _cursor, statement, *_args):
+        if "FROM activities" in statement:
+            activity_reads.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", keep)
+    try:
+        for outcome in ("checked_in", "checked_out"):
+            path = _scan_path(activity)  # the test's own read of the secret is not the scan's
+            activity_reads.clear()
+            page = client.get(path).get_data(as_text=True)
+            assert f'data-outcome="{outcome}"' in page
+            (read,) = activity_reads
+            assert "FROM service_records" in read
+    finally:
+        event.remove(db.engine, "before_cursor_execute", keep)
+
+
 def test_a_scan_reads_the_user_without_the_role_grants_a_page_with_a_menu_needs(
     client, login_as, world, app
 ):

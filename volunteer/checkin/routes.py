@@ -141,7 +141,6 @@ def _position(form) -> Position | None:
 
 def _scan_view(activity_id: int, step: int, code: str):
     now = utcnow()
-    activity = checkin.activity_scanned(activity_id)
     if not current_user.is_authenticated:
         return _remember_scan_then_sign_in(activity_id, step, code, now)
     volunteer = acting_user().volunteer
@@ -150,6 +149,9 @@ def _scan_view(activity_id: int, step: int, code: str):
             ScanRefused(_("Only volunteers can check in. Sign in with a volunteer account."))
         )
     verified_at = pending_scan.verified_at(activity_id, step, code, now)
+    # The activity (is it geofenced?) comes with the records the scan works on, in one query.
+    target = checkin.scan_target(volunteer, activity_id, now)
+    activity = target.activity
     located = activity is not None and checkin.has_geofence(activity)
     form = LocatedScanForm() if located else None
     if located and not form.validate_on_submit():
@@ -157,7 +159,9 @@ def _scan_view(activity_id: int, step: int, code: str):
     position = _position(form) if located else None
     pending_scan.forget()
     with service_action(show_error=False) as outcome:
-        result = checkin.scan_token(volunteer, activity_id, step, code, now, verified_at, position)
+        result = checkin.scan_token(
+            volunteer, activity_id, step, code, now, verified_at, position, target
+        )
         # Render from the loaded objects before the commit: committing first would expire
         # every object and reload it to render; the page is only sent once the scan is stored.
         page = answers.result_page(result)

@@ -18,11 +18,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import ColumnElement, and_, bindparam, func, or_, select, text
+from sqlalchemy import ColumnElement, and_, bindparam, func, or_, select, text, true
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Row
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload, load_only, make_transient_to_detached
+from sqlalchemy.orm import aliased, joinedload, load_only, make_transient_to_detached
 from sqlalchemy.sql.dml import ReturningInsert
 
 from volunteer.extensions import db
@@ -167,31 +167,55 @@ def _scanned_out_lately() -> ColumnElement[bool]:
     )
 
 
-SCAN_STATE = (
-    select(ServiceRecord)
-    .options(  # the columns a scan reads or writes; the review columns are read on first use
-        load_only(
-            ServiceRecord.id,
-            ServiceRecord.volunteer_id,
-            ServiceRecord.activity_id,
-            ServiceRecord.check_in_at,
-            ServiceRecord.check_out_at,
-            ServiceRecord.credited_minutes,
-            ServiceRecord.source,
-            ServiceRecord.check_out_source,
-            ServiceRecord.status,
-            ServiceRecord.geofence_passed,
-            ServiceRecord.geofence_distance_m,
-            ServiceRecord.created_by_id,
-        )
-    )
-    .where(
+# The columns a scan reads or writes; the review columns are read on first use.
+SCAN_RECORD_COLUMNS = (
+    ServiceRecord.id,
+    ServiceRecord.volunteer_id,
+    ServiceRecord.activity_id,
+    ServiceRecord.check_in_at,
+    ServiceRecord.check_out_at,
+    ServiceRecord.credited_minutes,
+    ServiceRecord.source,
+    ServiceRecord.check_out_source,
+    ServiceRecord.status,
+    ServiceRecord.geofence_passed,
+    ServiceRecord.geofence_distance_m,
+    ServiceRecord.created_by_id,
+)
+
+
+def _scan_state_of_volunteer() -> ColumnElement[bool]:
+    """The volunteer's open record anywhere, or a scanned check-out here within the window."""
+    return and_(
         ServiceRecord.volunteer_id == bindparam("volunteer_id"),
         or_(ServiceRecord.status == RecordStatus.OPEN, _scanned_out_lately()),
     )
+
+
+SCAN_STATE = (
+    select(ServiceRecord)
+    .options(load_only(*SCAN_RECORD_COLUMNS))
+    .where(_scan_state_of_volunteer())
     .with_for_update()
     .execution_options(populate_existing=True)
 )
+
+
+def _pick_state(
+    rows: list[ServiceRecord],
+) -> tuple[ServiceRecord | None, ServiceRecord | None]:
+    """(the open record, the latest check-out) among the rows of a scan's locking read."""
+    open_record = next((r for r in rows if r.status == RecordStatus.OPEN), None)
+    closed = [r for r in rows if r.status != RecordStatus.OPEN and r.check_out_at is not None]
+    return open_record, max(closed, key=lambda r: r.check_out_at, default=None)
+
+
+def _state_values(volunteer_id: int, activity_id: int, now: datetime) -> dict:
+    return {
+        "volunteer_id": volunteer_id,
+        "activity_id": activity_id,
+        "out_after": now - _repeat_window(),
+    }
 
 
 # _scan_state reads, in one locked round trip, the rows a scan may change or report.
@@ -199,16 +223,8 @@ def _scan_state(
     volunteer_id: int, activity_id: int, now: datetime
 ) -> tuple[ServiceRecord | None, ServiceRecord | None]:
     """(the volunteer's open record anywhere, their check-out here within the repeat window)."""
-    values = {
-        "volunteer_id": volunteer_id,
-        "activity_id": activity_id,
-        "out_after": now - _repeat_window(),
-    }
-    rows = db.session.scalars(SCAN_STATE, values).all()
-    open_record = next((r for r in rows if r.status == RecordStatus.OPEN), None)
-    closed = [r for r in rows if r.status != RecordStatus.OPEN and r.check_out_at is not None]
-    recent_out = max(closed, key=lambda r: r.check_out_at, default=None)
-    return open_record, recent_out
+    rows = db.session.scalars(SCAN_STATE, _state_values(volunteer_id, activity_id, now)).all()
+    return _pick_state(rows)
 
 
 def _repeat_window() -> timedelta:
@@ -259,6 +275,19 @@ def scan(
 ) -> ScanResult:
     """Check the volunteer in or out of the activity (the rules of DOMAIN.md)."""
     open_record, recent_out = _scan_state(volunteer.id, activity.id, now)
+    return _scan_with_state(volunteer, activity, open_record, recent_out, now, source, position)
+
+
+def _scan_with_state(
+    volunteer: Volunteer,
+    activity: Activity,
+    open_record: ServiceRecord | None,
+    recent_out: ServiceRecord | None,
+    now: datetime,
+    source: RecordSource,
+    position: Position | None,
+) -> ScanResult:
+    """scan's rules, on the state its locking read found."""
     if open_record is not None and open_record.activity_id != activity.id:
         _close_forgotten_elsewhere(open_record, now)
         open_record = None
@@ -426,20 +455,53 @@ SCAN_COLUMNS = (
     Activity.static_qr_allowed,
     Activity.checkin_secret,
 )
-ACTIVITY_BY_ID = (
-    select(Activity)
-    .options(load_only(*SCAN_COLUMNS))
+
+
+@dataclass(frozen=True)
+class ScanTarget:
+    """What a QR scan works on: the activity its URL names (None: no such activity) and the
+    volunteer's records the scan may change or report, read and locked together."""
+
+    activity: Activity | None
+    open_record: ServiceRecord | None
+    recent_out: ServiceRecord | None
+
+
+# The activity and SCAN_STATE's locked rows in one round trip: a QR scan sent them as two
+# statements, a third of its five. The rows are a derived table locked inside it (PostgreSQL
+# refuses FOR UPDATE on the nullable side of an outer join, and the activity, which every
+# scan at an event reads, must not be locked); an activity gets one row, with no record
+# when the volunteer has none to change.
+_LOCKED_STATE = aliased(
+    ServiceRecord,
+    select(*SCAN_RECORD_COLUMNS)
+    .where(_scan_state_of_volunteer())
+    .with_for_update()
+    .subquery("scan_state"),
+)
+ACTIVITY_AND_STATE = (
+    select(Activity, _LOCKED_STATE)
+    .options(
+        load_only(*SCAN_COLUMNS),
+        load_only(*(getattr(_LOCKED_STATE, column.key) for column in SCAN_RECORD_COLUMNS)),
+    )
+    .outerjoin(_LOCKED_STATE, true())
     .where(Activity.id == bindparam("activity_id"))
+    .execution_options(populate_existing=True)
 )
 
 
-def activity_scanned(activity_id: int) -> Activity | None:
-    """The activity a scan URL names, if any (its statement built once, as SCAN_STATE)."""
-    return db.session.scalars(ACTIVITY_BY_ID, {"activity_id": activity_id}).one_or_none()
+def scan_target(volunteer: Volunteer, activity_id: int, now: datetime) -> ScanTarget:
+    """The activity a scan URL names and the volunteer's records there, locked (one query)."""
+    values = _state_values(volunteer.id, activity_id, now)
+    rows = db.session.execute(ACTIVITY_AND_STATE, values).all()
+    if not rows:
+        return ScanTarget(None, None, None)
+    records = [record for _activity, record in rows if record is not None]
+    return ScanTarget(rows[0][0], *_pick_state(records))
 
 
-def _activity_or_refuse(activity_id: int) -> Activity:
-    activity = db.session.get(Activity, activity_id)
+def _known(activity: Activity | None) -> Activity:
     if activity is None:
         raise ScanRefused(_l("This code does not belong to any activity."), code="unknown_activity")
     return activity
@@ -455,9 +517,13 @@ def scan_token(
     now: datetime,
     verified_at: datetime | None = None,
     position: Position | None = None,
+    target: ScanTarget | None = None,
 ) -> ScanResult:
-    """A scan of the screen's QR; `verified_at`: when the token was first seen fresh."""
-    activity = _activity_or_refuse(activity_id)
+    """A scan of the screen's QR; `verified_at`: when the token was first seen fresh;
+    `target`: what scan_target read for this volunteer, activity and `now`, if the caller
+    needed the activity first (else it is read here)."""
+    target = target or scan_target(volunteer, activity_id, now)
+    activity = _known(target.activity)
     problem = tokens.check_token(activity, step, code, verified_at or now)
     if problem == tokens.TokenProblem.FORGED:
         raise ScanRefused(
@@ -468,7 +534,9 @@ def scan_token(
             _l("This check-in code has expired. Scan the code on the screen again."),
             code="expired_code",
         )
-    return scan(volunteer, activity, now, RecordSource.QR, position)
+    return _scan_with_state(
+        volunteer, activity, target.open_record, target.recent_out, now, RecordSource.QR, position
+    )
 
 
 def activities_open_for_scans(now: datetime) -> list[Activity]:
