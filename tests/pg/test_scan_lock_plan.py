@@ -1,13 +1,15 @@
-"""The scan's locking read stays two index ranges however long a volunteer's history is."""
+"""The scan's locking read stays two index ranges however long a volunteer's history is, and
+takes the volunteer's row lock a check-out's credit needs."""
 
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event, insert, text
+from sqlalchemy import event, insert, select, text
+from sqlalchemy.exc import OperationalError
 
 from tests import factories
 from volunteer.extensions import db
-from volunteer.models import RecordSource, RecordStatus, ServiceRecord, utcnow
+from volunteer.models import RecordSource, RecordStatus, ServiceRecord, Volunteer, utcnow
 from volunteer.services import checkin, tokens
 
 pytestmark = pytest.mark.postgres
@@ -63,3 +65,36 @@ def test_the_lock_reads_the_open_record_and_recent_check_outs_by_index(app, post
     assert "uq_service_records_one_open_per_volunteer" in plan, plan
     assert "ix_service_records_volunteer_out" in plan, plan
     db.session.rollback()
+
+
+def _volunteer_row_is_locked(volunteer_id: int) -> bool:
+    """Whether another transaction holds the volunteer's row lock (the ledger's FOR UPDATE; FOR
+    NO KEY UPDATE does not wait for the key-share lock an insert of their record takes)."""
+    locking = select(Volunteer.id).where(Volunteer.id == volunteer_id)
+    with db.engine.connect() as other:
+        try:
+            other.execute(locking.with_for_update(nowait=True, key_share=True))
+        except OperationalError:
+            return True
+        finally:
+            other.rollback()
+    return False
+
+
+@pytest.mark.parametrize("way", ["qr", "kiosk"])
+def test_the_scans_locking_read_takes_the_ledgers_lock_on_the_volunteer(app, postgres_only, way):
+    """A check-out plans its credit without locking again: the state read took the lock."""
+    team = factories.make_organization()
+    activity = factories.make_activity(team, starts_at=utcnow() - timedelta(minutes=20), hours=4)
+    volunteer = factories.make_volunteer()
+    db.session.commit()
+    assert not _volunteer_row_is_locked(volunteer.id)
+    now = utcnow()
+    if way == "qr":
+        step = tokens.step_at(now)
+        checkin.scan_token(volunteer, activity.id, step, tokens.code_for(activity, step), now)
+    else:
+        checkin.scan(volunteer, activity, now, RecordSource.KIOSK)
+    assert _volunteer_row_is_locked(volunteer.id)
+    db.session.rollback()
+    assert not _volunteer_row_is_locked(volunteer.id)

@@ -22,7 +22,7 @@ from sqlalchemy import ColumnElement, and_, bindparam, func, or_, select, text, 
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Row
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import aliased, joinedload, load_only, make_transient_to_detached
+from sqlalchemy.orm import aliased, join, joinedload, load_only, make_transient_to_detached
 from sqlalchemy.sql.dml import ReturningInsert
 
 from volunteer.extensions import db
@@ -192,11 +192,26 @@ def _scan_state_of_volunteer() -> ColumnElement[bool]:
     )
 
 
-SCAN_STATE = (
-    select(ServiceRecord)
-    .options(load_only(*SCAN_RECORD_COLUMNS))
+# The rows are a derived table locked inside the statement: PostgreSQL refuses FOR UPDATE on
+# the nullable side of an outer join. The same statement locks the volunteer's row, the
+# ledger's lock (ledger.lock_volunteer), which a check-out then needs: one round trip fewer.
+_LOCKED_STATE = aliased(
+    ServiceRecord,
+    select(*SCAN_RECORD_COLUMNS)
     .where(_scan_state_of_volunteer())
     .with_for_update()
+    .subquery("scan_state"),
+)
+_LOCKED_STATE_COLUMNS = load_only(
+    *(getattr(_LOCKED_STATE, column.key) for column in SCAN_RECORD_COLUMNS)
+)
+SCAN_STATE = (
+    select(_LOCKED_STATE)
+    .select_from(Volunteer)
+    .outerjoin(_LOCKED_STATE, true())  # the volunteer's row, with no record if none
+    .where(Volunteer.id == bindparam("volunteer_id"))
+    .options(_LOCKED_STATE_COLUMNS)
+    .with_for_update(of=Volunteer)
     .execution_options(populate_existing=True)
 )
 
@@ -224,7 +239,7 @@ def _scan_state(
 ) -> tuple[ServiceRecord | None, ServiceRecord | None]:
     """(the volunteer's open record anywhere, their check-out here within the repeat window)."""
     rows = db.session.scalars(SCAN_STATE, _state_values(volunteer_id, activity_id, now)).all()
-    return _pick_state(rows)
+    return _pick_state([record for record in rows if record is not None])
 
 
 def _repeat_window() -> timedelta:
@@ -331,7 +346,8 @@ def _check_out(
     out_at = max(now, open_record.check_in_at)
     # Plan before assigning, so the ledger queries do not autoflush a half update.
     # A scan is never refused: it credits what no other record already credits (maybe 0).
-    plan = ledger.credit_now(open_record, open_record.check_in_at, out_at)
+    # The scan's state read took the volunteer's lock, as ledger.credit_now would.
+    plan = ledger.plan_credit(open_record, open_record.check_in_at, out_at, activity)
     open_record.check_out_at = out_at
     open_record.check_out_source = source
     open_record.status = RecordStatus.APPROVED
@@ -467,26 +483,19 @@ class ScanTarget:
     recent_out: ServiceRecord | None
 
 
-# The activity and SCAN_STATE's locked rows in one round trip: a QR scan sent them as two
-# statements, a third of its five. The rows are a derived table locked inside it (PostgreSQL
-# refuses FOR UPDATE on the nullable side of an outer join, and the activity, which every
-# scan at an event reads, must not be locked); an activity gets one row, with no record
-# when the volunteer has none to change.
-_LOCKED_STATE = aliased(
-    ServiceRecord,
-    select(*SCAN_RECORD_COLUMNS)
-    .where(_scan_state_of_volunteer())
-    .with_for_update()
-    .subquery("scan_state"),
-)
+# The activity and SCAN_STATE's locks in one round trip: a QR scan sent them as two of its
+# five statements. The activity, which every scan at an event reads, is not locked.
 ACTIVITY_AND_STATE = (
     select(Activity, _LOCKED_STATE)
-    .options(
-        load_only(*SCAN_COLUMNS),
-        load_only(*(getattr(_LOCKED_STATE, column.key) for column in SCAN_RECORD_COLUMNS)),
+    .select_from(
+        join(Activity, Volunteer, Volunteer.id == bindparam("volunteer_id")).outerjoin(
+            _LOCKED_STATE,
+            true(),  # the activity, with no record if none
+        )
     )
-    .outerjoin(_LOCKED_STATE, true())
     .where(Activity.id == bindparam("activity_id"))
+    .options(load_only(*SCAN_COLUMNS), _LOCKED_STATE_COLUMNS)
+    .with_for_update(of=Volunteer)
     .execution_options(populate_existing=True)
 )
 
