@@ -144,6 +144,10 @@ def test_first_scan_checks_in_a_repeat_changes_nothing_the_next_checks_out(volun
     assert out.outcome == Outcome.CHECKED_OUT
     assert out.record.credited_minutes == 90
     assert out.record.status == RecordStatus.APPROVED
+    db.session.expire(out.record)  # as stored, not only as the answer page shows it
+    assert (out.record.credited_minutes, out.record.status) == (90, RecordStatus.APPROVED)
+    assert out.record.check_out_at == t0 + timedelta(minutes=90)
+    assert out.record.check_out_source == RecordSource.QR
     again = checkin.scan(
         volunteer, activity, t0 + timedelta(minutes=90, seconds=30), RecordSource.QR
     )
@@ -260,6 +264,18 @@ def test_a_scan_inside_the_geofence_keeps_only_pass_and_distance(volunteer, acti
     assert 50 <= record.geofence_distance_m <= 60
     stored = {column.name for column in ServiceRecord.__table__.columns}
     assert not {"latitude", "longitude"} & stored
+
+
+def test_a_check_out_keeps_the_farther_of_the_two_distances(volunteer, activity):
+    _fenced(activity)
+    now = utcnow()
+    checkin.scan(volunteer, activity, now, RecordSource.QR, Position(38.5965, 108.8420))
+    later = now + timedelta(minutes=30)
+    out = checkin.scan(volunteer, activity, later, RecordSource.QR, Position(38.5970, 108.8420))
+    assert out.outcome == Outcome.CHECKED_OUT
+    db.session.expire(out.record)  # as stored
+    assert out.record.geofence_passed is True
+    assert 105 <= out.record.geofence_distance_m <= 115
 
 
 def test_a_fenced_activity_needs_the_position(volunteer, activity):

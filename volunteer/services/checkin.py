@@ -18,11 +18,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import ColumnElement, and_, bindparam, func, or_, select, text, true
+from sqlalchemy import ColumnElement, and_, bindparam, func, or_, select, text, true, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Row
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, join, joinedload, load_only, make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql.dml import ReturningInsert
 
 from volunteer.extensions import db
@@ -344,18 +345,35 @@ def _check_out(
     _require_running(activity, now, checking_out=True)
     passed, distance = _geofence(activity, position)
     out_at = max(now, open_record.check_in_at)
-    # Plan before assigning, so the ledger queries do not autoflush a half update.
     # A scan is never refused: it credits what no other record already credits (maybe 0).
     # The scan's state read took the volunteer's lock, as ledger.credit_now would.
     plan = ledger.plan_credit(open_record, open_record.check_in_at, out_at, activity)
-    open_record.check_out_at = out_at
-    open_record.check_out_source = source
-    open_record.status = RecordStatus.APPROVED
-    ledger.apply_credit(open_record, plan, first=True)  # an open record credits nothing
+    ledger.write_credit(open_record, plan, first=True)  # an open record credits nothing
+    closed = {
+        "check_out_at": out_at,
+        "check_out_source": source,
+        "status": RecordStatus.APPROVED,
+        "credited_minutes": plan.minutes,
+    }
     if passed is not None:
-        open_record.geofence_passed = passed
-        open_record.geofence_distance_m = max(distance, open_record.geofence_distance_m or 0)
-    db.session.flush()
+        closed["geofence_passed"] = passed
+        closed["geofence_distance_m"] = max(distance, open_record.geofence_distance_m or 0)
+    _store(open_record, closed)
+    db.session.flush()  # the ledger rows
+
+
+_RECORDS = ServiceRecord.__table__
+STORE_RECORD = update(_RECORDS).where(_RECORDS.c.id == bindparam("record_id"))
+
+
+# A check-out writes the record with one UPDATE of the table, built once: the unit of work
+# cost a check-out about 700 Python calls to find and write the same columns. The loaded
+# record takes the values as stored, so the answer page reads them and nothing is left to flush.
+def _store(record: ServiceRecord, values: dict) -> None:
+    """Write these columns of the record, and give the loaded record the same values."""
+    db.session.execute(STORE_RECORD, {"record_id": record.id, **values})
+    for key, value in values.items():
+        set_committed_value(record, key, value)
 
 
 def _check_in(

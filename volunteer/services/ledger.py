@@ -148,6 +148,16 @@ def _overlaps(window: hours.Interval, others) -> list[Overlap]:
 def apply_credit(record: ServiceRecord, plan: CreditPlan, *, first: bool = False) -> int:
     """Replace the record's ledger rows with the plan's pieces; returns the minutes. `first`
     says the record has none yet (an open record closing), which spares a DELETE per scan."""
+    write_credit(record, plan, first=first)
+    record.credited_minutes = plan.minutes
+    db.session.flush()
+    return plan.minutes
+
+
+def write_credit(record: ServiceRecord, plan: CreditPlan, *, first: bool = False) -> None:
+    """apply_credit but for the record's own credited minutes, which the caller stores (a
+    scan's check-out writes them with the rest of the record); the new rows are added, not
+    flushed."""
     old = {} if first else _cleared_by_year(record)
     new: dict[int, int] = defaultdict(int)
     for piece in plan.pieces:
@@ -165,9 +175,6 @@ def apply_credit(record: ServiceRecord, plan: CreditPlan, *, first: bool = False
         )
         for piece in plan.pieces
     )
-    record.credited_minutes = plan.minutes
-    db.session.flush()
-    return plan.minutes
 
 
 def clear_credit(record: ServiceRecord) -> None:
