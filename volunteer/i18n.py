@@ -4,7 +4,14 @@ import functools
 
 from babel import Locale, localedata
 from flask import Flask, current_app, has_request_context, request, session
-from flask_babel import format_datetime, get_translations, gettext, lazy_gettext, ngettext
+from flask_babel import (
+    format_datetime,
+    get_locale,
+    get_translations,
+    gettext,
+    lazy_gettext,
+    ngettext,
+)
 from flask_login import current_user
 from jinja2 import pass_context
 
@@ -47,6 +54,17 @@ def babel_locale() -> Locale:
     # flask-babel parses the selector's string on each request's first translation, checking
     # Babel's data files on disk each time; a parsed Locale it takes as it is.
     return _parsed_locale(select_locale())
+
+
+def chosen_locale() -> str:
+    """select_locale's choice as flask-babel keeps it for the request (read, not chosen again)."""
+    # Choosing again reads the session, the user and the request through their proxies: a
+    # scan's answer page did it twice, once for its translations and once for its lang.
+    locale = get_locale()
+    for name in current_app.config["LANGUAGES"]:
+        if _parsed_locale(name) == locale:
+            return name
+    return select_locale()
 
 
 def select_timezone() -> str:

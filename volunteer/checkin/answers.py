@@ -28,12 +28,12 @@ def refusal_page(reason: str) -> str:
 
 
 def _render(**context) -> str:
+    context[i18n.PAGE_TRANSLATIONS] = get_translations()  # chooses the request's locale
     context.update(
         large_text=display.wants_large_text(),
-        current_locale=i18n.select_locale(),
+        current_locale=i18n.chosen_locale(),
         links=_links(request.script_root),
     )
-    context[i18n.PAGE_TRANSLATIONS] = get_translations()
     return current_app.jinja_env.get_template(TEMPLATE).render(context)
 
 
