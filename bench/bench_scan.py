@@ -1,6 +1,7 @@
 """Scan benchmark: check-in/check-out throughput and latency under gunicorn on PostgreSQL.
 
     .venv/bin/python bench/bench_scan.py [--clients 50] [--volunteers 500] [--workers 4]
+        [--limits-storage redis://127.0.0.1:6379/0]
 
 1. Creates its own PostgreSQL database (BENCH_DATABASE, default bench_scan) and the schema.
 2. Creates the volunteers and one running activity.
@@ -46,6 +47,11 @@ def parse_args():
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", 5099)))
     parser.add_argument("--database", default=os.environ.get("BENCH_DATABASE", "bench_scan"))
+    parser.add_argument(
+        "--limits-storage",
+        default="memory://",
+        help="where the rate limits count (production: redis://...; memory:// is per worker)",
+    )
     return parser.parse_args()
 
 
@@ -120,7 +126,12 @@ def start_gunicorn(
 ) -> subprocess.Popen:
     """gunicorn serving `module` on `port` (default: --port) until /healthz answers."""
     port = port or args.port
-    env = dict(os.environ, BENCH_DATABASE_URL=database_url, BENCH_SECRET_KEY=secret_key)
+    env = dict(
+        os.environ,
+        BENCH_DATABASE_URL=database_url,
+        BENCH_SECRET_KEY=secret_key,
+        BENCH_LIMITS_STORAGE=args.limits_storage,
+    )
     command = [
         str(ROOT / ".venv" / "bin" / "gunicorn"),
         "--pythonpath",
@@ -322,7 +333,8 @@ def main() -> None:
     activity_id, phones, checkin_secret = seed(database_url, secret_key, args.volunteers)
     print(
         f"bench_scan: {args.volunteers} volunteers, {args.clients} clients, gunicorn "
-        f"{args.workers} workers x {args.threads} thread(s), PostgreSQL database {args.database}"
+        f"{args.workers} workers x {args.threads} thread(s), PostgreSQL database {args.database},"
+        f" limits counted in {args.limits_storage}"
     )
     server = start_gunicorn(args, database_url, secret_key)
     bare_port = args.port + 1

@@ -185,6 +185,20 @@ def test_roster_rows_become_stints_of_beijing_days_without_losing_any(
 LINKS_REVISION = "a3c9e1f47b20"
 
 
+def insert_roster_entry(entry_id: int, unit_id: int, number: str, until: str | None) -> None:
+    """A stint from 1 March 2024 as an older revision's table holds it (the model has more
+    columns than the table at that revision, so the row is written by hand)."""
+    db.session.execute(
+        text(
+            "INSERT INTO roster_entries (id, unit_id, name, id_type, id_number,"
+            " political_status, on_from, on_until, created_at, updated_at)"
+            " VALUES (:id, :unit, '职工', 'resident_id', :number, '13', '2024-03-01',"
+            " :until, '2024-03-01 00:00:00', '2024-03-01 00:00:00')"
+        ),
+        {"id": entry_id, "unit": unit_id, "number": number, "until": until},
+    )
+
+
 def test_roster_entries_are_linked_to_the_volunteer_with_their_id_number_and_unlinked_back(
     empty_database_url, without_snapshots
 ):
@@ -202,15 +216,7 @@ def test_roster_entries_are_linked_to_the_volunteer_with_their_id_number_and_unl
             (3, factories.resident_id(), None),
         ]
         for entry_id, number, until in entries:
-            db.session.execute(
-                text(
-                    "INSERT INTO roster_entries (id, unit_id, name, id_type, id_number,"
-                    " political_status, on_from, on_until, created_at, updated_at)"
-                    " VALUES (:id, :unit, '职工', 'resident_id', :number, '13', '2024-03-01',"
-                    " :until, '2024-03-01 00:00:00', '2024-03-01 00:00:00')"
-                ),
-                {"id": entry_id, "unit": unit.id, "number": number, "until": until},
-            )
+            insert_roster_entry(entry_id, unit.id, number, until)
         volunteer_id = volunteer.id
         db.session.commit()
         upgrade(directory=migrations, revision=LINKS_REVISION)
@@ -251,15 +257,7 @@ def test_entries_whose_id_number_is_on_another_entry_are_marked_shared_and_unmar
             (5, village.id, alone, None),
         ]
         for entry_id, unit_id, number, until in entries:
-            db.session.execute(
-                text(
-                    "INSERT INTO roster_entries (id, unit_id, name, id_type, id_number,"
-                    " political_status, on_from, on_until, created_at, updated_at)"
-                    " VALUES (:id, :unit, '职工', 'resident_id', :number, '13', '2024-03-01',"
-                    " :until, '2024-03-01 00:00:00', '2024-03-01 00:00:00')"
-                ),
-                {"id": entry_id, "unit": unit_id, "number": number, "until": until},
-            )
+            insert_roster_entry(entry_id, unit_id, number, until)
         db.session.commit()
         upgrade(directory=migrations, revision=SHARED_REVISION)
         marks = db.session.execute(
