@@ -18,6 +18,8 @@ app = create_app(
         # Rate limits stay on (their cost is part of a scan); sign-in gets room for every client.
         # Counted in each worker's memory unless the bench names Redis, as production does.
         "RATELIMIT_STORAGE_URI": os.environ.get("BENCH_LIMITS_STORAGE", "memory://"),
+        # Each run counts under its own keys: a shared store keeps the last run's counts.
+        "RATELIMIT_KEY_PREFIX": "bench-scan-" + os.environ["BENCH_SECRET_KEY"][:12],
         "LOGIN_RATE_LIMIT": "100000 per minute",
         # Every client of the benchmark comes from 127.0.0.1: the per-address scan limit would
         # answer 429 once a run is fast; the per-volunteer limit stays as in production.
