@@ -173,3 +173,36 @@ def test_the_coverage_board_lists_sub_units_and_gaps_a_page_at_a_time(
     gaps = client.get(url + "?gaps_page=2").get_data(as_text=True)
     listed = gaps.split('id="coverage-gaps"')[1].split("</ul>")[0]
     assert listed.count("data-missing=") == 1
+
+
+def test_the_project_list_pages_and_finds_projects_by_name(client, login_as, monkeypatch):
+    from datetime import date
+
+    from volunteer.services import paging
+    from volunteer.services.network import projects
+
+    monkeypatch.setattr(paging, "PAGE_SIZE", 2)
+    organization = factories.make_organization("关爱队")
+    organizer = factories.make_organizer(organization)
+    for name in ("关爱空巢老人", "河道清洁", "关爱留守儿童"):
+        projects.save_project(
+            None,
+            organization,
+            name=name,
+            description=None,
+            starts_on=date(2026, 1, 1),
+            ends_on=None,
+            actor=organizer,
+        )
+    db.session.commit()
+    login_as(factories.make_volunteer("路人").user)
+    first = client.get("/network/projects").get_data(as_text=True)
+    listed = first.split('id="project-list"')[1].split("</ul>")[0]
+    assert "共 3 个项目" in first and "第 1 / 2 页" in first
+    assert listed.count("<li") == 2 and "关爱空巢老人" in listed and "河道清洁" not in listed
+    second = client.get("/network/projects?page=2").get_data(as_text=True)
+    assert "河道清洁" in second.split('id="project-list"')[1].split("</ul>")[0]
+    found = client.get("/network/projects?q=留守").get_data(as_text=True)
+    assert "共 1 个项目" in found and "关爱留守儿童" in found and "关爱空巢老人" not in found
+    none = client.get("/network/projects?q=不存在").get_data(as_text=True)
+    assert "没有匹配的项目。" in none and 'id="project-list"' not in none

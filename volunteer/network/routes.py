@@ -71,8 +71,13 @@ def coverage_export(unit: Unit):
 @bp.route("/projects")
 @access(SIGNED_IN)
 def project_list():
-    """Every active volunteer service project."""
-    return render_template("network/projects.html", projects=projects.all_projects())
+    """The active volunteer service projects, a page at a time, searched by name (?q=)."""
+    text = request.args.get("q", "").strip()[:100]
+    return render_template(
+        "network/projects.html",
+        q=text,
+        page=projects.project_page(text, request.args.get("page", type=int)),
+    )
 
 
 @bp.route("/projects/new", methods=["GET", "POST"])

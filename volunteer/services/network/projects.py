@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from volunteer.extensions import db
 from volunteer.i18n import lazy_gettext as _l
@@ -20,6 +21,7 @@ from volunteer.models import (
     User,
     Volunteer,
 )
+from volunteer.services import paging
 from volunteer.services.audit import record_audit
 from volunteer.services.errors import DuplicateError, ServiceError
 from volunteer.services.network.minutes import Totals, credited_totals
@@ -151,17 +153,22 @@ def attachable_activities(project: Project) -> list[Activity]:
     )
 
 
-def all_projects() -> list[tuple[Project, int]]:
-    """Every active project with its number of activities, by name."""
+def project_page(text: str, asked: int | None) -> paging.Page:
+    """Page `asked` of the active projects (whose name contains `text`, when given), by name,
+    each as (project, its number of activities): a province has thousands."""
     count = func.count(Activity.id)
-    rows = db.session.execute(
+    query = (
         select(Project, count)
         .outerjoin(Activity, Activity.project_id == Project.id)
         .where(Project.active.is_(True))
         .group_by(Project.id)
-        .order_by(Project.name)
+        .options(selectinload(Project.organization))  # one more query, not one per project
     )
-    return [(row[0], row[1]) for row in rows]
+    if text:
+        query = query.where(Project.name.icontains(text, autoescape=True))
+    return paging.page_of_query(
+        query.order_by(Project.name, Project.id), asked, shape=lambda project, n: (project, n)
+    )
 
 
 def activity_of(project: Project, activity_id: int) -> Activity:
