@@ -275,3 +275,39 @@ def test_a_long_activity_list_is_paged_latest_first_and_found_by_title(
     drafts = client.get("/activities/manage?status=draft").get_data(as_text=True)
     assert "共 1 个活动" in drafts and "草稿丁" in drafts
     assert "共 0 个活动" in client.get("/activities/manage?q=%25").get_data(as_text=True)
+
+
+def test_an_activity_s_records_and_its_queue_come_a_page_at_a_time(
+    client, login_as, world, monkeypatch
+):
+    from volunteer.services import paging
+
+    monkeypatch.setattr(paging, "PAGE_SIZE", 2)
+    activity = factories.make_activity(world["team"], starts_at=_past(hours=5))
+    for number in range(3):
+        volunteer = factories.make_volunteer(f"记录{number}")
+        factories.make_record(
+            volunteer, activity, check_in_at=activity.starts_at + timedelta(minutes=number)
+        )
+    for number in range(3):
+        volunteer = factories.make_volunteer(f"待审{number}")
+        factories.make_record(
+            volunteer,
+            activity,
+            status=RecordStatus.PENDING,
+            check_in_at=activity.starts_at + timedelta(minutes=10 + number),
+        )
+    db.session.commit()
+    login_as(world["organizer"])
+    url = f"/records/activities/{activity.id}"
+    first = client.get(url).get_data(as_text=True)
+    listed = first.split('id="activity-records"')[1].split("</tbody>")[0]
+    assert "共 6 条记录" in first and listed.count("<tr>") == 2 and "记录0" in listed
+    assert "共 3 条记录待审核" in first
+    queued = first.split('data-testid="review-queue"')[1].split("</div>\n</div>")[0]
+    assert queued.count("list-group-item-action") == 2 and "待审2" not in queued
+    last = client.get(url + "?page=3&qpage=2").get_data(as_text=True)
+    listed = last.split('id="activity-records"')[1].split("</tbody>")[0]
+    assert listed.count("<tr>") == 2 and "待审2" in listed and "记录0" not in listed
+    queued = last.split('data-testid="review-queue"')[1].split('id="activity-records"')[0]
+    assert "待审2" in queued and "待审0" not in queued

@@ -174,8 +174,8 @@ def activity_records(activity: Activity):
         "records/activity.html",
         activity=activity,
         form=form,
-        records=records.activity_records(activity),
-        queue=records.review_queue(None, activity),
+        records=records.activity_record_page(activity, request.args.get("page", type=int)),
+        queue=records.activity_queue_page(activity, request.args.get("qpage", type=int)),
     )
 
 

@@ -470,11 +470,19 @@ def claimable_activities(now: datetime, days: int = 90) -> list[Activity]:
     ).all()
 
 
-def activity_records(activity: Activity) -> list[ServiceRecord]:
-    """Every record of an activity, in order of check-in."""
-    return db.session.scalars(
+def activity_record_page(activity: Activity, asked: int | None) -> paging.Page:
+    """Page `asked` of an activity's records, in order of check-in (a large activity holds
+    thousands: issue 15)."""
+    query = (
         select(ServiceRecord)
         .where(ServiceRecord.activity_id == activity.id)
         .options(_WITH_VOLUNTEER_NAME)
-        .order_by(ServiceRecord.check_in_at)
-    ).all()
+        .order_by(ServiceRecord.check_in_at, ServiceRecord.id)
+    )
+    return paging.page_of_query(query, asked)
+
+
+def activity_queue_page(activity: Activity, asked: int | None) -> paging.Page:
+    """Page `asked` of the activity's records waiting for review, oldest first."""
+    query = _queue_query(None).where(ServiceRecord.activity_id == activity.id)
+    return paging.page_of_query(query, asked)
