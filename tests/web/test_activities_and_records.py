@@ -311,3 +311,29 @@ def test_an_activity_s_records_and_its_queue_come_a_page_at_a_time(
     assert listed.count("<tr>") == 2 and "待审2" in listed and "记录0" not in listed
     queued = last.split('data-testid="review-queue"')[1].split('id="activity-records"')[0]
     assert "待审2" in queued and "待审0" not in queued
+
+
+def test_my_records_come_a_page_at_a_time_with_claims_and_sheets_above(
+    client, login_as, world, monkeypatch
+):
+    from volunteer.services import paging
+
+    monkeypatch.setattr(paging, "PAGE_SIZE", 2)
+    volunteer = world["volunteer"]
+    for hours, title in ((30, "最早的活动"), (20, "中间的活动"), (10, "最近的活动")):
+        activity = factories.make_activity(world["team"], starts_at=_past(hours=hours), title=title)
+        factories.make_record(volunteer, activity)
+    records.submit_claim(
+        volunteer, activity, activity.starts_at, activity.ends_at, "补录", utcnow()
+    )
+    db.session.commit()
+    login_as(volunteer.user)
+    first = client.get("/records/mine").get_data(as_text=True)
+    listed = first.split('id="my-records"')[1].split('data-testid="pager-page"')[0]
+    assert "共 4 条记录" in first and "第 1 / 2 页" in first
+    assert listed.count("list-group-item-action") == 2 and "最早的活动" not in listed
+    assert "待审核" in first.split('id="my-records"')[0]  # the claim waits above, on every page
+    second = client.get("/records/mine?page=2").get_data(as_text=True)
+    listed = second.split('id="my-records"')[1]
+    assert listed.count("list-group-item-action") == 2 and "最早的活动" in listed
+    assert "待审核" in second.split('id="my-records"')[0]

@@ -19,7 +19,7 @@ from volunteer.records.forms import (
     ManualRecordForm,
     SetTimesForm,
 )
-from volunteer.services import corrections, participation, permissions, records
+from volunteer.services import corrections, permissions, records
 from volunteer.services.periods import aware_to_beijing_naive, beijing_to_aware
 
 bp = Blueprint("records", __name__, url_prefix="/records")
@@ -54,17 +54,16 @@ OWNER_OR_ORGANIZER_OF_RECORD = Rule(
 @bp.route("/mine")
 @access(VOLUNTEER)
 def mine():
-    """Approved hours this year and all time, every record with its status, pending claims."""
+    """Approved hours this year and all time, records a page at a time, pending claims."""
     volunteer = acting_user().volunteer
     now = utcnow()
     commit_if(records.close_stale(now, volunteer=volunteer))
-    all_records = records.records_of(volunteer)
     return render_template(
         "records/mine.html",
         totals=records.totals_for(volunteer, now),
-        records=all_records,
-        pending=[r for r in all_records if r.status == RecordStatus.PENDING],
-        to_confirm=[r for r in all_records if participation.awaits_confirmation(r)],
+        records=records.record_page_of(volunteer, request.args.get("page", type=int)),
+        pending=records.pending_claims_of(volunteer),
+        to_confirm=records.unconfirmed_of(volunteer),
         confirm_form=ConfirmRecordForm(),
     )
 
