@@ -7,7 +7,14 @@ from sqlalchemy import select
 
 from tests import factories
 from volunteer.extensions import db
-from volunteer.models import CorrectionRequest, CorrectionStatus, RecordSource, utcnow
+from volunteer.models import (
+    CorrectionRequest,
+    CorrectionStatus,
+    RecordSource,
+    RecordStatus,
+    ServiceRecord,
+    utcnow,
+)
 from volunteer.services import checkin, ledger, records
 from volunteer.services.periods import aware_to_beijing_naive
 
@@ -119,3 +126,43 @@ def test_a_volunteer_asks_for_a_correction_and_the_organizer_amends(client, logi
     db.session.expire_all()
     assert request.status == CorrectionStatus.APPROVED
     assert (record.credited_minutes, len(record.adjustments)) == (150, 1)
+
+
+def test_the_claim_form_lists_the_latest_activities_and_finds_the_others(
+    client, login_as, world, monkeypatch
+):
+    from volunteer.services import paging
+
+    monkeypatch.setattr(paging, "PAGE_SIZE", 2)
+    older = factories.make_activity(
+        world["activity"].organization,
+        starts_at=world["start"] - timedelta(days=3),
+        title="植树造林",
+    )
+    for days, title in ((2, "敬老院探访"), (1, "社区清扫")):
+        factories.make_activity(
+            world["activity"].organization,
+            starts_at=world["start"] - timedelta(days=days),
+            title=title,
+        )
+    db.session.commit()
+    login_as(world["volunteer"].user)
+    page = client.get("/records/claim").get_data(as_text=True)
+    assert "河道清理" in page and "社区清扫" in page and "植树造林" not in page
+    assert "列表只显示最近的 2 个活动" in page
+    found = client.get("/records/claim?q=植树").get_data(as_text=True)
+    assert "植树造林" in found and "河道清理" not in found
+    assert "没有匹配的近期活动" in client.get("/records/claim?q=不存在").get_data(as_text=True)
+    linked = client.get(f"/records/claim?activity_id={older.id}").get_data(as_text=True)
+    assert f'<option selected value="{older.id}">' in linked
+    client.post(
+        "/records/claim",
+        data={
+            "activity_id": str(older.id),
+            "check_in": _local(older.starts_at),
+            "check_out": _local(older.starts_at + timedelta(hours=1)),
+            "reason": "忘记签到",
+        },
+    )
+    claim = db.session.scalar(select(ServiceRecord).where(ServiceRecord.activity_id == older.id))
+    assert claim is not None and claim.status == RecordStatus.PENDING

@@ -7,6 +7,7 @@ from wtforms import SelectChoice
 
 from volunteer.access import ANY_ORGANIZER, VOLUNTEER, Rule, access, acting_user, organizer_of
 from volunteer.actions import commit_if, service_action
+from volunteer.bounds import as_id
 from volunteer.extensions import db
 from volunteer.forms import day_arg
 from volunteer.i18n import gettext as _
@@ -19,7 +20,7 @@ from volunteer.records.forms import (
     ManualRecordForm,
     SetTimesForm,
 )
-from volunteer.services import corrections, permissions, records
+from volunteer.services import corrections, paging, permissions, records
 from volunteer.services.periods import aware_to_beijing_naive, beijing_to_aware
 
 bp = Blueprint("records", __name__, url_prefix="/records")
@@ -74,12 +75,13 @@ def claim():
     """Claim hours that were not recorded; pending until an organizer decides."""
     now = utcnow()
     form = ClaimForm()
-    form.activity_id.choices = _claimable_choices(now)
+    text = request.args.get("q", "").strip()[:100]
     if request.method == "GET" and request.args.get("activity_id"):
         form.activity_id.data = request.args["activity_id"]
+    form.activity_id.choices = _claimable_choices(now, text, as_id(form.activity_id.data))
     if form.validate_on_submit() and _submitted_claim(form, now):
         return redirect(url_for("records.mine"))
-    return render_template("records/claim.html", form=form)
+    return render_template("records/claim.html", form=form, q=text, limit=paging.PAGE_SIZE)
 
 
 def _submitted_claim(form: ClaimForm, now) -> bool:
@@ -97,10 +99,14 @@ def _times(form) -> tuple[datetime, datetime]:
     return beijing_to_aware(form.check_in.data), beijing_to_aware(form.check_out.data)
 
 
-def _claimable_choices(now) -> list[SelectChoice]:
-    return [
-        SelectChoice(str(a.id), labels.activity_when(a)) for a in records.claimable_activities(now)
-    ]
+def _claimable_choices(now, text: str, chosen_id: int | None) -> list[SelectChoice]:
+    """The latest claimable activities matching `text`, and the one chosen (a link's
+    ?activity_id= or the form sent) when it is claimable but further down."""
+    shown = records.claimable_activities(now, text)
+    chosen = records.claimable_activity(chosen_id, now)
+    if chosen is not None and chosen not in shown:
+        shown.insert(0, chosen)
+    return [SelectChoice(str(a.id), labels.activity_when(a)) for a in shown]
 
 
 @bp.route("/<int:record_id>")

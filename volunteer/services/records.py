@@ -18,6 +18,7 @@ from volunteer.models import (
     ActivityStatus,
     Adjustment,
     CreditEntry,
+    Organization,
     RecordSource,
     RecordStatus,
     ServiceRecord,
@@ -482,17 +483,37 @@ def find_volunteer(number_or_phone: str, name: str) -> Volunteer | None:
     )
 
 
-def claimable_activities(now: datetime, days: int = 90) -> list[Activity]:
-    """Published activities that started within the last `days` days (claims may name them)."""
-    return db.session.scalars(
+def _claimable(now: datetime, days: int) -> Select[tuple[Activity]]:
+    """Published activities that started within the last `days` days, latest first."""
+    return (
         select(Activity)
         .where(
             Activity.status == ActivityStatus.PUBLISHED,
             Activity.starts_at <= now,
             Activity.starts_at >= now - timedelta(days=days),
         )
-        .order_by(Activity.starts_at.desc())
-    ).all()
+        .order_by(Activity.starts_at.desc(), Activity.id.desc())
+    )
+
+
+def claimable_activities(now: datetime, text: str = "", days: int = 90) -> list[Activity]:
+    """The latest activities claims may name (at most a page: a province starts some 10,000
+    in 90 days, too many for one select), those whose title or organization holds `text`
+    when given."""
+    query = _claimable(now, days)
+    if text:
+        query = query.join(Organization, Organization.id == Activity.organization_id).where(
+            Activity.title.icontains(text, autoescape=True)
+            | Organization.name.icontains(text, autoescape=True)
+        )
+    return list(db.session.scalars(query.limit(paging.PAGE_SIZE)))
+
+
+def claimable_activity(activity_id: int | None, now: datetime, days: int = 90) -> Activity | None:
+    """The activity of this id if claims may name it (however far down the list), else None."""
+    if activity_id is None:
+        return None
+    return db.session.scalar(_claimable(now, days).where(Activity.id == activity_id))
 
 
 def activity_record_page(activity: Activity, asked: int | None) -> paging.Page:
