@@ -208,3 +208,20 @@ def test_the_unit_tree_opens_a_level_at_a_time_a_page_at_a_time(admin_client, mo
     )
     assert response.status_code == 302 and f"under={towns[1].id}" in response.location
     assert unit("WS-1-1").parent.code == "WS-1"
+
+
+def test_active_grants_come_a_page_at_a_time(admin_client, monkeypatch):
+    from volunteer.services import paging
+
+    monkeypatch.setattr(paging, "PAGE_SIZE", 2)
+    for name in ("甲队", "乙队", "丙队"):
+        factories.make_organizer(factories.make_organization(name), name=f"{name}组织者")
+    db.session.commit()
+    pages = [admin_client.get(f"/admin/grants?page={n}").get_data(as_text=True) for n in (1, 2)]
+    listed = [page.split('id="active-grants"')[1].split("</tbody>")[0] for page in pages]
+    assert "共 4 项有效授权" in pages[0] and "第 1 / 2 页" in pages[0]
+    assert [rows.count("<tr>") for rows in listed] == [2, 2]
+    shown = "".join(listed)
+    assert all(f"{name}组织者" in shown for name in ("甲队", "乙队", "丙队"))
+    searched = admin_client.get("/admin/grants?q=甲队").get_data(as_text=True)
+    assert "q=%E7%94%B2%E9%98%9F" in searched.split('data-testid="pager-page"')[1]  # kept

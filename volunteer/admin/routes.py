@@ -177,7 +177,7 @@ def grant_list():
         form=form,
         query=query,
         people=grants.search_people(query),
-        active_grants=grants.active_grants(),
+        active_grants=grants.grant_page(request.args.get("page", type=int)),
         role_labels=ROLE_LABELS,
         revoke_form=ConfirmForm(prefix="revoke"),
         sign_out_form=ConfirmForm(prefix="sign-out"),
