@@ -271,3 +271,36 @@ def test_no_certificate_for_a_year_without_credited_time(client, world):
         headers=bearer(world["volunteer"]),
     )
     assert (refused.status_code, refused.get_json()["code"]) == (409, "no_credited_time")
+
+
+def test_the_review_queue_loads_one_page_of_records_however_long(client, world):
+    from sqlalchemy import event
+
+    from volunteer.models import ServiceRecord
+
+    activity = world["claim"].activity
+    for number in range(4):
+        volunteer = factories.make_volunteer(f"待审{number}")
+        factories.make_record(
+            volunteer,
+            activity,
+            status=RecordStatus.PENDING,
+            check_in_at=activity.starts_at + timedelta(minutes=number),
+        )
+    db.session.commit()
+    headers = bearer(world["admin"])
+    db.session.expunge_all()  # each record the answer reads is then loaded afresh
+    loaded = []
+
+    def note(record, _context) -> None:
+        loaded.append(record.id)
+
+    event.listen(ServiceRecord, "load", note)
+    try:
+        answer = client.get("/api/v1/review?page=2&page_size=2", headers=headers).get_json()
+    finally:
+        event.remove(ServiceRecord, "load", note)
+    assert answer["total"] == 5 and answer["page"] == 2 and len(answer["items"]) == 2
+    assert len(loaded) == 2  # the page only, not the whole queue
+    beyond = client.get("/api/v1/review?page=4&page_size=2", headers=headers)
+    assert beyond.get_json()["items"] == [] and beyond.get_json()["total"] == 5

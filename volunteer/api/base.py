@@ -9,6 +9,7 @@ from typing import Any
 from flask import current_app, g
 from flask_smorest import Blueprint, abort
 from marshmallow import Schema, fields, validate
+from sqlalchemy import Select, func, select
 
 from volunteer.access import PUBLIC, Rule, access
 from volunteer.api.errors import status_for
@@ -96,6 +97,22 @@ def page_of(items: Sequence, args: dict, shown: Callable | None = None, **extra)
         "page": args["page"],
         "page_size": size,
         "total": len(items),
+        **extra,
+    }
+
+
+def page_of_query(query: Select, args: dict, shown: Callable | None = None, **extra) -> dict:
+    """`page_of` for an ordered query, counted and fetched in SQL (LIMIT/OFFSET): a list that
+    grows with the data (a province's review queue holds over a million records) is never
+    loaded whole to answer one page."""
+    size = min(args["page_size"], int(current_app.config["API_PAGE_SIZE_MAX"]))
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    rows = db.session.scalars(query.offset((args["page"] - 1) * size).limit(size)).unique()
+    return {
+        "items": [shown(item) for item in rows] if shown else list(rows),
+        "page": args["page"],
+        "page_size": size,
+        "total": total,
         **extra,
     }
 

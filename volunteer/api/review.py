@@ -4,7 +4,7 @@ from marshmallow import Schema, fields, validate
 
 from volunteer.access import ANY_ORGANIZER, acting_user, organizer_of
 from volunteer.actions import commit_if
-from volunteer.api.base import PageArgs, api_access, bp, committed, page_of, paged
+from volunteer.api.base import PageArgs, api_access, bp, committed, page_of_query, paged
 from volunteer.api.schemas import RecordSchema, record_dict
 from volunteer.models import ServiceRecord, utcnow
 from volunteer.services import permissions, records
@@ -32,7 +32,7 @@ def review_queue(args: dict):
     """Records waiting for me: missing check-outs and pending claims of my activities."""
     scope = permissions.managed_organization_ids(acting_user())
     commit_if(records.close_stale(utcnow()))
-    return page_of(records.review_queue(scope), args, record_dict)
+    return page_of_query(records.review_query(scope), args, record_dict)
 
 
 @bp.route("/records/<int:record_id>/approve", methods=["POST"])

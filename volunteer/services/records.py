@@ -423,7 +423,7 @@ def _inline(statuses: tuple[RecordStatus, ...]) -> list:
     return [literal(status.value, literal_execute=True) for status in statuses]
 
 
-def _queue_query(organization_ids: set[int] | None) -> Select[tuple[ServiceRecord]]:
+def review_query(organization_ids: set[int] | None) -> Select[tuple[ServiceRecord]]:
     """Undecided records of these organizations' activities (None: all), oldest first."""
     query = (
         select(ServiceRecord)
@@ -439,7 +439,7 @@ def _queue_query(organization_ids: set[int] | None) -> Select[tuple[ServiceRecor
 
 def review_queue(organization_ids: set[int] | None, activity: Activity | None = None):
     """Records waiting for an organizer: missing check-outs and pending claims."""
-    query = _queue_query(organization_ids)
+    query = review_query(organization_ids)
     if activity is not None:
         query = query.where(ServiceRecord.activity_id == activity.id)
     return list(db.session.scalars(query))
@@ -449,7 +449,7 @@ def review_page(
     organization_ids: set[int] | None, filters: QueueFilters, asked: int | None
 ) -> paging.Page:
     """Page `asked` of the review queue narrowed by `filters`, oldest first, with its count."""
-    query = _queue_query(organization_ids)
+    query = review_query(organization_ids)
     if filters.status is not None:
         query = query.where(ServiceRecord.status == filters.status)
     days = paging.within_days(ServiceRecord.check_in_at, filters.since, filters.until)
@@ -530,5 +530,5 @@ def activity_record_page(activity: Activity, asked: int | None) -> paging.Page:
 
 def activity_queue_page(activity: Activity, asked: int | None) -> paging.Page:
     """Page `asked` of the activity's records waiting for review, oldest first."""
-    query = _queue_query(None).where(ServiceRecord.activity_id == activity.id)
+    query = review_query(None).where(ServiceRecord.activity_id == activity.id)
     return paging.page_of_query(query, asked)
