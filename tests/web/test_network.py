@@ -206,3 +206,44 @@ def test_the_project_list_pages_and_finds_projects_by_name(client, login_as, mon
     assert "共 1 个项目" in found and "关爱留守儿童" in found and "关爱空巢老人" not in found
     none = client.get("/network/projects?q=不存在").get_data(as_text=True)
     assert "没有匹配的项目。" in none and 'id="project-list"' not in none
+
+
+def test_a_project_page_shows_its_activities_and_volunteers_a_page_at_a_time(
+    client, login_as, monkeypatch
+):
+    from datetime import date
+
+    from volunteer.services import paging
+    from volunteer.services.network import projects
+
+    monkeypatch.setattr(paging, "PAGE_SIZE", 2)
+    organization = factories.make_organization("关爱队")
+    organizer = factories.make_organizer(organization)
+    project = projects.save_project(
+        None,
+        organization,
+        name="关爱空巢老人",
+        description=None,
+        starts_on=date(2026, 1, 1),
+        ends_on=None,
+        actor=organizer,
+    )
+    for hours, title in ((3, "第一次探访"), (2, "第二次探访"), (1, "第三次探访")):
+        activity = factories.make_activity(
+            organization, starts_at=datetime.now(UTC) - timedelta(days=hours), title=title
+        )
+        projects.attach_activity(project, activity, 1, organizer)
+        factories.make_record(factories.make_volunteer(f"志愿者{hours}"), activity, 60 * hours)
+    db.session.commit()
+    login_as(organizer)
+    url = f"/network/projects/{project.id}"
+    first = client.get(url).get_data(as_text=True)
+    done = first.split('id="project-activities"')[1].split("</ul>")[0]
+    people = first.split('id="project-volunteers"')[1].split("</ul>")[0]
+    assert done.count("<li") == 2 and "第一次探访" in done and "第三次探访" not in done
+    assert people.count("<li") == 2 and "志愿者3" in people and "志愿者1" not in people
+    assert 'data-total="volunteers">3<' in first  # the whole project's, not the page's
+    last = client.get(url + "?page=2&vpage=2").get_data(as_text=True)
+    assert "第三次探访" in last.split('id="project-activities"')[1].split("</ul>")[0]
+    people = last.split('id="project-volunteers"')[1].split("</ul>")[0]
+    assert people.count("<li") == 1 and "志愿者1" in people

@@ -123,7 +123,9 @@ def project_show(project: Project):
     return render_template(
         "network/project.html",
         project=project,
-        figures=projects.project_figures(project),
+        figures=projects.project_figures(
+            project, request.args.get("page", type=int), request.args.get("vpage", type=int)
+        ),
         form=form,
         may_see_names=form is not None,
     )

@@ -5,11 +5,11 @@ total hours, distinct volunteers, and the people served (the sum of the optional
 figure organizers give per activity).
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from volunteer.extensions import db
 from volunteer.i18n import lazy_gettext as _l
@@ -45,10 +45,11 @@ class ProjectVolunteer:
 
 @dataclass(frozen=True)
 class ProjectFigures:
-    """A project's page: activities, volunteers, total time, people served."""
+    """A project's page: a page of its activities (of ProjectActivity) and one of its
+    volunteers (of ProjectVolunteer), total time, people served."""
 
-    activities: list[ProjectActivity]
-    volunteers: list[ProjectVolunteer]
+    activities: paging.Page
+    volunteers: paging.Page
     total: Totals
     people_served: int
 
@@ -108,8 +109,11 @@ def detach_activity(activity: Activity, actor: User) -> Activity:
     return activity
 
 
-def project_figures(project: Project) -> ProjectFigures:
-    """The project's activities, volunteers, credited time and people served."""
+def project_figures(
+    project: Project, activity_page: int | None = None, volunteer_page: int | None = None
+) -> ProjectFigures:
+    """The project's activities and volunteers (a page of each: a province's largest project
+    counts 4,200 volunteers), credited time and people served."""
     in_project = Activity.project_id == project.id
     by_activity = credited_totals(Activity.id, None, None, in_project)
     activities = [
@@ -118,18 +122,24 @@ def project_figures(project: Project) -> ProjectFigures:
     whole = credited_totals(Activity.project_id, None, None, in_project)
     by_volunteer = credited_totals(CreditEntry.volunteer_id, None, None, in_project)
     return ProjectFigures(
-        activities=activities,
-        volunteers=_volunteers(by_volunteer),
+        activities=paging.page_of_list(activities, activity_page),
+        volunteers=_volunteers(by_volunteer, volunteer_page),
         total=whole.get(project.id, Totals()),
         people_served=sum(a.activity.people_served or 0 for a in activities),
     )
 
 
-def _volunteers(totals: dict[int, Totals]) -> list[ProjectVolunteer]:
-    """The volunteers with time in the project, most minutes first."""
-    found = db.session.scalars(select(Volunteer).where(Volunteer.id.in_(totals))).all()
-    rows = [ProjectVolunteer(v, totals[v.id]) for v in found]
-    return sorted(rows, key=lambda row: (-row.totals.minutes, row.volunteer.id))
+def _volunteers(totals: dict[int, Totals], asked: int | None) -> paging.Page:
+    """Page `asked` of the volunteers with time in the project, most minutes first: only that
+    page's people are loaded, each with the account that holds their name."""
+    ranked = sorted(totals, key=lambda volunteer_id: (-totals[volunteer_id].minutes, volunteer_id))
+    page = paging.page_of_list(ranked, asked)
+    query = (
+        select(Volunteer).where(Volunteer.id.in_(page.items)).options(joinedload(Volunteer.user))
+    )
+    found = {volunteer.id: volunteer for volunteer in db.session.scalars(query)}
+    rows = [ProjectVolunteer(found[i], totals[i]) for i in page.items if i in found]
+    return replace(page, items=rows)
 
 
 def activities_of(project: Project) -> list[Activity]:
