@@ -247,3 +247,35 @@ def test_a_project_page_shows_its_activities_and_volunteers_a_page_at_a_time(
     assert "第三次探访" in last.split('id="project-activities"')[1].split("</ul>")[0]
     people = last.split('id="project-volunteers"')[1].split("</ul>")[0]
     assert people.count("<li") == 1 and "志愿者1" in people
+
+
+def test_the_year_s_nominations_come_a_page_at_a_time(client, login_as, monkeypatch):
+    from volunteer.models import HonourCategory, Nomination, NominationStatus
+    from volunteer.services import paging
+
+    monkeypatch.setattr(paging, "PAGE_SIZE", 2)
+    admin = factories.make_admin()
+    banner = factories.make_unit("WS", "乌审旗")
+    year = datetime.now(UTC).year - 1
+    for name in ("宝音", "乌云", "其其格"):
+        volunteer = factories.make_volunteer(name, unit=banner)
+        db.session.add(
+            Nomination(
+                year=year,
+                category=HonourCategory.VOLUNTEER,
+                volunteer_id=volunteer.id,
+                unit_id=banner.id,
+                subject_name=name,
+                reason="服务时长靠前",
+                status=NominationStatus.NOMINATED,
+            )
+        )
+    db.session.commit()
+    login_as(admin)
+    first = client.get(f"/network/nominations?year={year}").get_data(as_text=True)
+    listed = first.split('id="nominations"')[1].split("</ul>")[0]
+    assert "共 3 项推荐" in first and listed.count("data-nomination=") == 2
+    assert "宝音" in listed and "其其格" not in listed
+    second = client.get(f"/network/nominations?year={year}&page=2").get_data(as_text=True)
+    listed = second.split('id="nominations"')[1].split("</ul>")[0]
+    assert listed.count("data-nomination=") == 1 and "其其格" in listed

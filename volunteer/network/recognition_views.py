@@ -86,10 +86,12 @@ def criteria():
 def nomination_list():
     """The year's nominations to decide, and honour certificates of the approved ones."""
     year = chosen_year()
+    page = nominations.nomination_page(year, request.args.get("page", type=int))
     return render_template(
         "network/nominations.html",
         year=year,
-        items=[(n, honours.certificates_of(n)) for n in nominations.nominations_of(year)],
+        page=page,
+        items=[(n, honours.certificates_of(n)) for n in page.items],
         labels=HONOUR_CATEGORY_LABELS,
         decide_form=DecideForm(),
         issue_form=ConfirmForm(),

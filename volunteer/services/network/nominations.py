@@ -6,6 +6,7 @@ subject is nominated at most once a year per category unless the earlier one was
 """
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from volunteer.extensions import db
 from volunteer.i18n import lazy_gettext as _l
@@ -17,7 +18,7 @@ from volunteer.models import (
     User,
     utcnow,
 )
-from volunteer.services import permissions
+from volunteer.services import paging, permissions
 from volunteer.services.audit import record_audit
 from volunteer.services.errors import DuplicateError, PermissionDenied, ServiceError, required_text
 from volunteer.services.network.recognition import is_candidate
@@ -94,6 +95,18 @@ def nominations_of(year: int, status: NominationStatus | None = None) -> list[No
             query.order_by(Nomination.category, Nomination.nominated_at, Nomination.id)
         )
     )
+
+
+def nomination_page(year: int, asked: int | None) -> paging.Page:
+    """Page `asked` of the year's nominations, by category then time, with their units (every
+    unit of a province may nominate, each row drawn with its forms)."""
+    query = (
+        select(Nomination)
+        .where(Nomination.year == year)
+        .options(joinedload(Nomination.unit))
+        .order_by(Nomination.category, Nomination.nominated_at, Nomination.id)
+    )
+    return paging.page_of_query(query, asked)
 
 
 def nominations_by(unit: Unit, year: int) -> list[Nomination]:
