@@ -337,3 +337,33 @@ def test_my_records_come_a_page_at_a_time_with_claims_and_sheets_above(
     listed = second.split('id="my-records"')[1]
     assert listed.count("list-group-item-action") == 2 and "最早的活动" in listed
     assert "待审核" in second.split('id="my-records"')[0]
+
+
+def test_sign_ups_come_a_page_at_a_time_to_the_organizer_and_the_volunteer(
+    client, login_as, world, monkeypatch
+):
+    from volunteer.services import paging
+
+    monkeypatch.setattr(paging, "PAGE_SIZE", 2)
+    start = utcnow() + timedelta(days=1)
+    walk = factories.make_activity(world["team"], starts_at=start, title="健步走")
+    for number in range(3):
+        factories.make_signup(factories.make_volunteer(f"报名{number}"), walk)
+    for days, title in ((3, "三天后"), (2, "两天后"), (4, "四天后")):
+        later = factories.make_activity(
+            world["team"], starts_at=start + timedelta(days=days), title=title
+        )
+        factories.make_signup(world["volunteer"], later)
+    db.session.commit()
+    login_as(world["organizer"])
+    first = client.get(f"/activities/{walk.id}").get_data(as_text=True)
+    listed = first.split('data-testid="signups"')[1].split("</ul>")[0]
+    assert "已报名（3 人）" in first and listed.count("<li") == 2 and "报名2" not in listed
+    second = client.get(f"/activities/{walk.id}?spage=2").get_data(as_text=True)
+    assert "报名2" in second.split('data-testid="signups"')[1].split("</ul>")[0]
+    client.post("/auth/logout")
+    login_as(world["volunteer"].user)
+    mine = client.get("/activities/mine").get_data(as_text=True)
+    listed = mine.split('id="my-signups"')[1].split('data-testid="pager-page"')[0]
+    assert "四天后" in listed and "三天后" in listed and "两天后" not in listed
+    assert "两天后" in client.get("/activities/mine?page=2").get_data(as_text=True)

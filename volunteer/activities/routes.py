@@ -99,11 +99,15 @@ def show(activity_id: int):
         signed_up=signup is not None and signup.status == SignupStatus.SIGNED_UP,
         taken=activities.signup_count(activity),
         can_manage=can_manage,
-        signed_up_volunteers=activities.signed_up_volunteers(activity) if can_manage else [],
+        signups=_signups(activity) if can_manage else None,
         category_labels=CATEGORY_LABELS,
         cancel_form=CancelActivityForm(),
         now=utcnow(),
     )
+
+
+def _signups(activity: Activity):
+    return activities.signed_up_page(activity, request.args.get("spage", type=int))
 
 
 def _can_manage(activity: Activity) -> bool:
@@ -144,8 +148,9 @@ def _as_volunteer(activity: Activity, action, success: str):
 @bp.route("/mine")
 @access(VOLUNTEER)
 def mine():
-    """The volunteer's sign-ups."""
-    signups = activities.my_signups(acting_user().volunteer)
+    """The volunteer's sign-ups, a page at a time."""
+    volunteer, asked = acting_user().volunteer, request.args.get("page", type=int)
+    signups = activities.my_signup_page(volunteer, asked)
     return render_template("activities/mine.html", signups=signups, now=utcnow())
 
 

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import contains_eager, joinedload
 
 from volunteer.extensions import db
 from volunteer.i18n import lazy_gettext as _l
@@ -143,15 +143,17 @@ def signup_count(activity: Activity) -> int:
     return int(db.session.scalar(query) or 0)
 
 
-def signed_up_volunteers(activity: Activity) -> list[Volunteer]:
-    """Who stands signed up, for the organizer's list (one query, names loaded with it)."""
-    return db.session.scalars(
+def signed_up_page(activity: Activity, asked: int | None) -> paging.Page:
+    """Page `asked` of who stands signed up, for the organizer's list, in order of sign-up
+    (names loaded with them; an activity without a capacity takes any number)."""
+    query = (
         select(Volunteer)
         .join(Signup, Signup.volunteer_id == Volunteer.id)
         .where(Signup.activity_id == activity.id, Signup.status == SignupStatus.SIGNED_UP)
         .options(joinedload(Volunteer.user))
-        .order_by(Signup.created_at)
-    ).all()
+        .order_by(Signup.created_at, Signup.id)
+    )
+    return paging.page_of_query(query, asked)
 
 
 def signup_of(volunteer: Volunteer, activity: Activity) -> Signup | None:
@@ -260,14 +262,17 @@ def browse(filters: Filters, now: datetime, limit: int = 100) -> list[tuple[Acti
     return [(a, int(n)) for a, n in db.session.execute(query).all()]
 
 
-def my_signups(volunteer: Volunteer) -> list[Signup]:
-    """The volunteer's sign-ups (standing and withdrawn), newest activity first."""
-    return db.session.scalars(
+def my_signup_page(volunteer: Volunteer, asked: int | None) -> paging.Page:
+    """Page `asked` of the volunteer's sign-ups (standing and withdrawn), newest activity
+    first, each with its activity."""
+    query = (
         select(Signup)
         .join(Activity, Activity.id == Signup.activity_id)
         .where(Signup.volunteer_id == volunteer.id)
-        .order_by(Activity.starts_at.desc())
-    ).all()
+        .options(contains_eager(Signup.activity))
+        .order_by(Activity.starts_at.desc(), Signup.id.desc())
+    )
+    return paging.page_of_query(query, asked)
 
 
 @dataclass(frozen=True)
