@@ -353,3 +353,25 @@ def test_the_scan_answer_speaks_the_volunteers_language_in_their_text_size(clien
     refused = client.get(_scan_path(activity, code="000000x")).get_data(as_text=True)
     assert 'data-outcome="refused"' in refused and "Not recorded" in refused
     assert "This check-in code is not valid for this activity." in refused
+
+
+def test_the_screen_lists_the_latest_arrivals_and_counts_them_all(
+    client, login_as, world, monkeypatch
+):
+    from volunteer.services import paging
+
+    monkeypatch.setattr(paging, "PAGE_SIZE", 2)
+    activity = world["activity"]
+    for minutes, name in ((30, "先到"), (20, "后到"), (10, "最后到")):
+        checkin.scan(
+            factories.make_volunteer(name), activity, utcnow() - timedelta(minutes=minutes), "qr"
+        )
+    db.session.commit()
+    login_as(world["organizer"])
+    live = client.get(f"/checkin/activities/{activity.id}/live.json").get_json()
+    assert live["checked_in"] == 3 and [p["name"] for p in live["present"]] == ["最后到", "后到"]
+    page = client.get(f"/checkin/activities/{activity.id}/screen").get_data(as_text=True)
+    listed = page.split('id="present-list"')[1].split("</ul>")[0]
+    assert "最后到" in listed and "先到" not in listed and "下面列出最近签到的 2 人" in page
+    kiosk = client.get(f"/checkin/activities/{activity.id}/kiosk").get_data(as_text=True)
+    assert "先到" in kiosk  # the kiosk keeps everyone in, to check them out offline

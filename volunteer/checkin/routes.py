@@ -26,7 +26,7 @@ from volunteer.i18n import gettext as _
 from volunteer.limits import limit_code_guesses
 from volunteer.models import Activity, utcnow
 from volunteer.printing.output import public_base_url
-from volunteer.services import checkin, offline_sync, records, tokens
+from volunteer.services import checkin, offline_sync, paging, records, tokens
 from volunteer.services.checkin import Outcome, Position, ScanRefused
 
 bp = Blueprint("checkin", __name__, url_prefix="/checkin")
@@ -59,7 +59,8 @@ def screen(activity: Activity):
         "checkin/screen.html",
         activity=activity,
         token=tokens.current_token(activity, utcnow()),
-        status=checkin.live_status(activity),
+        status=checkin.live_status(activity, paging.PAGE_SIZE),
+        shown=paging.PAGE_SIZE,
         opens=checkin.checkin_opens(activity),
         closes=checkin.checkin_closes(activity),
         now=utcnow(),
@@ -73,7 +74,9 @@ def live(activity: Activity):
     now = utcnow()
     commit_if(records.close_stale(now, activity=activity))
     token = tokens.current_token(activity, now)
-    status = checkin.live_status(activity)
+    # The latest arrivals only: the screen polls every few seconds, and a large activity
+    # has thousands in at once (the counts say how many).
+    status = checkin.live_status(activity, paging.PAGE_SIZE)
     return _no_store(
         jsonify(
             step=token.step,

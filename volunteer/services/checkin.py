@@ -653,8 +653,9 @@ class LiveStatus:
     present: list[tuple[str, str | None, datetime]]  # name, volunteer number, since
 
 
-def live_status(activity: Activity) -> LiveStatus:
-    """Counts for the screen: who is in now, and how many have checked out."""
+def live_status(activity: Activity, shown: int | None = None) -> LiveStatus:
+    """Counts for the screen: who is in now (the latest `shown` of them, when given), and how
+    many have checked out."""
     counts = dict(
         db.session.execute(
             select(ServiceRecord.status, func.count(func.distinct(ServiceRecord.volunteer_id)))
@@ -666,17 +667,19 @@ def live_status(activity: Activity) -> LiveStatus:
     return LiveStatus(
         checked_in=counts.get(RecordStatus.OPEN, 0),
         checked_out=counts.get(RecordStatus.APPROVED, 0),
-        present=_present(activity),
+        present=_present(activity, shown),
     )
 
 
-def _present(activity: Activity) -> list[tuple[str, str | None, datetime]]:
-    """Name, volunteer number and check-in time of everyone checked in now, latest first."""
+def _present(activity: Activity, shown: int | None) -> list[tuple[str, str | None, datetime]]:
+    """Name, volunteer number and check-in time of everyone checked in now (the latest `shown`,
+    when given), latest first."""
     rows = db.session.execute(
         select(User.name, Volunteer.volunteer_number, ServiceRecord.check_in_at)
         .join(Volunteer, Volunteer.id == ServiceRecord.volunteer_id)
         .join(User, User.id == Volunteer.user_id)
         .where(ServiceRecord.activity_id == activity.id, ServiceRecord.status == RecordStatus.OPEN)
-        .order_by(ServiceRecord.check_in_at.desc())
+        .order_by(ServiceRecord.check_in_at.desc(), ServiceRecord.id.desc())
+        .limit(shown)
     ).all()
     return [(r[0], r[1], r[2]) for r in rows]
