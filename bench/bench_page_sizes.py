@@ -2,9 +2,11 @@
 
 Issue 15: no page over 200 KB of HTML at province scale, and no request over 2 s. This
 script signs in as the bench admin (who sees everything, so every list is at its longest)
-and fetches the staff pages for the root unit, the unit with the largest roster, and the
-site-wide lists, twice each (the first view may compute what later views read from a
-snapshot), printing bytes and times.
+and fetches the staff pages for the root unit, the unit with the largest roster, the
+activity with the most records, the project with the most activities, and the site-wide
+lists (then, as the volunteer with the most records, that volunteer's own lists), twice
+each (the first view may compute what later views read from a snapshot), printing bytes
+and times.
 
     BENCH_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/bench_county \
         .venv/bin/python bench/bench_page_sizes.py
@@ -26,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 from bench.bench_compliance import _bench_admin  # noqa: E402
 from bench.real_queue import app_with_real_queue  # noqa: E402
 from volunteer.extensions import db  # noqa: E402
-from volunteer.models import RosterEntry  # noqa: E402
+from volunteer.models import Activity, RosterEntry, ServiceRecord, Volunteer  # noqa: E402
 from volunteer.services import compliance  # noqa: E402
 
 PAGE_BUDGET = 200 * 1024
@@ -64,6 +66,17 @@ UNIT_PAGES = (
     "/network/recognition/units/{id}",
     "/units/{id}",
 )
+# For the activity with the most records (its lists are at their longest). /records/review,
+# earlier among the site pages, has already swept the stale check-outs these pages sweep.
+ACTIVITY_PAGES = (
+    "/activities/{id}",
+    "/records/activities/{id}",
+    "/checkin/activities/{id}/screen",
+    "/checkin/activities/{id}/live.json",
+)
+PROJECT_PAGES = ("/network/projects/{id}",)  # the project with the most activities
+# Fetched as the volunteer with the most records (an admin has no records of their own).
+VOLUNTEER_PAGES = ("/activities/mine", "/records/claim", "/records/mine")
 
 
 def main(argv=None) -> None:
@@ -82,6 +95,10 @@ def fetch_all(app) -> None:
     print(f"machine: {os.cpu_count()} cores, load average {load}")
     client = app.test_client(user=_bench_admin())
     over = [fetch(client, page) for page in pages()]
+    busiest = _most(ServiceRecord.volunteer_id)
+    if busiest is not None:
+        volunteer = app.test_client(user=db.session.get(Volunteer, busiest).user)
+        over += [fetch(volunteer, page) for page in VOLUNTEER_PAGES]
     problems = [line for line in over if line]
     print(f"{len(problems)} pages over {PAGE_BUDGET // 1024} KB or {TIME_BUDGET_MS} ms")
     for line in problems:
@@ -99,7 +116,25 @@ def pages() -> list[str]:
         .limit(1)
     )
     units = [root.id] + ([largest] if largest and largest != root.id else [])
-    return list(SITE_PAGES) + [page.format(id=unit) for unit in units for page in UNIT_PAGES]
+    listed = list(SITE_PAGES) + [page.format(id=unit) for unit in units for page in UNIT_PAGES]
+    for column, shapes in (
+        (ServiceRecord.activity_id, ACTIVITY_PAGES),
+        (Activity.project_id, PROJECT_PAGES),
+    ):
+        found = _most(column)
+        listed += [page.format(id=found) for page in shapes] if found is not None else []
+    return listed
+
+
+def _most(column) -> int | None:
+    """The value of `column` (not null) on the most rows of its table: the longest list."""
+    return db.session.scalar(
+        select(column)
+        .where(column.is_not(None))
+        .group_by(column)
+        .order_by(func.count().desc())
+        .limit(1)
+    )
 
 
 def fetch(client, page: str) -> str:
