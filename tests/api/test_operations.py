@@ -273,11 +273,26 @@ def test_no_certificate_for_a_year_without_credited_time(client, world):
     assert (refused.status_code, refused.get_json()["code"]) == (409, "no_credited_time")
 
 
-def test_the_review_queue_loads_one_page_of_records_however_long(client, world):
+def _records_loaded(client, url: str, headers: dict) -> tuple[dict, int]:
+    """The answer to GET `url`, and how many service records the request loaded."""
     from sqlalchemy import event
 
     from volunteer.models import ServiceRecord
 
+    db.session.expunge_all()  # each record the answer reads is then loaded afresh
+    loaded = []
+
+    def note(record, _context) -> None:
+        loaded.append(record.id)
+
+    event.listen(ServiceRecord, "load", note)
+    try:
+        return client.get(url, headers=headers).get_json(), len(loaded)
+    finally:
+        event.remove(ServiceRecord, "load", note)
+
+
+def test_the_review_queue_loads_one_page_of_records_however_long(client, world):
     activity = world["claim"].activity
     for number in range(4):
         volunteer = factories.make_volunteer(f"待审{number}")
@@ -289,18 +304,14 @@ def test_the_review_queue_loads_one_page_of_records_however_long(client, world):
         )
     db.session.commit()
     headers = bearer(world["admin"])
-    db.session.expunge_all()  # each record the answer reads is then loaded afresh
-    loaded = []
-
-    def note(record, _context) -> None:
-        loaded.append(record.id)
-
-    event.listen(ServiceRecord, "load", note)
-    try:
-        answer = client.get("/api/v1/review?page=2&page_size=2", headers=headers).get_json()
-    finally:
-        event.remove(ServiceRecord, "load", note)
+    answer, loaded = _records_loaded(client, "/api/v1/review?page=2&page_size=2", headers)
     assert answer["total"] == 5 and answer["page"] == 2 and len(answer["items"]) == 2
-    assert len(loaded) == 2  # the page only, not the whole queue
+    assert loaded == 2  # the page only, not the whole queue
     beyond = client.get("/api/v1/review?page=4&page_size=2", headers=headers)
     assert beyond.get_json()["items"] == [] and beyond.get_json()["total"] == 5
+
+
+def test_my_records_load_one_page_however_many(client, world):
+    headers = bearer(world["volunteer"])
+    answer, loaded = _records_loaded(client, "/api/v1/me/records?page=2&page_size=1", headers)
+    assert answer["total"] == 2 and len(answer["items"]) == 1 and loaded == 1

@@ -3,7 +3,7 @@
 from marshmallow import Schema, fields
 
 from volunteer.access import SIGNED_IN, VOLUNTEER, acting_user
-from volunteer.api.base import PageArgs, api_access, bp, page_of, paged
+from volunteer.api.base import PageArgs, api_access, bp, page_of_query, paged
 from volunteer.api.schemas import RecordSchema, record_dict
 from volunteer.models import utcnow
 from volunteer.services import checkin, permissions, privacy, records
@@ -103,7 +103,7 @@ def my_totals():
 @bp.response(200, RecordPageSchema)
 def my_records(args: dict):
     """My service records, newest first, a page at a time."""
-    return page_of(records.records_of(acting_user().volunteer), args, record_dict)
+    return page_of_query(records.records_of_query(acting_user().volunteer), args, record_dict)
 
 
 @bp.route("/me/personal-code", methods=["GET"])

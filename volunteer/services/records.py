@@ -369,7 +369,8 @@ def totals_for(volunteer: Volunteer, now: datetime) -> Totals:
 _WITH_VOLUNTEER_NAME = joinedload(ServiceRecord.volunteer).joinedload(Volunteer.user)
 
 
-def _records_of_query(volunteer: Volunteer) -> Select[tuple[ServiceRecord]]:
+def records_of_query(volunteer: Volunteer) -> Select[tuple[ServiceRecord]]:
+    """The volunteer's records with their activities and organizations, newest first."""
     return (
         select(ServiceRecord)
         .where(ServiceRecord.volunteer_id == volunteer.id)
@@ -380,25 +381,25 @@ def _records_of_query(volunteer: Volunteer) -> Select[tuple[ServiceRecord]]:
 
 def records_of(volunteer: Volunteer) -> list[ServiceRecord]:
     """The volunteer's records, newest first."""
-    return list(db.session.scalars(_records_of_query(volunteer)))
+    return list(db.session.scalars(records_of_query(volunteer)))
 
 
 def record_page_of(volunteer: Volunteer, asked: int | None) -> paging.Page:
     """Page `asked` of the volunteer's records, newest first (years of service run to
     hundreds: issue 15)."""
-    return paging.page_of_query(_records_of_query(volunteer), asked)
+    return paging.page_of_query(records_of_query(volunteer), asked)
 
 
 def pending_claims_of(volunteer: Volunteer) -> list[ServiceRecord]:
     """The volunteer's claims still waiting for an organizer, newest first."""
-    query = _records_of_query(volunteer).where(ServiceRecord.status == RecordStatus.PENDING)
+    query = records_of_query(volunteer).where(ServiceRecord.status == RecordStatus.PENDING)
     return list(db.session.scalars(query))
 
 
 def unconfirmed_of(volunteer: Volunteer) -> list[ServiceRecord]:
     """The volunteer's paper-sheet records still to confirm (participation.awaits_confirmation
     said in SQL), newest first."""
-    query = _records_of_query(volunteer).where(
+    query = records_of_query(volunteer).where(
         ServiceRecord.source == RecordSource.MANUAL, ServiceRecord.confirmed_at.is_(None)
     )
     return list(db.session.scalars(query))

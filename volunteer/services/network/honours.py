@@ -12,6 +12,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from volunteer.extensions import db
 from volunteer.i18n import lazy_gettext as _l
@@ -55,6 +56,7 @@ def honour_roll(year: int) -> list[RollEntry]:
     rows = db.session.scalars(
         select(Nomination)
         .where(Nomination.year == year, Nomination.status == NominationStatus.APPROVED)
+        .options(joinedload(Nomination.unit))  # each entry names its unit: not one query each
         .order_by(Nomination.category, Nomination.subject_name, Nomination.id)
     )
     return [RollEntry(n.category, n.subject_name, n.unit.name, n.reason) for n in rows]
