@@ -85,3 +85,24 @@ def test_only_admins_read_the_log(client, login_as, log):
     login_as(log["coordinator"])
     assert client.get("/admin/audit").status_code == 403
     assert client.get("/admin/audit/export.xlsx").status_code == 403
+
+
+def test_who_offers_the_first_people_and_finds_the_others(client, login_as, log, monkeypatch):
+    from volunteer.services import audit_view
+
+    monkeypatch.setattr(audit_view, "ACTOR_CHOICES", 2)
+    late = f.make_volunteer("龙飞")  # by name after the admin and the coordinator
+    record_audit(late.user, "account.password_change", late.user)
+    db.session.commit()
+    login_as(log["admin"])
+    page = client.get("/admin/audit").get_data(as_text=True)
+    offered = page.split('name="actor"')[1].split("</select>")[0]
+    assert offered.count("<option") == 3 and "龙飞" not in offered  # "everyone", then two
+    assert "只列出按姓名排序的前 2 人" in page
+    found = client.get("/admin/audit", query_string={"who": "龙飞"}).get_data(as_text=True)
+    offered = found.split('name="actor"')[1].split("</select>")[0]
+    assert f'value="{late.user.id}"' in offered and offered.count("<option") == 2
+    chosen = client.get("/admin/audit", query_string={"actor": str(late.user.id)})
+    page = chosen.get_data(as_text=True)
+    assert "1 条记录" in page and "忽略" not in page  # kept though the list does not reach it
+    assert f'<option selected value="{late.user.id}">' in page

@@ -3,8 +3,8 @@
 from datetime import date
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectChoice, SelectField, SubmitField
-from wtforms.validators import Optional
+from wtforms import DateField, SelectChoice, SelectField, StringField, SubmitField
+from wtforms.validators import Length, Optional
 
 from volunteer.admin.audit_labels import action_label, target_label
 from volunteer.bounds import EARLIEST_DAY, LATEST_DAY
@@ -19,6 +19,7 @@ class AuditFilterForm(FlaskForm):
     class Meta:
         csrf = False  # a GET form that changes nothing
 
+    who = StringField(_l("Find a person"), validators=[Optional(), Length(max=100)])
     actor = SelectField(_l("Who"), validators=[Optional()], default="")
     action = SelectField(_l("Action"), validators=[Optional()], default="")
     target_type = SelectField(_l("Object type"), validators=[Optional()], default="")

@@ -16,7 +16,7 @@ from volunteer.admin.audit_labels import (
     target_label,
 )
 from volunteer.admin.routes import bp
-from volunteer.bounds import page_number
+from volunteer.bounds import as_id, page_number
 from volunteer.documents.audit_xlsx import AuditRow, audit_xlsx
 from volunteer.i18n import gettext as _
 from volunteer.models import AuditEntry
@@ -41,14 +41,20 @@ class EntryView:
 def _filter_form() -> AuditFilterForm:
     """The filter form read from the address, its lists filled; bad filters are dropped."""
     form = AuditFilterForm(request.args)
-    form.offer(
-        audit_view.actors_in_log(), audit_view.actions_in_log(), audit_view.target_types_in_log()
-    )
+    form.offer(_actors(form), audit_view.actions_in_log(), audit_view.target_types_in_log())
     if request.args and not form.validate():
         flash(_("Some filters were not valid and were ignored."), "warning")
         form = AuditFilterForm(formdata=None)
         form.offer([], [], [])
     return form
+
+
+def _actors(form: AuditFilterForm) -> list:
+    """The people the "who" list offers: those the typed text finds (the first of them), and
+    the one chosen when the text no longer finds them."""
+    offered = audit_view.actors_in_log((form.who.data or "").strip())
+    chosen = audit_view.actor_in_log(as_id(form.actor.data))
+    return offered if chosen is None or chosen in offered else [chosen, *offered]
 
 
 @bp.route("/audit")
@@ -57,9 +63,14 @@ def audit_log():
     """The audit log in the reader's language: filters, pages, readable details."""
     form = _filter_form()
     entries = audit_view.audit_page(form.filters(), page_number())
-    args = {k: v for k, v in request.args.items() if k not in ("page", "submit") and v}
+    args = {k: v for k, v in request.args.items() if k not in ("page", "submit", "who") and v}
     return render_template(
-        "admin/audit.html", form=form, entries=entries, views=_views(entries.items), args=args
+        "admin/audit.html",
+        form=form,
+        entries=entries,
+        views=_views(entries.items),
+        args=args,
+        actor_choices=audit_view.ACTOR_CHOICES,
     )
 
 

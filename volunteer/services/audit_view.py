@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import Select, select
+from sqlalchemy import Select, or_, select
 
 from volunteer.extensions import db
 from volunteer.models import (
@@ -85,10 +85,34 @@ def target_types_in_log() -> list[str]:
     return list(db.session.scalars(query.distinct().order_by("target_type")))
 
 
-def actors_in_log() -> list[User]:
-    """Everyone who appears as the actor of an entry, by name."""
-    actors = select(AuditEntry.actor_id).where(AuditEntry.actor_id.is_not(None))
-    return list(db.session.scalars(select(User).where(User.id.in_(actors)).order_by(User.name)))
+# People offered in the "who" filter at once: volunteers act too (an app sign-in, a password
+# change, a correction request), so a province's log names hundreds of thousands of people.
+ACTOR_CHOICES = 100
+
+
+def _actors() -> Select[tuple[int | None]]:
+    return select(AuditEntry.actor_id).where(AuditEntry.actor_id.is_not(None))
+
+
+def actors_in_log(text: str = "") -> list[User]:
+    """The first ACTOR_CHOICES people, by name, who appear as the actor of an entry: those
+    whose name holds `text` or whose phone starts with it, when given."""
+    query = select(User).where(User.id.in_(_actors()))
+    if text:
+        query = query.where(
+            or_(
+                User.name.contains(text, autoescape=True),
+                User.phone.startswith(text, autoescape=True),
+            )
+        )
+    return list(db.session.scalars(query.order_by(User.name, User.id).limit(ACTOR_CHOICES)))
+
+
+def actor_in_log(user_id: int | None) -> User | None:
+    """The person of this id if they appear as the actor of an entry, else None."""
+    if user_id is None:
+        return None
+    return db.session.scalar(select(User).where(User.id == user_id, User.id.in_(_actors())))
 
 
 def target_names(entries: list[AuditEntry]) -> dict[tuple[str, int], str]:
