@@ -225,3 +225,27 @@ def test_active_grants_come_a_page_at_a_time(admin_client, monkeypatch):
     assert all(f"{name}组织者" in shown for name in ("甲队", "乙队", "丙队"))
     searched = admin_client.get("/admin/grants?q=甲队").get_data(as_text=True)
     assert "q=%E7%94%B2%E9%98%9F" in searched.split('data-testid="pager-page"')[1]  # kept
+
+
+def test_revoking_from_a_later_page_of_grants_comes_back_to_that_page(admin_client, monkeypatch):
+    from volunteer.services import paging
+
+    monkeypatch.setattr(paging, "PAGE_SIZE", 2)
+    for name in ("甲队", "乙队", "丙队"):
+        factories.make_organizer(factories.make_organization(name), name=f"{name}组织者")
+    db.session.commit()
+    page = admin_client.get("/admin/grants?page=2").get_data(as_text=True)
+    assert 'name="next" value="/admin/grants?page=2"' in page
+    unrevoked = select(RoleGrant).where(
+        RoleGrant.role == Role.ORGANIZER, RoleGrant.revoked_at.is_(None)
+    )
+    grant = db.session.scalar(unrevoked)
+    back = admin_client.post(
+        f"/admin/grants/{grant.id}/revoke", data={"next": "/admin/grants?page=2"}
+    )
+    assert back.headers["Location"].endswith("/admin/grants?page=2")
+    other = db.session.scalar(unrevoked)
+    away = admin_client.post(
+        f"/admin/grants/{other.id}/revoke", data={"next": "https://evil.example/grants"}
+    )
+    assert away.headers["Location"].endswith("/admin/grants")  # another site: the list

@@ -279,3 +279,39 @@ def test_the_year_s_nominations_come_a_page_at_a_time(client, login_as, monkeypa
     second = client.get(f"/network/nominations?year={year}&page=2").get_data(as_text=True)
     listed = second.split('id="nominations"')[1].split("</ul>")[0]
     assert listed.count("data-nomination=") == 1 and "其其格" in listed
+
+
+def test_a_decision_sent_from_a_later_page_of_nominations_comes_back_to_that_page(
+    client, login_as, monkeypatch
+):
+    from volunteer.models import HonourCategory, Nomination, NominationStatus
+    from volunteer.services import paging
+
+    monkeypatch.setattr(paging, "PAGE_SIZE", 1)
+    admin = factories.make_admin()
+    banner = factories.make_unit("WS", "乌审旗")
+    year = datetime.now(UTC).year - 1
+    for name in ("宝音", "乌云"):
+        volunteer = factories.make_volunteer(name, unit=banner)
+        db.session.add(
+            Nomination(
+                year=year,
+                category=HonourCategory.VOLUNTEER,
+                volunteer_id=volunteer.id,
+                unit_id=banner.id,
+                subject_name=name,
+                reason="服务时长靠前",
+                status=NominationStatus.NOMINATED,
+            )
+        )
+    db.session.commit()
+    login_as(admin)
+    here = f"/network/nominations?year={year}&page=2"
+    page = client.get(here).get_data(as_text=True)
+    assert f'name="next" value="{here}"'.replace("&", "&amp;") in page
+    nomination_id = int(page.split('data-nomination="')[1].split('"')[0])
+    back = client.post(
+        f"/network/nominations/{nomination_id}/decide", data={"approve": "1", "next": here}
+    )
+    assert back.headers["Location"].endswith(here)
+    assert db.session.get(Nomination, nomination_id).status == NominationStatus.APPROVED

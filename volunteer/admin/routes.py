@@ -14,7 +14,7 @@ from volunteer.admin.forms import (
     UnitMoveForm,
 )
 from volunteer.extensions import db
-from volunteer.forms import chosen_row_or_404, unit_from_choice
+from volunteer.forms import chosen_row_or_404, safe_next, unit_from_choice
 from volunteer.i18n import gettext as _
 from volunteer.labels import ROLE_LABELS, UNIT_KIND_LABELS
 from volunteer.models import (
@@ -208,7 +208,7 @@ def grant_revoke(grant: RoleGrant):
     if ConfirmForm(prefix="revoke").validate_on_submit():
         with service_action(success=_("Role revoked.")):
             grants.revoke_role(grant, actor=acting_user())
-    return redirect(url_for("admin.grant_list"))
+    return redirect(safe_next(request.form.get("next"), url_for("admin.grant_list")))
 
 
 @bp.route("/users/<int:user_id>/sign-out-everywhere", methods=["POST"])

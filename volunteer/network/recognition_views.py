@@ -4,6 +4,7 @@ from flask import flash, redirect, render_template, request, url_for
 
 from volunteer.access import ADMIN, ANY_COORDINATOR, SIGNED_IN, access, acting_user, coordinator_of
 from volunteer.actions import service_action
+from volunteer.forms import safe_next
 from volunteer.i18n import gettext as _
 from volunteer.labels import HONOUR_CATEGORY_LABELS
 from volunteer.models import HonourCategory, HonourCertificate, Nomination, Unit
@@ -107,7 +108,7 @@ def decide(nomination: Nomination):
     if form.validate_on_submit():
         with service_action(success=_("Decision saved.")):
             nominations.decide(nomination, bool(form.approve.data), form.note.data, acting_user())
-    return redirect(url_for("network.nomination_list", year=nomination.year))
+    return _back_to_list(nomination.year)
 
 
 @bp.route("/nominations/<int:nomination_id>/certificate", methods=["POST"])
@@ -117,7 +118,7 @@ def issue_certificate(nomination: Nomination):
     if ConfirmForm().validate_on_submit():
         with service_action(success=_("Honour certificate issued.")):
             honours.issue_honour_certificate(nomination, acting_user())
-    return redirect(url_for("network.nomination_list", year=nomination.year))
+    return _back_to_list(nomination.year)
 
 
 @bp.route("/honour-certificates/<int:certificate_id>.pdf")
@@ -138,7 +139,14 @@ def revoke_certificate(certificate: HonourCertificate):
             honours.revoke_honour_certificate(certificate, form.reason.data, acting_user())
     else:
         _flash_errors(form)
-    return redirect(url_for("network.nomination_list", year=certificate.nomination.year))
+    return _back_to_list(certificate.nomination.year)
+
+
+def _back_to_list(year: int):
+    """Back to the page of the nominations list the form was sent from (its `next`), else the
+    year's first page."""
+    default = url_for("network.nomination_list", year=year)
+    return redirect(safe_next(request.form.get("next"), default))
 
 
 @bp.route("/honours")
