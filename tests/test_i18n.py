@@ -103,7 +103,7 @@ def _demo_world() -> dict[str, object]:
     set_issuer(admin)
     certificate = certificates.issue_certificate(volunteer, periods.all_time(), admin)
     activity = activities.managed_page(organizer, activities.ManagedFilters(), 1).items[0]
-    record = records.records_of(volunteer)[0]
+    record = records.record_page_of(volunteer, None).items[0]
     db.session.commit()
     return {
         "activity_id": activity.id,

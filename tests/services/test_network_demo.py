@@ -16,5 +16,5 @@ def test_the_demo_shows_each_part_of_the_network(app):
     [(project, count)] = projects.project_page("", None).items
     assert project.name == "关爱空巢老人" and count >= 3
     assert projects.project_figures(project).total.minutes > 0
-    statuses = sorted(n.status for n in nominations.nominations_of(summary.year))
+    statuses = sorted(n.status for n in nominations.nomination_page(summary.year, None).items)
     assert statuses == [NominationStatus.APPROVED, NominationStatus.NOMINATED]

@@ -67,7 +67,7 @@ def test_a_claim_outside_the_activity_is_refused_on_the_form(client, login_as, w
     )
     assert response.status_code == 200
     assert "不重叠" in response.get_data(as_text=True)
-    assert records.records_of(world["volunteer"]) == []
+    assert records.record_page_of(world["volunteer"], None).items == []
 
 
 def test_the_review_page_shows_the_overlap_and_what_approval_credits(client, login_as, world):

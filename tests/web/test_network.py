@@ -249,15 +249,13 @@ def test_a_project_page_shows_its_activities_and_volunteers_a_page_at_a_time(
     assert people.count("<li") == 1 and "志愿者1" in people
 
 
-def test_the_year_s_nominations_come_a_page_at_a_time(client, login_as, monkeypatch):
+def _nominated(*names: str) -> int:
+    """A banner's volunteers nominated last year, one by one in this order; the year."""
     from volunteer.models import HonourCategory, Nomination, NominationStatus
-    from volunteer.services import paging
 
-    monkeypatch.setattr(paging, "PAGE_SIZE", 2)
-    admin = factories.make_admin()
     banner = factories.make_unit("WS", "乌审旗")
     year = datetime.now(UTC).year - 1
-    for name in ("宝音", "乌云", "其其格"):
+    for name in names:
         volunteer = factories.make_volunteer(name, unit=banner)
         db.session.add(
             Nomination(
@@ -271,6 +269,15 @@ def test_the_year_s_nominations_come_a_page_at_a_time(client, login_as, monkeypa
             )
         )
     db.session.commit()
+    return year
+
+
+def test_the_year_s_nominations_come_a_page_at_a_time(client, login_as, monkeypatch):
+    from volunteer.services import paging
+
+    monkeypatch.setattr(paging, "PAGE_SIZE", 2)
+    admin = factories.make_admin()
+    year = _nominated("宝音", "乌云", "其其格")
     login_as(admin)
     first = client.get(f"/network/nominations?year={year}").get_data(as_text=True)
     listed = first.split('id="nominations"')[1].split("</ul>")[0]
@@ -284,27 +291,12 @@ def test_the_year_s_nominations_come_a_page_at_a_time(client, login_as, monkeypa
 def test_a_decision_sent_from_a_later_page_of_nominations_comes_back_to_that_page(
     client, login_as, monkeypatch
 ):
-    from volunteer.models import HonourCategory, Nomination, NominationStatus
+    from volunteer.models import Nomination, NominationStatus
     from volunteer.services import paging
 
     monkeypatch.setattr(paging, "PAGE_SIZE", 1)
     admin = factories.make_admin()
-    banner = factories.make_unit("WS", "乌审旗")
-    year = datetime.now(UTC).year - 1
-    for name in ("宝音", "乌云"):
-        volunteer = factories.make_volunteer(name, unit=banner)
-        db.session.add(
-            Nomination(
-                year=year,
-                category=HonourCategory.VOLUNTEER,
-                volunteer_id=volunteer.id,
-                unit_id=banner.id,
-                subject_name=name,
-                reason="服务时长靠前",
-                status=NominationStatus.NOMINATED,
-            )
-        )
-    db.session.commit()
+    year = _nominated("宝音", "乌云")
     login_as(admin)
     here = f"/network/nominations?year={year}&page=2"
     page = client.get(here).get_data(as_text=True)

@@ -9,13 +9,13 @@ from typing import Any
 from flask import current_app, g
 from flask_smorest import Blueprint, abort
 from marshmallow import Schema, fields, validate
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select
 
 from volunteer.access import PUBLIC, Rule, access
 from volunteer.api.errors import status_for
 from volunteer.extensions import db
 from volunteer.i18n import gettext as _
-from volunteer.services import api_tokens
+from volunteer.services import api_tokens, paging
 from volunteer.services.errors import ServiceError
 
 bp = Blueprint(
@@ -89,27 +89,27 @@ class PageSchema(Schema):
 
 def page_of(items: Sequence, args: dict, shown: Callable | None = None, **extra) -> dict:
     """One page of `items` (each as `shown` gives it, when given) with the paging figures."""
-    size = min(args["page_size"], int(current_app.config["API_PAGE_SIZE_MAX"]))
+    size = _page_size(args)
     start = (args["page"] - 1) * size
-    page = items[start : start + size]
-    return {
-        "items": [shown(item) for item in page] if shown else list(page),
-        "page": args["page"],
-        "page_size": size,
-        "total": len(items),
-        **extra,
-    }
+    return _page(items[start : start + size], len(items), size, args, shown, extra)
 
 
 def page_of_query(query: Select, args: dict, shown: Callable | None = None, **extra) -> dict:
     """`page_of` for an ordered query, counted and fetched in SQL (LIMIT/OFFSET): a list that
     grows with the data (a province's review queue holds over a million records) is never
     loaded whole to answer one page."""
-    size = min(args["page_size"], int(current_app.config["API_PAGE_SIZE_MAX"]))
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    size = _page_size(args)
     rows = db.session.scalars(query.offset((args["page"] - 1) * size).limit(size)).unique()
+    return _page(list(rows), paging.total_of(query), size, args, shown, extra)
+
+
+def _page_size(args: dict) -> int:
+    return min(args["page_size"], int(current_app.config["API_PAGE_SIZE_MAX"]))
+
+
+def _page(items, total: int, size: int, args: dict, shown: Callable | None, extra: dict) -> dict:
     return {
-        "items": [shown(item) for item in rows] if shown else list(rows),
+        "items": [shown(item) for item in items] if shown else list(items),
         "page": args["page"],
         "page_size": size,
         "total": total,

@@ -36,12 +36,17 @@ def page_of_query(
     """Page `asked` of an ordered query: counted in SQL, fetched with LIMIT/OFFSET; its
     first column's values, or each row made into `shape(*row)` when given."""
     size = size or PAGE_SIZE
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    total = total_of(query)
     number, pages = _placed(asked, total, size)
     shown = query.offset((number - 1) * size).limit(size)
     if shape is None:
         return Page(list(db.session.scalars(shown).unique()), number, pages, total)
     return Page([shape(*row) for row in db.session.execute(shown)], number, pages, total)
+
+
+def total_of(query: Select) -> int:
+    """How many rows the query gives, counted in SQL."""
+    return db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
 
 
 def page_of_list(items: Sequence, asked: int | None, size: int | None = None) -> Page:

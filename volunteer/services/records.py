@@ -379,11 +379,6 @@ def records_of_query(volunteer: Volunteer) -> Select[tuple[ServiceRecord]]:
     )
 
 
-def records_of(volunteer: Volunteer) -> list[ServiceRecord]:
-    """The volunteer's records, newest first."""
-    return list(db.session.scalars(records_of_query(volunteer)))
-
-
 def record_page_of(volunteer: Volunteer, asked: int | None) -> paging.Page:
     """Page `asked` of the volunteer's records, newest first (years of service run to
     hundreds: issue 15)."""
@@ -436,14 +431,6 @@ def review_query(organization_ids: set[int] | None) -> Select[tuple[ServiceRecor
     if organization_ids is not None:
         query = query.where(Activity.organization_id.in_(organization_ids))
     return query
-
-
-def review_queue(organization_ids: set[int] | None, activity: Activity | None = None):
-    """Records waiting for an organizer: missing check-outs and pending claims."""
-    query = review_query(organization_ids)
-    if activity is not None:
-        query = query.where(ServiceRecord.activity_id == activity.id)
-    return list(db.session.scalars(query))
 
 
 def review_page(

@@ -85,18 +85,6 @@ def decide(nomination: Nomination, approve: bool, note: str | None, actor: User)
     return nomination
 
 
-def nominations_of(year: int, status: NominationStatus | None = None) -> list[Nomination]:
-    """The year's nominations (of one status), by category then time."""
-    query = select(Nomination).where(Nomination.year == year)
-    if status is not None:
-        query = query.where(Nomination.status == status)
-    return list(
-        db.session.scalars(
-            query.order_by(Nomination.category, Nomination.nominated_at, Nomination.id)
-        )
-    )
-
-
 def nomination_page(year: int, asked: int | None) -> paging.Page:
     """Page `asked` of the year's nominations, by category then time, with their units (every
     unit of a province may nominate, each row drawn with its forms)."""
