@@ -3,15 +3,20 @@ tells nothing (issue 10, finding 4). The limiter counts in memory here, but for 
 budget counted in Redis at the end; the test through gunicorn (tests/web/test_shared_limits.py)
 shows the counts are shared across workers."""
 
+import random
 import uuid
 from datetime import timedelta
 
 import pytest
+from flask import current_app
+from limits import parse
+from werkzeug.exceptions import TooManyRequests
 
 from tests import factories
 from tests.conftest import IsolatedClient, _test_config
 from volunteer import create_app
-from volunteer.extensions import db
+from volunteer.extensions import db, limiter
+from volunteer.limits import count_code_guess, hit_in_turn
 from volunteer.models import utcnow
 from volunteer.services import tokens
 
@@ -155,3 +160,66 @@ def test_flask_limiter_skips_only_the_views_that_count_their_own_guesses(app):
         "/checkin/s/1/1/000000": True,
         "/auth/login": False,
     }
+
+
+@pytest.fixture
+def redis_limits(database_url, app, redis_url):
+    """An app whose limits count in Redis, its context pushed (as every worker in production)."""
+    db.session.commit()
+    redis_app = create_app(
+        {
+            **_test_config(database_url),
+            "RATELIMIT_ENABLED": True,
+            "RATELIMIT_STORAGE_URI": redis_url,
+        }
+    )
+    with redis_app.app_context():
+        yield limiter.limiter
+        db.engine.dispose()
+
+
+def test_windows_hit_in_one_redis_call_count_as_limits_counts_them_one_by_one(redis_limits):
+    """The one-call script against limits' own fixed-window `hit`, window by window: the same
+    window refused, the same counts (a refused guess is not counted after the refusing
+    window), the same expiry."""
+    storage, rng, run = redis_limits.storage, random.Random(15), uuid.uuid4().hex
+    choices = ["1 per minute", "2 per minute", "3 per hour", "1 per day", "4 per day"]
+    for trial in range(30):
+        items = [parse(rng.choice(choices)) for _ in range(rng.randint(1, 4))]
+        ours = [(item, (f"ours-{run}-{trial}", f"w{n}")) for n, item in enumerate(items)]
+        theirs = [(item, (f"theirs-{run}-{trial}", f"w{n}")) for n, item in enumerate(items)]
+        for _ in range(rng.randint(1, 6)):
+            refused = hit_in_turn(ours)
+            expected = next((w for w in theirs if not redis_limits.hit(w[0], *w[1])), None)
+            assert (refused and ours.index(refused)) == (expected and theirs.index(expected))
+        for (item, our_ids), (_, their_ids) in zip(ours, theirs, strict=True):
+            our_key, their_key = item.key_for(*our_ids), item.key_for(*their_ids)
+            assert storage.get(our_key) == storage.get(their_key)
+            assert abs(storage.get_expiry(our_key) - storage.get_expiry(their_key)) < 2
+
+
+def test_a_code_guess_counted_in_redis_is_one_command(redis_limits, monkeypatch):
+    """Two budgets of two windows each, counted in one round trip (it was four)."""
+    connection = redis_limits.storage.get_connection()
+    sent = []
+    send = connection.execute_command
+    monkeypatch.setattr(
+        connection, "execute_command", lambda *a, **kw: [sent.append(a[0]), send(*a, **kw)][1]
+    )
+    address = {"REMOTE_ADDR": f"198.51.100.{random.randint(1, 254)}"}
+    with current_app.test_request_context("/checkin/code", method="POST", environ_base=address):
+        count_code_guess()  # loads the script into Redis if it is not there yet
+        sent.clear()
+        count_code_guess()
+    assert sent == ["EVALSHA"]
+
+
+def test_a_guess_past_the_address_budget_in_redis_is_refused(redis_limits):
+    current_app.config.update(
+        CHECKIN_ADDRESS_RATE_LIMIT="2 per minute", RATELIMIT_KEY_PREFIX=uuid.uuid4().hex
+    )
+    with current_app.test_request_context("/checkin/code", method="POST"):
+        count_code_guess()
+        count_code_guess()
+        with pytest.raises(TooManyRequests, match="checkin-code-address"):
+            count_code_guess()
