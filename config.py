@@ -54,6 +54,10 @@ class Config:
     # tree of departments, towns and gacha fits); above it, a search-as-you-type picker, since
     # a province's 10,000 options were 570 KB and a list nobody can scroll (issue 15).
     WORK_UNIT_SELECT_LIMIT = 200
+    # The activity list's organization filter: a select of the organizations with activities
+    # on up to this many (about 60 bytes each), else a search by part of the name, so the
+    # public list stays small however many teams a league or province has (issue 15).
+    ORGANIZATION_SELECT_LIMIT = 200
 
     # A password-reset code a coordinator or admin issues is good once, for this long.
     PASSWORD_RESET_HOURS = 24

@@ -120,3 +120,21 @@ def test_browse_filters_by_category_organization_and_date(team):
     assert len(by_org) == 2
     by_date = activities.browse(activities.Filters(date_to=tomorrow + timedelta(days=2)), utcnow())
     assert len(by_date) == 2
+
+
+def test_the_list_filters_by_the_organizations_with_activities_on_or_by_part_of_a_name(team):
+    tomorrow, now = utcnow() + timedelta(days=1), utcnow()
+    traffic = factories.make_organization("乌审旗交通志愿服务队")
+    factories.make_organization("没有活动的服务队")
+    drafting = factories.make_organization("只有草稿的服务队")
+    finished = factories.make_organization("活动已结束的服务队")
+    factories.make_activity(team, starts_at=tomorrow, title="植树")
+    factories.make_activity(traffic, starts_at=tomorrow, title="文明劝导")
+    factories.make_activity(drafting, status=ActivityStatus.DRAFT, starts_at=tomorrow)
+    factories.make_activity(finished, starts_at=now - timedelta(hours=5), hours=2)
+    running = activities.browse_organizations(now, limit=2)
+    assert running == sorted([team, traffic], key=lambda o: o.name)
+    assert activities.browse_organizations(now, limit=1) is None  # a name search instead
+    by_name = activities.browse(activities.Filters(organization_name="交通"), now)
+    assert [a.title for a, _n in by_name] == ["文明劝导"]
+    assert activities.browse(activities.Filters(organization_name="%"), now) == []

@@ -111,6 +111,23 @@ def test_volunteers_browse_filter_and_sign_up(client, login_as, world):
     assert "本活动名额已满" in response.get_data(as_text=True)
 
 
+def test_the_list_offers_the_organizations_with_activities_on_then_a_name_search(
+    app, client, world
+):
+    factories.make_activity(world["team"], starts_at=utcnow() + timedelta(days=1), title="植树")
+    factories.make_activity(world["other"], starts_at=utcnow() + timedelta(days=1), title="劝导")
+    factories.make_organization("没有活动的服务队")
+    db.session.commit()
+    listing = client.get("/activities/").get_data(as_text=True)
+    assert 'name="organization_id"' in listing and 'name="organization_name"' not in listing
+    assert "嘎鲁图镇志愿服务队</option>" in listing and "没有活动的服务队" not in listing
+    app.config["ORGANIZATION_SELECT_LIMIT"] = 1
+    listing = client.get("/activities/?organization_name=图克镇").get_data(as_text=True)
+    assert 'name="organization_name"' in listing and 'name="organization_id"' not in listing
+    assert "嘎鲁图镇志愿服务队</option>" not in listing
+    assert "劝导" in listing and "植树" not in listing
+
+
 def test_my_records_show_totals_and_pending_claims(client, login_as, world):
     volunteer = world["volunteer"]
     activity = factories.make_activity(world["team"], starts_at=_past(hours=5))

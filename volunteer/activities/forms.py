@@ -90,5 +90,12 @@ class FilterForm(FlaskForm):
     category = SelectField(
         _l("Category"), choices=category_choices(blank=True), validators=[Optional()]
     )
+    # The browse view keeps one of the two: a select of the organizations with activities on,
+    # or, past ORGANIZATION_SELECT_LIMIT of them, a search by part of the name.
     organization_id = SelectField(_l("Organization"), choices=[], validators=[Optional()])
+    organization_name = StringField(
+        _l("Organization"),
+        validators=[Optional(), Length(max=100)],
+        render_kw={"placeholder": _l("Part of its name")},
+    )
     submit = SubmitField(_l("Filter"))

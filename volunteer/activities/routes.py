@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from wtforms import SelectChoice
 
 from volunteer.access import (
@@ -33,7 +33,7 @@ from volunteer.models import (
     SignupStatus,
     utcnow,
 )
-from volunteer.services import activities, organizations, permissions
+from volunteer.services import activities, permissions
 from volunteer.services.periods import aware_to_beijing_naive, beijing_to_aware, local_midnight
 
 bp = Blueprint("activities", __name__, url_prefix="/activities")
@@ -58,10 +58,13 @@ def _organization_choices(organizations) -> list[SelectChoice]:
 def browse():
     """Upcoming activities, filtered by date, category and organization."""
     form = FilterForm(request.args)
-    form.organization_id.choices = [
-        SelectChoice("", _("All organizations")),
-        *_organization_choices(organizations.active_organizations()),
-    ]
+    limit = current_app.config["ORGANIZATION_SELECT_LIMIT"]
+    if (running := activities.browse_organizations(utcnow(), limit)) is None:
+        del form.organization_id
+    else:
+        del form.organization_name
+        choices = _organization_choices(running)
+        form.organization_id.choices = [SelectChoice("", _("All organizations")), *choices]
     filters = _filters(form) if form.validate() else activities.Filters()
     rows = activities.browse(filters, utcnow())
     return render_template(
@@ -78,8 +81,10 @@ def _filters(form: FilterForm) -> activities.Filters:
         filters.date_to = local_midnight(form.date_to.data + timedelta(days=1))
     if form.category.data:
         filters.category = ServiceCategory(form.category.data)
-    if form.organization_id.data:
+    if "organization_id" in form and form.organization_id.data:
         filters.organization_id = int(form.organization_id.data)
+    if "organization_name" in form and (name := (form.organization_name.data or "").strip()):
+        filters.organization_name = name
     return filters
 
 

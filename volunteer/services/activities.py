@@ -234,6 +234,22 @@ class Filters:
     date_to: datetime | None = None
     category: ServiceCategory | None = None
     organization_id: int | None = None
+    organization_name: str = ""  # part of the organization's name
+
+
+def browse_organizations(now: datetime, limit: int) -> list[Organization] | None:
+    """The organizations with a published activity not yet ended, by name: what the activity
+    list can be filtered by. None when there are more than `limit` (too many for a select)."""
+    running = select(Activity.organization_id).where(
+        Activity.status == ActivityStatus.PUBLISHED, Activity.ends_at > now
+    )
+    found = db.session.scalars(
+        select(Organization)
+        .where(Organization.id.in_(running))
+        .order_by(Organization.name, Organization.id)
+        .limit(limit + 1)
+    ).all()
+    return None if len(found) > limit else list(found)
 
 
 def browse(filters: Filters, now: datetime, limit: int = 100) -> list[tuple[Activity, int]]:
@@ -259,6 +275,9 @@ def browse(filters: Filters, now: datetime, limit: int = 100) -> list[tuple[Acti
         query = query.where(Activity.category == filters.category)
     if filters.organization_id is not None:
         query = query.where(Activity.organization_id == filters.organization_id)
+    if filters.organization_name:
+        named = Organization.name.contains(filters.organization_name, autoescape=True)
+        query = query.where(Activity.organization_id.in_(select(Organization.id).where(named)))
     return [(a, int(n)) for a, n in db.session.execute(query).all()]
 
 
