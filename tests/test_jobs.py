@@ -22,7 +22,7 @@ from volunteer.extensions import db
 from volunteer.models import BackgroundJob, FileBlob, FileChunk, JobStatus, utcnow
 from volunteer.printing import batches
 from volunteer.services import files, periods, units
-from volunteer.tasks import CERTIFICATE_BATCH, create_job, queue_for
+from volunteer.tasks import CERTIFICATE_BATCH, compliance_export, create_job, queue_for
 from volunteer.tasks import runner as job_runner
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -85,6 +85,25 @@ def test_a_silent_running_job_is_queued_again_and_a_live_one_is_left_alone(app, 
     assert runner.invoke(args=["jobs", "run-queued"]).exit_code == 0
     assert db.session.get(BackgroundJob, ids[0]).status == JobStatus.DONE
     assert db.session.get(BackgroundJob, ids[1]).status == JobStatus.RUNNING
+
+
+def test_a_long_read_keeps_its_job_alive_without_ending_the_sessions_transaction(
+    app, postgres_only, monkeypatch
+):
+    """The heartbeat comes from a connection of its own: the session's transaction (and the
+    server-side cursor a stream reads in it) stays open, and the job is not taken for lost."""
+    admin, long_ago = _world(), utcnow() - timedelta(hours=1)
+    job_id = _batch_job(admin, status=JobStatus.RUNNING, heartbeat_at=long_ago).id
+    monkeypatch.setattr(compliance_export, "KEEP_ALIVE_SECONDS", 0)
+    db.session.execute(select(func.count(BackgroundJob.id)))  # a transaction, as a stream's
+    read = list(compliance_export.kept_alive(iter("ab"), job_runner.JobProgress(job_id)))
+    assert read == ["a", "b"] and db.session().in_transaction()
+    with db.engine.connect() as other:
+        beat = other.scalar(select(BackgroundJob.heartbeat_at).where(BackgroundJob.id == job_id))
+    assert beat > long_ago + timedelta(minutes=59)
+    db.session.rollback()
+    job_runner.requeue_abandoned(utcnow())
+    assert db.session.get(BackgroundJob, job_id).status == JobStatus.RUNNING
 
 
 def test_a_job_cut_off_by_stopping_the_worker_goes_back_on_the_queue(app):

@@ -22,7 +22,8 @@ from volunteer.models import (
     RoleGrant,
     RosterEntry,
 )
-from volunteer.tasks import COMPLIANCE_EXPORT, run_job
+from volunteer.tasks import COMPLIANCE_EXPORT, compliance_export, run_job
+from volunteer.tasks.runner import JobProgress
 
 
 @pytest.fixture
@@ -67,6 +68,24 @@ def test_the_whole_tree_export_is_a_job_with_a_page_for_its_creator_and_admins(
     client.post("/auth/logout")
     login_as(world["admin"])
     assert client.get(job_url + "/download").status_code == 200
+
+
+def test_an_export_keeps_its_job_alive_while_the_people_stream(
+    client, login_as, world, monkeypatch
+):
+    """Every row past KEEP_ALIVE_SECONDS (here 0) sends a heartbeat beside the open cursor;
+    the export still ends with its file."""
+    beats = []
+    keep_alive = JobProgress.keep_alive
+    monkeypatch.setattr(compliance_export, "KEEP_ALIVE_SECONDS", 0)
+    monkeypatch.setattr(
+        JobProgress, "keep_alive", lambda self: [beats.append(self.job_id), keep_alive(self)]
+    )
+    login_as(world["coordinator"])
+    response = _export(client, world["town"])
+    job = db.session.scalar(select(BackgroundJob))
+    assert job.status == JobStatus.DONE and beats == [job.id]  # one missing person, one beat
+    assert job_file(client, response).status_code == 200
 
 
 def test_the_same_export_under_way_is_shown_not_queued_twice(client, login_as, world):

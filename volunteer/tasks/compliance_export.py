@@ -9,8 +9,10 @@ workbook is written straight into the job's file: the job's memory does not grow
 tree (issue 15).
 """
 
+import time
+from collections.abc import Iterable, Iterator
 from datetime import date
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, TypeVar
 
 from volunteer.extensions import db
 from volunteer.i18n import gettext as _
@@ -18,6 +20,7 @@ from volunteer.models import Unit, User
 from volunteer.services import compliance, periods, permissions
 from volunteer.services.errors import PermissionDenied
 from volunteer.services.periods import Period
+from volunteer.tasks.progress import Progress
 
 JOB_KIND = "compliance_export"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -72,7 +75,7 @@ def _format(params: dict[str, Any]) -> str:
 
 
 def write_export(
-    params: dict[str, Any], actor_id: int | None, out: BinaryIO, progress: Any
+    params: dict[str, Any], actor_id: int | None, out: BinaryIO, progress: Progress
 ) -> None:
     """Write the compliance table and every unit's missing people of the subtree into `out`."""
     unit, _actor = coordinated_unit(params, actor_id)
@@ -87,11 +90,28 @@ def write_export(
         unit, period, report.targets, periods.local_today(), params["pace_days"]
     )
     progress(2, STEPS)
-    # No progress while the people stream: recording it commits, which would close the
-    # server-side cursor they come from.
-    missing = compliance.stream_missing_people(unit, period, report.targets, subtree=True)
+    # No progress counts while the people stream (recording them commits, which would close
+    # the server-side cursor they come from), but a heartbeat: a province's list takes minutes.
+    missing = kept_alive(
+        compliance.stream_missing_people(unit, period, report.targets, subtree=True), progress
+    )
     compliance.report_xlsx(out, report, missing, params["full"], projection)
     progress(3, STEPS)
+
+
+KEEP_ALIVE_SECONDS = 60  # well inside JOB_ABANDONED_MINUTES
+Row = TypeVar("Row")
+
+
+def kept_alive(rows: Iterable[Row], progress: Progress) -> Iterator[Row]:
+    """`rows`, with the job's heartbeat kept every KEEP_ALIVE_SECONDS while they are read, so
+    the maintenance round does not take a long read for a lost worker and run the job twice."""
+    last = time.monotonic()
+    for row in rows:
+        yield row
+        if time.monotonic() - last >= KEEP_ALIVE_SECONDS:
+            progress.keep_alive()
+            last = time.monotonic()
 
 
 def coordinated_unit(params: dict[str, Any], actor_id: int | None) -> tuple[Unit, User]:

@@ -2,8 +2,9 @@
 
 A kind's `write(params, actor_id, out, progress)` writes the job's file into `out` (a scratch
 file the runner keeps in the database afterwards) and calls `progress(done, total)` after
-each step; it may commit (a certificate batch issues and commits chunk by chunk). What it
-returns, when a dict, is kept as the job's outcome for the page the finished job lands on.
+each step, and `progress.keep_alive()` during a long step that must not commit; it may
+commit (a certificate batch issues and commits chunk by chunk). What it returns, when a
+dict, is kept as the job's outcome for the page the finished job lands on.
 """
 
 from collections.abc import Callable
@@ -19,8 +20,8 @@ from volunteer.tasks import (
     roster_jobs,
     unit_posters,
 )
+from volunteer.tasks.progress import Progress
 
-Progress = Callable[[int, int], None]
 Writer = Callable[[dict[str, Any], int | None, BinaryIO, Progress], Any]
 
 CERTIFICATE_BATCH = batches.JOB_KIND

@@ -87,7 +87,7 @@ def run_job(job_id: int) -> bool:
     kind, params, actor_id = kind_of(job.kind), dict(job.params), job.created_by_id
     try:
         with tempfile.TemporaryFile() as out, force_locale(params["locale"]):
-            outcome = kind.write(params, actor_id, out, _recorded_progress(job_id))
+            outcome = kind.write(params, actor_id, out, JobProgress(job_id))
             blob_id = _keep_file(job_id, kind, params, actor_id, out) if kind.keeps_file else None
     except Exception as error:  # the job records any failure for the person waiting
         _fail_job(job_id, error)
@@ -149,9 +149,29 @@ def _set_job(job_id: int, **values: Any) -> None:
     db.session.commit()
 
 
-def _recorded_progress(job_id: int):
-    """A progress callback that keeps the counts and a heartbeat on the job's row."""
-    return lambda done, total: _set_job(job_id, done=done, total=total, heartbeat_at=utcnow())
+class JobProgress:
+    """The Progress a running job's kind reports to: counts and heartbeat on the job's row."""
+
+    def __init__(self, job_id: int) -> None:
+        self.job_id = job_id
+
+    def __call__(self, done: int, total: int) -> None:
+        """Record the step counts and a heartbeat, committing the session."""
+        _set_job(self.job_id, done=done, total=total, heartbeat_at=utcnow())
+
+    def keep_alive(self) -> None:
+        """A heartbeat from a connection of its own: the session may be reading a server-side
+        cursor, which a commit would close. On PostgreSQL only: on SQLite the write would wait
+        for the reading transaction to end, and a SQLite site runs its one worker on one host
+        (a county's longest step is seconds there; JOB_ABANDONED_MINUTES is 15)."""
+        if db.engine.dialect.name != "postgresql":
+            return
+        with db.engine.begin() as connection:
+            connection.execute(
+                _job_update(self.job_id)
+                .where(BackgroundJob.status == JobStatus.RUNNING)
+                .values(heartbeat_at=utcnow())
+            )
 
 
 def _fail_job(job_id: int, error: Exception) -> None:
