@@ -26,6 +26,8 @@ JOB_KIND = "compliance_export"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV = "text/csv; charset=utf-8"
 STEPS = 3  # the rollup, the pace, the missing people streamed into the workbook
+KEEP_ALIVE_SECONDS = 60  # a heartbeat while the people stream; well inside JOB_ABANDONED_MINUTES
+Row = TypeVar("Row")
 
 
 def export_params(
@@ -97,10 +99,6 @@ def write_export(
     )
     compliance.report_xlsx(out, report, missing, params["full"], projection)
     progress(3, STEPS)
-
-
-KEEP_ALIVE_SECONDS = 60  # well inside JOB_ABANDONED_MINUTES
-Row = TypeVar("Row")
 
 
 def kept_alive(rows: Iterable[Row], progress: Progress) -> Iterator[Row]:
