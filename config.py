@@ -56,7 +56,9 @@ class Config:
     WORK_UNIT_SELECT_LIMIT = 200
     # The activity list's organization filter: a select of the organizations with activities
     # on up to this many (about 60 bytes each), else a search by part of the name, so the
-    # public list stays small however many teams a league or province has (issue 15).
+    # public list stays small however many teams a league or province has (issue 15). The
+    # same line for the organization on the activity, project and national-export forms
+    # (counting the organizations the user runs; an admin runs all): past it, a search picker.
     ORGANIZATION_SELECT_LIMIT = 200
 
     # A password-reset code a coordinator or admin issues is good once, for this long.

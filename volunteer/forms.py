@@ -1,17 +1,15 @@
 """Form pieces shared by several blueprints."""
 
 import math
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from urllib.parse import urlsplit
 
-from flask import abort, current_app
+from flask import abort
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     DateTimeLocalField,
-    Field,
     IntegerField,
     PasswordField,
     SelectChoice,
@@ -20,9 +18,7 @@ from wtforms import (
     TextAreaField,
     ValidationError,
 )
-from wtforms.utils import unset_value
 from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional, StopValidation
-from wtforms.widgets import Input
 
 from volunteer.bounds import EARLIEST_DAY, LATEST_DAY, as_id
 from volunteer.extensions import db
@@ -68,125 +64,6 @@ class UnitCodeField(StringField):
         if self.clause is not None and not units.unit_matches(unit, self.clause):
             raise ValidationError(self.refusal)
         self.unit = unit
-
-
-# The longest unit name or code a volunteer may type into the picker (Unit.name is 100).
-TYPED_UNIT_MAX = 100
-
-
-@dataclass(frozen=True)
-class ShownUnit:
-    """What the picker's text box holds, and the unit chosen with its path (if any)."""
-
-    text: str
-    hit: units.UnitHit | None
-
-
-class WorkUnitField(Field):
-    """The work unit: a plain select of the active units while there are at most
-    WORK_UNIT_SELECT_LIMIT of them (config.py says why), else a text box with a search-as-you-
-    type picker (static/js/unit-picker.js) that fills the hidden id (issue 15: a province's
-    10,000-option select made the register page 570 KB).
-
-    Without JavaScript the typed text itself is read: a unit code or a unit's whole name
-    names the unit; otherwise the page comes back with the matching units as radio buttons
-    (`<name>-pick`), as it does when several units bear that name. After validation `unit`
-    is the unit chosen (None: none). Drawn by templates/_work_unit_field.html."""
-
-    widget = Input("hidden")  # not a HiddenInput: hidden_tag() must leave it to the template
-
-    def __init__(self, label=None, **kwargs) -> None:
-        super().__init__(label, **kwargs)
-        self.query_name, self.pick_name = f"{self.name}-query", f"{self.name}-pick"
-        self.query: str | None = None  # None: the form was not sent (show the current unit)
-        self.pick = ""
-        self.unit: Unit | None = None
-        self.candidates: list[units.UnitHit] = []
-        self._picker: bool | None = None
-
-    @property
-    def picker(self) -> bool:
-        """Whether the tree is too large for a select (one count, once per form)."""
-        if self._picker is None:
-            limit = current_app.config["WORK_UNIT_SELECT_LIMIT"]
-            self._picker = units.active_unit_count() > limit
-        return self._picker
-
-    @property
-    def choices(self) -> list[SelectChoice]:
-        """The select's options (only drawn on a small tree)."""
-        return unit_choices()
-
-    def process(self, formdata, data=unset_value, extra_filters=None) -> None:
-        """Read the id, and the picker's typed text and radio choice beside it."""
-        super().process(formdata, data, extra_filters)
-        self.data = "" if self.data is None else str(self.data)
-        if formdata is not None:
-            self.query = formdata.get(self.query_name, "")
-            self.pick = formdata.get(self.pick_name, "")
-
-    def pre_validate(self, form) -> None:
-        """Find the unit chosen; say what is wrong in words the person can act on."""
-        self.unit = self._picked() if self.picker else self._selected()
-
-    def _selected(self) -> Unit | None:
-        if not self.data:
-            return None
-        return self._active(self.data, _l("Choose your work unit from the list."))
-
-    def _picked(self) -> Unit | None:
-        if self.pick:
-            return self._active(self.pick, _l("Choose one of the units listed."))
-        text = (self.query or "").strip()
-        if not text:
-            return None
-        if len(text) > TYPED_UNIT_MAX:
-            raise ValidationError(_l("Type at most 100 characters."))
-        chosen = db.session.get(Unit, row_id) if (row_id := as_id(self.data)) else None
-        if chosen is not None and text in (chosen.name, units.unit_hit(chosen).label):
-            if not chosen.active:
-                raise ValidationError(_l("“%(name)s” is closed: choose another unit.", name=text))
-            return chosen
-        # No id, an odd one, or text changed after the pick (without JavaScript): the text rules.
-        return self._typed(text)
-
-    def _typed(self, text: str) -> Unit:
-        found = units.find_typed_unit(text)
-        if found.unit is not None:
-            return found.unit
-        self.candidates = found.hits
-        if found.exact:
-            raise ValidationError(
-                _l("Several units are named “%(name)s”: choose yours.", name=text)
-            )
-        if not found.hits:
-            raise ValidationError(
-                _l(
-                    "No unit is named like “%(name)s”. Check the name, or leave this empty and "
-                    "type your unit in the next box.",
-                    name=text,
-                )
-            )
-        raise ValidationError(_l("Choose your unit below, or type more of its name."))
-
-    @staticmethod
-    def _active(raw: str, refusal) -> Unit:
-        unit = units.active_unit(as_id(raw))
-        if unit is None:
-            raise ValidationError(refusal)
-        return unit
-
-    def shown(self) -> ShownUnit:
-        """The text box's text and the chosen unit's path: the unit the form names (the
-        profile's current one), or what was typed when the form comes back."""
-        if self.unit is not None:
-            return ShownUnit(self.query or self.unit.name, units.unit_hit(self.unit))
-        if self.query is not None:
-            return ShownUnit(self.query, None)
-        current = db.session.get(Unit, row_id) if (row_id := as_id(self.data)) else None
-        if current is None:
-            return ShownUnit("", None)
-        return ShownUnit(current.name, units.unit_hit(current))
 
 
 def chosen_row(model: type, raw: object):
@@ -271,11 +148,6 @@ def political_status_field() -> SelectField:
         default="",
         validators=[DataRequired(_l("Choose your political status."))],
     )
-
-
-def work_unit_field() -> "WorkUnitField":
-    """The unit from the tree: a select on a small tree, a search picker on a large one."""
-    return WorkUnitField(_l("Work unit"))
 
 
 def work_unit_name_field() -> StringField:

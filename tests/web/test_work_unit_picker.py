@@ -49,7 +49,7 @@ def register(client, **fields):
 def test_a_small_tree_keeps_the_select(client, world):
     page = client.get("/auth/register").get_data(as_text=True)
     assert '<select class="form-select" id="unit_id" name="unit_id">' in page
-    assert "unit-picker.js" not in page
+    assert "search-picker.js" not in page
     response, data = register(client, unit_id=str(world["second"].id))
     assert response.status_code == 302 and registered_unit_id(data) == world["second"].id
 
@@ -72,7 +72,7 @@ def test_a_large_tree_gets_the_picker_not_every_unit(client, app):
     assert units.active_unit_count() > app.config["WORK_UNIT_SELECT_LIMIT"]
     page = client.get("/auth/register").get_data(as_text=True)
     assert 'name="unit_id-query"' in page and 'role="listbox"' in page
-    assert "unit-picker.js" in page and '<option value="' + str(towns[0].id) not in page
+    assert "search-picker.js" in page and '<option value="' + str(towns[0].id) not in page
     assert sum(f"第{number}号村" in page for number in range(290)) == 0
 
 
@@ -213,15 +213,16 @@ def test_the_profile_select_on_a_small_tree(client, login_as, world):
 
 def test_the_search_answers_ids_names_and_paths(client, world):
     answer = client.get("/auth/work-units?q=新村").get_json()
-    assert sorted((unit["name"], unit["path"]) for unit in answer["units"]) == [
-        ("新村", "乌兰陶勒盖镇 › 新村"),
-        ("新村", "嘎鲁图镇 › 新村"),
+    hits = sorted((hit["name"], hit["detail"], hit["label"]) for hit in answer["hits"])
+    assert hits == [
+        ("新村", "乌兰陶勒盖镇 › 新村", "乌兰陶勒盖镇 › 新村"),
+        ("新村", "嘎鲁图镇 › 新村", "嘎鲁图镇 › 新村"),
     ]
-    assert {unit["id"] for unit in answer["units"]} == {world["first"].id, world["second"].id}
-    assert client.get("/auth/work-units?q=旧村").get_json() == {"units": []}  # closed
-    assert client.get("/auth/work-units?q=新").get_json() == {"units": []}  # too short
-    assert client.get("/auth/work-units").get_json() == {"units": []}
-    assert client.get("/auth/work-units?q=" + "新" * 101).get_json() == {"units": []}
+    assert {unit["id"] for unit in answer["hits"]} == {world["first"].id, world["second"].id}
+    assert client.get("/auth/work-units?q=旧村").get_json() == {"hits": []}  # closed
+    assert client.get("/auth/work-units?q=新").get_json() == {"hits": []}  # too short
+    assert client.get("/auth/work-units").get_json() == {"hits": []}
+    assert client.get("/auth/work-units?q=" + "新" * 101).get_json() == {"hits": []}
 
 
 def test_the_search_is_rate_limited_per_address(database_url, world):

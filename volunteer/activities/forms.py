@@ -17,6 +17,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from volunteer.forms import coordinate_validators, local_time_field
 from volunteer.i18n import lazy_gettext as _l
 from volunteer.models import ServiceCategory
+from volunteer.pickers import OrganizationField
 
 CATEGORY_LABELS = {
     ServiceCategory.CIVILIZATION: _l("Civilization building"),
@@ -42,7 +43,7 @@ def category_choices(blank: bool = False) -> list[SelectChoice]:
 class ActivityForm(FlaskForm):
     """Create or edit an activity."""
 
-    organization_id = SelectField(_l("Organization"), choices=[], validate_choice=True)
+    organization_id = OrganizationField(_l("Organization"))
     title = StringField(
         _l("Title"), validators=[DataRequired(_l("Enter a title.")), Length(max=120)]
     )

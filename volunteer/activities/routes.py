@@ -2,7 +2,16 @@
 
 from datetime import timedelta
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from wtforms import SelectChoice
 
 from volunteer.access import (
@@ -28,12 +37,12 @@ from volunteer.i18n import gettext as _
 from volunteer.models import (
     Activity,
     ActivityStatus,
-    Organization,
     ServiceCategory,
     SignupStatus,
     utcnow,
 )
-from volunteer.services import activities, permissions
+from volunteer.pickers import search_answer, searched_text
+from volunteer.services import activities, organizations, permissions
 from volunteer.services.periods import aware_to_beijing_naive, beijing_to_aware, local_midnight
 
 bp = Blueprint("activities", __name__, url_prefix="/activities")
@@ -187,7 +196,7 @@ def _managed_filters() -> activities.ManagedFilters:
 
 def _form_data(form: ActivityForm) -> activities.ActivityData:
     return activities.ActivityData(
-        organization=db.session.get(Organization, int(form.organization_id.data)),
+        organization=form.organization_id.chosen,
         title=form.title.data,
         description=form.description.data or None,
         category=ServiceCategory(form.category.data),
@@ -205,11 +214,8 @@ def _form_data(form: ActivityForm) -> activities.ActivityData:
 
 def _edit(activity: Activity | None):
     form = ActivityForm(obj=activity)
-    form.organization_id.choices = _organization_choices(
-        activities.organizations_for(acting_user())
-    )
+    form.organization_id.actor = acting_user()
     if activity is not None and request.method == "GET":
-        form.organization_id.data = str(activity.organization_id)
         form.category.data = activity.category.value
         form.starts_at.data = aware_to_beijing_naive(activity.starts_at)
         form.ends_at.data = aware_to_beijing_naive(activity.ends_at)
@@ -219,6 +225,17 @@ def _edit(activity: Activity | None):
         if outcome.ok:
             return redirect(url_for("activities.show", activity_id=saved.id))
     return render_template("activities/edit.html", form=form, activity=activity)
+
+
+@bp.route("/organizations.json")
+@access(ANY_ORGANIZER)
+def organization_search():
+    """The organizations the user runs (admins: all) whose name contains `q`, as JSON for
+    the organization picker; `closed=1` counts closed ones too (the national export)."""
+    text = searched_text(request.args.get("q"))
+    active_only = request.args.get("closed") != "1"
+    found = organizations.search_organized(acting_user(), text, active_only) if text else []
+    return jsonify(search_answer(found))
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -15,6 +15,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from volunteer import forms as shared
 from volunteer.i18n import lazy_gettext as _l
 from volunteer.models import Gender, IdType, PoliticalStatus, Unit
+from volunteer.pickers import work_unit_field
 from volunteer.services import accounts, identity
 
 
@@ -43,7 +44,7 @@ class RegistrationForm(FlaskForm):
     password = shared.new_password_field(_l("Password"))
     password_confirm = shared.password_repeat_field(_l("Repeat password"), "password")
     political_status = shared.political_status_field()
-    unit_id = shared.work_unit_field()
+    unit_id = work_unit_field()
     work_unit_name = shared.work_unit_name_field()
     skills = shared.skills_field()
     service_areas = shared.service_areas_field()

@@ -16,6 +16,7 @@ from volunteer.forms import is_safe_next
 from volunteer.i18n import gettext as _
 from volunteer.limits import limit_registration, limit_sign_in, limit_unit_search
 from volunteer.models import Unit
+from volunteer.pickers import search_answer, searched_text
 from volunteer.services import accounts, registration_links, sessions, units
 
 __all__ = ["bp"]
@@ -56,7 +57,6 @@ def _poster_unit() -> Unit | None:
 
 # The picker searches once a volunteer has typed this much: one Chinese character (镇, 村)
 # matches half the tree, two already narrow it to a name.
-UNIT_SEARCH_MIN, UNIT_SEARCH_MAX = 2, 100
 
 
 @bp.route("/work-units")
@@ -66,11 +66,8 @@ def work_units():
     """The active units whose name contains `q` (or whose code is `q`), with their paths, as
     JSON for the register and profile pages' picker: the first PICKER_RESULTS of them. Public,
     as the register page's own list of units always was."""
-    text = request.args.get("q", "").strip()
-    found = []
-    if UNIT_SEARCH_MIN <= len(text) <= UNIT_SEARCH_MAX:
-        found = units.search_units(text)
-    return jsonify(units=[{"id": hit.id, "name": hit.name, "path": hit.label} for hit in found])
+    text = searched_text(request.args.get("q"))
+    return jsonify(search_answer(units.search_units(text) if text else []))
 
 
 @bp.route("/login", methods=["GET", "POST"])

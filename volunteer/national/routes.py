@@ -3,12 +3,10 @@
 import io
 
 from flask import Blueprint, abort, render_template, send_file
-from wtforms import SelectChoice
 
 from volunteer.access import Rule, access, acting_user
 from volunteer.actions import service_action
 from volunteer.documents.national_xlsx import national_export_xlsx
-from volunteer.forms import chosen_row_or_404
 from volunteer.i18n import lazy_gettext as _l
 from volunteer.models import Organization
 from volunteer.national.forms import NationalExportForm
@@ -18,7 +16,6 @@ from volunteer.services.periods import Period
 
 bp = Blueprint("national", __name__, url_prefix="/national-export")
 
-ALL = "all"
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXPORTERS = Rule("organizer or admin", allowed=permissions.is_organizer)
 
@@ -28,9 +25,12 @@ EXPORTERS = Rule("organizer or admin", allowed=permissions.is_organizer)
 def export():
     """Choose organization and period; download the .xlsx for the national system."""
     form = NationalExportForm()
-    form.organization_id.choices = _organization_choices()
+    form.organization_id.actor = user = acting_user()
+    form.organization_id.blank = (
+        _l("All organizations") if permissions.is_admin(user) else _l("All my organizations")
+    )
     if form.validate_on_submit():
-        organization = _chosen_organization(form)
+        organization = form.organization_id.chosen
         # The commit keeps the audit entry, once the file is built.
         with service_action(form, default_field="organization_id") as outcome:
             period = form.to_period()
@@ -47,24 +47,6 @@ def _download(data: bytes, period: Period):
         as_attachment=True,
         download_name=_file_name(period),
     )
-
-
-def _organization_choices() -> list[SelectChoice]:
-    """ "All" first, then each organization the user may export."""
-    user = acting_user()
-    all_label = (
-        _l("All organizations") if permissions.is_admin(user) else _l("All my organizations")
-    )
-    return [SelectChoice(ALL, str(all_label))] + [
-        SelectChoice(str(o.id), o.name) for o in national_export.exportable_organizations(user)
-    ]
-
-
-def _chosen_organization(form: NationalExportForm) -> Organization | None:
-    """The organization picked (None: all of the user's); 404 for an unknown one."""
-    if form.organization_id.data == ALL:
-        return None
-    return chosen_row_or_404(Organization, form.organization_id.data)
 
 
 def _workbook(period: Period, organization: Organization | None) -> bytes:

@@ -14,12 +14,13 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from volunteer.i18n import lazy_gettext as _l
+from volunteer.pickers import OrganizationField
 
 
 class ProjectForm(FlaskForm):
     """Create or edit a volunteer service project."""
 
-    organization_id = SelectField(_l("Organization"), choices=[], coerce=int)
+    organization_id = OrganizationField(_l("Organization"))
     name = StringField(_l("Name"), validators=[DataRequired(_l("Enter a name.")), Length(max=100)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=4000)])
     starts_on = DateField(_l("Starts on"), validators=[DataRequired(_l("Enter a date."))])

@@ -13,11 +13,11 @@ from volunteer.access import (
 from volunteer.actions import service_action
 from volunteer.i18n import gettext as _
 from volunteer.labels import ORGANIZATION_KIND_LABELS, UNIT_KIND_LABELS
-from volunteer.models import Organization, Project, Unit
+from volunteer.models import Project, Unit
 from volunteer.network import recognition_views  # noqa: F401  (registers its views on bp)
 from volunteer.network.blueprint import PROJECT_ORGANIZER, PROJECT_VIEWER, XLSX, bp, download
 from volunteer.network.forms import AttachActivityForm, ProjectForm
-from volunteer.services import compliance, organizations, paging, permissions
+from volunteer.services import compliance, paging, permissions
 from volunteer.services.audit import record_audit
 from volunteer.services.network import coverage, exports, projects
 
@@ -85,22 +85,14 @@ def project_list():
 def project_new():
     """Start a project for one of the organizations the user organizes."""
     form = ProjectForm()
-    form.organization_id.choices = [(o.id, o.name) for o in _organized()]
+    form.organization_id.actor = acting_user()
     if form.validate_on_submit():
         with service_action(form, _("Project saved."), default_field="name") as outcome:
-            project = projects.save_project(None, _organization(form), **_project_fields(form))
+            organization = form.organization_id.chosen
+            project = projects.save_project(None, organization, **_project_fields(form))
         if outcome.ok:
             return redirect(url_for("network.project_show", project_id=project.id))
     return render_template("network/project_edit.html", form=form, project=None)
-
-
-def _organized() -> list[Organization]:
-    user = acting_user()
-    return [o for o in organizations.active_organizations() if permissions.can_organize(user, o)]
-
-
-def _organization(form: ProjectForm) -> Organization:
-    return next(o for o in _organized() if o.id == form.organization_id.data)
 
 
 def _project_fields(form: ProjectForm) -> dict:

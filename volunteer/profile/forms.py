@@ -7,6 +7,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from volunteer import forms as shared
 from volunteer.i18n import lazy_gettext as _l
+from volunteer.pickers import work_unit_field
 
 
 class ProfileForm(FlaskForm):
@@ -15,7 +16,7 @@ class ProfileForm(FlaskForm):
     name = shared.real_name_field()
     phone = shared.mobile_field()
     political_status = shared.political_status_field()
-    unit_id = shared.work_unit_field()
+    unit_id = work_unit_field()
     work_unit_name = shared.work_unit_name_field()
     skills = shared.skills_field()
     service_areas = shared.service_areas_field()

@@ -319,11 +319,3 @@ def managed_page(actor: User, filters: ManagedFilters, asked: int | None) -> pag
         query = query.where(Activity.title.contains(filters.title, autoescape=True))
     days = paging.within_days(Activity.starts_at, filters.since, filters.until)
     return paging.page_of_query(query.where(*days), asked)
-
-
-def organizations_for(actor: User) -> list[Organization]:
-    """Organizations the actor may create activities for."""
-    query = select(Organization).where(
-        Organization.active.is_(True), permissions.organized_clause(actor, Organization.id)
-    )
-    return list(db.session.scalars(query.order_by(Organization.name)))

@@ -36,12 +36,6 @@ from volunteer.services.periods import Period
 STREAM_CHUNK = 1000
 
 
-def exportable_organizations(user: User | None) -> list[Organization]:
-    """Organizations whose records the user may export (admins: all)."""
-    query = select(Organization).where(permissions.organized_clause(user, Organization.id))
-    return list(db.session.scalars(query.order_by(Organization.name)))
-
-
 def _conditions(organization_ids: Sequence[int] | None) -> list:
     """Records at these organizations (None: all)."""
     if organization_ids is None:

@@ -237,6 +237,11 @@ class UnitHit:
         """The path as one line ("某镇 › 某村")."""
         return PATH_SEPARATOR.join(self.path)
 
+    @property
+    def detail(self) -> str:
+        """The line under the name in a picker's list: the path."""
+        return self.label
+
 
 @dataclass(frozen=True)
 class TypedUnit:

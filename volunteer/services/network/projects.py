@@ -21,9 +21,9 @@ from volunteer.models import (
     User,
     Volunteer,
 )
-from volunteer.services import paging
+from volunteer.services import paging, permissions
 from volunteer.services.audit import record_audit
-from volunteer.services.errors import DuplicateError, ServiceError
+from volunteer.services.errors import DuplicateError, PermissionDenied, ServiceError
 from volunteer.services.network.minutes import Totals, credited_totals
 
 
@@ -66,6 +66,8 @@ def save_project(
 ) -> Project:
     """Create (project None) or update a project of `organization`."""
     name = (name or "").strip()
+    if not permissions.can_organize(actor, organization):
+        raise PermissionDenied(_l("You do not organize this organization."), "organization_id")
     if ends_on is not None and ends_on < starts_on:
         raise ServiceError(_l("The project ends before it starts."), "ends_on")
     _refuse_name_clash(organization, name, project)

@@ -1,17 +1,19 @@
-// Work unit picker (templates/_work_unit_field.html): type part of a unit's name, choose it from
-// the list (arrow keys and Enter, or a tap), and the hidden field gets its id. A combobox with a
-// listbox (WAI-ARIA); each unit is shown with the units above it, so two villages of the same
-// name are told apart. Without this script the typed text is sent and the server resolves it.
+// Search picker (templates/_search_pick_field.html, volunteer/pickers.py): type part of a name
+// (a work unit's, an organization's), choose it from the list (arrow keys and Enter, or a tap),
+// and the hidden field gets its id. A combobox with a listbox (WAI-ARIA); each hit is shown with
+// a second line telling it from its namesakes (a village's path, a team's unit) and, once
+// chosen, by its label. The search answers {"hits": [{"id", "name", "detail", "label"}]}. Without this script the typed text is sent and the
+// server resolves it.
 (function () {
   "use strict";
   var DELAY_MS = 250;
 
-  document.querySelectorAll("[data-unit-picker]").forEach(function (box) {
-    var input = box.querySelector("[data-unit-query]");
-    var hidden = box.querySelector("[data-unit-id]");
+  document.querySelectorAll("[data-search-picker]").forEach(function (box) {
+    var input = box.querySelector("[data-pick-query]");
+    var hidden = box.querySelector("[data-pick-id]");
     var list = box.querySelector("[role=listbox]");
-    var chosenLine = box.querySelector("[data-unit-chosen]");
-    var status = box.querySelector("[data-unit-status]");
+    var chosenLine = box.querySelector("[data-pick-chosen]");
+    var status = box.querySelector("[data-pick-status]");
     var minLength = parseInt(box.dataset.minLength, 10) || 2;
     var found = [];
     var active = -1;
@@ -50,12 +52,12 @@
     }
 
     function choose(index) {
-      var unit = found[index];
-      if (!unit) return;
-      input.value = unit.name;
-      hidden.value = unit.id;
-      chosenLine.textContent = box.dataset.textChosen.replace("{path}", unit.path);
-      box.querySelectorAll("[data-unit-candidates] input").forEach(function (radio) {
+      var hit = found[index];
+      if (!hit) return;
+      input.value = hit.name;
+      hidden.value = hit.id;
+      chosenLine.textContent = box.dataset.textChosen.replace("{label}", hit.label);
+      box.querySelectorAll("[data-pick-candidates] input").forEach(function (radio) {
         radio.checked = false; // the server's earlier list must not override this choice
       });
       input.classList.remove("is-invalid");
@@ -63,22 +65,24 @@
       say(chosenLine.textContent);
     }
 
-    function show(units) {
-      found = units;
+    function show(hits) {
+      found = hits;
       list.textContent = "";
-      units.forEach(function (unit, i) {
+      hits.forEach(function (hit, i) {
         var option = document.createElement("li");
         option.id = list.id + "-" + i;
         option.className = "list-group-item list-group-item-action";
         option.setAttribute("role", "option");
         option.setAttribute("aria-selected", "false");
         var name = document.createElement("div");
-        name.textContent = unit.name;
-        var path = document.createElement("div");
-        path.className = "small text-muted";
-        path.textContent = unit.path;
+        name.textContent = hit.name;
         option.appendChild(name);
-        option.appendChild(path);
+        if (hit.detail) {
+          var detail = document.createElement("div");
+          detail.className = "small text-muted";
+          detail.textContent = hit.detail;
+          option.appendChild(detail);
+        }
         // mousedown, not click: the input keeps its focus and does not close the list first
         option.addEventListener("mousedown", function (event) {
           event.preventDefault();
@@ -86,10 +90,10 @@
         });
         list.appendChild(option);
       });
-      list.hidden = units.length === 0;
-      input.setAttribute("aria-expanded", units.length ? "true" : "false");
+      list.hidden = hits.length === 0;
+      input.setAttribute("aria-expanded", hits.length ? "true" : "false");
       active = -1;
-      say(units.length ? box.dataset.textFound.replace("{count}", units.length) : box.dataset.textNone);
+      say(hits.length ? box.dataset.textFound.replace("{count}", hits.length) : box.dataset.textNone);
     }
 
     function search() {
@@ -100,14 +104,15 @@
         return;
       }
       var ticket = ++asked;
-      var url = box.dataset.searchUrl + "?q=" + encodeURIComponent(text);
+      var url = box.dataset.searchUrl;
+      url += (url.indexOf("?") < 0 ? "?" : "&") + "q=" + encodeURIComponent(text);
       fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
         .then(function (response) {
           if (!response.ok) throw new Error(response.status);
           return response.json();
         })
         .then(function (answer) {
-          if (ticket === asked) show(answer.units || []);
+          if (ticket === asked) show(answer.hits || []);
         })
         .catch(function () {
           if (ticket !== asked) return;
@@ -117,7 +122,7 @@
     }
 
     input.addEventListener("input", function (event) {
-      // The text no longer names the picked unit: the server reads the text unless a new pick.
+      // The text no longer names the picked row: the server reads the text unless a new pick.
       hidden.value = "";
       chosenLine.textContent = "";
       if (event.isComposing) return; // a Chinese input method is still composing the word
