@@ -1,15 +1,19 @@
 """Scan benchmark: check-in/check-out throughput and latency under gunicorn on PostgreSQL.
 
     .venv/bin/python bench/bench_scan.py [--clients 50] [--volunteers 500] [--workers 4]
-        [--limits-storage redis://127.0.0.1:6379/0]
+        [--limits-storage redis://127.0.0.1:6379/0] [--open-minutes 120]
 
 1. Creates its own PostgreSQL database (BENCH_DATABASE, default bench_scan) and the schema.
-2. Creates the volunteers and one running activity.
+2. Creates one running activity and the volunteers (--volunteers for each round, and some to
+   warm up with), each already checked in --open-minutes ago, as at an event's end.
 3. Starts gunicorn on bench/scan_wsgi.py (the real app; the floor endpoint switched on by
-   config, the repeat window at 0 so check-out can follow check-in at once).
+   config, the repeat window at 0 so check-in can follow check-out at once).
 4. Signs every volunteer in through the real login form (outside the timed part).
-5. Timed: N concurrent clients, each checking its volunteers in and then out through the
-   real scan URL (GET /checkin/s/<activity>/<step>/<code>, as a phone camera opens it).
+5. Timed: N concurrent clients, each checking its share of the round's volunteers out (which
+   credits the --open-minutes: the day's and year's totals and the activity's are written in
+   the same transaction) and in again, through the real scan URL (GET
+   /checkin/s/<activity>/<step>/<code>, as a phone camera opens it). --open-minutes 0 credits
+   nothing, as this benchmark did before check-outs were made to credit time.
 6. Timed: the same clients on /bench/floor (one indexed read, one insert, one commit).
 7. Timed: the same requests on bench/bare_wsgi.py (the same work without Flask or the ORM),
    served by a second gunicorn with as many workers.
@@ -27,6 +31,7 @@ import sys
 import threading
 import time
 import urllib.parse
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import psycopg
@@ -41,7 +46,13 @@ PASSWORD = "bench-password-1"
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=50)
-    parser.add_argument("--volunteers", type=int, default=500)
+    parser.add_argument("--volunteers", type=int, default=500, help="scanned in each round")
+    parser.add_argument(
+        "--open-minutes",
+        type=int,
+        default=120,
+        help="how long ago everyone checked in: what each check-out credits (0: nothing)",
+    )
     parser.add_argument("--workers", type=int, default=int(os.environ.get("BENCH_WORKERS", 4)))
     parser.add_argument("--threads", type=int, default=int(os.environ.get("BENCH_THREADS", 1)))
     parser.add_argument("--rounds", type=int, default=3)
@@ -63,8 +74,9 @@ def recreate_database(name: str) -> str:
     return f"{base}/{name}".replace("postgresql://", "postgresql+psycopg://", 1)
 
 
-def seed(database_url: str, secret_key: str, volunteers: int):
-    """Schema, volunteers and one activity running now; returns (activity id, phones, secret)."""
+def seed(database_url: str, secret_key: str, volunteers: int, open_minutes: int | None = None):
+    """Schema, volunteers and one activity running now; returns (activity id, phones, secret).
+    With `open_minutes`, each volunteer is checked in that long ago (an open record)."""
     from datetime import timedelta
 
     from volunteer import create_app
@@ -74,6 +86,8 @@ def seed(database_url: str, secret_key: str, volunteers: int):
         ActivityStatus,
         IdType,
         Organization,
+        RecordSource,
+        ServiceRecord,
         User,
         Volunteer,
         utcnow,
@@ -94,7 +108,7 @@ def seed(database_url: str, secret_key: str, volunteers: int):
             organization=team,
             title="基准测试活动",
             place="嘎鲁图镇",
-            starts_at=utcnow() - timedelta(minutes=10),
+            starts_at=utcnow() - timedelta(minutes=(open_minutes or 0) + 10),
             ends_at=utcnow() + timedelta(hours=4),
             status=ActivityStatus.PUBLISHED,
             checkin_secret=secrets.token_hex(16),
@@ -105,15 +119,19 @@ def seed(database_url: str, secret_key: str, volunteers: int):
         for i in range(volunteers):
             phone = f"139{i:08d}"
             user = User(phone=phone, name=f"志愿者{i}", password_hash=password_hash)
-            db.session.add(
-                Volunteer(
-                    user=user,
-                    id_type=IdType.PASSPORT,
-                    id_number=f"BENCH{i:08d}",
-                    volunteer_number=f"WSB{i:08d}",
-                    personal_code=secrets.token_urlsafe(24),
-                )
+            volunteer = Volunteer(
+                user=user,
+                id_type=IdType.PASSPORT,
+                id_number=f"BENCH{i:08d}",
+                volunteer_number=f"WSB{i:08d}",
+                personal_code=secrets.token_urlsafe(24),
             )
+            db.session.add(volunteer)
+            if open_minutes is not None:
+                checked_in = utcnow() - timedelta(minutes=open_minutes)
+                record = ServiceRecord(activity=activity, check_in_at=checked_in)
+                record.volunteer, record.source = volunteer, RecordSource.QR
+                db.session.add(record)
             phones.append(phone)
         db.session.commit()
         result = activity.id, phones, activity.checkin_secret
@@ -330,17 +348,22 @@ def main() -> None:
     args = parse_args()
     secret_key = secrets.token_hex(16)
     database_url = recreate_database(args.database)
-    activity_id, phones, checkin_secret = seed(database_url, secret_key, args.volunteers)
+    # A group of volunteers for each round (each checks out once, crediting the minutes, and in
+    # again), and one to warm up with.
+    total = args.volunteers * args.rounds + args.clients
+    activity_id, phones, checkin_secret = seed(database_url, secret_key, total, args.open_minutes)
     print(
-        f"bench_scan: {args.volunteers} volunteers, {args.clients} clients, gunicorn "
-        f"{args.workers} workers x {args.threads} thread(s), PostgreSQL database {args.database},"
-        f" limits counted in {args.limits_storage}"
+        f"bench_scan: {args.volunteers} volunteers a round, each checked in {args.open_minutes}"
+        f" min ago, {args.clients} clients, gunicorn {args.workers} workers x {args.threads}"
+        f" thread(s), PostgreSQL database {args.database}, limits counted in"
+        f" {args.limits_storage}"
     )
     server = start_gunicorn(args, database_url, secret_key)
     bare_port = args.port + 1
     bare = start_gunicorn(args, database_url, secret_key, "bare_wsgi:app", bare_port)
     try:
-        cookies = [sign_in(args.port, phone) for phone in phones]
+        with ThreadPoolExecutor(args.clients) as pool:
+            cookies = list(pool.map(lambda phone: sign_in(args.port, phone), phones))
 
         # Codes computed as the screen computes them (same keys); a fresh one per request.
         from types import SimpleNamespace
@@ -365,34 +388,40 @@ def main() -> None:
         run_phase(args.port, [[(lambda: "/bench/floor?phone=0", "", b"")] * 4] * args.clients)
         run_phase(bare_port, [[(lambda: "/bench/floor?phone=0", "", b"")] * 4] * args.clients)
 
-        shares = [cookies[i :: args.clients] for i in range(args.clients)]
-        scan_jobs = [
-            [
-                job
-                for cookie in share
-                for job in (
-                    (scan_path, cookie, b'data-outcome="checked_in"'),
-                    (scan_path, cookie, b'data-outcome="checked_out"'),
-                )
+        def jobs_for(first: int, count: int) -> tuple[list[list], list[list]]:
+            """Each client's scans (out, then in) and floor requests for these volunteers."""
+            group = list(zip(phones, cookies, strict=True))[first : first + count]
+            shares = [group[i :: args.clients] for i in range(args.clients)]
+            scans = [
+                [
+                    job
+                    for _phone, cookie in share
+                    for job in (
+                        (scan_path, cookie, b'data-outcome="checked_out"'),
+                        (scan_path, cookie, b'data-outcome="checked_in"'),
+                    )
+                ]
+                for share in shares
             ]
-            for share in shares
-        ]
-        floor_jobs = [
-            [
-                (lambda p=phone: f"/bench/floor?phone={p}", cookie, b'"ok"')
-                for phone, cookie in zip(phones[i :: args.clients], share, strict=True)
-                for _ in range(2)
+            floors = [
+                [
+                    (lambda p=phone: f"/bench/floor?phone={p}", cookie, b'"ok"')
+                    for phone, cookie in share
+                    for _ in range(2)
+                ]
+                for share in shares
             ]
-            for i, share in enumerate(shares)
-        ]
+            return scans, floors
+
         # Warm the scan path too (template compilation, statement caches), untimed.
-        run_phase(args.port, [jobs[:2] for jobs in scan_jobs])
+        run_phase(args.port, jobs_for(args.volunteers * args.rounds, args.clients)[0])
         # Alternate the two phases so that load from anything else on the machine falls on
-        # both alike; the repeat window is 0, so each round checks everyone in and out again.
+        # both alike; each round scans a group of volunteers not scanned before.
         cpu = ServerCpu(server.pid, args.database)
         bare_cpu = ServerCpu(bare.pid, args.database)
         rounds = []
-        for _ in range(args.rounds):
+        for number in range(args.rounds):
+            scan_jobs, floor_jobs = jobs_for(number * args.volunteers, args.volunteers)
             rounds.append(
                 (
                     run_phase(args.port, scan_jobs, cpu),

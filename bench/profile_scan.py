@@ -1,10 +1,13 @@
 """Python calls per scan, by area: where a QR scan's CPU goes, counted rather than timed.
 
     .venv/bin/python bench/profile_scan.py [--scans 200] [--top 25] [--database bench_profile]
+        [--open-minutes 120]
 
-Seeds a PostgreSQL database as bench/bench_scan.py does, builds the app with the same settings
-as bench/scan_wsgi.py, signs volunteers in, then calls the WSGI app directly (no server, no test
-client) for each check-in and check-out scan, and the /bench/floor request for comparison.
+Seeds a PostgreSQL database as bench/bench_scan.py does (everyone checked in --open-minutes
+ago), builds the app with the same settings as bench/scan_wsgi.py, signs volunteers in, then
+calls the WSGI app directly (no server, no test client) for each check-out scan (crediting the
+minutes) and check-in scan, and the /bench/floor request for comparison; each pass scans
+volunteers not scanned before, so every check-out credits time.
 Call counts are deterministic, so other load on the machine does not move them, unlike times.
 
 Each call (Python function or builtin, as cProfile counts them) goes to the innermost area
@@ -63,6 +66,10 @@ AREAS = {
     ("volunteer/services/checkin.py", "_insert_open_record"): "scan: check-in insert",
     ("volunteer/services/ledger.py", "credit_now"): "scan: credit plan",
     ("volunteer/services/ledger.py", "apply_credit"): "scan: credit apply",
+    ("volunteer/services/ledger.py", "plan_credit"): "scan: credit plan",
+    ("volunteer/services/ledger.py", "write_credit"): "scan: credit write",
+    ("volunteer/services/ledger.py", "_upsert_gains"): "credit: year totals",
+    ("volunteer/services/staleness.py", "credit_changed"): "credit: reports marked stale",
     ("sqlalchemy/orm/session.py", "flush"): "scan: flush",
     ("volunteer/services/checkin.py", "scan_target"): "scan: activity and state",
     ("volunteer/pending_scan.py", "verified_at"): "scan: pending scan",
@@ -78,6 +85,7 @@ AREAS = {
 }
 PLUMBING = "request plumbing"
 HEADERS = {"REMOTE_ADDR": "127.0.0.1", "HTTP_USER_AGENT": "profile_scan"}
+PASSES = 4  # call counts, CPU by area, statements, cProfile
 
 
 def parse_args():
@@ -85,6 +93,12 @@ def parse_args():
     parser.add_argument("--scans", type=int, default=200, help="scans profiled (half in, half out)")
     parser.add_argument("--top", type=int, default=15, help="functions listed in each area")
     parser.add_argument("--database", default="bench_profile")
+    parser.add_argument(
+        "--open-minutes",
+        type=int,
+        default=120,
+        help="how long ago everyone checked in: what each check-out credits (0: nothing)",
+    )
     return parser.parse_args()
 
 
@@ -173,8 +187,12 @@ def main() -> None:
     args = parse_args()
     secret_key = secrets.token_hex(16)
     database_url = bench_scan.recreate_database(args.database)
+    # Everyone checked in --open-minutes ago; each pass checks a group out (crediting them)
+    # and in again, a group not scanned before; one more volunteer to warm up with.
     volunteers = max(2, args.scans // 2)
-    activity_id, phones, checkin_secret = bench_scan.seed(database_url, secret_key, volunteers)
+    activity_id, phones, checkin_secret = bench_scan.seed(
+        database_url, secret_key, volunteers * PASSES + 1, args.open_minutes
+    )
     app = make_app(database_url, secret_key)
     cookies = [sign_in(app, phone) for phone in phones]
 
@@ -188,23 +206,26 @@ def main() -> None:
             step = tokens.step_at(utcnow())
             return f"/checkin/s/{activity_id}/{step}/{tokens.code_for(activity, step)}"
 
-    scans = [
-        (cookie, outcome)
-        for cookie in cookies
-        for outcome in (b'data-outcome="checked_in"', b'data-outcome="checked_out"')
+    outcomes = (b'data-outcome="checked_out"', b'data-outcome="checked_in"')
+    scan_passes = [
+        [
+            (scan_path, cookie, outcome)
+            for cookie in cookies[1 + number * volunteers : 1 + (number + 1) * volunteers]
+            for outcome in outcomes
+        ]
+        for number in range(PASSES)
     ]
     floors = [
         (f"/bench/floor?phone={phone}", cookie)
         for phone, cookie in zip(phones, cookies, strict=True)
-    ]
+    ][: volunteers * 2]
     # Warm up (template compilation, statement caches, first connections): one of each, untimed.
-    warm_cookie = cookies[0]
-    call(app, scan_path(), warm_cookie, b"checked_in")
-    call(app, scan_path(), warm_cookie, b"checked_out")
+    for outcome in outcomes:
+        call(app, scan_path(), cookies[0], outcome)
     call(app, floors[0][0], floors[0][1], b'"ok"')
-    report("scan", app, [(scan_path, cookie, expect) for cookie, expect in scans[2:]], args.top)
+    report("scan", app, scan_passes, args.top)
     floor_requests = [(lambda p=path: p, cookie, b'"ok"') for path, cookie in floors[1:]]
-    report("floor", app, floor_requests, args.top)
+    report("floor", app, [floor_requests] * PASSES, args.top)
 
 
 # (module, attribute path) of functions timed by --timing, and the area their CPU time goes to.
@@ -288,8 +309,10 @@ def count_statements(app, requests: list[tuple[Callable[[], str], str, bytes]]) 
     return len(sent)
 
 
-def report(name: str, app, requests: list[tuple[Callable[[], str], str, bytes]], top: int):
-    """Calls per request by area (setprofile), then cProfile's total and its busiest functions."""
+def report(name: str, app, passes: list[list[tuple[Callable[[], str], str, bytes]]], top: int):
+    """Calls per request by area (setprofile), then CPU by area, statements and cProfile's
+    total: one pass each, over the PASSES lists of requests in turn."""
+    requests = passes[0]
     counter = AreaCounter()
     sys.setprofile(counter)
     for path_of, cookie, expect in requests:
@@ -305,15 +328,15 @@ def report(name: str, app, requests: list[tuple[Callable[[], str], str, bytes]],
         functions = [(f, c) for (a, f), c in counter.functions.most_common() if a == area]
         for function, calls in functions[:top]:
             print(f"      {calls / n:>7.1f}  {function}")
-    spent = timed_pass(app, requests)
+    spent = timed_pass(app, passes[1])
     print(f"   CPU per request, unprofiled: {spent.pop('total') / n * 1000:.2f} ms (second pass)")
     for area, seconds in spent.most_common():
         print(f"      {area:<24} {seconds / n * 1000:>6.2f} ms")
-    statements = count_statements(app, requests)
+    statements = count_statements(app, passes[2])
     print(f"   SQL statements per request: {statements / n:.2f} (third pass)")
     profiler = cProfile.Profile()
     profiler.enable()
-    for path_of, cookie, expect in requests:
+    for path_of, cookie, expect in passes[3]:
         call(app, path_of(), cookie, expect)
     profiler.disable()
     stats = pstats.Stats(profiler, stream=io.StringIO())

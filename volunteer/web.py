@@ -56,6 +56,7 @@ def _register_blueprints(app: Flask) -> None:
 def _register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters.update(
         local_dt=i18n.local_datetime,
+        clock=i18n.clock,
         hours=i18n.hours,
         percent=rounding.percent_text,
         mask_id=privacy.mask_id_number,

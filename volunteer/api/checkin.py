@@ -16,8 +16,8 @@ from volunteer.api.base import api_access, bp, committed
 from volunteer.api.errors import ErrorSchema
 from volunteer.api.schemas import ActivityBriefSchema, RecordSchema, record_dict
 from volunteer.extensions import limiter
+from volunteer.i18n import clock
 from volunteer.i18n import gettext as _
-from volunteer.i18n import local_datetime
 from volunteer.models import Activity, ApiScope, utcnow
 from volunteer.printing.output import public_base_url
 from volunteer.services import checkin, records, tokens
@@ -108,7 +108,7 @@ def _limited(per_token: str) -> callable:
 def _scan_message(result: ScanResult) -> str:
     record = result.record
     if result.outcome == Outcome.CHECKED_IN:
-        detail = _("Check-in time: %(time)s", time=local_datetime(record.check_in_at, "HH:mm"))
+        detail = _("Check-in time: %(time)s", time=clock(record.check_in_at))
         return f"{_('Checked in')} · {detail}"
     if result.outcome == Outcome.CHECKED_OUT:
         detail = _(
@@ -120,11 +120,11 @@ def _scan_message(result: ScanResult) -> str:
     if result.outcome == Outcome.ALREADY_IN:
         return _(
             "You checked in at %(time)s. This scan changed nothing.",
-            time=local_datetime(record.check_in_at, "HH:mm"),
+            time=clock(record.check_in_at),
         )
     return _(
         "You checked out at %(time)s. This scan changed nothing.",
-        time=local_datetime(record.check_out_at, "HH:mm"),
+        time=clock(record.check_out_at),
     )
 
 

@@ -22,6 +22,7 @@ from volunteer.checkin import answers
 from volunteer.checkin.forms import CodeForm, KioskForm, LocatedScanForm
 from volunteer.documents.qr import qr_png, qr_svg
 from volunteer.extensions import lean_user
+from volunteer.i18n import clock
 from volunteer.i18n import gettext as _
 from volunteer.limits import limit_code_guesses
 from volunteer.models import Activity, utcnow
@@ -93,7 +94,7 @@ def live(activity: Activity):
 
 def _present_rows(status: checkin.LiveStatus) -> list[dict]:
     return [
-        {"name": name, "number": number, "since": _hhmm(since)}
+        {"name": name, "number": number, "since": clock(since)}
         for name, number, since in status.present
     ]
 
@@ -124,12 +125,6 @@ def static_qr(activity: Activity):
 
 
 scan_limit = limit_code_guesses(["GET", "POST"])
-
-
-def _hhmm(moment: datetime | None) -> str:
-    from volunteer.i18n import local_datetime
-
-    return local_datetime(moment, "HH:mm") if moment else ""
 
 
 def _refused_page(error: ScanRefused, status: int = 200):

@@ -9,12 +9,13 @@ minutes and participations) equal to the ledger's sums, in the same transaction,
 whole-year reports read one row per person or per activity.
 """
 
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import ColumnElement, Select, and_, bindparam, delete, func, select, update
+from sqlalchemy import ColumnElement, Select, and_, bindparam, delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from volunteer.extensions import db
@@ -156,25 +157,28 @@ def apply_credit(record: ServiceRecord, plan: CreditPlan, *, first: bool = False
 
 def write_credit(record: ServiceRecord, plan: CreditPlan, *, first: bool = False) -> None:
     """apply_credit but for the record's own credited minutes, which the caller stores (a
-    scan's check-out writes them with the rest of the record); the new rows are added, not
-    flushed."""
+    scan's check-out writes them with the rest of the record); the new ledger rows and the
+    totals are written at once (the record must have its id)."""
     old = {} if first else _cleared_by_year(record)
     new: dict[int, int] = defaultdict(int)
     for piece in plan.pieces:
         new[piece.day.year] += piece.minutes
     _keep_totals(record, old, new)
-    db.session.add_all(
-        CreditEntry(
-            record_id=record.id,
-            volunteer_id=record.volunteer_id,
-            activity_id=record.activity_id,
-            day=piece.day,
-            starts_at=piece.starts_at,
-            ends_at=piece.ends_at,
-            minutes=piece.minutes,
-        )
+    rows = [
+        {
+            "record_id": record.id,
+            "volunteer_id": record.volunteer_id,
+            "activity_id": record.activity_id,
+            "day": piece.day,
+            "starts_at": piece.starts_at,
+            "ends_at": piece.ends_at,
+            "minutes": piece.minutes,
+        }
         for piece in plan.pieces
-    )
+    ]
+    if rows:  # into the table, not through the ORM: nothing reads the rows back as objects,
+        # and the unit of work's bookkeeping for them cost a check-out more than the insert
+        db.session.execute(insert(CreditEntry.__table__), rows[0] if len(rows) == 1 else rows)
 
 
 def clear_credit(record: ServiceRecord) -> None:
@@ -257,15 +261,25 @@ def _add_activity_minutes(activity_id: int, old: dict[int, int], new: dict[int, 
 def _upsert_gains(model: type, keys: list, rows: list[dict]) -> None:
     """Add positive figures to the totals rows named by `keys`, creating a row on its first
     minutes (PostgreSQL and SQLite both say ON CONFLICT DO UPDATE)."""
-    dialect = db.session.get_bind().dialect.name
+    key_names = tuple(key.key for key in keys)
+    added = tuple(name for name in rows[0] if name not in key_names)
+    statement = _gain_upsert(db.session.get_bind().dialect.name, model, key_names, added)
+    db.session.execute(statement, rows[0] if len(rows) == 1 else rows)
+
+
+# Built once per totals table and dialect and given its rows as parameters: building the
+# statement at each check-out (two of them) cost more Python than the rest of the crediting.
+# It names the table, not the model, so that a list of rows is a plain executemany rather
+# than the ORM's bulk insert.
+@functools.cache
+def _gain_upsert(dialect: str, model: type, keys: tuple[str, ...], added: tuple[str, ...]):
+    """INSERT INTO the model's table ... ON CONFLICT (keys) DO UPDATE adding `added`."""
     dialect_insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = dialect_insert(model).values(rows)
-    added = [name for name in rows[0] if name not in {key.key for key in keys}]
-    db.session.execute(
-        statement.on_conflict_do_update(
-            index_elements=keys,
-            set_={name: getattr(model, name) + statement.excluded[name] for name in added},
-        )
+    table = model.__table__
+    statement = dialect_insert(table)
+    return statement.on_conflict_do_update(
+        index_elements=[table.c[key] for key in keys],
+        set_={name: table.c[name] + statement.excluded[name] for name in added},
     )
 
 

@@ -10,10 +10,21 @@ and the roster import it without going through the compliance package (which imp
 ledger).
 """
 
+import functools
 from collections.abc import Iterable
 from datetime import date
 
-from sqlalchemy import ColumnElement, String, cast, exists, update
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    Integer,
+    String,
+    Update,
+    bindparam,
+    cast,
+    exists,
+    update,
+)
 
 from volunteer.extensions import db
 from volunteer.models import ComplianceSnapshot, RosterEntry, Unit, utcnow
@@ -21,10 +32,16 @@ from volunteer.models import ComplianceSnapshot, RosterEntry, Unit, utcnow
 
 def _mark(*conditions: ColumnElement[bool]) -> None:
     """Mark stale the fresh snapshots meeting `conditions`, in one statement."""
-    db.session.execute(
+    db.session.execute(_marking(*conditions), {"now": utcnow()})
+
+
+def _marking(*conditions: ColumnElement[bool]) -> Update:
+    """The UPDATE marking stale the fresh snapshots meeting `conditions` (given `now`)."""
+    now = bindparam("now", type_=ComplianceSnapshot.stale_since.type)
+    return (
         update(ComplianceSnapshot)
         .where(~ComplianceSnapshot.stale, *conditions)
-        .values(stale=True, stale_since=utcnow())
+        .values(stale=True, stale_since=now)
         .execution_options(synchronize_session=False)
     )
 
@@ -35,7 +52,9 @@ def _above(*changed: ColumnElement[bool]) -> ColumnElement[bool]:
     return exists().where(Unit.path.contains(in_path), *changed)
 
 
-def _overlapping(first: date, last: date) -> list[ColumnElement[bool]]:
+def _overlapping(
+    first: date | ColumnElement, last: date | ColumnElement
+) -> list[ColumnElement[bool]]:
     """Snapshots whose period shares a day with [first, last]."""
     return [ComplianceSnapshot.period_start <= last, ComplianceSnapshot.period_end >= first]
 
@@ -51,8 +70,20 @@ def credit_changed(volunteer_id: int, years: Iterable[int]) -> None:
     units whose rosters (any stint) list the person, and their ancestors. Nothing for none."""
     years = list(years)
     if years:
-        days = (date(min(years), 1, 1), date(max(years), 12, 31))
-        _mark(*_overlapping(*days), _on_rosters(RosterEntry.volunteer_id == volunteer_id))
+        values = {"first": date(min(years), 1, 1), "last": date(max(years), 12, 31)}
+        db.session.execute(
+            _credit_marking(), {**values, "volunteer_id": volunteer_id, "now": utcnow()}
+        )
+
+
+# Built once and given the volunteer and years at each call: building it at every check-out
+# cost more Python than running it.
+@functools.cache
+def _credit_marking() -> Update:
+    """credit_changed's UPDATE, for `volunteer_id` and the days `first` to `last`."""
+    first, last = bindparam("first", type_=Date), bindparam("last", type_=Date)
+    person = RosterEntry.volunteer_id == bindparam("volunteer_id", type_=Integer)
+    return _marking(*_overlapping(first, last), _on_rosters(person))
 
 
 def person_registered(id_number: str) -> None:
