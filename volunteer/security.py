@@ -41,13 +41,16 @@ def init_app(app: Flask) -> None:
 
 
 def add_security_headers(response: Response) -> Response:
-    """after_request: CSP, nosniff, Referrer-Policy, HSTS (production), no-store."""
-    for name, value in HEADERS.items():
-        response.headers.setdefault(name, value)
-    response.headers.setdefault("Content-Security-Policy", _policy())
+    """after_request: CSP, nosniff, Referrer-Policy, HSTS (production), no-store; a header
+    the view set itself is kept."""
+    wanted = {**HEADERS, "Content-Security-Policy": _policy()}
     if hsts := current_app.config.get("STRICT_TRANSPORT_SECURITY"):
-        response.headers.setdefault("Strict-Transport-Security", hsts)
-    if _must_not_be_stored(response):
+        wanted["Strict-Transport-Security"] = hsts
+    # The names present, read once: Headers.setdefault reads every header for each name it is
+    # given (and raises a KeyError when absent), some 350 calls on every response.
+    present = {name.lower() for name, _value in response.headers}
+    response.headers.extend((n, v) for n, v in wanted.items() if n.lower() not in present)
+    if _must_not_be_stored(response, present):
         response.cache_control.no_store = True
         response.cache_control.max_age = None
         response.cache_control.public = False
@@ -60,9 +63,12 @@ def _policy() -> str:
     return CONTENT_SECURITY_POLICY
 
 
-def _must_not_be_stored(response: Response) -> bool:
-    """Pages and files for a signed-in person (cookie or token), and every download."""
-    if request.endpoint in STATIC_ENDPOINTS or response.cache_control.private:
+def _must_not_be_stored(response: Response, present: set[str]) -> bool:
+    """Pages and files for a signed-in person (cookie or token), and every download;
+    `present` names the response's headers, in lower case (no Cache-Control: not private)."""
+    if request.endpoint in STATIC_ENDPOINTS:
+        return False
+    if "cache-control" in present and response.cache_control.private:
         return False
     download = "attachment" in response.headers.get("Content-Disposition", "")
     return download or _signed_in()

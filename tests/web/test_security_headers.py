@@ -8,6 +8,7 @@ import pytest
 
 from tests import factories
 from volunteer import create_app
+from volunteer.access import PUBLIC, access
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 # An inline <script> (one without src), a <style> block, a style="" or an on…="" attribute.
@@ -26,6 +27,22 @@ def test_pages_carry_the_policy_and_the_other_headers(client):
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Referrer-Policy"] == "same-origin"
     assert "Strict-Transport-Security" not in response.headers
+
+
+def test_each_header_is_sent_once_and_a_views_own_is_kept(app, client):
+    @app.route("/test-own-policy")
+    @access(PUBLIC)
+    def own_policy():
+        return "ok", 200, {"referrer-policy": "no-referrer", "X-Frame-Options": "SAMEORIGIN"}
+
+    response = client.get("/test-own-policy")
+    assert response.status_code == 200
+    names = [name.lower() for name, _value in response.headers]
+    assert len(names) == len(set(names))
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert response.headers["X-Frame-Options"] == "SAMEORIGIN"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert "Content-Security-Policy" in response.headers
 
 
 def test_only_the_vendored_api_reference_may_use_inline_styles(client):
