@@ -65,28 +65,34 @@ class CreditPlan:
         return sum(overlap.minutes for overlap in self.overlaps)
 
 
-# Every check-out runs these two reads: built once per process, given values each time
-# (their compiled SQL is cached either way; building them again cost more than running them).
+# Every check-out runs these reads: built once per process, given values each time (their
+# compiled SQL is cached either way; building them again cost more than running them). They
+# name the tables, not the models: the ORM's handling of a select of model columns cost a
+# check-out more than the query did (nothing here wants objects).
+_pieces, _records = CreditEntry.__table__.c, ServiceRecord.__table__.c
 LOCK_VOLUNTEER = select(Volunteer.id).where(Volunteer.id == bindparam("id")).with_for_update()
 PIECES_ON_DAYS = (
     select(
-        CreditEntry.record_id,
-        CreditEntry.day,
-        CreditEntry.starts_at,
-        CreditEntry.ends_at,
-        CreditEntry.minutes,
-        Activity.title,
-        ServiceRecord.source,
+        _pieces.record_id,
+        _pieces.day,
+        _pieces.starts_at,
+        _pieces.ends_at,
+        _pieces.minutes,
+        Activity.__table__.c.title,
+        _records.source,
     )
-    .join(ServiceRecord, ServiceRecord.id == CreditEntry.record_id)
-    .join(Activity, Activity.id == ServiceRecord.activity_id)
+    .join_from(CreditEntry.__table__, ServiceRecord.__table__, _records.id == _pieces.record_id)
+    .join(Activity.__table__, Activity.__table__.c.id == _records.activity_id)
     .where(
-        CreditEntry.volunteer_id == bindparam("volunteer_id"),
-        CreditEntry.day.in_(bindparam("days", expanding=True)),
+        _pieces.volunteer_id == bindparam("volunteer_id"),
+        _pieces.day.in_(bindparam("days", expanding=True)),
     )
-    .order_by(CreditEntry.starts_at)
+    .order_by(_pieces.starts_at)
 )
-OTHER_PIECES_ON_DAYS = PIECES_ON_DAYS.where(CreditEntry.record_id != bindparam("record_id"))
+OTHER_PIECES_ON_DAYS = PIECES_ON_DAYS.where(_pieces.record_id != bindparam("record_id"))
+
+
+INSERT_PIECES = insert(CreditEntry.__table__)
 
 
 def lock_volunteer(volunteer_id: int) -> None:
@@ -121,8 +127,11 @@ def _pieces_on_days(record: ServiceRecord, days) -> list:
     ones overlapping a window and the minutes against each day's cap, in one query."""
     values = {"volunteer_id": record.volunteer_id, "days": list(days)}
     if record.id is None:  # not flushed yet, so it has no ledger rows to leave out
-        return db.session.execute(PIECES_ON_DAYS, values).all()
-    return db.session.execute(OTHER_PIECES_ON_DAYS, {**values, "record_id": record.id}).all()
+        statement = PIECES_ON_DAYS
+    else:
+        statement, values["record_id"] = OTHER_PIECES_ON_DAYS, record.id
+    db.session.flush()  # as the ORM would before a query of models: pending records count
+    return db.session.execute(statement, values).all()
 
 
 def _minutes_by_day(pieces) -> dict[date, int]:
@@ -178,7 +187,7 @@ def write_credit(record: ServiceRecord, plan: CreditPlan, *, first: bool = False
     ]
     if rows:  # into the table, not through the ORM: nothing reads the rows back as objects,
         # and the unit of work's bookkeeping for them cost a check-out more than the insert
-        db.session.execute(insert(CreditEntry.__table__), rows[0] if len(rows) == 1 else rows)
+        db.session.execute(INSERT_PIECES, rows[0] if len(rows) == 1 else rows)
 
 
 def clear_credit(record: ServiceRecord) -> None:
