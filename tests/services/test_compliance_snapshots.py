@@ -12,11 +12,14 @@ from tests import factories as f
 from tests.roster_files import csv_bytes, person
 from volunteer.extensions import db
 from volunteer.models import (
+    ActivityYearMinutes,
     BackgroundJob,
     ComplianceSnapshot,
+    CreditEntry,
     JobStatus,
     RecordStatus,
     UnitKind,
+    YearMinutes,
 )
 from volunteer.services import compliance as c
 from volunteer.services import ledger, periods, rosters, staleness
@@ -258,8 +261,67 @@ def test_a_check_out_adds_one_statement_and_none_for_a_record_crediting_nothing(
     nothing = statements_on_snapshots(
         app, lambda: ledger.apply_credit(empty, ledger.as_given(empty, 0), first=True)
     )
-    assert len(closing) == 1 and closing[0].lstrip().upper().startswith("UPDATE")
+    # One statement marks the snapshots (on PostgreSQL, inside the ledger's single write).
+    assert len(closing) == 1 and "UPDATE compliance_snapshots SET" in closing[0]
     assert nothing == []
+
+
+def _credit_writes(app, record, minutes) -> list[str]:
+    """The statements writing the ledger, its totals or the marks while `record` is credited
+    `minutes` as a check-out credits them (the record had nothing before)."""
+    seen = []
+
+    def keep(_conn, _cursor, statement, *_args):
+        if not statement.lstrip().upper().startswith("SELECT"):
+            seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", keep)
+    try:
+        ledger.apply_credit(record, ledger.as_given(record, minutes), first=True)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", keep)
+    tables = ("credit_entries", "year_minutes", "activity_year_minutes", "compliance_snapshots")
+    return [s for s in seen if any(table in s for table in tables)]
+
+
+def _kept_for(volunteer, activity) -> tuple:
+    """The volunteer's ledger rows (day, minutes) and year total, and the activity's totals."""
+    pieces = db.session.execute(
+        select(CreditEntry.day, CreditEntry.minutes).where(
+            CreditEntry.volunteer_id == volunteer.id, CreditEntry.activity_id == activity.id
+        )
+    ).all()
+    year = db.session.scalar(
+        select(YearMinutes.minutes).where(
+            YearMinutes.volunteer_id == volunteer.id, YearMinutes.year == THIS_YEAR
+        )
+    )
+    totals = db.session.execute(
+        select(ActivityYearMinutes.minutes, ActivityYearMinutes.participations).where(
+            ActivityYearMinutes.activity_id == activity.id
+        )
+    ).one()
+    return [tuple(piece) for piece in pieces], year, tuple(totals)
+
+
+def test_on_postgresql_a_one_piece_check_out_writes_in_one_statement_what_four_would(
+    app, tree, cached, postgres_only, monkeypatch
+):
+    snapshot_each_unit(tree)
+    activity = f.make_activity(f.make_organization(), starts_at=_moment(), hours=4)
+    together = f.make_record(tree["V1"], activity, 60, status=RecordStatus.PENDING)
+    apart = f.make_record(tree["D1"], activity, 60, status=RecordStatus.PENDING)
+
+    one = _credit_writes(app, together, 45)
+    assert len(one) == 1 and stale_units(tree) == {"WS", "T1", "V1"}
+    pieces, year_total, activity_totals = _kept_for(tree["V1"], activity)
+    assert (pieces, year_total, activity_totals) == ([(_moment().date(), 45)], 90 + 45, (45, 1))
+
+    monkeypatch.setattr(ledger, "_one_statement", lambda: False)
+    four = _credit_writes(app, apart, 45)
+    assert len(four) == 4 and stale_units(tree) == {"WS", "T1", "V1", "D1"}
+    pieces, year_total, activity_totals = _kept_for(tree["D1"], activity)
+    assert (pieces, year_total, activity_totals) == ([(_moment().date(), 45)], 90 + 45, (90, 2))
 
 
 # ---- the refresh job -----------------------------------------------------------------------

@@ -83,15 +83,21 @@ def credit_changed(volunteer_id: int, years: Iterable[int]) -> None:
     units whose rosters (any stint) list the person, and their ancestors. Nothing for none."""
     years = list(years)
     if years:
-        values = {"first": date(min(years), 1, 1), "last": date(max(years), 12, 31)}
-        _execute(_credit_marking(), {**values, "volunteer_id": volunteer_id, "now": utcnow()})
+        _execute(credit_marking(), credit_marking_values(volunteer_id, years))
+
+
+def credit_marking_values(volunteer_id: int, years: list[int]) -> dict:
+    """The values credit_marking takes for this volunteer and these (some) years."""
+    first, last = date(min(years), 1, 1), date(max(years), 12, 31)
+    return {"first": first, "last": last, "volunteer_id": volunteer_id, "now": utcnow()}
 
 
 # Built once and given the volunteer and years at each call: building it at every check-out
 # cost more Python than running it.
 @functools.cache
-def _credit_marking() -> Update:
-    """credit_changed's UPDATE, for `volunteer_id` and the days `first` to `last`."""
+def credit_marking() -> Update:
+    """credit_changed's UPDATE, for `volunteer_id` and the days `first` to `last` (the
+    ledger runs it within its own statement on PostgreSQL)."""
     first, last = bindparam("first", type_=Date), bindparam("last", type_=Date)
     person = _rosters.volunteer_id == bindparam("volunteer_id", type_=Integer)
     return _marking(*_overlapping(first, last), _on_rosters(person))
