@@ -18,6 +18,7 @@ from volunteer.models import (
     CreditEntry,
     JobStatus,
     RecordStatus,
+    ServiceRecord,
     UnitKind,
     YearMinutes,
 )
@@ -267,8 +268,8 @@ def test_a_check_out_adds_one_statement_and_none_for_a_record_crediting_nothing(
 
 
 def _credit_writes(app, record, minutes) -> list[str]:
-    """The statements writing the ledger, its totals or the marks while `record` is credited
-    `minutes` as a check-out credits them (the record had nothing before)."""
+    """The statements writing while `record` is credited `minutes` as a check-out credits
+    them (it had nothing before): the record, the ledger, its totals and the marks."""
     seen = []
 
     def keep(_conn, _cursor, statement, *_args):
@@ -277,15 +278,17 @@ def _credit_writes(app, record, minutes) -> list[str]:
 
     event.listen(db.engine, "before_cursor_execute", keep)
     try:
-        ledger.apply_credit(record, ledger.as_given(record, minutes), first=True)
+        plan = ledger.as_given(record, minutes)
+        ledger.close_with_credit(record, plan, {"credited_minutes": minutes})
     finally:
         event.remove(db.engine, "before_cursor_execute", keep)
-    tables = ("credit_entries", "year_minutes", "activity_year_minutes", "compliance_snapshots")
-    return [s for s in seen if any(table in s for table in tables)]
+    return seen
 
 
 def _kept_for(volunteer, activity) -> tuple:
-    """The volunteer's ledger rows (day, minutes) and year total, and the activity's totals."""
+    """The volunteer's ledger rows (day, minutes) and year total, the activity's totals, and
+    the minutes the volunteer's record there says it credits, all as stored."""
+    db.session.expire_all()
     pieces = db.session.execute(
         select(CreditEntry.day, CreditEntry.minutes).where(
             CreditEntry.volunteer_id == volunteer.id, CreditEntry.activity_id == activity.id
@@ -301,10 +304,15 @@ def _kept_for(volunteer, activity) -> tuple:
             ActivityYearMinutes.activity_id == activity.id
         )
     ).one()
-    return [tuple(piece) for piece in pieces], year, tuple(totals)
+    stored = db.session.scalar(
+        select(ServiceRecord.credited_minutes).where(
+            ServiceRecord.volunteer_id == volunteer.id, ServiceRecord.activity_id == activity.id
+        )
+    )
+    return [tuple(piece) for piece in pieces], year, tuple(totals), stored
 
 
-def test_on_postgresql_a_one_piece_check_out_writes_in_one_statement_what_four_would(
+def test_on_postgresql_a_one_piece_check_out_writes_in_one_statement_what_five_would(
     app, tree, cached, postgres_only, monkeypatch
 ):
     snapshot_each_unit(tree)
@@ -314,14 +322,13 @@ def test_on_postgresql_a_one_piece_check_out_writes_in_one_statement_what_four_w
 
     one = _credit_writes(app, together, 45)
     assert len(one) == 1 and stale_units(tree) == {"WS", "T1", "V1"}
-    pieces, year_total, activity_totals = _kept_for(tree["V1"], activity)
-    assert (pieces, year_total, activity_totals) == ([(_moment().date(), 45)], 90 + 45, (45, 1))
+    day = _moment().date()
+    assert _kept_for(tree["V1"], activity) == ([(day, 45)], 90 + 45, (45, 1), 45)
 
     monkeypatch.setattr(ledger, "_one_statement", lambda: False)
-    four = _credit_writes(app, apart, 45)
-    assert len(four) == 4 and stale_units(tree) == {"WS", "T1", "V1", "D1"}
-    pieces, year_total, activity_totals = _kept_for(tree["D1"], activity)
-    assert (pieces, year_total, activity_totals) == ([(_moment().date(), 45)], 90 + 45, (90, 2))
+    five = _credit_writes(app, apart, 45)
+    assert len(five) == 5 and stale_units(tree) == {"WS", "T1", "V1", "D1"}
+    assert _kept_for(tree["D1"], activity) == ([(day, 45)], 90 + 45, (90, 2), 45)
 
 
 # ---- the refresh job -----------------------------------------------------------------------

@@ -1,13 +1,15 @@
 """No minute twice: the credit ledger's named scenarios (DOMAIN.md "No minute twice")."""
 
 from datetime import date, datetime
+from types import SimpleNamespace
 
 import pytest
+from sqlalchemy.dialects import postgresql
 
 from tests import certificate_support, factories
 from volunteer.models import RecordSource, RecordStatus
 from volunteer.models.base import LOCAL_ZONE
-from volunteer.services import certificates, checkin, ledger, periods, records
+from volunteer.services import certificates, checkin, hours, ledger, periods, records
 from volunteer.services.errors import ServiceError
 
 LATER = datetime(2026, 11, 1, tzinfo=LOCAL_ZONE)
@@ -134,3 +136,19 @@ def test_a_scan_is_never_refused_and_says_it_credited_nothing(volunteer, team, o
     )
     assert scanned(volunteer, morning, beijing(6, 7, 9), beijing(6, 7, 12)).credited_minutes == 0
     assert all_time(volunteer) == 180
+
+
+def test_the_one_statement_check_out_writes_only_the_columns_it_names(app):
+    # SQLAlchemy adds a parameter named as a column of a table the statement writes to that
+    # UPDATE's SET or that INSERT's columns: a piece's "volunteer_id" would have rewritten
+    # the record's own. Compiled with the parameters a check-out gives, nothing is added.
+    closing = ("check_out_at", "check_out_source", "status", "credited_minutes")
+    for columns in (closing, (*closing, "geofence_passed", "geofence_distance_m")):
+        statement = ledger._first_piece_write(columns)
+        record = SimpleNamespace(id=1, volunteer_id=2, activity_id=3)
+        piece = hours.Piece(date(2026, 6, 8), beijing(6, 8, 9), beijing(6, 8, 10), 60)
+        given = [*ledger._first_piece_values(record, piece), *columns]
+        dialect = postgresql.dialect()
+        assert str(statement.compile(dialect=dialect, column_keys=given)) == str(
+            statement.compile(dialect=dialect)
+        )

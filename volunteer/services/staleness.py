@@ -39,7 +39,7 @@ _rosters = RosterEntry.__table__.c
 
 def _mark(*conditions: ColumnElement[bool]) -> None:
     """Mark stale the fresh snapshots meeting `conditions`, in one statement."""
-    _execute(_marking(*conditions), {"now": utcnow()})
+    _execute(_marking(*conditions), {"marked_at": utcnow()})
 
 
 def _execute(marking: Update, values: dict) -> None:
@@ -50,8 +50,8 @@ def _execute(marking: Update, values: dict) -> None:
 
 
 def _marking(*conditions: ColumnElement[bool]) -> Update:
-    """The UPDATE marking stale the fresh snapshots meeting `conditions` (given `now`)."""
-    now = bindparam("now", type_=_snapshots.stale_since.type)
+    """The UPDATE marking stale the fresh snapshots meeting `conditions` (given `marked_at`)."""
+    now = bindparam("marked_at", type_=_snapshots.stale_since.type)
     return (
         update(ComplianceSnapshot.__table__)
         .where(~_snapshots.stale, *conditions)
@@ -89,17 +89,22 @@ def credit_changed(volunteer_id: int, years: Iterable[int]) -> None:
 def credit_marking_values(volunteer_id: int, years: list[int]) -> dict:
     """The values credit_marking takes for this volunteer and these (some) years."""
     first, last = date(min(years), 1, 1), date(max(years), 12, 31)
-    return {"first": first, "last": last, "volunteer_id": volunteer_id, "now": utcnow()}
+    return {
+        "credited_from": first,
+        "credited_to": last,
+        "credited_volunteer": volunteer_id,
+        "marked_at": utcnow(),
+    }
 
 
 # Built once and given the volunteer and years at each call: building it at every check-out
 # cost more Python than running it.
 @functools.cache
 def credit_marking() -> Update:
-    """credit_changed's UPDATE, for `volunteer_id` and the days `first` to `last` (the
-    ledger runs it within its own statement on PostgreSQL)."""
-    first, last = bindparam("first", type_=Date), bindparam("last", type_=Date)
-    person = _rosters.volunteer_id == bindparam("volunteer_id", type_=Integer)
+    """credit_changed's UPDATE, for `credited_volunteer` and the days `credited_from` to
+    `credited_to` (the ledger runs it within its own statement on PostgreSQL)."""
+    first, last = bindparam("credited_from", type_=Date), bindparam("credited_to", type_=Date)
+    person = _rosters.volunteer_id == bindparam("credited_volunteer", type_=Integer)
     return _marking(*_overlapping(first, last), _on_rosters(person))
 
 
