@@ -262,8 +262,7 @@ def test_a_check_out_adds_one_statement_and_none_for_a_record_crediting_nothing(
     nothing = statements_on_snapshots(
         app, lambda: ledger.apply_credit(empty, ledger.as_given(empty, 0), first=True)
     )
-    # One statement marks the snapshots (on PostgreSQL, inside the ledger's single write).
-    assert len(closing) == 1 and "UPDATE compliance_snapshots SET" in closing[0]
+    assert len(closing) == 1 and closing[0].lstrip().upper().startswith("UPDATE")
     assert nothing == []
 
 
