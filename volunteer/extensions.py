@@ -1,6 +1,8 @@
 """Flask extensions, created unbound here and bound to the app in create_app."""
 
 import functools
+from collections.abc import Callable
+from typing import Any
 
 from flask import current_app, request
 from flask_babel import Babel
@@ -57,15 +59,23 @@ def load_user(session_id: str):
     # "<id>:<session version>" (User.get_id): a cookie from before a sign-out, a
     # password change or "sign out everywhere" names an older version, so nobody.
     parsed = parse_session_id(session_id)
-    if parsed is None or parsed[0] > 2**31 - 1:
+    # Past the integer columns' range no account or version can match (and PostgreSQL would
+    # refuse to compare them).
+    if parsed is None or max(parsed) > 2**31 - 1:
         return None
-    query = _lean_user_query() if _view_wants_lean_user() else _user_query()
+    user_id, session_version = parsed
+    view = current_app.view_functions.get(request.endpoint or "")
+    loader = getattr(view, USER_LOADER, None)
+    if loader is not None and (user := loader(user_id, session_version)) is not None:
+        return user
+    query = _lean_user_query() if getattr(view, LEAN_USER, False) else _user_query()
     # unique(): the grants come joined, one row each; one_or_none() reads them all.
-    user = db.session.scalars(query, {"user_id": parsed[0]}).unique().one_or_none()
-    return user if user is not None and user.session_version == parsed[1] else None
+    user = db.session.scalars(query, {"user_id": user_id}).unique().one_or_none()
+    return user if user is not None and user.session_version == session_version else None
 
 
 LEAN_USER = "lean_user"  # set on a view by @lean_user
+USER_LOADER = "loads_its_user"  # set on a view by @user_read_with
 
 
 def lean_user(view):
@@ -75,9 +85,17 @@ def lean_user(view):
     return view
 
 
-def _view_wants_lean_user() -> bool:
-    view = current_app.view_functions.get(request.endpoint or "")
-    return getattr(view, LEAN_USER, False)
+def user_read_with(loader: Callable[[int, int], Any]):
+    """Mark a lean-user view whose signed-in account `loader(user id, session version)` reads
+    together with what the view then works on (one query, not two); it returns the account
+    only if that session is still good, else None, and the lean query then answers as usual
+    (so a stale session or an account the loader does not serve is treated as today)."""
+
+    def decorate(view):
+        setattr(view, USER_LOADER, loader)
+        return lean_user(view)
+
+    return decorate
 
 
 # Both queries are built once per process and given the id at each request: building the
@@ -101,9 +119,10 @@ def _lean_user_query():
     from sqlalchemy.orm import joinedload, load_only
 
     from volunteer.models import User, Volunteer
+    from volunteer.services.sessions import SCAN_USER_COLUMNS
 
     return _user_by_id(
-        load_only(User.id, User.active, User.locale, User.large_text, User.session_version),
+        load_only(*SCAN_USER_COLUMNS),
         joinedload(User.volunteer).load_only(Volunteer.id, Volunteer.user_id),
     )
 

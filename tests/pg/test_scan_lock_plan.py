@@ -15,7 +15,21 @@ from volunteer.services import checkin, tokens
 pytestmark = pytest.mark.postgres
 
 
-def _locking_read_of_a_scan(activity, volunteer) -> tuple[str, dict]:
+def _scan(way: str, activity, volunteer) -> None:
+    """A scan's locking read: by the volunteer (scan_token: the API, the typed code), or by the
+    account a session names (the scan URL's user loader)."""
+    now = utcnow()
+    if way == "signed-in":
+        user = volunteer.user
+        checkin.scanner_and_target(user.id, user.session_version, activity.id, now)
+    elif way == "qr":
+        step = tokens.step_at(now)
+        checkin.scan_token(volunteer, activity.id, step, tokens.code_for(activity, step), now)
+    else:
+        checkin.scan(volunteer, activity, now, RecordSource.KIOSK)
+
+
+def _locking_read_of_a_scan(way: str, activity, volunteer) -> tuple[str, dict]:
     """The statement (and its parameters) a real scan sends to lock the volunteer's records."""
     seen: list[tuple[str, dict]] = []
 
@@ -25,16 +39,15 @@ def _locking_read_of_a_scan(activity, volunteer) -> tuple[str, dict]:
 
     event.listen(db.engine, "before_cursor_execute", keep)
     try:
-        now = utcnow()
-        step = tokens.step_at(now)
-        checkin.scan_token(volunteer, activity.id, step, tokens.code_for(activity, step), now)
+        _scan(way, activity, volunteer)
     finally:
         event.remove(db.engine, "before_cursor_execute", keep)
     assert len(seen) == 1
     return seen[0]
 
 
-def test_the_lock_reads_the_open_record_and_recent_check_outs_by_index(app, postgres_only):
+@pytest.mark.parametrize("way", ["qr", "signed-in"])
+def test_the_lock_reads_the_open_record_and_recent_check_outs_by_index(app, postgres_only, way):
     team = factories.make_organization()
     past = factories.make_activity(team, starts_at=utcnow() - timedelta(days=400), hours=2)
     here = factories.make_activity(team, starts_at=utcnow() - timedelta(minutes=20), hours=4)
@@ -54,7 +67,7 @@ def test_the_lock_reads_the_open_record_and_recent_check_outs_by_index(app, post
             for day in range(2000)
         ],
     )
-    statement, parameters = _locking_read_of_a_scan(here, volunteer)
+    statement, parameters = _locking_read_of_a_scan(way, here, volunteer)
 
     connection = db.session.connection()
     connection.execute(text("SET LOCAL enable_seqscan = off"))
@@ -81,7 +94,7 @@ def _volunteer_row_is_locked(volunteer_id: int) -> bool:
     return False
 
 
-@pytest.mark.parametrize("way", ["qr", "kiosk"])
+@pytest.mark.parametrize("way", ["qr", "signed-in", "kiosk"])
 def test_the_scans_locking_read_takes_the_ledgers_lock_on_the_volunteer(app, postgres_only, way):
     """A check-out plans its credit without locking again: the state read took the lock."""
     team = factories.make_organization()
@@ -89,12 +102,7 @@ def test_the_scans_locking_read_takes_the_ledgers_lock_on_the_volunteer(app, pos
     volunteer = factories.make_volunteer()
     db.session.commit()
     assert not _volunteer_row_is_locked(volunteer.id)
-    now = utcnow()
-    if way == "qr":
-        step = tokens.step_at(now)
-        checkin.scan_token(volunteer, activity.id, step, tokens.code_for(activity, step), now)
-    else:
-        checkin.scan(volunteer, activity, now, RecordSource.KIOSK)
+    _scan(way, activity, volunteer)
     assert _volunteer_row_is_locked(volunteer.id)
     db.session.rollback()
     assert not _volunteer_row_is_locked(volunteer.id)

@@ -164,6 +164,35 @@ def test_the_repeat_window_is_configurable(app, volunteer, activity):
     ).outcome == (Outcome.ALREADY_IN)
 
 
+def test_the_signed_in_scanners_read_brings_their_profile_the_activity_and_their_records(
+    volunteer, activity, team
+):
+    now = utcnow()
+    record = _scan_token(volunteer, activity, now).record
+    other = factories.make_activity(team, starts_at=now - timedelta(minutes=30), hours=2)
+    db.session.commit()
+    user_id, version, volunteer_id = volunteer.user_id, volunteer.user.session_version, volunteer.id
+    record_id, other_id = record.id, other.id
+    db.session.expunge_all()  # what the query loads, not what the test left in the session
+    user, target = checkin.scanner_and_target(user_id, version, other_id, now)
+    assert user.id == user_id and user.volunteer.id == volunteer_id
+    assert target.activity.id == other_id and target.open_record.id == record_id
+    assert target.recent_out is None
+    _user, unknown = checkin.scanner_and_target(user_id, version, 10**6, now)
+    assert unknown.activity is None and unknown.open_record.id == record_id
+
+
+def test_the_signed_in_scanners_read_finds_nobody_for_a_stale_session_or_a_staff_account(
+    volunteer, activity
+):
+    staff = factories.make_admin()  # an account with no volunteer profile
+    db.session.commit()
+    now = utcnow()
+    version = volunteer.user.session_version
+    assert checkin.scanner_and_target(volunteer.user_id, version + 1, activity.id, now) is None
+    assert checkin.scanner_and_target(staff.id, staff.session_version, activity.id, now) is None
+
+
 def test_one_open_record_per_volunteer_across_activities(volunteer, activity, team):
     parallel = factories.make_activity(team, starts_at=activity.starts_at, title="同时进行的活动")
     checkin.scan(volunteer, activity, utcnow(), RecordSource.QR)

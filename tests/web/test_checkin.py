@@ -8,7 +8,7 @@ from sqlalchemy import event, select
 from tests import factories
 from volunteer.extensions import db
 from volunteer.models import RecordStatus, ServiceRecord, utcnow
-from volunteer.services import checkin, tokens
+from volunteer.services import checkin, sessions, tokens
 
 
 @pytest.fixture
@@ -274,7 +274,7 @@ def test_a_scan_loads_the_signed_in_user_once(client, login_as, world, app):
     user_reads: list[str] = []
 
     def keep(_conn, _cursor, statement, *_args):
-        if statement.lstrip().startswith("SELECT users.id"):
+        if "FROM users" in statement:
             user_reads.append(statement)
 
     event.listen(db.engine, "before_cursor_execute", keep)
@@ -288,31 +288,60 @@ def test_a_scan_loads_the_signed_in_user_once(client, login_as, world, app):
         event.remove(db.engine, "before_cursor_execute", keep)
 
 
-def test_a_scan_reads_its_activity_with_the_records_it_locks_in_one_query(
+def test_a_scan_reads_the_user_its_activity_and_the_records_it_locks_in_one_query(
     client, login_as, world, app
 ):
-    """The scan URL's activity comes in the same statement as the volunteer's records the scan
-    changes, check-in and check-out alike: one statement reads the activity."""
+    """The signed-in account, the scan URL's activity and the volunteer's records the scan
+    changes come in one statement, check-in and check-out alike: no other statement reads the
+    account or the activity."""
     activity, volunteer = world["activity"], world["volunteer"]
     login_as(volunteer.user)
     app.config["REPEAT_SCAN_WINDOW_SECONDS"] = 0
-    activity_reads: list[str] = []
+    reads: list[str] = []
 
     def keep(_conn, _cursor, statement, *_args):
-        if "FROM activities" in statement:
-            activity_reads.append(statement)
+        if "FROM users" in statement or "activities.checkin_secret" in statement:
+            reads.append(statement)
 
     event.listen(db.engine, "before_cursor_execute", keep)
     try:
         for outcome in ("checked_in", "checked_out"):
             path = _scan_path(activity)  # the test's own read of the secret is not the scan's
-            activity_reads.clear()
+            reads.clear()
             page = client.get(path).get_data(as_text=True)
             assert f'data-outcome="{outcome}"' in page
-            (read,) = activity_reads
+            (read,) = reads
+            assert "FROM users" in read and "activities.checkin_secret" in read
             assert "FROM service_records" in read
     finally:
         event.remove(db.engine, "before_cursor_execute", keep)
+
+
+def test_a_scan_with_a_session_ended_elsewhere_asks_for_sign_in_and_records_nothing(
+    client, login_as, world
+):
+    """The scan checks the session's version in its own query: a cookie from before "sign
+    out everywhere" names nobody there either."""
+    activity, volunteer = world["activity"], world["volunteer"]
+    login_as(volunteer.user)
+    sessions.end_browser_sessions(volunteer.user)
+    db.session.commit()
+    response = client.get(_scan_path(activity))
+    assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
+    assert _records(volunteer) == []
+
+
+@pytest.mark.parametrize("session_id", ["{id}:{huge}", "{huge}:0", "{id}:x"])
+def test_a_scan_with_a_session_naming_no_possible_account_asks_for_sign_in(
+    client, world, session_id
+):
+    """A cookie whose id or version no account can have names nobody (no database error)."""
+    activity, volunteer = world["activity"], world["volunteer"]
+    with client.session_transaction() as session:
+        session["_user_id"] = session_id.format(id=volunteer.user_id, huge=2**31)
+    response = client.get(_scan_path(activity))
+    assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
+    assert _records(volunteer) == []
 
 
 def test_a_scan_reads_the_user_without_the_role_grants_a_page_with_a_menu_needs(
@@ -325,7 +354,7 @@ def test_a_scan_reads_the_user_without_the_role_grants_a_page_with_a_menu_needs(
     user_reads: list[str] = []
 
     def keep(_conn, _cursor, statement, *_args):
-        if statement.lstrip().startswith("SELECT users.id"):
+        if "FROM users" in statement:
             user_reads.append(statement)
 
     event.listen(db.engine, "before_cursor_execute", keep)

@@ -7,6 +7,7 @@ from flask import (
     Blueprint,
     Response,
     current_app,
+    g,
     jsonify,
     redirect,
     render_template,
@@ -21,7 +22,7 @@ from volunteer.actions import commit_if, service_action
 from volunteer.checkin import answers
 from volunteer.checkin.forms import CodeForm, KioskForm, LocatedScanForm
 from volunteer.documents.qr import qr_png, qr_svg
-from volunteer.extensions import lean_user
+from volunteer.extensions import user_read_with
 from volunteer.i18n import clock
 from volunteer.i18n import gettext as _
 from volunteer.limits import limit_code_guesses
@@ -137,6 +138,24 @@ def _position(form) -> Position | None:
     return Position(form.latitude.data, form.longitude.data)
 
 
+# The scan's user loader: the volunteer's account comes with the activity and the records the
+# scan works on (locked), in one query; the view takes them from `g` rather than reading again.
+PRELOADED_TARGET = "scan_target"
+
+
+def _read_scanner(user_id: int, session_version: int):
+    """The signed-in volunteer with what their scan works on (see PRELOADED_TARGET)."""
+    now = utcnow()
+    found = checkin.scanner_and_target(
+        user_id, session_version, request.view_args["activity_id"], now
+    )
+    if found is None:
+        return None
+    user, target = found
+    setattr(g, PRELOADED_TARGET, (now, target))
+    return user
+
+
 def _scan_view(activity_id: int, step: int, code: str):
     now = utcnow()
     if not current_user.is_authenticated:
@@ -146,9 +165,14 @@ def _scan_view(activity_id: int, step: int, code: str):
         return _refused_page(
             ScanRefused(_("Only volunteers can check in. Sign in with a volunteer account."))
         )
+    # The activity (is it geofenced?) comes with the records the scan works on, in one query:
+    # the one that loaded the user, as of when it ran, unless the user was loaded otherwise.
+    preloaded = g.pop(PRELOADED_TARGET, None)
+    if preloaded is not None:
+        now, target = preloaded
+    else:
+        target = checkin.scan_target(volunteer, activity_id, now)
     verified_at = pending_scan.verified_at(activity_id, step, code, now)
-    # The activity (is it geofenced?) comes with the records the scan works on, in one query.
-    target = checkin.scan_target(volunteer, activity_id, now)
     activity = target.activity
     located = activity is not None and checkin.has_geofence(activity)
     form = LocatedScanForm() if located else None
@@ -178,7 +202,7 @@ def _remember_scan_then_sign_in(activity_id: int, step: int, code: str, now: dat
 @bp.route("/s/<int:activity_id>/<int:step>/<code>", methods=["GET", "POST"])
 @access(PUBLIC)
 @scan_limit
-@lean_user
+@user_read_with(_read_scanner)
 def scan(activity_id: int, step: int, code: str):
     """Where the screen's QR leads: signs in if needed, then checks in or out."""
     return _scan_view(activity_id, step, code)
@@ -187,7 +211,7 @@ def scan(activity_id: int, step: int, code: str):
 @bp.route("/p/<int:activity_id>/<code>", methods=["GET", "POST"])
 @access(PUBLIC)
 @scan_limit
-@lean_user
+@user_read_with(_read_scanner)
 def scan_static(activity_id: int, code: str):
     """Where a printed static QR leads (activities that allow one)."""
     return _scan_view(activity_id, tokens.STATIC_STEP, code)

@@ -21,7 +21,14 @@ from flask import current_app
 from sqlalchemy import ColumnElement, and_, bindparam, func, or_, select, text, true
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import aliased, join, joinedload, load_only, make_transient_to_detached
+from sqlalchemy.orm import (
+    aliased,
+    contains_eager,
+    join,
+    joinedload,
+    load_only,
+    make_transient_to_detached,
+)
 from sqlalchemy.sql.dml import ReturningInsert
 
 from volunteer.extensions import db
@@ -39,6 +46,7 @@ from volunteer.models import (
 )
 from volunteer.services import ledger, personal_codes, records, tokens
 from volunteer.services.errors import ServiceError
+from volunteer.services.sessions import SCAN_USER_COLUMNS
 
 
 class ScanRefused(ServiceError):
@@ -183,10 +191,10 @@ SCAN_RECORD_COLUMNS = (
 )
 
 
-def _scan_state_of_volunteer() -> ColumnElement[bool]:
+def _scan_state_of_volunteer(volunteer_id: ColumnElement[int]) -> ColumnElement[bool]:
     """The volunteer's open record anywhere, or a scanned check-out here within the window."""
     return and_(
-        ServiceRecord.volunteer_id == bindparam("volunteer_id"),
+        ServiceRecord.volunteer_id == volunteer_id,
         or_(ServiceRecord.status == RecordStatus.OPEN, _scanned_out_lately()),
     )
 
@@ -194,16 +202,23 @@ def _scan_state_of_volunteer() -> ColumnElement[bool]:
 # The rows are a derived table locked inside the statement: PostgreSQL refuses FOR UPDATE on
 # the nullable side of an outer join. The same statement locks the volunteer's row, the
 # ledger's lock (ledger.lock_volunteer), which a check-out then needs: one round trip fewer.
-_LOCKED_STATE = aliased(
-    ServiceRecord,
-    select(*SCAN_RECORD_COLUMNS)
-    .where(_scan_state_of_volunteer())
-    .with_for_update()
-    .subquery("scan_state"),
-)
-_LOCKED_STATE_COLUMNS = load_only(
-    *(getattr(_LOCKED_STATE, column.key) for column in SCAN_RECORD_COLUMNS)
-)
+def _locked_state(volunteer_id: ColumnElement[int]) -> type[ServiceRecord]:
+    """The volunteer's records a scan works on, as a derived table locked where it is read."""
+    return aliased(
+        ServiceRecord,
+        select(*SCAN_RECORD_COLUMNS)
+        .where(_scan_state_of_volunteer(volunteer_id))
+        .with_for_update()
+        .subquery("scan_state"),
+    )
+
+
+def _locked_state_columns(state: type[ServiceRecord]):
+    return load_only(*(getattr(state, column.key) for column in SCAN_RECORD_COLUMNS))
+
+
+_LOCKED_STATE = _locked_state(bindparam("volunteer_id"))
+_LOCKED_STATE_COLUMNS = _locked_state_columns(_LOCKED_STATE)
 SCAN_STATE = (
     select(_LOCKED_STATE)
     .select_from(Volunteer)
@@ -516,6 +531,50 @@ def scan_target(volunteer: Volunteer, activity_id: int, now: datetime) -> ScanTa
         return ScanTarget(None, None, None)
     records = [record for _activity, record in rows if record is not None]
     return ScanTarget(rows[0][0], *_pick_state(records))
+
+
+# A signed-in scan reads the account its session names in the same statement (the user
+# loader's own query was a fifth of a scan's CPU, bench/profile_scan.py): the volunteer is
+# found by the account, so the records are found by a scalar subquery on the account's
+# unique profile (SQLite has no LATERAL to correlate the locked derived table instead).
+_SCANNER_STATE = _locked_state(
+    select(Volunteer.id).where(Volunteer.user_id == bindparam("user_id")).scalar_subquery()
+)
+SCANNER_AND_TARGET = (
+    select(User, Activity, _SCANNER_STATE)
+    .join(User.volunteer)
+    .outerjoin(Activity, Activity.id == bindparam("activity_id"))  # the account, activity or not
+    .outerjoin(_SCANNER_STATE, true())
+    .where(User.id == bindparam("user_id"), User.session_version == bindparam("session_version"))
+    .options(
+        load_only(*SCAN_USER_COLUMNS),
+        contains_eager(User.volunteer).load_only(Volunteer.id, Volunteer.user_id),
+        load_only(*SCAN_COLUMNS),
+        _locked_state_columns(_SCANNER_STATE),
+    )
+    .with_for_update(of=Volunteer)
+    .execution_options(populate_existing=True)
+)
+
+
+def scanner_and_target(
+    user_id: int, session_version: int, activity_id: int, now: datetime
+) -> tuple[User, ScanTarget] | None:
+    """The account a session names, with its volunteer profile, and what its scan of the
+    activity works on (as scan_target reads it), in one query; None when that session is
+    stale or the account has no volunteer profile (nothing is locked then)."""
+    values = {
+        "user_id": user_id,
+        "session_version": session_version,
+        "activity_id": activity_id,
+        "out_after": now - _repeat_window(),
+    }
+    rows = db.session.execute(SCANNER_AND_TARGET, values).all()
+    if not rows:
+        return None
+    user, activity = rows[0][0], rows[0][1]
+    records = [record for _user, _activity, record in rows if record is not None]
+    return user, ScanTarget(activity, *_pick_state(records))
 
 
 def _known(activity: Activity | None) -> Activity:

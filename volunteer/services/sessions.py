@@ -17,6 +17,11 @@ from volunteer.services.audit import record_audit
 SESSION_ID = re.compile(r"([0-9]{1,10}):([0-9]{1,10})")
 
 
+# What a scan reads of the signed-in account (its answer page has no menu): its id, whether it
+# is active, its language and text size, and the version its cookie must name.
+SCAN_USER_COLUMNS = (User.id, User.active, User.locale, User.large_text, User.session_version)
+
+
 def parse_session_id(session_id: str) -> tuple[int, int] | None:
     """The (user id, session version) a cookie names, or None for anything else."""
     match = SESSION_ID.fullmatch(session_id or "")
