@@ -26,10 +26,10 @@ from volunteer.extensions import user_read_with
 from volunteer.i18n import clock
 from volunteer.i18n import gettext as _
 from volunteer.limits import limit_code_guesses
-from volunteer.models import Activity, utcnow
+from volunteer.models import Activity, User, Volunteer, utcnow
 from volunteer.printing.output import public_base_url
 from volunteer.services import checkin, offline_sync, paging, records, tokens
-from volunteer.services.checkin import Outcome, Position, ScanRefused
+from volunteer.services.checkin import Outcome, Position, ScanRefused, ScanTarget
 
 bp = Blueprint("checkin", __name__, url_prefix="/checkin")
 
@@ -143,7 +143,7 @@ def _position(form) -> Position | None:
 PRELOADED_TARGET = "scan_target"
 
 
-def _read_scanner(user_id: int, session_version: int):
+def _read_scanner(user_id: int, session_version: int) -> User | None:
     """The signed-in volunteer with what their scan works on (see PRELOADED_TARGET)."""
     now = utcnow()
     found = checkin.scanner_and_target(
@@ -156,6 +156,15 @@ def _read_scanner(user_id: int, session_version: int):
     return user
 
 
+def _target_of_scan(
+    volunteer: Volunteer, activity_id: int, now: datetime
+) -> tuple[datetime, ScanTarget]:
+    """(as of when, what the scan works on): the activity (is it geofenced?) comes with the
+    records the scan works on, read by the user loader, unless the user was loaded otherwise."""
+    preloaded = g.pop(PRELOADED_TARGET, None)
+    return preloaded or (now, checkin.scan_target(volunteer, activity_id, now))
+
+
 def _scan_view(activity_id: int, step: int, code: str):
     now = utcnow()
     if not current_user.is_authenticated:
@@ -165,13 +174,7 @@ def _scan_view(activity_id: int, step: int, code: str):
         return _refused_page(
             ScanRefused(_("Only volunteers can check in. Sign in with a volunteer account."))
         )
-    # The activity (is it geofenced?) comes with the records the scan works on, in one query:
-    # the one that loaded the user, as of when it ran, unless the user was loaded otherwise.
-    preloaded = g.pop(PRELOADED_TARGET, None)
-    if preloaded is not None:
-        now, target = preloaded
-    else:
-        target = checkin.scan_target(volunteer, activity_id, now)
+    now, target = _target_of_scan(volunteer, activity_id, now)
     verified_at = pending_scan.verified_at(activity_id, step, code, now)
     activity = target.activity
     located = activity is not None and checkin.has_geofence(activity)
