@@ -170,6 +170,43 @@ def test_the_kiosk_scans_offline_reopens_offline_and_syncs_once(
     assert organizer.name in listing and token.hint in listing
 
 
+def test_the_kiosk_learns_who_is_already_in_and_checks_them_out_offline(
+    browser, live_server, app, monkeypatch
+):
+    """Everyone checked in before the kiosk opened is learned, over several pages of
+    present.json; scanned offline, they are checked out, not in again."""
+    from volunteer.checkin import routes
+
+    monkeypatch.setattr(routes, "KIOSK_PRESENT_PAGE", 2)
+    team = factories.make_organization("嘎鲁图镇志愿服务队")
+    activity = factories.make_activity(team, starts_at=utcnow() - timedelta(minutes=40))
+    organizer = factories.make_organizer(team, "赵组织")
+    volunteers = [factories.make_volunteer(f"早到{n}") for n in range(5)]
+    for volunteer in volunteers:
+        checkin.scan(volunteer, activity, utcnow() - timedelta(minutes=20), RecordSource.QR)
+    db.session.commit()
+
+    context = browser.new_context(locale="zh-CN", base_url=live_server)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    try:
+        page.goto(f"/auth/login?next=/checkin/activities/{activity.id}/kiosk")
+        sign_in(page, organizer.phone)
+        expect(page.locator("#kiosk-offline")).to_have_attribute("data-ready", "1")
+        people = page.get_by_test_id("offline-people")
+        expect(people.locator("li[data-state=in]")).to_have_count(5)
+        assert "早到4" in people.inner_text()
+
+        context.set_offline(True)
+        payload = checkin.personal_code_payload(volunteers[4])
+        assert page.evaluate(SCAN_IMAGE, _image(payload)) == payload
+        expect(page.locator("#offline-pending")).to_have_attribute("data-count", "1")
+        expect(people.locator("li[data-state=out]")).to_have_count(1)
+        assert "早到4" in people.locator("li[data-state=out]").inner_text()
+    finally:
+        context.close()
+
+
 def test_a_phone_without_network_at_the_screen_is_told_what_to_do(phone_page, app):
     team = factories.make_organization()
     activity = factories.make_activity(team, starts_at=utcnow() - timedelta(minutes=10))

@@ -350,6 +350,22 @@ def test_a_check_in_record_is_the_stored_row_and_keeps_who_held_the_scanner(
     assert tuple(stored) == (organizer.id, later, RecordStatus.APPROVED)
 
 
+def test_the_present_pages_follow_the_records_and_neither_skip_nor_repeat_anyone(activity):
+    people = [factories.make_volunteer(f"志愿者{i}") for i in range(5)]
+    t0 = activity.starts_at + timedelta(minutes=5)
+    for person in people:
+        checkin.scan(person, activity, t0, RecordSource.QR)
+    first = checkin.present_after(activity, 0, 2)
+    assert [name for name, _number, _since in first.people] == ["志愿者0", "志愿者1"]
+    # Between pages one of the first page leaves and one of the next page leaves.
+    checkin.scan(people[0], activity, t0 + timedelta(minutes=30), RecordSource.QR)
+    checkin.scan(people[3], activity, t0 + timedelta(minutes=30), RecordSource.QR)
+    second = checkin.present_after(activity, first.next_after, 2)
+    assert [name for name, _number, _since in second.people] == ["志愿者2", "志愿者4"]
+    assert checkin.present_after(activity, second.next_after, 2).people == []
+    assert checkin.present_after(activity, 0, 10).next_after is None  # a short page is the last
+
+
 def test_live_status_counts_who_is_in_and_who_has_left(activity):
     people = [factories.make_volunteer(f"志愿者{i}") for i in range(3)]
     t0 = activity.starts_at + timedelta(minutes=5)
@@ -359,3 +375,4 @@ def test_live_status_counts_who_is_in_and_who_has_left(activity):
     status = checkin.live_status(activity)
     assert (status.checked_in, status.checked_out) == (2, 1)
     assert {name for name, _number, _since in status.present} == {"志愿者1", "志愿者2"}
+    assert checkin.live_status(activity, shown=0).present == []  # counts only

@@ -38,7 +38,7 @@ def _records(volunteer):
     )
 
 
-ORGANIZER_PAGES = ["screen", "live.json", "qr.svg", "kiosk"]
+ORGANIZER_PAGES = ["screen", "live.json", "qr.svg", "kiosk", "kiosk/present.json"]
 
 
 def test_only_organizers_of_the_activitys_organization_and_admins_open_its_screens(
@@ -403,4 +403,31 @@ def test_the_screen_lists_the_latest_arrivals_and_counts_them_all(
     listed = page.split('id="present-list"')[1].split("</ul>")[0]
     assert "最后到" in listed and "先到" not in listed and "下面列出最近签到的 2 人" in page
     kiosk = client.get(f"/checkin/activities/{activity.id}/kiosk").get_data(as_text=True)
-    assert "先到" in kiosk  # the kiosk keeps everyone in, to check them out offline
+    assert "先到" not in kiosk  # counts only: an offline kiosk learns who is in from present.json
+
+
+def test_an_offline_kiosk_learns_everyone_checked_in_a_page_at_a_time(
+    client, login_as, world, monkeypatch
+):
+    from volunteer.checkin import routes
+
+    monkeypatch.setattr(routes, "KIOSK_PRESENT_PAGE", 2)
+    activity = world["activity"]
+    people = [factories.make_volunteer(name) for name in ("先到", "后到", "又到", "已走")]
+    for minutes, person in zip((30, 20, 10, 40), people, strict=True):
+        checkin.scan(person, activity, utcnow() - timedelta(minutes=minutes), "qr")
+    checkin.scan(people[3], activity, utcnow() - timedelta(minutes=5), "qr")  # checked out
+    db.session.commit()
+    login_as(world["organizer"])
+    url = f"/checkin/activities/{activity.id}/kiosk/present.json"
+    first = client.get(url)
+    assert first.headers["Cache-Control"] == "no-store"
+    second = client.get(f"{url}?after={first.get_json()['next']}").get_json()
+    assert second["next"] is None
+    learned = first.get_json()["present"] + second["present"]
+    assert [p["name"] for p in learned] == ["先到", "后到", "又到"]
+    assert [p["number"] for p in learned] == [p.volunteer_number for p in people[:3]]
+    (first_record,) = _records(people[0])
+    assert learned[0]["since"] == int(first_record.check_in_at.timestamp() * 1000)
+    for nonsense in ("x", "-5", str(2**40)):  # no record id: from the start
+        assert client.get(f"{url}?after={nonsense}").get_json()["present"][0]["name"] == "先到"

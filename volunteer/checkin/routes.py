@@ -19,6 +19,7 @@ from flask_login import current_user
 from volunteer import pending_scan
 from volunteer.access import PUBLIC, VOLUNTEER, access, acting_user, organizer_of
 from volunteer.actions import commit_if, service_action
+from volunteer.bounds import as_id
 from volunteer.checkin import answers
 from volunteer.checkin.forms import CodeForm, KioskForm, LocatedScanForm
 from volunteer.documents.qr import qr_png, qr_svg
@@ -268,8 +269,27 @@ def kiosk(activity: Activity):
         result=result,
         refusal=refusal,
         Outcome=Outcome,
-        status=checkin.live_status(activity),
+        # Counts only: each kiosk scan renders this page, and an offline kiosk learns who is
+        # in from kiosk_present, page by page, rather than from this page, whatever the crowd.
+        status=checkin.live_status(activity, shown=0),
     )
+
+
+KIOSK_PRESENT_PAGE = 1000  # people per page of kiosk_present (about 70 KB of JSON)
+
+
+@bp.route("/activities/<int:activity_id>/kiosk/present.json")
+@access(ORGANIZER_OF_ACTIVITY)
+def kiosk_present(activity: Activity):
+    """Who is checked in now, a page at a time (`after`: the last page's `next`): what an
+    offline kiosk needs to tell a check-out from a check-in while the network is gone."""
+    after = as_id(request.args.get("after")) or 0  # anything but a record id: from the start
+    page = checkin.present_after(activity, after, KIOSK_PRESENT_PAGE)
+    people = [
+        {"name": name, "number": number, "since": int(since.timestamp() * 1000)}
+        for name, number, since in page.people
+    ]
+    return _no_store(jsonify(present=people, next=page.next_after))
 
 
 # ---- the volunteer's personal code ----

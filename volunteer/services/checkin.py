@@ -698,8 +698,8 @@ class LiveStatus:
 
 
 def live_status(activity: Activity, shown: int | None = None) -> LiveStatus:
-    """Counts for the screen: who is in now (the latest `shown` of them, when given), and how
-    many have checked out."""
+    """Counts for the screen: who is in now (the latest `shown` of them, when given; none
+    read for 0), and how many have checked out."""
     counts = dict(
         db.session.execute(
             select(ServiceRecord.status, func.count(func.distinct(ServiceRecord.volunteer_id)))
@@ -711,7 +711,7 @@ def live_status(activity: Activity, shown: int | None = None) -> LiveStatus:
     return LiveStatus(
         checked_in=counts.get(RecordStatus.OPEN, 0),
         checked_out=counts.get(RecordStatus.APPROVED, 0),
-        present=_present(activity, shown),
+        present=_present(activity, shown) if shown != 0 else [],
     )
 
 
@@ -727,3 +727,32 @@ def _present(activity: Activity, shown: int | None) -> list[tuple[str, str | Non
         .limit(shown)
     ).all()
     return [(r[0], r[1], r[2]) for r in rows]
+
+
+@dataclass(frozen=True)
+class PresentPage:
+    """A page of the people checked in at an activity, as an offline kiosk learns them."""
+
+    people: list[tuple[str, str, datetime]]  # name, volunteer number, since
+    next_after: int | None  # the last record of the page, when more may follow
+
+
+def present_after(activity: Activity, after_record_id: int, size: int) -> PresentPage:
+    """Up to `size` people checked in at the activity now, by record after `after_record_id`
+    (a key, so pages neither skip nor repeat anyone while people come and go); only those
+    with a volunteer number, which is how a kiosk recognises a personal code."""
+    rows = db.session.execute(
+        select(ServiceRecord.id, User.name, Volunteer.volunteer_number, ServiceRecord.check_in_at)
+        .join(Volunteer, Volunteer.id == ServiceRecord.volunteer_id)
+        .join(User, User.id == Volunteer.user_id)
+        .where(
+            ServiceRecord.activity_id == activity.id,
+            ServiceRecord.status == RecordStatus.OPEN,
+            ServiceRecord.id > after_record_id,
+            Volunteer.volunteer_number.is_not(None),
+        )
+        .order_by(ServiceRecord.id)
+        .limit(size)
+    ).all()
+    people = [(name, number, since) for _id, name, number, since in rows]
+    return PresentPage(people, rows[-1][0] if len(rows) == size else None)

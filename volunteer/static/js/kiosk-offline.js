@@ -91,17 +91,31 @@
     var signed = SIGNED.exec(code);
     return signed ? signed[1].toUpperCase() : code.slice(0, 12) + "…";
   }
-  // What the server said while online: who is checked in now (their volunteer numbers).
+  // What the server says while online: who is checked in now (their volunteer numbers), a
+  // page at a time however large the crowd. If the network goes meanwhile, the kiosk keeps
+  // what it had learned.
   function learnPresent() {
-    var present = JSON.parse(root.dataset.present);
-    return database.then(function (db) {
-      var tx = db.transaction("people", "readwrite");
-      present.forEach(function (person) {
-        var key = activityId + "|" + person.number;
-        tx.store.put({ key: key, label: person.number, name: person.name, state: "in", at: person.since });
+    return learnPresentPage(root.dataset.presentUrl).catch(function () { /* offline again */ });
+  }
+  function learnPresentPage(url) {
+    return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) {
+        if (!response.ok) throw new Error("present: " + response.status);
+        return response.json();
+      })
+      .then(function (page) {
+        return database.then(function (db) {
+          var tx = db.transaction("people", "readwrite");
+          page.present.forEach(function (person) {
+            var key = activityId + "|" + person.number;
+            tx.store.put({ key: key, label: person.number, name: person.name, state: "in", at: person.since });
+          });
+          return tx.done;
+        }).then(function () {
+          if (page.next === null) return null;
+          return learnPresentPage(root.dataset.presentUrl + "?after=" + encodeURIComponent(page.next));
+        });
       });
-      return tx.done;
-    });
   }
 
   // ---- the queue ----
