@@ -207,15 +207,43 @@ def browser():
     playwright.stop()
 
 
+class _CountingRequests:
+    """The app, counting the requests it is serving: a request a page left behind (a poll or
+    a fetch cut off by closing it) must finish before the app's engine is disposed, or its
+    connection goes back to the disposed pool and is garbage-collected open in a later test
+    (a ResourceWarning, an error under filterwarnings = error)."""
+
+    def __init__(self, app):
+        self.app = app
+        self.serving = 0
+        self.idle = threading.Condition()
+
+    def __call__(self, environ, start_response):
+        with self.idle:
+            self.serving += 1
+        try:
+            return self.app(environ, start_response)  # the app context ends before it returns
+        finally:
+            with self.idle:
+                self.serving -= 1
+                self.idle.notify_all()
+
+    def wait_until_idle(self, timeout: float) -> bool:
+        with self.idle:
+            return self.idle.wait_for(lambda: self.serving == 0, timeout=timeout)
+
+
 @pytest.fixture
 def live_server(app):
     """The app served over HTTP on a free local port, in a thread."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    counting = _CountingRequests(app)
+    server = make_server("127.0.0.1", 0, counting, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join(timeout=5)
+    assert counting.wait_until_idle(timeout=30), "a request was still running 30 s after the test"
 
 
 @pytest.fixture
