@@ -207,19 +207,25 @@ def browser():
     playwright.stop()
 
 
-class _CountingRequests:
-    """The app, counting the requests it is serving: a request a page left behind (a poll or
-    a fetch cut off by closing it) must finish before the app's engine is disposed, or its
-    connection goes back to the disposed pool and is garbage-collected open in a later test
-    (a ResourceWarning, an error under filterwarnings = error)."""
+class _ServedUntilClosed:
+    """The app, counting the requests it is serving, until the test ends. A page still open
+    (a camera browser closed after this fixture, a poll on a kept-alive connection) can send
+    requests after the server stops accepting connections: served after the app's engine is
+    disposed, its connection would go back to the disposed pool and be garbage-collected open
+    in a later test (a ResourceWarning, an error under filterwarnings = error). So once closed,
+    the app is no longer called: 503, and the requests already running are waited for."""
 
     def __init__(self, app):
         self.app = app
         self.serving = 0
+        self.closed = False
         self.idle = threading.Condition()
 
     def __call__(self, environ, start_response):
         with self.idle:
+            if self.closed:
+                start_response("503 Service Unavailable", [("Content-Type", "text/plain")])
+                return [b"The test that served this page has ended."]
             self.serving += 1
         try:
             return self.app(environ, start_response)  # the app context ends before it returns
@@ -228,22 +234,25 @@ class _CountingRequests:
                 self.serving -= 1
                 self.idle.notify_all()
 
-    def wait_until_idle(self, timeout: float) -> bool:
+    def close(self, timeout: float) -> bool:
+        """Call the app no more; whether the requests it was serving ended within `timeout`."""
         with self.idle:
+            self.closed = True
             return self.idle.wait_for(lambda: self.serving == 0, timeout=timeout)
 
 
 @pytest.fixture
 def live_server(app):
     """The app served over HTTP on a free local port, in a thread."""
-    counting = _CountingRequests(app)
-    server = make_server("127.0.0.1", 0, counting, threaded=True)
+    served = _ServedUntilClosed(app)
+    server = make_server("127.0.0.1", 0, served, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
+    ended = served.close(timeout=30)
     server.shutdown()
     thread.join(timeout=5)
-    assert counting.wait_until_idle(timeout=30), "a request was still running 30 s after the test"
+    assert ended, "a request was still running 30 s after the test"
 
 
 @pytest.fixture
