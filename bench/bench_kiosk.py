@@ -13,7 +13,6 @@ Prints figures; asserts nothing.
 
 import argparse
 import sys
-import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -24,11 +23,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_unit_picker import fetch  # noqa: E402
+from bench_unit_picker import fetch, scratch_app  # noqa: E402
 
 from tests import factories  # noqa: E402
 from tests.conftest import login  # noqa: E402
-from volunteer import create_app  # noqa: E402
 from volunteer.extensions import db  # noqa: E402
 from volunteer.models import (  # noqa: E402
     RecordSource,
@@ -46,24 +44,17 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--present", type=int, default=10_000)
     args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory() as folder:
-        url = f"sqlite:///{folder}/bench.sqlite3"
-        app = create_app(
-            {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "INSTANCE_PATH": folder}
-        )
-        app.config["RATELIMIT_ENABLED"] = False
-        with app.app_context():
-            db.create_all()
-            team = factories.make_organization("嘎鲁图镇志愿服务队")
-            activity = factories.make_activity(team, starts_at=utcnow() - timedelta(hours=1))
-            organizer = factories.make_organizer(team)
-            _check_in_a_crowd(activity.id, args.present, factories.make_volunteer("样本"))
-            db.session.commit()
-            client = app.test_client()
-            login(client, organizer)
-            print(f"{args.present} checked in at one activity, signed in as its organizer")
-            fetch(client, f"/checkin/activities/{activity.id}/kiosk")
-            _learn_present(client, f"/checkin/activities/{activity.id}/kiosk/present.json")
+    with scratch_app() as app:
+        team = factories.make_organization("嘎鲁图镇志愿服务队")
+        activity = factories.make_activity(team, starts_at=utcnow() - timedelta(hours=1))
+        organizer = factories.make_organizer(team)
+        _check_in_a_crowd(activity.id, args.present, factories.make_volunteer("样本"))
+        db.session.commit()
+        client = app.test_client()
+        login(client, organizer)
+        print(f"{args.present} checked in at one activity, signed in as its organizer")
+        fetch(client, f"/checkin/activities/{activity.id}/kiosk")
+        _learn_present(client, f"/checkin/activities/{activity.id}/kiosk/present.json")
 
 
 def _check_in_a_crowd(activity_id: int, count: int, sample: Volunteer) -> None:

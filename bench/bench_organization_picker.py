@@ -14,7 +14,6 @@ Prints figures; asserts nothing.
 
 import argparse
 import sys
-import tempfile
 from pathlib import Path
 
 from sqlalchemy import insert
@@ -23,11 +22,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_unit_picker import fetch  # noqa: E402
+from bench_unit_picker import fetch, scratch_app  # noqa: E402
 
 from tests import factories  # noqa: E402
 from tests.conftest import login  # noqa: E402
-from volunteer import create_app  # noqa: E402
 from volunteer.extensions import db  # noqa: E402
 from volunteer.models import Organization  # noqa: E402
 
@@ -40,35 +38,26 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--organizations", type=int, default=2_000)
     args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory() as folder:
-        url = f"sqlite:///{folder}/bench.sqlite3"
-        app = create_app(
-            {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "INSTANCE_PATH": folder}
-        )
-        app.config["RATELIMIT_ENABLED"] = False
-        with app.app_context():
-            db.create_all()
-            rows = [
-                {"name": f"第{n // len(KINDS)}镇{KINDS[n % len(KINDS)]}"}
-                for n in range(args.organizations)
-            ]
-            db.session.execute(insert(Organization), rows)
-            admin = factories.make_admin()
-            db.session.commit()
-            client = app.test_client()
-            login(client, admin)
-            print(f"{args.organizations} organizations, signed in as an admin")
-            default = app.config["ORGANIZATION_SELECT_LIMIT"]
-            for limit, what in ((args.organizations, "a select"), (default, "the picker")):
-                app.config["ORGANIZATION_SELECT_LIMIT"] = limit
-                print(f"-- ORGANIZATION_SELECT_LIMIT {limit}: {what}")
-                for page in PAGES:
-                    fetch(client, page)
-            print("-- searches")
-            for text in SEARCHES:
-                fetch(client, f"/activities/organizations.json?q={text}")
-            db.session.remove()
-            db.drop_all()
+    with scratch_app() as app:
+        rows = [
+            {"name": f"第{n // len(KINDS)}镇{KINDS[n % len(KINDS)]}"}
+            for n in range(args.organizations)
+        ]
+        db.session.execute(insert(Organization), rows)
+        admin = factories.make_admin()
+        db.session.commit()
+        client = app.test_client()
+        login(client, admin)
+        print(f"{args.organizations} organizations, signed in as an admin")
+        default = app.config["ORGANIZATION_SELECT_LIMIT"]
+        for limit, what in ((args.organizations, "a select"), (default, "the picker")):
+            app.config["ORGANIZATION_SELECT_LIMIT"] = limit
+            print(f"-- ORGANIZATION_SELECT_LIMIT {limit}: {what}")
+            for page in PAGES:
+                fetch(client, page)
+        print("-- searches")
+        for text in SEARCHES:
+            fetch(client, f"/activities/organizations.json?q={text}")
 
 
 if __name__ == "__main__":

@@ -14,11 +14,14 @@ Prints figures; asserts nothing.
 """
 
 import argparse
+import contextlib
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
+from flask import Flask
 from sqlalchemy import insert
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,26 +43,34 @@ def main(argv=None) -> None:
     parser.add_argument("--units", type=int, default=10_000)
     parser.add_argument("--database-url", help="an empty scratch database (default: SQLite)")
     args = parser.parse_args(argv)
+    with scratch_app(args.database_url) as app:
+        village = build_tree(args.units)
+        volunteer = factories.make_volunteer("王五", village)
+        db.session.commit()
+        client = app.test_client()
+        print(f"{args.units} units")
+        fetch(client, "/auth/register")
+        login(client, volunteer.user)
+        fetch(client, "/me/edit")
+        for text in SEARCHES:
+            fetch(client, f"/auth/work-units?q={text}")
+
+
+@contextlib.contextmanager
+def scratch_app(database_url: str | None = None) -> Iterator[Flask]:
+    """The app on an empty scratch database (SQLite in a temporary folder unless given), its
+    tables created, limits off, inside its app context; the database is left empty again."""
     with tempfile.TemporaryDirectory() as folder:
-        url = args.database_url or f"sqlite:///{folder}/bench.sqlite3"
+        url = database_url or f"sqlite:///{folder}/bench.sqlite3"
         app = create_app(
             {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "INSTANCE_PATH": folder}
         )
         app.config["RATELIMIT_ENABLED"] = False
         with app.app_context():
             db.create_all()
-            village = build_tree(args.units)
-            volunteer = factories.make_volunteer("王五", village)
-            db.session.commit()
-            client = app.test_client()
-            print(f"{args.units} units")
-            fetch(client, "/auth/register")
-            login(client, volunteer.user)
-            fetch(client, "/me/edit")
-            for text in SEARCHES:
-                fetch(client, f"/auth/work-units?q={text}")
+            yield app
             db.session.remove()
-            db.drop_all()  # the scratch database is left empty again
+            db.drop_all()
 
 
 def build_tree(count: int) -> Unit:

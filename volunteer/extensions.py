@@ -15,6 +15,7 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import event
 
+from volunteer.bounds import LARGEST_ID
 from volunteer.models.base import Base
 
 db = SQLAlchemy(model_class=Base)
@@ -61,7 +62,7 @@ def load_user(session_id: str):
     parsed = parse_session_id(session_id)
     # Past the integer columns' range no account or version can match (and PostgreSQL would
     # refuse to compare them).
-    if parsed is None or max(parsed) > 2**31 - 1:
+    if parsed is None or max(parsed) > LARGEST_ID:
         return None
     user_id, session_version = parsed
     view = current_app.view_functions.get(request.endpoint or "")

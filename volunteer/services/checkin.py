@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import ColumnElement, and_, bindparam, func, or_, select, text, true
+from sqlalchemy import ColumnElement, Select, and_, bindparam, func, or_, select, text, true
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import (
@@ -715,18 +715,25 @@ def live_status(activity: Activity, shown: int | None = None) -> LiveStatus:
     )
 
 
+def _present_at(activity: Activity) -> Select:
+    """(record id, name, volunteer number, check-in time) of everyone checked in now."""
+    return (
+        select(ServiceRecord.id, User.name, Volunteer.volunteer_number, ServiceRecord.check_in_at)
+        .join(Volunteer, Volunteer.id == ServiceRecord.volunteer_id)
+        .join(User, User.id == Volunteer.user_id)
+        .where(ServiceRecord.activity_id == activity.id, ServiceRecord.status == RecordStatus.OPEN)
+    )
+
+
 def _present(activity: Activity, shown: int | None) -> list[tuple[str, str | None, datetime]]:
     """Name, volunteer number and check-in time of everyone checked in now (the latest `shown`,
     when given), latest first."""
     rows = db.session.execute(
-        select(User.name, Volunteer.volunteer_number, ServiceRecord.check_in_at)
-        .join(Volunteer, Volunteer.id == ServiceRecord.volunteer_id)
-        .join(User, User.id == Volunteer.user_id)
-        .where(ServiceRecord.activity_id == activity.id, ServiceRecord.status == RecordStatus.OPEN)
+        _present_at(activity)
         .order_by(ServiceRecord.check_in_at.desc(), ServiceRecord.id.desc())
         .limit(shown)
     ).all()
-    return [(r[0], r[1], r[2]) for r in rows]
+    return [(name, number, since) for _id, name, number, since in rows]
 
 
 @dataclass(frozen=True)
@@ -742,15 +749,8 @@ def present_after(activity: Activity, after_record_id: int, size: int) -> Presen
     (a key, so pages neither skip nor repeat anyone while people come and go); only those
     with a volunteer number, which is how a kiosk recognises a personal code."""
     rows = db.session.execute(
-        select(ServiceRecord.id, User.name, Volunteer.volunteer_number, ServiceRecord.check_in_at)
-        .join(Volunteer, Volunteer.id == ServiceRecord.volunteer_id)
-        .join(User, User.id == Volunteer.user_id)
-        .where(
-            ServiceRecord.activity_id == activity.id,
-            ServiceRecord.status == RecordStatus.OPEN,
-            ServiceRecord.id > after_record_id,
-            Volunteer.volunteer_number.is_not(None),
-        )
+        _present_at(activity)
+        .where(ServiceRecord.id > after_record_id, Volunteer.volunteer_number.is_not(None))
         .order_by(ServiceRecord.id)
         .limit(size)
     ).all()
